@@ -1,0 +1,135 @@
+//! `smout check`: validate records and print every finding.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use smout::check::{check_targets, CheckOptions, Target};
+use smout::error::Error;
+use smout::register::{validate_id, Register, RECORDS_DIR, RECORD_FILE};
+
+use super::{findings, CliResult, Env, ReportFormat};
+
+/// Check records against their forms and report every problem
+///
+/// Each finding has a stable code (SM001…), the file, line and column, the offending line with a
+/// caret under it, and a hint. All records are checked in one run; with no arguments, every
+/// record of the register.
+///
+/// Examples:
+///   smout check                     # the whole register
+///   smout check cbp-fld             # one record, by id
+///   smout check records/x/record.toml --format json
+///   smout check --release cbp-fld   # also warn about PII a release would show
+///
+/// Exit status: 0 no errors (warnings allowed), 1 errors found, 2 could not run.
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct CheckArgs {
+    /// Record ids or paths to record files (default: every record)
+    pub targets: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Also warn about PII (names, e-mail, phone, SSN, A-Number, IP) not marked for withholding
+    #[arg(long)]
+    pub release: bool,
+}
+
+/// Run `smout check`.
+pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
+    let reg = env.register()?;
+    let targets = if args.targets.is_empty() {
+        reg.record_ids()?
+            .iter()
+            .map(|id| Target::record(&reg, id))
+            .collect()
+    } else {
+        args.targets
+            .iter()
+            .map(|t| resolve(&reg, t))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let opts = CheckOptions {
+        today: env.today,
+        release: args.release,
+    };
+    let report = check_targets(&reg, &targets, &opts);
+    match args.format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Text => {
+            for rec in &report.records {
+                for f in &rec.findings {
+                    writeln!(out, "{}", f.render_text(env.color))?;
+                }
+            }
+            if !env.quiet {
+                let n = report.records.len();
+                let plural =
+                    |k: usize, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
+                writeln!(
+                    out,
+                    "checked {}: {}, {}",
+                    plural(n, "record"),
+                    plural(report.errors, "error"),
+                    plural(report.warnings, "warning")
+                )?;
+            }
+        }
+    }
+    Ok(if report.errors > 0 {
+        findings()
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// An id (`cbp-fld`) or a path (`records/cbp-fld/record.toml`, `records/cbp-fld`, `x.toml`).
+fn resolve(reg: &Register, arg: &str) -> Result<Target, Error> {
+    let looks_like_path =
+        arg.contains('/') || arg.contains('\\') || arg.ends_with(".toml") || arg.starts_with('.');
+    if !looks_like_path {
+        validate_id(arg)?;
+        if !reg.record_dir(arg).exists() {
+            return Err(Error::NoRecord(arg.to_string()));
+        }
+        return Ok(Target::record(reg, arg));
+    }
+    let mut path = PathBuf::from(arg);
+    if path.is_dir() {
+        path = path.join(RECORD_FILE);
+    }
+    if !path.exists() {
+        return Err(Error::io(
+            &path,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    let abs = path.canonicalize().map_err(|e| Error::io(&path, e))?;
+    let records = reg.root.join(RECORDS_DIR);
+    let rel = abs.strip_prefix(&reg.root).ok().map(Path::to_path_buf);
+    let id = match abs.parent() {
+        Some(dir) if dir.parent() == Some(records.as_path()) => dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        _ => abs
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    Ok(Target {
+        id,
+        display: rel
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|| arg.to_string()),
+        path: abs,
+    })
+}

@@ -1,0 +1,71 @@
+//! `smout forms`: list the forms a register can use.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+
+use smout::error::Error;
+use smout::form::FormSet;
+
+use super::{CliResult, Env, ReportFormat};
+
+/// List the forms this register can use (built-in, and the register's own forms/ folder)
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    version: &'a str,
+    title: &'a str,
+    fields: usize,
+    review_period: Option<String>,
+    source: &'a str,
+}
+
+/// Run `smout forms`.
+pub fn run(env: &Env, args: FormsArgs, out: &mut dyn Write) -> CliResult {
+    let forms = match env.register() {
+        Ok(reg) => reg.forms,
+        Err(Error::NoRegister(_)) => FormSet::builtin()?,
+        Err(e) => return Err(e.into()),
+    };
+    let rows: Vec<Row> = forms
+        .iter()
+        .map(|f| Row {
+            id: &f.id,
+            version: &f.version,
+            title: &f.title,
+            fields: f.fields.len(),
+            review_period: f.review_period.map(|p| p.to_string()),
+            source: &f.source,
+        })
+        .collect();
+    match args.format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Text => {
+            for r in rows {
+                writeln!(
+                    out,
+                    "{:<22} {:<11} {}  ({} fields, review every {}; {})",
+                    r.id,
+                    r.version,
+                    r.title,
+                    r.fields,
+                    r.review_period.as_deref().unwrap_or("register default"),
+                    r.source
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,188 @@
+//! The command line: argument parsing (clap derive) and dispatch. Each subcommand lives in its
+//! own file with its `Args` (whose doc comment is its `--help`) and its `run` function; the work
+//! itself is done by the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use smout::error::{Error, Result};
+use smout::register::Register;
+
+mod check;
+mod completions;
+mod forms;
+mod init;
+mod new;
+mod schema;
+
+/// Privacy compliance paperwork for DHS operational use of social media.
+///
+/// smout keeps each filing (a SMOUT, a PII disclosure request …) as a TOML record in a git
+/// repository (a register), checks it against the form it fills, and tells drafters exactly
+/// what to fix.
+///
+/// Exit codes: 0 ok · 1 findings (check errors) · 2 usage, I/O or git error.
+#[derive(Debug, Parser)]
+#[command(
+    name = "smout",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Run as if started in <REGISTER> (the register is found from there upwards)
+    #[arg(short = 'C', global = true, value_name = "REGISTER")]
+    pub register: Option<PathBuf>,
+
+    /// Colour in text output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print only findings and errors, no summary lines
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Treat this date as today (YYYY-MM-DD) for date rules; default: the SMOUT_TODAY
+    /// environment variable, else the system date
+    #[arg(
+        long,
+        global = true,
+        value_name = "DATE",
+        env = "SMOUT_TODAY",
+        hide_env = true
+    )]
+    pub today: Option<NaiveDate>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For programs
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a register: smout.toml, records/, and a git repository with a first commit
+    Init(init::InitArgs),
+    /// Start a record: a skeleton with every question of the form as a comment
+    New(new::NewArgs),
+    /// Check records against their forms and report every problem
+    Check(check::CheckArgs),
+    /// Print the JSON Schema of a form's records, for editor completion and validation
+    Schema(schema::SchemaArgs),
+    /// List the forms this register can use
+    Forms(forms::FormsArgs),
+    /// Print shell completions
+    Completions(completions::CompletionsArgs),
+}
+
+/// What every command gets besides its own arguments.
+pub struct Env {
+    /// `-C`, or the current directory.
+    pub start: PathBuf,
+    /// Colour on stdout.
+    pub color: bool,
+    /// `-q`.
+    pub quiet: bool,
+    /// Today.
+    pub today: NaiveDate,
+}
+
+impl Env {
+    /// Open the register found from `-C` or the current directory.
+    pub fn register(&self) -> Result<Register> {
+        Register::discover(&self.start)
+    }
+}
+
+/// Parse, dispatch, and map the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let start = cli.register.clone().unwrap_or_else(|| PathBuf::from("."));
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+        }
+    };
+    let env = Env {
+        start,
+        color,
+        quiet: cli.quiet,
+        today: cli
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Init(a) => init::run(&env, a, &mut out),
+        Command::New(a) => new::run(&env, a, &mut out),
+        Command::Check(a) => check::run(&env, a, &mut out),
+        Command::Schema(a) => schema::run(&env, a, &mut out),
+        Command::Forms(a) => forms::run(&env, a, &mut out),
+        Command::Completions(a) => completions::run(a, &mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(code) => code,
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+            let (red, bold, reset) = if color {
+                ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
+            } else {
+                ("", "", "")
+            };
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{red}error{reset}{bold}: {}{reset}", e);
+            if let CliError::Smout(e) = &e {
+                if let Some(h) = e.hint() {
+                    let _ = writeln!(err, "{bold}hint{reset}: {h}");
+                }
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// An error as the CLI sees it: the library's, or a failed write to stdout.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// From the library.
+    #[error(transparent)]
+    Smout(#[from] Error),
+    /// Writing output failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What a command returns.
+pub type CliResult = std::result::Result<ExitCode, CliError>;
+
+/// Exit code 1: findings.
+pub fn findings() -> ExitCode {
+    ExitCode::from(1)
+}

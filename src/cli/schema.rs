@@ -1,0 +1,43 @@
+//! `smout schema`: print a form's JSON Schema.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use smout::error::Error;
+use smout::form::FormSet;
+
+use super::{CliResult, Env};
+
+/// Print the JSON Schema of a form's records, for editor completion and validation
+///
+/// Save it beside your records and point your editor at it. With the Even Better TOML extension
+/// (VS Code) or taplo, put this first line in a record:
+///
+///   #:schema ../../schemas/dhs-smout.json
+///
+/// Example: smout schema dhs-smout > schemas/dhs-smout.json
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct SchemaArgs {
+    /// The form id (see `smout forms`)
+    pub form: String,
+}
+
+/// Run `smout schema`.
+pub fn run(env: &Env, args: SchemaArgs, out: &mut dyn Write) -> CliResult {
+    let forms = match env.register() {
+        Ok(reg) => reg.forms,
+        Err(Error::NoRegister(_)) => FormSet::builtin()?,
+        Err(e) => return Err(e.into()),
+    };
+    let form = forms.get(&args.form).ok_or_else(|| Error::NoForm {
+        id: args.form.clone(),
+        known: forms.ids().join(", "),
+    })?;
+    let schema = smout::schema::json_schema(form);
+    serde_json::to_writer_pretty(&mut *out, &schema).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}

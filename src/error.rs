@@ -1,0 +1,109 @@
+//! The errors that stop a command (as opposed to findings, which are collected and reported):
+//! each says which file, revision or setting it is about, and the CLI adds a hint.
+
+use std::path::{Path, PathBuf};
+
+/// An error that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A form definition is broken.
+    #[error("form definition {source_name}: {message}")]
+    Form {
+        /// Where the form came from.
+        source_name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No register was found.
+    #[error("no smout register found in {0} or any folder above it")]
+    NoRegister(PathBuf),
+    /// `smout.toml` is broken.
+    #[error("{path}: {message}")]
+    Settings {
+        /// The settings file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A record id is not acceptable.
+    #[error("`{id}` is not a record id: {why}")]
+    BadId {
+        /// The id given.
+        id: String,
+        /// Why it is refused.
+        why: &'static str,
+    },
+    /// No such record.
+    #[error("no record `{0}` in this register")]
+    NoRecord(String),
+    /// The record exists already.
+    #[error("record `{0}` exists already")]
+    RecordExists(String),
+    /// No such form.
+    #[error("no form `{id}` (known: {known})")]
+    NoForm {
+        /// The form asked for.
+        id: String,
+        /// The forms there are.
+        known: String,
+    },
+    /// A git operation failed.
+    #[error("git: {0}")]
+    Git(String),
+    /// The command cannot go ahead; the message says why.
+    #[error("{0}")]
+    Refused(String),
+    /// A template failed to render.
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template's name.
+        name: String,
+        /// What tera said.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// What the user can do about it, when smout knows.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::NoRegister(_) => Some(
+                "run `smout init` to create a register here, or pass `-C <register>`".into(),
+            ),
+            Error::NoRecord(_) => Some("`smout status` lists the records of the register".into()),
+            Error::RecordExists(_) => {
+                Some("choose another id, or edit the existing record.toml".into())
+            }
+            Error::NoForm { .. } => Some("`smout forms` lists the forms this register can use".into()),
+            Error::BadId { .. } => Some(
+                "record ids are lower-case letters, digits and hyphens, starting with a letter or digit (e.g. cbp-fld-2018)".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl From<git2::Error> for Error {
+    fn from(e: git2::Error) -> Self {
+        Error::Git(e.message().to_string())
+    }
+}
+
+/// Result with smout's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,221 @@
+//! Commits that touch only what a command changed. smout builds each commit from `HEAD`'s tree
+//! plus the named files, so the user's other staged or unstaged edits are neither committed nor
+//! lost; it refuses to commit mid-merge, mid-rebase or while another git holds the index lock.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use git2::{IndexEntry, IndexTime, Oid, Repository, RepositoryState, Signature, Time};
+
+use crate::error::{Error, Result};
+
+/// Open the repository holding the register at `root` (the register may be a sub-folder).
+pub fn open(root: &Path) -> Result<Repository> {
+    Repository::discover(root).map_err(|e| {
+        Error::Git(format!(
+            "{} is not inside a git repository ({})",
+            root.display(),
+            e.message()
+        ))
+    })
+}
+
+/// The author of changes: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when set (as git does), else
+/// `user.name`/`user.email` from git config; `GIT_AUTHOR_DATE` fixes the time.
+pub fn signature(repo: &Repository) -> Result<Signature<'static>> {
+    let cfg = repo.config().ok().and_then(|mut c| c.snapshot().ok());
+    let get = |env: &str, key: &str| {
+        std::env::var(env)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .or_else(|| cfg.as_ref().and_then(|c| c.get_string(key).ok()))
+    };
+    let (Some(name), Some(email)) = (
+        get("GIT_AUTHOR_NAME", "user.name"),
+        get("GIT_AUTHOR_EMAIL", "user.email"),
+    ) else {
+        return Err(Error::Refused(
+            "git does not know who you are, and smout records who made each change. Set it with:\n  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.gov".into(),
+        ));
+    };
+    let sig = match std::env::var("GIT_AUTHOR_DATE")
+        .ok()
+        .and_then(|d| parse_git_date(&d))
+    {
+        Some(t) => Signature::new(&name, &email, &t),
+        None => Signature::now(&name, &email),
+    };
+    sig.map_err(Error::from)
+}
+
+/// Parse the date forms git accepts in `GIT_AUTHOR_DATE` that matter here:
+/// `@1528800000 +0000`, `1528800000 +0000` and RFC 3339.
+pub fn parse_git_date(s: &str) -> Option<Time> {
+    let s = s.trim();
+    let raw = s.strip_prefix('@').unwrap_or(s);
+    let mut parts = raw.split_whitespace();
+    if let Some(Ok(secs)) = parts.next().map(str::parse::<i64>) {
+        let offset = parts.next().and_then(parse_offset).unwrap_or(0);
+        return Some(Time::new(secs, offset));
+    }
+    let dt: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(s).ok()?;
+    Some(Time::new(
+        dt.timestamp(),
+        dt.offset().local_minus_utc() / 60,
+    ))
+}
+
+fn parse_offset(s: &str) -> Option<i32> {
+    let (sign, digits) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => (1, s),
+    };
+    if digits.len() != 4 {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    Some(sign * (h * 60 + m))
+}
+
+/// Refuse when the repository is in the middle of something or its index is locked.
+pub fn ensure_ready(repo: &Repository) -> Result<()> {
+    let state = repo.state();
+    if state != RepositoryState::Clean {
+        let what = match state {
+            RepositoryState::Merge => "a merge",
+            RepositoryState::Rebase
+            | RepositoryState::RebaseInteractive
+            | RepositoryState::RebaseMerge => "a rebase",
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => "a cherry-pick",
+            RepositoryState::Revert | RepositoryState::RevertSequence => "a revert",
+            RepositoryState::Bisect => "a bisect",
+            _ => "another git operation",
+        };
+        return Err(Error::Refused(format!(
+            "the repository is in the middle of {what}; finish or abort it first (smout changed nothing)"
+        )));
+    }
+    if repo.path().join("index.lock").exists() {
+        return Err(Error::Refused(format!(
+            "{} exists: another git process is running, or one crashed. If none is running, remove the file (smout changed nothing)",
+            repo.path().join("index.lock").display()
+        )));
+    }
+    Ok(())
+}
+
+/// Commit exactly `paths` (relative to the register root `root`, as they are in the working
+/// tree; a missing file is committed as deleted) on top of `HEAD`, and update those paths — and
+/// only those — in the index. Returns the new commit.
+pub fn commit_paths(root: &Path, paths: &[String], message: &str) -> Result<Oid> {
+    let repo = open(root)?;
+    ensure_ready(&repo)?;
+    let sig = signature(&repo)?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| Error::Git("the repository has no working tree".into()))?
+        .to_path_buf();
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let workdir = workdir.canonicalize().map_err(|e| Error::io(&workdir, e))?;
+    let prefix = root
+        .strip_prefix(&workdir)
+        .map_err(|_| Error::Git("the register is outside the repository's working tree".into()))?
+        .to_path_buf();
+
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let mut tree_index = git2::Index::new()?;
+    if let Some(h) = &head {
+        tree_index.read_tree(&h.tree()?)?;
+    }
+    let mut entries = Vec::new();
+    for p in paths {
+        let rel = prefix.join(p);
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        let abs = workdir.join(&rel);
+        match std::fs::read(&abs) {
+            Ok(bytes) => {
+                let oid = repo.blob(&bytes)?;
+                let entry = index_entry(&rel_str, oid, bytes.len());
+                tree_index.add(&entry)?;
+                entries.push((rel_str, Some(entry)));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let _ = tree_index.remove_path(Path::new(&rel_str));
+                entries.push((rel_str, None));
+            }
+            Err(e) => return Err(Error::io(&abs, e)),
+        }
+    }
+    let tree_id = tree_index.write_tree_to(&repo)?;
+    let tree = repo.find_tree(tree_id)?;
+    let parents: Vec<&git2::Commit> = head.iter().collect();
+    let committer = match std::env::var("GIT_COMMITTER_DATE")
+        .ok()
+        .and_then(|d| parse_git_date(&d))
+    {
+        Some(t) => Signature::new(
+            sig.name().unwrap_or_default(),
+            sig.email().unwrap_or_default(),
+            &t,
+        )?,
+        None => sig.clone(),
+    };
+    let oid = repo.commit(Some("HEAD"), &sig, &committer, message, &tree, &parents)?;
+
+    // Bring the index in line for these paths only; the user's other staged edits stay.
+    let mut index = repo.index()?;
+    for (path, entry) in entries {
+        match entry {
+            Some(e) => index.add(&e)?,
+            None => {
+                let _ = index.remove_path(Path::new(&path));
+            }
+        }
+    }
+    index.write()?;
+    Ok(oid)
+}
+
+fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
+    IndexEntry {
+        ctime: IndexTime::new(0, 0),
+        mtime: IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: len as u32,
+        id,
+        flags: (path.len().min(0xfff)) as u16,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// Create a repository at `dir` (when it is not inside one already).
+pub fn init_if_needed(dir: &Path) -> Result<bool> {
+    if Repository::discover(dir).is_ok() {
+        return Ok(false);
+    }
+    let mut opts = git2::RepositoryInitOptions::new();
+    opts.initial_head("main");
+    Repository::init_opts(dir, &opts)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_date_forms_git_accepts() {
+        let t = parse_git_date("@1528800000 +0200").unwrap();
+        assert_eq!((t.seconds(), t.offset_minutes()), (1528800000, 120));
+        let t = parse_git_date("2018-06-12T10:00:00-04:00").unwrap();
+        assert_eq!((t.seconds(), t.offset_minutes()), (1528812000, -240));
+        assert!(parse_git_date("yesterday").is_none());
+    }
+}

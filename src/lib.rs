@@ -1,0 +1,20 @@
+//! smout: the privacy compliance paperwork of operational social-media use, as code.
+//!
+//! Records are TOML files in a git repository (a *register*); forms are data ([`form`]); `check`
+//! validates records against their forms ([`check`]); renderings, revisions and determinations
+//! build on those. The library knows nothing of the command line: the binary in `main.rs` parses
+//! arguments and prints what these modules compute.
+
+pub mod check;
+pub mod diag;
+pub mod duration;
+pub mod error;
+pub mod form;
+pub mod git;
+pub mod markup;
+pub mod pii;
+pub mod register;
+pub mod schema;
+pub mod skeleton;
+
+pub use error::{Error, Result};

@@ -1,0 +1,319 @@
+//! A register is a git repository of records with `smout.toml` at its root. This module finds
+//! it, reads its settings and catalog, and lists its records; it never reads the clock.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::duration::Period;
+use crate::error::{Error, Result};
+use crate::form::FormSet;
+
+/// The settings file at the root of a register.
+pub const SETTINGS_FILE: &str = "smout.toml";
+/// The folder of records.
+pub const RECORDS_DIR: &str = "records";
+/// The file of a record inside its folder.
+pub const RECORD_FILE: &str = "record.toml";
+/// The file of determinations inside a record's folder.
+pub const DETERMINATIONS_FILE: &str = "determinations.toml";
+/// The register's catalog of PIAs, SORNs and other references.
+pub const CATALOG_FILE: &str = "catalog.toml";
+
+/// `smout.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The register's name.
+    #[serde(default)]
+    pub name: String,
+    /// Review periods.
+    #[serde(default)]
+    pub review: ReviewSettings,
+    /// Who may do what.
+    #[serde(default)]
+    pub roles: Roles,
+    /// Banners printed on renderings.
+    #[serde(default)]
+    pub markings: Markings,
+}
+
+/// `[review]` of `smout.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewSettings {
+    /// Default review period when a form sets none.
+    #[serde(default = "default_period")]
+    pub period: String,
+    /// How long before `review_by` a record shows as due.
+    #[serde(default = "default_warn")]
+    pub warn: String,
+}
+
+fn default_period() -> String {
+    "3y".into()
+}
+fn default_warn() -> String {
+    "90d".into()
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        ReviewSettings {
+            period: default_period(),
+            warn: default_warn(),
+        }
+    }
+}
+
+/// `[roles]` of `smout.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    /// Git author e-mails allowed to record determinations.
+    #[serde(default)]
+    pub reviewers: Vec<String>,
+}
+
+/// `[markings]` of `smout.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Markings {
+    /// Printed top and bottom of internal renderings.
+    #[serde(default)]
+    pub banner: Option<String>,
+    /// Printed top and bottom of release copies (none when absent).
+    #[serde(default)]
+    pub release_banner: Option<String>,
+}
+
+impl Settings {
+    /// Parse `smout.toml`.
+    pub fn parse(text: &str, path: &Path) -> Result<Settings> {
+        let s: Settings = toml::from_str(text).map_err(|e| Error::Settings {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        for (what, v) in [
+            ("review.period", &s.review.period),
+            ("review.warn", &s.review.warn),
+        ] {
+            Period::parse(v).map_err(|m| Error::Settings {
+                path: path.to_path_buf(),
+                message: format!("{what}: {m}"),
+            })?;
+        }
+        Ok(s)
+    }
+
+    /// The default review period.
+    pub fn review_period(&self) -> Period {
+        Period::parse(&self.review.period).unwrap_or(Period::Months(36))
+    }
+
+    /// The warning window before `review_by`.
+    pub fn warn_window(&self) -> Period {
+        Period::parse(&self.review.warn).unwrap_or(Period::Days(90))
+    }
+}
+
+/// One catalog entry (a PIA, a SORN …).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CatalogEntry {
+    /// Its identifier.
+    pub id: String,
+    /// Its title.
+    #[serde(default)]
+    pub title: String,
+    /// When it was retired, if it was.
+    #[serde(default, deserialize_with = "crate::duration::toml_date::optional")]
+    pub retired: Option<NaiveDate>,
+}
+
+/// The register's catalog: for each kind (`pia`, `sorn`), the known identifiers.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    kinds: HashMap<String, HashMap<String, CatalogEntry>>,
+}
+
+impl Catalog {
+    /// Parse `catalog.toml`: `[[pia]] id = … retired = …`, `[[sorn]] …`.
+    pub fn parse(text: &str, path: &Path) -> Result<Catalog> {
+        let raw: HashMap<String, Vec<CatalogEntry>> =
+            toml::from_str(text).map_err(|e| Error::Settings {
+                path: path.to_path_buf(),
+                message: e.to_string().trim_end().to_string(),
+            })?;
+        Ok(Catalog {
+            kinds: raw
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().map(|e| (e.id.clone(), e)).collect()))
+                .collect(),
+        })
+    }
+
+    /// Whether the catalog lists any entry of this kind (if not, nothing is checked).
+    pub fn keeps(&self, kind: &str) -> bool {
+        self.kinds.contains_key(kind)
+    }
+
+    /// The entry of this kind and id.
+    pub fn get(&self, kind: &str, id: &str) -> Option<&CatalogEntry> {
+        self.kinds.get(kind)?.get(id)
+    }
+
+    /// All ids of a kind.
+    pub fn ids(&self, kind: &str) -> Vec<&str> {
+        self.kinds
+            .get(kind)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// An open register.
+#[derive(Debug, Clone)]
+pub struct Register {
+    /// Its root folder.
+    pub root: PathBuf,
+    /// `smout.toml`.
+    pub settings: Settings,
+    /// Built-in forms plus the register's own.
+    pub forms: FormSet,
+    /// `catalog.toml`, when there is one.
+    pub catalog: Option<Catalog>,
+}
+
+impl Register {
+    /// Find the register at `start` or the nearest folder above it holding `smout.toml`.
+    pub fn discover(start: &Path) -> Result<Register> {
+        let start = start.canonicalize().map_err(|e| Error::io(start, e))?;
+        let mut dir: &Path = &start;
+        loop {
+            if dir.join(SETTINGS_FILE).is_file() {
+                return Register::open(dir);
+            }
+            match dir.parent() {
+                Some(p) => dir = p,
+                None => return Err(Error::NoRegister(start)),
+            }
+        }
+    }
+
+    /// Open the register whose root is `root`.
+    pub fn open(root: &Path) -> Result<Register> {
+        let settings_path = root.join(SETTINGS_FILE);
+        let text = std::fs::read_to_string(&settings_path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NoRegister(root.to_path_buf()),
+            _ => Error::io(&settings_path, e),
+        })?;
+        let settings = Settings::parse(&text, &settings_path)?;
+        let forms = FormSet::load(Some(&root.join("forms")))?;
+        let catalog_path = root.join(CATALOG_FILE);
+        let catalog = match std::fs::read_to_string(&catalog_path) {
+            Ok(t) => Some(Catalog::parse(&t, &catalog_path)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&catalog_path, e)),
+        };
+        Ok(Register {
+            root: root.to_path_buf(),
+            settings,
+            forms,
+            catalog,
+        })
+    }
+
+    /// The folder of record `id`.
+    pub fn record_dir(&self, id: &str) -> PathBuf {
+        self.root.join(RECORDS_DIR).join(id)
+    }
+
+    /// `records/<id>/record.toml`, relative to the register (with `/`, as printed and as in git).
+    pub fn record_rel(id: &str) -> String {
+        format!("{RECORDS_DIR}/{id}/{RECORD_FILE}")
+    }
+
+    /// The ids of every record folder, sorted.
+    pub fn record_ids(&self) -> Result<Vec<String>> {
+        let dir = self.root.join(RECORDS_DIR);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|id| validate_id(id).is_ok())
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+}
+
+/// Refuse ids that are not `[a-z0-9][a-z0-9-]*` (no paths, no spaces, no upper case).
+pub fn validate_id(id: &str) -> Result<()> {
+    let bad = |why| {
+        Err(Error::BadId {
+            id: id.to_string(),
+            why,
+        })
+    };
+    if id.is_empty() {
+        return bad("it is empty");
+    }
+    if id.len() > 64 {
+        return bad("it is longer than 64 characters");
+    }
+    if id.contains('/') || id.contains('\\') || id.contains("..") {
+        return bad("it looks like a path");
+    }
+    let first = id.as_bytes()[0];
+    if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
+        return bad("it must start with a lower-case letter or a digit");
+    }
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return bad("only lower-case letters, digits and hyphens are allowed");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_ids_that_are_paths_or_have_spaces() {
+        for id in [
+            "../x",
+            "/etc/passwd",
+            "a b",
+            "",
+            "-x",
+            "Upper",
+            "a/b",
+            "a..b",
+        ] {
+            assert!(validate_id(id).is_err(), "{id:?} accepted");
+        }
+        for id in ["cbp-fld", "2018-uscis", "a"] {
+            assert!(validate_id(id).is_ok(), "{id:?} refused");
+        }
+    }
+
+    #[test]
+    fn settings_reject_unknown_keys_and_bad_periods() {
+        let p = Path::new("smout.toml");
+        assert!(Settings::parse("nmae = \"x\"", p).is_err());
+        let e = Settings::parse("[review]\nperiod = \"3 decades\"", p).unwrap_err();
+        assert!(e.to_string().contains("review.period"), "{e}");
+        let s = Settings::parse("[review]\nwarn = \"30d\"", p).unwrap();
+        assert_eq!(s.warn_window(), Period::Days(30));
+    }
+}

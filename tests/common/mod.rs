@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests: throw-away registers and the binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The fixtures folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The bundled example register.
+pub fn example_register() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/register")
+}
+
+/// A temporary register with the fixture catalog and no git repository.
+pub fn register() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("smout.toml"),
+        "name = \"test register\"\n[roles]\nreviewers = [\"privacy@example.gov\"]\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("catalog.toml"),
+        dir.path().join("catalog.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("records")).unwrap();
+    dir
+}
+
+/// Put `text` in the register as record `id`, with a Rules of Behavior attachment.
+pub fn add_record(reg: &Path, id: &str, text: &[u8]) -> PathBuf {
+    let dir = reg.join("records").join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rules-of-behavior.txt"), "Rules of Behavior\n").unwrap();
+    std::fs::write(dir.join("record.toml"), text).unwrap();
+    dir
+}
+
+/// Run the smout binary with a fixed "today" and no colour.
+pub fn smout(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(args)
+        .current_dir(dir)
+        .env("SMOUT_TODAY", "2026-11-22")
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", "Test Drafter")
+        .env("GIT_AUTHOR_EMAIL", "drafter@example.gov")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run smout")
+}
+
+/// stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
