@@ -1,0 +1,206 @@
+//! End-to-end: what a user sees from `smout check`, `init`, `new`, `schema`, `forms` — stdout,
+//! stderr and exit code.
+
+mod common;
+
+use common::{add_record, smout, stderr, stdout};
+
+fn fixture(kind: &str, name: &str) -> Vec<u8> {
+    std::fs::read(common::fixtures().join(kind).join(format!("{name}.toml"))).unwrap()
+}
+
+#[test]
+fn clean_register_exits_zero_with_a_summary() {
+    let reg = common::register();
+    add_record(reg.path(), "ok", &fixture("valid", "minimal"));
+    let o = smout(reg.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "checked 1 record: 0 errors, 0 warnings\n");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn findings_show_file_line_column_caret_and_hint() {
+    let reg = common::register();
+    add_record(reg.path(), "typo", &fixture("invalid", "unknown-top-level-key"));
+    let o = smout(reg.path(), &["check", "typo"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let expected = "\
+error[SM002]: unknown key `titel` at the top of the record
+ --> records/typo/record.toml:5:1
+  |
+5 | titel = \"typo\"
+  | ^^^^^
+  = hint: did you mean `title`?
+";
+    assert!(out.starts_with(expected), "{out}");
+    assert!(out.ends_with("checked 1 record: 1 error, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn json_output_lists_codes_and_positions() {
+    let reg = common::register();
+    add_record(reg.path(), "future", &fixture("invalid", "launch-date-in-future"));
+    add_record(reg.path(), "ok", &fixture("valid", "minimal"));
+    let o = smout(reg.path(), &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["errors"], 1);
+    let f = &v["records"][0]["findings"][0];
+    assert_eq!(v["records"][0]["id"], "future");
+    assert_eq!(f["code"], "SM009");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["field"], "use.launched");
+    assert_eq!(f["file"], "records/future/record.toml");
+    assert!(f["line"].as_u64().unwrap() > 1);
+    assert!(f["hint"].as_str().unwrap().contains("2026-11-22"));
+    assert_eq!(v["records"][1]["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_path_can_be_checked_as_well_as_an_id() {
+    let reg = common::register();
+    add_record(reg.path(), "bad", &fixture("invalid", "syntax-error-unclosed-string"));
+    let o = smout(reg.path(), &["check", "records/bad/record.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("error[SM001]: TOML syntax"), "{out}");
+    assert!(out.contains("--> records/bad/record.toml:8:"), "{out}");
+}
+
+#[test]
+fn unknown_record_is_a_usage_error_with_a_hint() {
+    let reg = common::register();
+    let o = smout(reg.path(), &["check", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "error: no record `nosuch` in this register\nhint: `smout status` lists the records of the register\n"
+    );
+}
+
+#[test]
+fn no_register_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = smout(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no smout register found"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hint: run `smout init`"), "{}", stderr(&o));
+}
+
+#[test]
+fn record_ids_that_are_paths_or_have_spaces_are_refused() {
+    let reg = common::register();
+    for id in ["../escape", "/etc/x", "has space", "Upper"] {
+        let o = smout(reg.path(), &["new", id, "--no-commit"]);
+        assert_eq!(o.status.code(), Some(2), "{id}");
+        assert!(stderr(&o).contains("is not a record id"), "{id}: {}", stderr(&o));
+    }
+    assert!(!reg.path().join("escape").exists());
+    assert_eq!(std::fs::read_dir(reg.path().join("records")).unwrap().count(), 0);
+}
+
+#[test]
+fn init_then_new_commits_a_skeleton_that_check_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = smout(dir.path(), &["init", "reg", "--name", "CBP SMOUT register"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reg = dir.path().join("reg");
+    let o = smout(&reg, &["new", "cbp-fld", "--title", "FLD research"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(reg.join("records/cbp-fld/record.toml")).unwrap();
+    // Every question stands as a comment with its printed wording.
+    for wording in [
+        "# Name of Component",
+        "Is this use of social media in development or operational?",
+        "Use only government-issued equipment when engaging in the operational use of social media;",
+        "Mechanisms are (or will be) in place to verify that users have completed training.",
+    ] {
+        assert!(text.contains(wording), "skeleton lacks {wording:?}");
+    }
+    assert!(text.contains("title = \"FLD research\""));
+    let repo = git2::Repository::open(&reg).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.message().unwrap(), "new cbp-fld: start a SMOUT record");
+    assert_eq!(head.author().email().unwrap(), "drafter@example.gov");
+    assert_eq!(head.parent_count(), 1);
+    // The skeleton is valid TOML whose findings are missing answers, not syntax errors.
+    let o = smout(&reg, &["check", "cbp-fld", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.iter().all(|c| *c == "SM005"), "{codes:?}");
+    assert!(codes.len() >= 10);
+    // A second `new` with the same id is refused and changes nothing.
+    let o = smout(&reg, &["new", "cbp-fld"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("exists already"));
+}
+
+#[test]
+fn new_refuses_without_a_git_identity_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = smout(dir.path(), &["init", "--no-commit"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(["new", "x"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("git config --global user.email"), "{}", stderr(&o));
+    assert!(!dir.path().join("records/x").exists());
+}
+
+#[test]
+fn schema_describes_every_question_for_editors() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = smout(dir.path(), &["schema", "dhs-smout"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cat = &v["properties"]["use"]["properties"]["category"];
+    assert!(cat["enum"].as_array().unwrap().iter().any(|c| c == "criminal-investigations"));
+    assert!(cat["description"].as_str().unwrap().contains("Describe the category of use"));
+    let eq = &v["properties"]["rules_of_behavior"]["properties"]["equipment"];
+    assert_eq!(eq["properties"]["complies"]["type"], "boolean");
+    assert_eq!(v["properties"]["summary"]["properties"]["date_submitted"]["format"], "date");
+    assert_eq!(v["additionalProperties"], false);
+    let o = smout(dir.path(), &["schema", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no form `nope`"));
+}
+
+#[test]
+fn forms_and_completions_work_outside_a_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = smout(dir.path(), &["forms"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("dhs-smout"), "{}", stdout(&o));
+    let o = smout(dir.path(), &["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("smout"));
+}
+
+#[test]
+fn register_forms_folder_adds_forms() {
+    let reg = common::register();
+    std::fs::create_dir_all(reg.path().join("forms")).unwrap();
+    let form = include_str!("../forms/dhs-smout.toml")
+        .replace("id = \"dhs-smout\"", "id = \"local-smout\"");
+    std::fs::write(reg.path().join("forms/local.toml"), form).unwrap();
+    let o = smout(reg.path(), &["forms", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"local-smout") && ids.contains(&"dhs-smout"), "{ids:?}");
+}
