@@ -9,7 +9,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5000);
     let runs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
     let tmp = tempfile::tempdir().unwrap();
@@ -50,8 +53,14 @@ pub fn generate(root: &Path, n: usize) -> usize {
         let dir = root.join(format!("records/rec-{i:05}"));
         std::fs::create_dir_all(&dir).unwrap();
         let text = base
-            .replace("Forced Labor Division open-source research", &format!("Use number {i}"))
-            .replace("date_submitted = 2018-06-12", &format!("date_submitted = 2018-06-{:02}", 1 + i % 28));
+            .replace(
+                "Forced Labor Division open-source research",
+                &format!("Use number {i}"),
+            )
+            .replace(
+                "date_submitted = 2018-06-12",
+                &format!("date_submitted = 2018-06-{:02}", 1 + i % 28),
+            );
         total += text.len();
         std::fs::write(dir.join("record.toml"), text).unwrap();
         std::fs::write(dir.join("rules-of-behavior.txt"), &rob).unwrap();

@@ -1260,3 +1260,13 @@ fn describe(cond: &Condition, form: &Form) -> String {
         }
     }
 }
+
+/// The value at a plain dotted path (no list items) of a parsed record.
+pub fn lookup_value<'v>(root: &'v toml::Table, path: &str) -> Option<&'v toml::Value> {
+    let mut parts = path.split('.');
+    let mut v = root.get(parts.next()?)?;
+    for p in parts {
+        v = v.as_table()?.get(p)?;
+    }
+    Some(v)
+}

@@ -216,6 +216,8 @@ struct RawField {
     pii: Option<String>,
     #[serde(default)]
     retention: Option<String>,
+    #[serde(default)]
+    print: Option<bool>,
 }
 
 /// A compound answer type declared by the form (e.g. "Yes / No, if not please explain").
@@ -464,6 +466,8 @@ pub struct Field {
     pub pii: Option<String>,
     /// Keep-until period after the determination (dates tracked like review dates).
     pub retention: Option<String>,
+    /// Printed on renderings (false for bookkeeping fields such as the record's title).
+    pub print: bool,
     /// Child keys, in form order (tables, lists, compounds).
     pub children: Vec<String>,
     /// Wording of Yes for a compound answer.
@@ -822,6 +826,7 @@ fn make_field(
         catalog: rf.catalog.clone(),
         pii: rf.pii.clone(),
         retention: rf.retention.clone(),
+        print: rf.print.unwrap_or(true),
         children: Vec::new(),
         yes: None,
         no: None,

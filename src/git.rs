@@ -206,6 +206,50 @@ pub fn init_if_needed(dir: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// The path of a register file inside the repository (`<prefix>/records/x/record.toml`).
+pub fn repo_path(repo: &Repository, root: &Path, rel: &str) -> Result<String> {
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| Error::Git("the repository has no working tree".into()))?;
+    let workdir = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let prefix = root
+        .strip_prefix(&workdir)
+        .map_err(|_| Error::Git("the register is outside the repository's working tree".into()))?;
+    let p = prefix.join(rel);
+    Ok(p.to_string_lossy().replace('\\', "/"))
+}
+
+/// Resolve a revision as users write it for a record: any git revision, or `submission/N`
+/// (the tag `smout/<id>/submission/N`).
+pub fn resolve_commit<'r>(repo: &'r Repository, id: &str, rev: &str) -> Result<git2::Commit<'r>> {
+    let spec = if let Some(n) = rev.strip_prefix("submission/") {
+        format!("refs/tags/smout/{id}/submission/{n}")
+    } else if let Some(n) = rev.strip_prefix("determination/") {
+        format!("refs/tags/smout/{id}/determination/{n}")
+    } else {
+        rev.to_string()
+    };
+    let obj = repo
+        .revparse_single(&spec)
+        .map_err(|_| Error::Git(format!("no revision `{rev}` (for record {id})")))?;
+    obj.peel_to_commit()
+        .map_err(|_| Error::Git(format!("`{rev}` does not name a commit")))
+}
+
+/// The text of `path` (repository-relative) in `commit`, or None if it did not exist there.
+pub fn read_at(repo: &Repository, commit: &git2::Commit<'_>, path: &str) -> Result<Option<String>> {
+    let tree = commit.tree()?;
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(e) => e,
+        Err(_) => return Ok(None),
+    };
+    let blob = repo.find_blob(entry.id())?;
+    String::from_utf8(blob.content().to_vec())
+        .map(Some)
+        .map_err(|_| Error::Git(format!("{path} at {} is not UTF-8 text", commit.id())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! arguments and prints what these modules compute.
 
 pub mod check;
+pub mod determination;
 pub mod diag;
 pub mod duration;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod git;
 pub mod markup;
 pub mod pii;
 pub mod register;
+pub mod render;
 pub mod schema;
 pub mod skeleton;
 

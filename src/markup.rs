@@ -94,13 +94,15 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
         {
             match EXEMPTIONS.iter().find(|e| e.eq_ignore_ascii_case(word)) {
                 Some(e) => exemptions.push(e.to_string()),
-                None => return Err(MarkupError {
-                    offset: start,
-                    opening,
-                    message: format!(
+                None => {
+                    return Err(MarkupError {
+                        offset: start,
+                        opening,
+                        message: format!(
                         "`{word}` is not a FOIA exemption; use b1–b9 or b7A–b7F (e.g. `[[b6: …]]`)"
                     ),
-                }),
+                    })
+                }
             }
         }
         if exemptions.is_empty() {

@@ -22,7 +22,11 @@ fn clean_register_exits_zero_with_a_summary() {
 #[test]
 fn findings_show_file_line_column_caret_and_hint() {
     let reg = common::register();
-    add_record(reg.path(), "typo", &fixture("invalid", "unknown-top-level-key"));
+    add_record(
+        reg.path(),
+        "typo",
+        &fixture("invalid", "unknown-top-level-key"),
+    );
     let o = smout(reg.path(), &["check", "typo"]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
@@ -35,13 +39,20 @@ error[SM002]: unknown key `titel` at the top of the record
   = hint: did you mean `title`?
 ";
     assert!(out.starts_with(expected), "{out}");
-    assert!(out.ends_with("checked 1 record: 1 error, 0 warnings\n"), "{out}");
+    assert!(
+        out.ends_with("checked 1 record: 1 error, 0 warnings\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn json_output_lists_codes_and_positions() {
     let reg = common::register();
-    add_record(reg.path(), "future", &fixture("invalid", "launch-date-in-future"));
+    add_record(
+        reg.path(),
+        "future",
+        &fixture("invalid", "launch-date-in-future"),
+    );
     add_record(reg.path(), "ok", &fixture("valid", "minimal"));
     let o = smout(reg.path(), &["check", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
@@ -61,7 +72,11 @@ fn json_output_lists_codes_and_positions() {
 #[test]
 fn a_path_can_be_checked_as_well_as_an_id() {
     let reg = common::register();
-    add_record(reg.path(), "bad", &fixture("invalid", "syntax-error-unclosed-string"));
+    add_record(
+        reg.path(),
+        "bad",
+        &fixture("invalid", "syntax-error-unclosed-string"),
+    );
     let o = smout(reg.path(), &["check", "records/bad/record.toml"]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
@@ -86,8 +101,16 @@ fn no_register_says_how_to_make_one() {
     let dir = tempfile::tempdir().unwrap();
     let o = smout(dir.path(), &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no smout register found"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("hint: run `smout init`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no smout register found"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("hint: run `smout init`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -96,10 +119,19 @@ fn record_ids_that_are_paths_or_have_spaces_are_refused() {
     for id in ["../escape", "/etc/x", "has space", "Upper"] {
         let o = smout(reg.path(), &["new", id, "--no-commit"]);
         assert_eq!(o.status.code(), Some(2), "{id}");
-        assert!(stderr(&o).contains("is not a record id"), "{id}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is not a record id"),
+            "{id}: {}",
+            stderr(&o)
+        );
     }
     assert!(!reg.path().join("escape").exists());
-    assert_eq!(std::fs::read_dir(reg.path().join("records")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(reg.path().join("records"))
+            .unwrap()
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -159,7 +191,11 @@ fn new_refuses_without_a_git_identity_and_writes_nothing() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("git config --global user.email"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("git config --global user.email"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!dir.path().join("records/x").exists());
 }
 
@@ -170,11 +206,21 @@ fn schema_describes_every_question_for_editors() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let cat = &v["properties"]["use"]["properties"]["category"];
-    assert!(cat["enum"].as_array().unwrap().iter().any(|c| c == "criminal-investigations"));
-    assert!(cat["description"].as_str().unwrap().contains("Describe the category of use"));
+    assert!(cat["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "criminal-investigations"));
+    assert!(cat["description"]
+        .as_str()
+        .unwrap()
+        .contains("Describe the category of use"));
     let eq = &v["properties"]["rules_of_behavior"]["properties"]["equipment"];
     assert_eq!(eq["properties"]["complies"]["type"], "boolean");
-    assert_eq!(v["properties"]["summary"]["properties"]["date_submitted"]["format"], "date");
+    assert_eq!(
+        v["properties"]["summary"]["properties"]["date_submitted"]["format"],
+        "date"
+    );
     assert_eq!(v["additionalProperties"], false);
     let o = smout(dir.path(), &["schema", "nope"]);
     assert_eq!(o.status.code(), Some(2));
@@ -201,6 +247,14 @@ fn register_forms_folder_adds_forms() {
     std::fs::write(reg.path().join("forms/local.toml"), form).unwrap();
     let o = smout(reg.path(), &["forms", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"local-smout") && ids.contains(&"dhs-smout"), "{ids:?}");
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"local-smout") && ids.contains(&"dhs-smout"),
+        "{ids:?}"
+    );
 }

@@ -17,6 +17,7 @@ mod completions;
 mod forms;
 mod init;
 mod new;
+mod render;
 mod schema;
 
 /// Privacy compliance paperwork for DHS operational use of social media.
@@ -90,6 +91,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Check records against their forms and report every problem
     Check(check::CheckArgs),
+    /// Render a record as PDF, HTML or Markdown, or its FOIA release copy
+    Render(render::RenderArgs),
     /// Print the JSON Schema of a form's records, for editor completion and validation
     Schema(schema::SchemaArgs),
     /// List the forms this register can use
@@ -141,6 +144,7 @@ pub fn main() -> ExitCode {
         Command::Init(a) => init::run(&env, a, &mut out),
         Command::New(a) => new::run(&env, a, &mut out),
         Command::Check(a) => check::run(&env, a, &mut out),
+        Command::Render(a) => render::run(&env, a, &mut out),
         Command::Schema(a) => schema::run(&env, a, &mut out),
         Command::Forms(a) => forms::run(&env, a, &mut out),
         Command::Completions(a) => completions::run(a, &mut out),

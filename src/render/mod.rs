@@ -1,0 +1,680 @@
+//! Rendering a record: the form and the record's answers become a *view* (what the template
+//! sees, dumpable with `render --context`), which tera templates turn into HTML, Markdown, or the
+//! block language our PDF layout engine paginates.
+//!
+//! Release copies are made here, before any template runs: exempt text is replaced by a
+//! sentinel carrying only its FOIA label, so no later stage — template, layout, font subsetting,
+//! metadata — ever sees the removed text.
+
+pub mod pdf;
+mod templates;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use toml::Value;
+
+use crate::determination::{Determination, Determinations};
+use crate::error::{Error, Result};
+use crate::form::{item_path, Field, FieldType, Form};
+use crate::markup::{self, Segment};
+use crate::register::Register;
+
+pub use templates::Templates;
+
+/// Opens a redaction label in view text (private-use character).
+pub const REDACTION_OPEN: char = '\u{E000}';
+/// Closes a redaction label in view text.
+pub const REDACTION_CLOSE: char = '\u{E001}';
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// PDF via our layout engine.
+    Pdf,
+    /// A standalone HTML page.
+    Html,
+    /// Markdown.
+    Md,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Md => "md",
+        }
+    }
+}
+
+/// What to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Make the FOIA release copy.
+    pub release: bool,
+    /// Seconds since the epoch stamped in the PDF (SOURCE_DATE_EPOCH).
+    pub timestamp: i64,
+}
+
+/// A record to render: its id, its text (from the working tree or a revision) and its
+/// determinations.
+pub struct Source<'a> {
+    /// Record id.
+    pub id: &'a str,
+    /// record.toml text.
+    pub text: &'a str,
+    /// Its determinations.
+    pub determinations: &'a Determinations,
+    /// Where the text came from (for errors).
+    pub origin: String,
+}
+
+/// One choice as printed: a box and its wording.
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionView {
+    /// The printed wording.
+    pub label: String,
+    /// Ticked.
+    pub checked: bool,
+}
+
+/// One printed item of a section.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ItemView {
+    /// `group` (a heading over the items that follow), `field`, `choice`, `check`, `yesno`,
+    /// `table`.
+    pub kind: &'static str,
+    /// The field's path.
+    pub path: String,
+    /// Nesting depth (0 for top-level questions).
+    pub depth: usize,
+    /// Question number ("5(c)").
+    pub number: String,
+    /// Short label.
+    pub label: String,
+    /// What follows the label ("." or ":").
+    pub separator: String,
+    /// The printed question.
+    pub question: String,
+    /// The answer as text (with redaction sentinels in a release).
+    pub value: String,
+    /// Nothing answered.
+    pub empty: bool,
+    /// Asked only in some cases (e.g. "other" described): templates may leave it out when empty.
+    pub conditional: bool,
+    /// Choices, for `choice`.
+    pub options: Vec<OptionView>,
+    /// Yes/No wording and the answer, for `yesno` and `check`.
+    pub yes: String,
+    /// "No. If not, please explain:"
+    pub no: String,
+    /// The answer (None: not answered).
+    pub answer: Option<bool>,
+    /// The explanation of a `yesno`.
+    pub explanation: String,
+    /// Column labels, for `table`.
+    pub columns: Vec<String>,
+    /// Rows of cells, for `table`.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One printed section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Section id.
+    pub id: String,
+    /// Heading.
+    pub heading: String,
+    /// Running heading of its pages.
+    pub page_heading: String,
+    /// Starts on a new page.
+    pub new_page: bool,
+    /// Bold lead sentence.
+    pub lead: String,
+    /// Printed paragraphs.
+    pub text: Vec<String>,
+    /// Footnotes.
+    pub footnotes: Vec<String>,
+    /// The questions and answers.
+    pub items: Vec<ItemView>,
+}
+
+/// The reviewer's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeterminationView {
+    /// Heading.
+    pub heading: String,
+    /// "(To be Completed by …)"
+    pub subheading: String,
+    /// Label of the date.
+    pub reviewed_label: String,
+    /// The date, or empty.
+    pub reviewed: String,
+    /// Label of the reviewer.
+    pub reviewer_label: String,
+    /// The reviewer, or empty.
+    pub reviewer: String,
+    /// Heading over the outcomes.
+    pub outcome_heading: String,
+    /// Outcomes with the chosen one ticked.
+    pub outcomes: Vec<OptionView>,
+    /// Rules of behavior do not comply: wording, ticked, analysis.
+    pub rules_do_not_comply: Option<OptionView>,
+    /// The analysis.
+    pub rules_analysis: String,
+    /// Training required: wording and tick.
+    pub training_required: Option<OptionView>,
+    /// Heading over the documentation findings.
+    pub documentation_heading: String,
+    /// PIA / SORN findings as ticked lines.
+    pub documentation: Vec<DocView>,
+    /// Conditions heading and text.
+    pub conditions_heading: String,
+    /// Conditions of the approval.
+    pub conditions: String,
+    /// Comments heading.
+    pub comments_heading: String,
+    /// Comments.
+    pub comments: String,
+    /// Review-by date, when set.
+    pub review_by: String,
+    /// Submission judged.
+    pub submission: String,
+    /// Whether any determination was recorded.
+    pub recorded: bool,
+}
+
+/// The ticked lines of one documentation kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    /// "A PIA is required."
+    pub required: OptionView,
+    /// "Covered by existing PIA. <ids>"
+    pub covered: OptionView,
+    /// The ids listed after "Covered by existing …".
+    pub ids: String,
+    /// "New."
+    pub new: OptionView,
+    /// "Updated. …"
+    pub update: OptionView,
+}
+
+/// Everything a template sees.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// Form facts.
+    pub form: FormView,
+    /// The record's id.
+    pub id: String,
+    /// The record's title.
+    pub title: String,
+    /// The filing component (from the form's index), for metadata.
+    pub component: String,
+    /// A release copy.
+    pub release: bool,
+    /// Banner printed top and bottom (empty for none).
+    pub banner: String,
+    /// The register's name.
+    pub register: String,
+    /// Sections in printed order.
+    pub sections: Vec<SectionView>,
+    /// The reviewer's page.
+    pub determination: DeterminationView,
+    /// Labels of redactions used (for a release's legend).
+    pub exemptions_used: Vec<String>,
+}
+
+/// Form facts for templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormView {
+    /// Form id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version.
+    pub version: String,
+    /// Footer version line.
+    pub version_label: String,
+    /// Issuer address lines.
+    pub issuer: Vec<String>,
+}
+
+/// Builds the view of one record.
+struct ViewBuilder<'a> {
+    form: &'a Form,
+    release: bool,
+    withheld: BTreeMap<String, Vec<String>>,
+    used: std::collections::BTreeSet<String>,
+}
+
+impl ViewBuilder<'_> {
+    /// A string as this copy shows it.
+    fn present(&mut self, path: &str, s: &str) -> String {
+        if !self.release {
+            return markup::plain(s);
+        }
+        if let Some(ex) = self.withheld_for(path) {
+            if s.trim().is_empty() {
+                return String::new();
+            }
+            let l = markup::label(&ex);
+            self.used.insert(l.clone());
+            return format!("{REDACTION_OPEN}{l}{REDACTION_CLOSE}");
+        }
+        match markup::parse(s) {
+            Ok(segs) => segs.into_iter().map(|seg| match seg {
+                Segment::Text { text } => text,
+                Segment::Redacted { exemptions, .. } => {
+                    let l = markup::label(&exemptions);
+                    self.used.insert(l.clone());
+                    format!("{REDACTION_OPEN}{l}{REDACTION_CLOSE}")
+                }
+            }),
+            // `check` reports malformed markup; a release never prints what it could not parse.
+            Err(_) => return format!("{REDACTION_OPEN}withheld{REDACTION_CLOSE}"),
+        }
+        .collect()
+    }
+
+    fn withheld_for(&self, path: &str) -> Option<Vec<String>> {
+        let schema = strip_indices(path);
+        let plain = schema.replace("[]", "");
+        self.withheld.iter().find_map(|(w, ex)| {
+            let hit = [path, schema.as_str(), plain.as_str()].iter().any(|p| {
+                *p == w || p.starts_with(&format!("{w}.")) || p.starts_with(&format!("{w}["))
+            });
+            hit.then(|| ex.clone())
+        })
+    }
+
+    fn value_text(&mut self, field: &Field, path: &str, v: Option<&Value>) -> String {
+        match v {
+            None => String::new(),
+            Some(Value::String(s)) => {
+                if field.kind == FieldType::Choice {
+                    let label = field
+                        .choice(s)
+                        .map(|c| c.label.clone())
+                        .unwrap_or(s.clone());
+                    self.present(path, &label)
+                } else {
+                    self.present(path, s)
+                }
+            }
+            Some(Value::Boolean(b)) => (if *b { "Yes" } else { "No" }).to_string(),
+            Some(Value::Datetime(dt)) => {
+                let d = crate::duration::toml_date::from_toml(dt);
+                let shown = d.map(us_date).unwrap_or_else(|| dt.to_string());
+                self.present(path, &shown)
+            }
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| match x {
+                    Value::String(s) => self.present(path, s),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Some(other) => other.to_string(),
+        }
+    }
+
+    fn items(&mut self, root: &toml::Table, section: &str) -> Vec<ItemView> {
+        let mut out = Vec::new();
+        let tops: Vec<&Field> = self
+            .form
+            .children("")
+            .filter(|f| f.section == section && f.print)
+            .collect();
+        for f in tops {
+            self.item(root.get(&f.key), f, &f.path.clone(), 0, &mut out);
+        }
+        out
+    }
+
+    fn item(
+        &mut self,
+        v: Option<&Value>,
+        f: &Field,
+        path: &str,
+        depth: usize,
+        out: &mut Vec<ItemView>,
+    ) {
+        let form = self.form;
+        let mut item = ItemView {
+            path: path.to_string(),
+            depth,
+            number: f.number.clone().unwrap_or_default(),
+            label: f.label.clone(),
+            separator: f.label_separator.clone(),
+            question: f.question.clone().unwrap_or_default(),
+            conditional: !f.required && f.required_when.is_some(),
+            ..Default::default()
+        };
+        match &f.kind {
+            FieldType::Table if f.compound.is_some() => {
+                let t = v.and_then(Value::as_table);
+                let (yes_key, expl_key) = compound_keys(form, f);
+                item.kind = "yesno";
+                item.yes = f.yes.clone().unwrap_or_else(|| "Yes.".into());
+                item.no = f.no.clone().unwrap_or_else(|| "No.".into());
+                item.answer = t.and_then(|t| t.get(&yes_key)).and_then(Value::as_bool);
+                let ep = format!("{path}.{expl_key}");
+                item.explanation = t
+                    .and_then(|t| t.get(&expl_key))
+                    .and_then(Value::as_str)
+                    .map(|s| self.present(&ep, s))
+                    .unwrap_or_default();
+                item.empty = item.answer.is_none();
+                out.push(item);
+            }
+            FieldType::Table => {
+                item.kind = "group";
+                let t = v.and_then(Value::as_table);
+                item.empty = t.is_none_or(|t| t.is_empty());
+                let show_group = !item.question.is_empty() || item.number.is_empty();
+                let child_depth = if depth == 0 && !show_group {
+                    0
+                } else {
+                    depth + usize::from(!item.question.is_empty())
+                };
+                if !item.question.is_empty() {
+                    out.push(item);
+                }
+                let children: Vec<&Field> = form.children(&f.path).filter(|c| c.print).collect();
+                for c in children {
+                    let cv = t.and_then(|t| t.get(&c.key));
+                    self.item(cv, c, &format!("{path}.{}", c.key), child_depth, out);
+                }
+            }
+            FieldType::List => {
+                item.kind = "table";
+                let cols: Vec<&Field> = form.children(&item_path(f)).filter(|c| c.print).collect();
+                item.columns = cols.iter().map(|c| c.label.clone()).collect();
+                let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
+                for (i, row) in items.iter().enumerate() {
+                    let t = row.as_table();
+                    let cells = cols
+                        .iter()
+                        .map(|c| {
+                            let p = format!("{path}[{i}].{}", c.key);
+                            self.value_text(c, &p, t.and_then(|t| t.get(&c.key)))
+                        })
+                        .collect();
+                    item.rows.push(cells);
+                }
+                // Drop columns nobody filled in.
+                let keep: Vec<bool> = (0..item.columns.len())
+                    .map(|c| item.rows.iter().any(|r| !r[c].trim().is_empty()))
+                    .collect();
+                if item.rows.is_empty() {
+                    item.columns.truncate(2.min(item.columns.len()));
+                } else {
+                    item.columns = filter_keep(&item.columns, &keep);
+                    item.rows = item.rows.iter().map(|r| filter_keep(r, &keep)).collect();
+                }
+                item.empty = item.rows.is_empty();
+                out.push(item);
+            }
+            FieldType::Choice => {
+                item.kind = "choice";
+                let chosen = v.and_then(Value::as_str).unwrap_or("");
+                item.options = f
+                    .choices
+                    .iter()
+                    .filter(|c| c.exempt.is_none() || c.value == chosen)
+                    .map(|c| OptionView {
+                        label: c.label.clone(),
+                        checked: c.value == chosen,
+                    })
+                    .collect();
+                item.value = self.value_text(f, path, v);
+                item.empty = chosen.is_empty();
+                out.push(item);
+            }
+            FieldType::Bool => {
+                item.kind = "check";
+                item.answer = v.and_then(Value::as_bool);
+                item.empty = item.answer.is_none();
+                out.push(item);
+            }
+            _ => {
+                item.kind = "field";
+                item.value = self.value_text(f, path, v);
+                item.empty = item.value.trim().is_empty();
+                out.push(item);
+            }
+        }
+    }
+
+    fn determination(&mut self, d: Option<&Determination>) -> DeterminationView {
+        let def = &self.form.determination;
+        let outcome = d.map(|d| d.outcome.as_str()).unwrap_or("");
+        let tick = |label: &str, checked: bool| OptionView {
+            label: label.to_string(),
+            checked,
+        };
+        let documentation = def
+            .documentation
+            .iter()
+            .map(|k| {
+                let f = d.and_then(|d| d.documentation(&k.key));
+                let finding = f.map(|f| f.finding.as_str()).unwrap_or("");
+                let action = f.map(|f| f.action.as_str()).unwrap_or("");
+                DocView {
+                    required: tick(&k.required, finding == "required"),
+                    covered: tick(&k.covered, finding == "covered"),
+                    ids: f.map(|f| f.ids.join("; ")).unwrap_or_default(),
+                    new: tick(&k.new, action == "new"),
+                    update: tick(&k.update, action == "update"),
+                }
+            })
+            .collect();
+        let reviewer = d
+            .map(|d| self.present("determination.reviewer", &d.reviewer))
+            .unwrap_or_default();
+        let comments = d
+            .map(|d| self.present("determination.comments", &d.comments))
+            .unwrap_or_default();
+        let analysis = d
+            .map(|d| self.present("determination.rules_do_not_comply", &d.rules_do_not_comply))
+            .unwrap_or_default();
+        let conditions = d
+            .map(|d| self.present("determination.conditions", &d.conditions))
+            .unwrap_or_default();
+        DeterminationView {
+            heading: def.heading.clone(),
+            subheading: def.subheading.clone().unwrap_or_default(),
+            reviewed_label: def.reviewed_label.clone(),
+            reviewed: d.map(|d| us_date(d.reviewed)).unwrap_or_default(),
+            reviewer_label: def.reviewer_label.clone(),
+            reviewer,
+            outcome_heading: def.outcome_heading.clone(),
+            outcomes: def
+                .outcomes
+                .iter()
+                .map(|o| tick(&o.text, o.value == outcome))
+                .collect(),
+            rules_do_not_comply: def.rules_do_not_comply.as_ref().map(|t| {
+                tick(
+                    t,
+                    d.is_some_and(|d| !d.rules_do_not_comply.trim().is_empty()),
+                )
+            }),
+            rules_analysis: analysis,
+            training_required: def
+                .training_required
+                .as_ref()
+                .map(|t| tick(t, d.is_some_and(|d| d.training_required))),
+            documentation_heading: def.documentation_heading.clone().unwrap_or_default(),
+            documentation,
+            conditions_heading: def.conditions_heading.clone().unwrap_or_default(),
+            conditions,
+            comments_heading: def.comments_heading.clone(),
+            comments,
+            review_by: d.and_then(|d| d.review_by).map(us_date).unwrap_or_default(),
+            submission: d.map(|d| d.submission.to_string()).unwrap_or_default(),
+            recorded: d.is_some(),
+        }
+    }
+}
+
+fn filter_keep(v: &[String], keep: &[bool]) -> Vec<String> {
+    v.iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(s, _)| s.clone())
+        .collect()
+}
+
+/// The Yes/No key and the explanation key of a compound answer (its first bool and first text).
+fn compound_keys(form: &Form, f: &Field) -> (String, String) {
+    let kids: Vec<&Field> = form.children(&f.path).collect();
+    let yes = kids
+        .iter()
+        .find(|c| c.kind == FieldType::Bool)
+        .map(|c| c.key.clone())
+        .unwrap_or_default();
+    let expl = kids
+        .iter()
+        .find(|c| matches!(c.kind, FieldType::Text | FieldType::String))
+        .map(|c| c.key.clone())
+        .unwrap_or_default();
+    (yes, expl)
+}
+
+/// `summary.contacts[3].name` → `summary.contacts[].name`.
+fn strip_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut skip = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                out.push_str("[]");
+                skip = true;
+            }
+            ']' => skip = false,
+            _ if skip => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Dates as the template prints them: 6/12/2018.
+pub fn us_date(d: NaiveDate) -> String {
+    d.format("%-m/%-d/%Y").to_string()
+}
+
+/// Build the view of a record.
+pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Result<View> {
+    let root: toml::Table = toml::from_str(src.text).map_err(|e| {
+        Error::Refused(format!(
+            "{}: not valid TOML ({}); run `smout check {}`",
+            src.origin,
+            e.message(),
+            src.id
+        ))
+    })?;
+    let form_id = root.get("form").and_then(Value::as_str).unwrap_or("");
+    let form = reg.forms.get(form_id).ok_or_else(|| Error::NoForm {
+        id: form_id.to_string(),
+        known: reg.forms.ids().join(", "),
+    })?;
+    let withheld = root
+        .get("release")
+        .and_then(|r| r.get("redact"))
+        .and_then(Value::as_table)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let ex = v
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|e| e.as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (k.clone(), ex)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut b = ViewBuilder {
+        form,
+        release: opts.release,
+        withheld,
+        used: Default::default(),
+    };
+    let sections = form
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            id: s.id.clone(),
+            heading: s.heading.clone(),
+            page_heading: s.page_heading.clone().unwrap_or_default(),
+            new_page: s.new_page,
+            lead: s.lead.clone().unwrap_or_default(),
+            text: s.text.clone(),
+            footnotes: s.footnotes.clone(),
+            items: b.items(&root, &s.id),
+        })
+        .collect();
+    let title_raw = root.get("title").and_then(Value::as_str).unwrap_or("");
+    let title = b.present("title", title_raw);
+    let component = match &form.index.component {
+        Some(p) => {
+            let raw = crate::check::lookup_value(&root, p)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            b.present(p, &raw)
+        }
+        None => String::new(),
+    };
+    let determination = b.determination(src.determinations.latest());
+    let settings = &reg.settings;
+    let banner = if opts.release {
+        settings.markings.release_banner.clone()
+    } else {
+        settings.markings.banner.clone()
+    };
+    Ok(View {
+        form: FormView {
+            id: form.id.clone(),
+            title: form.title.clone(),
+            version: form.version.clone(),
+            version_label: form.version_label.clone().unwrap_or_default(),
+            issuer: form.issuer.clone(),
+        },
+        id: src.id.to_string(),
+        title,
+        component,
+        release: opts.release,
+        banner: banner.unwrap_or_default(),
+        register: settings.name.clone(),
+        sections,
+        determination,
+        exemptions_used: b.used.into_iter().collect(),
+    })
+}
+
+/// Render a record to bytes in `format`.
+pub fn render(
+    reg: &Register,
+    templates: &Templates,
+    src: &Source<'_>,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<Vec<u8>> {
+    let view = build_view(reg, src, opts)?;
+    let text = templates.render(&view, format)?;
+    match format {
+        Format::Pdf => pdf::render(&view, &text, opts.timestamp),
+        _ => Ok(text.into_bytes()),
+    }
+}

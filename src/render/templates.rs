@@ -1,0 +1,173 @@
+//! The one place tera is set up: built-in templates embedded in the binary, a register's own
+//! `templates/` folder overriding them (per form: `templates/<form-id>/record.html`), and the
+//! filters every template uses to print text safely in its format.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tera::{Context, Kwargs, State, Tera};
+
+use super::{Format, View, REDACTION_CLOSE, REDACTION_OPEN};
+use crate::error::{Error, Result};
+
+/// The built-in templates: (name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("record.html", include_str!("../../templates/record.html")),
+    ("record.md", include_str!("../../templates/record.md")),
+    ("record.pdf", include_str!("../../templates/record.pdf")),
+];
+
+/// The template set of a register.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Built-in templates, overridden by files in `dir` (a register's `templates/`).
+    pub fn load(dir: Option<&Path>) -> Result<Templates> {
+        let mut sources: HashMap<String, String> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        if let Some(dir) = dir {
+            collect(dir, dir, &mut sources)?;
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.register_filter("html", html_filter);
+        tera.register_filter("md", md_filter);
+        tera.register_filter("pdf", pdf_filter);
+        for (name, text) in &sources {
+            tera.add_raw_template(name, text)
+                .map_err(|e| Error::Template {
+                    name: name.clone(),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(Templates { tera })
+    }
+
+    /// Render the view in a format; the form's own template wins over the generic one.
+    pub fn render(&self, view: &View, format: Format) -> Result<String> {
+        let specific = format!("{}/record.{}", view.form.id, format.ext());
+        let generic = format!("record.{}", format.ext());
+        let name = if self.tera.contains_template(&specific) {
+            specific
+        } else {
+            generic
+        };
+        let ctx = Context::from_serialize(view).map_err(|e| Error::Template {
+            name: name.clone(),
+            message: e.to_string(),
+        })?;
+        self.tera.render(&name, &ctx).map_err(|e| {
+            let mut message = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                src = s.source();
+            }
+            Error::Template { name, message }
+        })
+    }
+}
+
+fn collect(base: &Path, dir: &Path, out: &mut HashMap<String, String>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(base, &p, out)?;
+        } else if let Ok(rel) = p.strip_prefix(base) {
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            out.insert(name, text);
+        }
+    }
+    Ok(())
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Split text at redaction sentinels: (is_label, text).
+fn pieces(s: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(REDACTION_OPEN) {
+        if i > 0 {
+            out.push((false, &rest[..i]));
+        }
+        let after = &rest[i + REDACTION_OPEN.len_utf8()..];
+        let end = after.find(REDACTION_CLOSE).unwrap_or(after.len());
+        out.push((true, &after[..end]));
+        rest = after.get(end + REDACTION_CLOSE.len_utf8()..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
+/// Text for HTML: escaped, paragraphs kept, redactions as labelled boxes. Marked safe.
+fn html_filter(s: &str, _: Kwargs, _: &State) -> tera::Value {
+    let mut out = String::new();
+    for (label, text) in pieces(s) {
+        if label {
+            let l = escape_html(text);
+            out.push_str(&format!(
+                "<span class=\"redaction\" role=\"img\" aria-label=\"withheld under FOIA exemption {l}\">{l}</span>"
+            ));
+        } else {
+            out.push_str(
+                &escape_html(text)
+                    .replace("\n\n", "</p>\n<p>")
+                    .replace('\n', "<br>\n"),
+            );
+        }
+    }
+    tera::Value::safe_string(&out)
+}
+
+/// Text for Markdown: special characters escaped, redactions as bold labels.
+fn md_filter(s: &str, _: Kwargs, _: &State) -> String {
+    let mut out = String::new();
+    for (label, text) in pieces(s) {
+        if label {
+            out.push_str(&format!("**[{text}]**"));
+        } else {
+            for c in text.chars() {
+                if matches!(
+                    c,
+                    '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+                ) {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+        }
+    }
+    out.replace('\n', "  \n").replace("  \n  \n", "\n\n")
+}
+
+/// Text for the PDF block language: one line, with `\n` and `|` escaped.
+fn pdf_filter(s: &str, _: Kwargs, _: &State) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', "\\n")
+}
