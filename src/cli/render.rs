@@ -214,7 +214,7 @@ fn render_all(
                             failed.push((id.clone(), e));
                         }
                         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if progress && (n % 10 == 0 || n == ids.len()) {
+                        if progress && (n.is_multiple_of(10) || n == ids.len()) {
                             eprint!("\rrendering {n}/{}", ids.len());
                         }
                     }
