@@ -1,0 +1,550 @@
+//! Rendering: the PDF carries the template's wording and the record's answers, is reproducible,
+//! and a release copy leaks none of the text it withholds — not in the page text, the file's
+//! decompressed bytes, metadata, outline, font subsets, HTML or Markdown.
+//!
+//! These tests read PDFs with poppler's `pdftotext`/`pdfinfo` and `qpdf` (installed by .ci/run).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{smout, stderr};
+use smout::markup::{self, Segment};
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let o = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("`{name}` is needed by this test (apt-get install poppler-utils qpdf): {e}")
+    });
+    assert!(
+        o.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+/// The file with every stream decompressed (qpdf QDF mode), as bytes.
+fn decompressed(pdf: &Path) -> Vec<u8> {
+    let out = pdf.with_extension("qdf.pdf");
+    tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    std::fs::read(out).unwrap()
+}
+
+/// Render `id` of the register at `reg` into `dir`, returning the output path.
+fn render(reg: &Path, id: &str, extra: &[&str], out: &Path) -> PathBuf {
+    let mut args = vec!["render", id, "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(&args)
+        .current_dir(reg)
+        .env("SOURCE_DATE_EPOCH", "1537747200")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "render {id} {extra:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out.to_path_buf()
+}
+
+/// Every text the example register marks as exempt.
+fn secrets(reg: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(reg.join("records")).unwrap() {
+        let dir = entry.unwrap().path();
+        for file in ["record.toml", "determinations.toml"] {
+            let Ok(text) = std::fs::read_to_string(dir.join(file)) else {
+                continue;
+            };
+            for line in text.lines() {
+                if let Ok(segs) = markup::parse(line) {
+                    for s in segs {
+                        if let Segment::Redacted { text, .. } = s {
+                            out.push(text.trim_end_matches(['"', ',']).to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn pdf_reads_like_the_template_with_the_records_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = render(
+        &common::example_register(),
+        "cbp-fld",
+        &[],
+        &tmp.path().join("fld.pdf"),
+    );
+    let text = normalise(&pdftotext(&pdf));
+    for wording in [
+        "DHS OPERATIONAL USE OF SOCIAL MEDIA",
+        "SUMMARY INFORMATION",
+        "Please complete this form and send it to your Component Privacy Officer.",
+        "Describe the category of use for collecting personally identifiable information from social media sources.",
+        "Based on the operational use of social media listed above, please provide the appropriate authorities.",
+        "Use only government-issued equipment when engaging in the operational use of social media;",
+        "Respect individuals' privacy settings and access only information that is publicly available;",
+        "Mechanisms are (or will be) in place to verify that users have completed training.",
+        "DHS SOCIAL MEDIA DOCUMENTATION",
+        "Program has met requirements to use social media for the stated authorized operational purposes",
+        "Version date: July 24, 2012",
+        "FOR OFFICIAL USE ONLY",
+    ] {
+        assert!(text.contains(wording), "PDF lacks template wording {wording:?}");
+    }
+    for answer in [
+        "Information will be stored in users shared drive",
+        "U.S. Customs and Border Protection",
+        "DHS/CBP/PIA-010(a)",
+        "19 CFR § 12.42",
+        "9/24/2018",
+        "Alicia Moreno",
+    ] {
+        assert!(text.contains(answer), "PDF lacks the answer {answer:?}");
+    }
+    assert!(
+        text.contains("☒ Criminal investigations"),
+        "the chosen category is ticked"
+    );
+    assert!(text.contains("☐ Law enforcement intelligence"));
+    let pages: usize = tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(
+        text.contains(&format!("Page 1 of {pages}"))
+            && text.contains(&format!("Page {pages} of {pages}"))
+    );
+}
+
+#[test]
+fn pdf_has_metadata_embedded_fonts_and_an_outline_in_document_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = render(
+        &common::example_register(),
+        "cbp-fld",
+        &[],
+        &tmp.path().join("fld.pdf"),
+    );
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Title:           DHS Operational Use of Social Media: Forced Labor Division open-source research"), "{info}");
+    assert!(
+        info.contains("Author:          U.S. Customs and Border Protection"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Subject:         DHS Operational Use of Social Media (dhs-smout"),
+        "{info}"
+    );
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("DejaVuSans"), "{fonts}");
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains(" yes ")),
+        "every font embedded: {fonts}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
+    ))
+    .unwrap();
+    let titles: Vec<&str> = json["outlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "DHS OPERATIONAL USE OF SOCIAL MEDIA",
+            "SUMMARY INFORMATION",
+            "SPECIFIC QUESTIONS",
+            "DHS SOCIAL MEDIA DOCUMENTATION"
+        ]
+    );
+    let pages: Vec<u64> = json["outlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["destpageposfrom1"].as_u64().unwrap())
+        .collect();
+    assert!(pages.windows(2).all(|w| w[0] < w[1]), "{pages:?}");
+}
+
+#[test]
+fn same_record_and_timestamp_give_identical_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_register();
+    let a = std::fs::read(render(&reg, "cbp-fld", &[], &tmp.path().join("a.pdf"))).unwrap();
+    let b = std::fs::read(render(&reg, "cbp-fld", &[], &tmp.path().join("b.pdf"))).unwrap();
+    assert!(a == b, "two renderings differ");
+    // Rendering all records in parallel gives the same bytes as rendering one alone.
+    let out = tmp.path().join("all");
+    let o = Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(["render", "--all", "-q", "-o", out.to_str().unwrap()])
+        .current_dir(&reg)
+        .env("SOURCE_DATE_EPOCH", "1537747200")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read(out.join("cbp-fld.pdf")).unwrap() == a,
+        "render --all differs from render"
+    );
+}
+
+#[test]
+fn release_removes_withheld_text_from_every_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_register();
+    let corpus = secrets(&reg);
+    assert!(corpus.len() >= 15, "{corpus:?}");
+    assert!(corpus.iter().any(|s| s == "Alicia Moreno"));
+    for id in ["cbp-fld", "ice-hsi-osint", "fema-recovery-dev"] {
+        let pdf = render(
+            &reg,
+            id,
+            &["--release"],
+            &tmp.path().join(format!("{id}.pdf")),
+        );
+        let text = normalise(&pdftotext(&pdf));
+        let bytes = decompressed(&pdf);
+        let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+        let html = std::fs::read_to_string(render(
+            &reg,
+            id,
+            &["--release", "--format", "html"],
+            &tmp.path().join(format!("{id}.html")),
+        ))
+        .unwrap();
+        let md = std::fs::read_to_string(render(
+            &reg,
+            id,
+            &["--release", "--format", "md"],
+            &tmp.path().join(format!("{id}.md")),
+        ))
+        .unwrap();
+        for secret in &corpus {
+            let needle = normalise(secret);
+            let utf16: Vec<u8> = secret
+                .encode_utf16()
+                .flat_map(|u| u.to_be_bytes())
+                .collect();
+            assert!(!text.contains(&needle), "{id}: page text shows {secret:?}");
+            assert!(
+                !contains(&bytes, secret.as_bytes()),
+                "{id}: file bytes hold {secret:?}"
+            );
+            assert!(
+                !contains(&bytes, &utf16),
+                "{id}: file bytes hold {secret:?} as UTF-16"
+            );
+            assert!(
+                !info.contains(secret.as_str()),
+                "{id}: metadata holds {secret:?}"
+            );
+            assert!(
+                !html.contains(secret.as_str()),
+                "{id}: HTML holds {secret:?}"
+            );
+            assert!(
+                !md.contains(secret.as_str()),
+                "{id}: Markdown holds {secret:?}"
+            );
+        }
+        assert!(
+            text.contains("(b) (6)"),
+            "{id}: release shows the exemption labels"
+        );
+        assert!(html.contains("class=\"redaction\""));
+        assert!(md.contains("**[(b) (6)"));
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn release_does_not_depend_on_the_length_or_glyphs_of_removed_text() {
+    // Two registers whose records differ only inside redaction markup give identical release
+    // PDFs: boxes do not reveal lengths, and font subsets hold no glyph of the removed text.
+    let tmp = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml")).unwrap();
+    let mut files = Vec::new();
+    for (k, name) in ["Al Wu", "Maximilian-Quentin Zbigniewska-Vögelsang"]
+        .iter()
+        .enumerate()
+    {
+        let reg = common::register();
+        let text = base.replace("[[b6: Jane Roe]]", &format!("[[b6: {name}]]"));
+        common::add_record(reg.path(), "x", text.as_bytes());
+        files.push(
+            std::fs::read(render(
+                reg.path(),
+                "x",
+                &["--release"],
+                &tmp.path().join(format!("{k}.pdf")),
+            ))
+            .unwrap(),
+        );
+    }
+    assert!(
+        files[0] == files[1],
+        "release copies differ with the removed text"
+    );
+}
+
+#[test]
+fn release_withholds_whole_fields_listed_under_release_redact() {
+    let reg = common::register();
+    let text = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml"))
+        .unwrap()
+        .replace("[[b6: Jane Roe]]", "Jane Roe")
+        .replace("[[b6: jane.roe@cbp.dhs.gov]]", "jane.roe@cbp.dhs.gov")
+        + "\n[release]\nredact = { \"summary.contacts\" = [\"b6\", \"b7C\"] }\n";
+    common::add_record(reg.path(), "x", text.as_bytes());
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = render(reg.path(), "x", &["--release"], &tmp.path().join("x.pdf"));
+    let page = pdftotext(&pdf);
+    assert!(
+        !page.contains("Jane Roe") && !page.contains("jane.roe@"),
+        "{page}"
+    );
+    assert!(page.contains("(b) (6), (b) (7)(C)"));
+    // The internal copy still shows them.
+    let pdf = render(reg.path(), "x", &[], &tmp.path().join("internal.pdf"));
+    assert!(pdftotext(&pdf).contains("Jane Roe"));
+}
+
+/// Filled rectangles painted over text drawn before them: the classic broken redaction.
+/// Returns (text position, rectangle) pairs.
+fn text_under_boxes(pdf: &Path) -> Vec<String> {
+    let bytes = decompressed(pdf);
+    let text = String::from_utf8_lossy(&bytes);
+    let mut problems = Vec::new();
+    for stream in text.split("endstream") {
+        let mut texts: Vec<(f32, f32)> = Vec::new();
+        let mut pending: Option<[f32; 4]> = None;
+        for line in stream.lines() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match parts.last().copied() {
+                Some("Tm") if parts.len() == 7 => {
+                    texts.push((
+                        parts[4].parse().unwrap_or(0.0),
+                        parts[5].parse().unwrap_or(0.0),
+                    ));
+                }
+                Some("Td") if parts.len() == 3 => {
+                    texts.push((
+                        parts[0].parse().unwrap_or(0.0),
+                        parts[1].parse().unwrap_or(0.0),
+                    ));
+                }
+                Some("re") if parts.len() == 5 => {
+                    let v: Vec<f32> = parts[..4]
+                        .iter()
+                        .map(|p| p.parse().unwrap_or(0.0))
+                        .collect();
+                    pending = Some([v[0], v[1], v[2], v[3]]);
+                }
+                Some("f" | "f*" | "B" | "B*" | "b" | "b*" | "F") => {
+                    if let Some([x, y, w, h]) = pending.take() {
+                        for (tx, ty) in &texts {
+                            if *tx >= x - 0.5 && *tx <= x + w && *ty >= y - 0.5 && *ty <= y + h {
+                                problems.push(format!(
+                                    "text at ({tx}, {ty}) under box {x} {y} {w} {h}"
+                                ));
+                            }
+                        }
+                    }
+                }
+                Some("S" | "n") => pending = None,
+                _ => {}
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn no_text_lies_under_a_filled_box_in_a_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = render(
+        &common::example_register(),
+        "cbp-fld",
+        &["--release"],
+        &tmp.path().join("r.pdf"),
+    );
+    let problems = text_under_boxes(&pdf);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn a_box_painted_over_text_is_caught() {
+    // A deliberately broken redaction — the name drawn, then a black box over it — must make
+    // the check above fail, or the check proves nothing.
+    use printpdf::*;
+    let mut doc = PdfDocument::new("broken");
+    let ops = vec![
+        Op::StartTextSection,
+        Op::SetFont {
+            font: PdfFontHandle::Builtin(BuiltinFont::Helvetica),
+            size: Pt(10.0),
+        },
+        Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(100.0), Pt(700.0)),
+        },
+        Op::ShowText {
+            items: vec![TextItem::Text("Jane Roe".into())],
+        },
+        Op::EndTextSection,
+        Op::SetFillColor {
+            col: Color::Greyscale(Greyscale {
+                percent: 0.0,
+                icc_profile: None,
+            }),
+        },
+        Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(95.0),
+                y: Pt(695.0),
+                width: Pt(60.0),
+                height: Pt(15.0),
+                mode: Some(PaintMode::Fill),
+                winding_order: Some(WindingOrder::NonZero),
+            },
+        },
+    ];
+    doc.with_pages(vec![PdfPage::new(Mm(215.9), Mm(279.4), ops)]);
+    let bytes = doc.save(&PdfSaveOptions::default(), &mut Vec::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("broken.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    assert!(
+        !text_under_boxes(&path).is_empty(),
+        "the detector missed text under a box"
+    );
+    assert!(
+        pdftotext(&path).contains("Jane Roe"),
+        "and the 'redacted' name is still extractable"
+    );
+}
+
+#[test]
+fn html_is_an_accessible_page_and_markdown_reads_on_its_own() {
+    let reg = common::example_register();
+    let o = smout(&reg, &["render", "cbp-fld", "--format", "html", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = String::from_utf8(o.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.contains("<h1>SUMMARY INFORMATION</h1>"));
+    assert!(html.contains("<th scope=\"col\">Name</th>"));
+    assert!(html.contains("class=\"checked\">Criminal investigations</li>"));
+    assert!(!html.contains("[[b6"), "markup never reaches the page");
+    let o = smout(&reg, &["render", "cbp-fld", "--format", "md", "-o", "-"]);
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(md.contains("## SPECIFIC QUESTIONS"));
+    assert!(md.contains("- ☒ Criminal investigations"));
+    assert!(md.contains("| Name | Title | Office | E-mail |"));
+}
+
+#[test]
+fn a_registers_own_template_overrides_the_built_in_one() {
+    let reg = common::register();
+    common::add_record(
+        reg.path(),
+        "x",
+        &std::fs::read(common::fixtures().join("valid/minimal.toml")).unwrap(),
+    );
+    std::fs::create_dir_all(reg.path().join("templates")).unwrap();
+    std::fs::write(
+        reg.path().join("templates/record.md"),
+        "Custom: {{ title }} ({{ form.id }})\n",
+    )
+    .unwrap();
+    let o = smout(reg.path(), &["render", "x", "--format", "md", "-o", "-"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "Custom: Minimal valid record (dhs-smout)\n"
+    );
+}
+
+#[test]
+fn context_shows_what_the_templates_see() {
+    let o = smout(
+        &common::example_register(),
+        &["render", "cbp-fld", "--context", "--release"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["release"], true);
+    assert_eq!(v["sections"][1]["id"], "summary");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("Alicia Moreno"));
+}
+
+#[test]
+fn check_release_warns_about_unmarked_pii() {
+    let o = smout(
+        &common::example_register(),
+        &[
+            "check",
+            "--release",
+            "uscis-fraud-draft",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pii: Vec<String> = v["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SM050")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        pii.iter()
+            .any(|m| m.contains("laura.benedetti@uscis.dhs.gov")),
+        "{pii:#?}"
+    );
+    assert!(
+        pii.iter().any(|m| m.contains("Laura Benedetti")),
+        "{pii:#?}"
+    );
+    // Marked PII is not reported.
+    assert!(!pii.iter().any(|m| m.contains("Kevin Marsh")), "{pii:#?}");
+    let o = smout(
+        &common::example_register(),
+        &["check", "--release", "cbp-fld"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("SM050"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
