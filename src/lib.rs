@@ -8,15 +8,18 @@
 pub mod check;
 pub mod determination;
 pub mod diag;
+pub mod diff;
 pub mod duration;
 pub mod error;
 pub mod form;
 pub mod git;
+pub mod history;
 pub mod markup;
 pub mod pii;
 pub mod register;
 pub mod render;
 pub mod schema;
 pub mod skeleton;
+pub mod submit;
 
 pub use error::{Error, Result};

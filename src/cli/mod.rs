@@ -14,11 +14,14 @@ use smout::register::Register;
 
 mod check;
 mod completions;
+mod diff;
 mod forms;
 mod init;
+mod log;
 mod new;
 mod render;
 mod schema;
+mod submit;
 
 /// Privacy compliance paperwork for DHS operational use of social media.
 ///
@@ -93,6 +96,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Render a record as PDF, HTML or Markdown, or its FOIA release copy
     Render(render::RenderArgs),
+    /// Submit a record for review: check, fill the date, commit and tag
+    Submit(submit::SubmitArgs),
+    /// Show what changed in a record, field by field, in the words of the form
+    Diff(diff::DiffArgs),
+    /// Show a record's timeline: revisions, submissions, determinations
+    Log(log::LogArgs),
     /// Print the JSON Schema of a form's records, for editor completion and validation
     Schema(schema::SchemaArgs),
     /// List the forms this register can use
@@ -145,6 +154,9 @@ pub fn main() -> ExitCode {
         Command::New(a) => new::run(&env, a, &mut out),
         Command::Check(a) => check::run(&env, a, &mut out),
         Command::Render(a) => render::run(&env, a, &mut out),
+        Command::Submit(a) => submit::run(&env, a, &mut out),
+        Command::Diff(a) => diff::run(&env, a, &mut out),
+        Command::Log(a) => log::run(&env, a, &mut out),
         Command::Schema(a) => schema::run(&env, a, &mut out),
         Command::Forms(a) => forms::run(&env, a, &mut out),
         Command::Completions(a) => completions::run(a, &mut out),

@@ -65,3 +65,45 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Run git in `dir` with a fixed identity and dates.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test Drafter")
+        .env("GIT_AUTHOR_EMAIL", "drafter@example.gov")
+        .env("GIT_COMMITTER_NAME", "Test Drafter")
+        .env("GIT_COMMITTER_EMAIL", "drafter@example.gov")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T10:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A register in a new git repository holding the minimal valid record as `id`, committed.
+pub fn git_register(id: &str) -> tempfile::TempDir {
+    let reg = register();
+    git(reg.path(), &["init", "-q", "-b", "main"]);
+    let text = std::fs::read(fixtures().join("valid/minimal.toml")).unwrap();
+    add_record(reg.path(), id, &text);
+    git(reg.path(), &["add", "-A"]);
+    git(reg.path(), &["commit", "-q", "-m", "add record"]);
+    reg
+}
+
+/// Replace `from` by `to` in a record's file (panics if `from` is absent).
+pub fn edit(reg: &Path, id: &str, from: &str, to: &str) {
+    let p = reg.join("records").join(id).join("record.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{from:?} not in the record");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}

@@ -1,0 +1,429 @@
+//! The semantic diff of two versions of a record: per field, in the form's order, labelled with
+//! the form's question ("5(c) Public interaction: Complies"), word-level for prose, list items
+//! matched by their identity (a PIA by its id, a contact by name) rather than by position. Each
+//! change says whether the field is *material*: a material change needs a new review.
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+use toml::{Table, Value};
+
+use crate::form::{item_path, Field, FieldType, Form};
+
+/// What happened to a field or list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// Answered now, not before (or a list item added).
+    Added,
+    /// Answered before, not now (or a list item removed).
+    Removed,
+    /// A different answer.
+    Changed,
+}
+
+/// A piece of a word-level diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inline {
+    /// `equal`, `delete` or `insert`.
+    pub op: &'static str,
+    /// The words.
+    pub text: String,
+}
+
+/// One change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// The field's path in the record (`summary.pia[1].id`).
+    pub path: String,
+    /// How the form names it.
+    pub label: String,
+    /// The section it is printed in.
+    pub section: String,
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// Needs a new review.
+    pub material: bool,
+    /// The old answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    /// The new answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    /// Word-level changes, for prose.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inline: Vec<Inline>,
+}
+
+/// The changes between two versions of one record.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordDiff {
+    /// The record.
+    pub id: String,
+    /// What the old side is (`submission/2`, a commit, `worktree`).
+    pub from: String,
+    /// What the new side is.
+    pub to: String,
+    /// The changes, in form order.
+    pub changes: Vec<Change>,
+    /// Any change is material.
+    pub material: bool,
+}
+
+impl RecordDiff {
+    /// Compare two parsed versions of a record.
+    pub fn new(
+        form: &Form,
+        id: &str,
+        from: &str,
+        to: &str,
+        old: &Table,
+        new: &Table,
+    ) -> RecordDiff {
+        let mut changes = Vec::new();
+        if old.get("form_version") != new.get("form_version") {
+            changes.push(Change {
+                path: "form_version".into(),
+                label: "Form version".into(),
+                section: String::new(),
+                kind: ChangeKind::Changed,
+                material: true,
+                old: old.get("form_version").map(show_plain),
+                new: new.get("form_version").map(show_plain),
+                inline: Vec::new(),
+            });
+        }
+        walk(form, "", "", "", Some(old), Some(new), &mut changes);
+        let material = changes.iter().any(|c| c.material);
+        RecordDiff {
+            id: id.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+            changes,
+            material,
+        }
+    }
+
+    /// A one-line summary: "3 changes (2 material): 5(c) Public interaction: Complies, …".
+    pub fn summary(&self) -> String {
+        if self.changes.is_empty() {
+            return "no change to the answers".into();
+        }
+        let n = self.changes.len();
+        let m = self.changes.iter().filter(|c| c.material).count();
+        let mut labels: Vec<&str> = Vec::new();
+        for c in &self.changes {
+            if !labels.contains(&c.label.as_str()) {
+                labels.push(&c.label);
+            }
+        }
+        let shown: Vec<&str> = labels.iter().take(3).copied().collect();
+        let more = if labels.len() > 3 {
+            format!(", and {} more", labels.len() - 3)
+        } else {
+            String::new()
+        };
+        format!(
+            "{n} change{} ({m} material): {}{more}",
+            if n == 1 { "" } else { "s" },
+            shown.join(", ")
+        )
+    }
+}
+
+fn show_plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// How an answer is shown in a diff.
+fn show(field: &Field, v: &Value) -> String {
+    match v {
+        Value::String(s) if field.kind == FieldType::Choice => match field.choice(s) {
+            Some(c) => format!("{} ({})", c.label, c.value),
+            None => s.clone(),
+        },
+        Value::String(s) => s.clone(),
+        Value::Boolean(b) => (if *b { "Yes" } else { "No" }).into(),
+        Value::Array(a) => a.iter().map(show_plain).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn answered(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| match v {
+        Value::String(s) => !s.trim().is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Table(t) => !t.is_empty(),
+        _ => true,
+    })
+}
+
+/// The child used to match list items across versions: `id`, else `name`, else the first
+/// required string.
+fn identity(form: &Form, list: &Field) -> Option<String> {
+    let kids: Vec<&Field> = form.children(&item_path(list)).collect();
+    ["id", "name"]
+        .iter()
+        .find_map(|k| kids.iter().find(|c| c.key == *k))
+        .or_else(|| {
+            kids.iter()
+                .find(|c| c.required && c.kind == FieldType::String)
+        })
+        .map(|c| c.key.clone())
+}
+
+fn walk(
+    form: &Form,
+    schema_parent: &str,
+    concrete_parent: &str,
+    label_prefix: &str,
+    old: Option<&Table>,
+    new: Option<&Table>,
+    out: &mut Vec<Change>,
+) {
+    for f in form.children(schema_parent) {
+        let path = if concrete_parent.is_empty() {
+            f.key.clone()
+        } else {
+            format!("{concrete_parent}.{}", f.key)
+        };
+        let label = format!("{label_prefix}{}", f.display_label());
+        let ov = answered(old.and_then(|t| t.get(&f.key)));
+        let nv = answered(new.and_then(|t| t.get(&f.key)));
+        match f.kind {
+            FieldType::Table | FieldType::Compound(_) => {
+                walk(
+                    form,
+                    &f.path,
+                    &path,
+                    label_prefix,
+                    ov.and_then(Value::as_table),
+                    nv.and_then(Value::as_table),
+                    out,
+                );
+            }
+            FieldType::List => list(form, f, &path, &label, ov, nv, out),
+            _ => {
+                if ov == nv {
+                    continue;
+                }
+                let (o, n) = (ov.map(|v| show(f, v)), nv.map(|v| show(f, v)));
+                if o == n {
+                    continue;
+                }
+                let kind = match (&o, &n) {
+                    (None, Some(_)) => ChangeKind::Added,
+                    (Some(_), None) => ChangeKind::Removed,
+                    _ => ChangeKind::Changed,
+                };
+                let inline = match (&o, &n, &f.kind) {
+                    (Some(a), Some(b), FieldType::Text | FieldType::String)
+                        if a.len() + b.len() > 40 =>
+                    {
+                        words(a, b)
+                    }
+                    _ => Vec::new(),
+                };
+                out.push(Change {
+                    path,
+                    label,
+                    section: f.section.clone(),
+                    kind,
+                    material: f.material,
+                    old: o,
+                    new: n,
+                    inline,
+                });
+            }
+        }
+    }
+}
+
+fn list(
+    form: &Form,
+    f: &Field,
+    path: &str,
+    label: &str,
+    ov: Option<&Value>,
+    nv: Option<&Value>,
+    out: &mut Vec<Change>,
+) {
+    let empty = Vec::new();
+    let olds = ov.and_then(Value::as_array).unwrap_or(&empty);
+    let news = nv.and_then(Value::as_array).unwrap_or(&empty);
+    let key = identity(form, f);
+    let key_of = |v: &Value, i: usize| -> String {
+        key.as_ref()
+            .and_then(|k| v.get(k.as_str()))
+            .map(|v| crate::markup::plain(&show_plain(v)))
+            .unwrap_or_else(|| format!("#{}", i + 1))
+    };
+    let summary = |v: &Value| -> String {
+        match v.as_table() {
+            Some(t) => form
+                .children(&item_path(f))
+                .filter_map(|c| answered(t.get(&c.key)).map(|x| show(c, x)))
+                .filter(|s| s.chars().count() <= 120)
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => show_plain(v),
+        }
+    };
+    let old_keys: Vec<String> = olds.iter().enumerate().map(|(i, v)| key_of(v, i)).collect();
+    let new_keys: Vec<String> = news.iter().enumerate().map(|(i, v)| key_of(v, i)).collect();
+    for (i, k) in old_keys.iter().enumerate() {
+        if !new_keys.contains(k) {
+            out.push(Change {
+                path: format!("{path}[{i}]"),
+                label: format!("{label}: {k}"),
+                section: f.section.clone(),
+                kind: ChangeKind::Removed,
+                material: f.material || form.children(&item_path(f)).any(|c| c.material),
+                old: Some(summary(&olds[i])),
+                new: None,
+                inline: Vec::new(),
+            });
+        }
+    }
+    for (j, k) in new_keys.iter().enumerate() {
+        match old_keys.iter().position(|o| o == k) {
+            None => out.push(Change {
+                path: format!("{path}[{j}]"),
+                label: format!("{label}: {k}"),
+                section: f.section.clone(),
+                kind: ChangeKind::Added,
+                material: f.material || form.children(&item_path(f)).any(|c| c.material),
+                old: None,
+                new: Some(summary(&news[j])),
+                inline: Vec::new(),
+            }),
+            Some(i) => walk(
+                form,
+                &item_path(f),
+                &format!("{path}[{j}]"),
+                &format!("{label} ({k}): "),
+                olds[i].as_table(),
+                news[j].as_table(),
+                out,
+            ),
+        }
+    }
+}
+
+/// Word-level diff of two texts.
+pub fn words(a: &str, b: &str) -> Vec<Inline> {
+    let diff = TextDiff::from_words(a, b);
+    let mut out: Vec<Inline> = Vec::new();
+    for c in diff.iter_all_changes() {
+        let op = match c.tag() {
+            ChangeTag::Equal => "equal",
+            ChangeTag::Delete => "delete",
+            ChangeTag::Insert => "insert",
+        };
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(c.value()),
+            _ => out.push(Inline {
+                op,
+                text: c.value().to_string(),
+            }),
+        }
+    }
+    out
+}
+
+/// Render a diff as text (`color` for a terminal) or Markdown (`md`).
+pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
+    let (red, green, bold, dim, reset) = if color && !md {
+        ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let mut out = String::new();
+    if md {
+        out += &format!("### `{}`: {} → {}\n\n", d.id, d.from, d.to);
+    } else {
+        out += &format!("{bold}{}{reset}: {} → {}\n", d.id, d.from, d.to);
+    }
+    for c in &d.changes {
+        let tag = if c.material { " [material]" } else { "" };
+        let what = match c.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        };
+        if md {
+            out += &format!(
+                "\n**{}** — {what}{}\n\n",
+                c.label,
+                if c.material { " (material)" } else { "" }
+            );
+        } else {
+            out += &format!(
+                "\n{bold}{}{reset} {dim}({what}){reset}{bold}{tag}{reset}\n",
+                c.label
+            );
+        }
+        if !c.inline.is_empty() {
+            let mut line = String::new();
+            for p in &c.inline {
+                match (p.op, md) {
+                    ("equal", _) => line.push_str(&p.text),
+                    ("delete", true) => line += &format!("~~{}~~", p.text.trim_end()),
+                    ("insert", true) => line += &format!("**{}**", p.text.trim_end()),
+                    ("delete", false) if color => line += &format!("{red}{}{reset}", p.text),
+                    ("insert", false) if color => line += &format!("{green}{}{reset}", p.text),
+                    ("delete", false) => line += &format!("[-{}-]", p.text),
+                    (_, _) => line += &format!("{{+{}+}}", p.text),
+                }
+            }
+            for l in line.lines() {
+                out += &format!("    {l}\n");
+            }
+            continue;
+        }
+        if let Some(o) = &c.old {
+            let o = one_line(o);
+            out += &if md {
+                format!("- before: {o}\n")
+            } else {
+                format!("  {red}- {o}{reset}\n")
+            };
+        }
+        if let Some(n) = &c.new {
+            let n = one_line(n);
+            out += &if md {
+                format!("- after: {n}\n")
+            } else {
+                format!("  {green}+ {n}{reset}\n")
+            };
+        }
+    }
+    out += "\n";
+    out += &closing_line(d);
+    out += "\n";
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The verdict under a diff.
+pub fn closing_line(d: &RecordDiff) -> String {
+    let n = d.changes.len();
+    let m = d.changes.iter().filter(|c| c.material).count();
+    if n == 0 {
+        return "no changes".into();
+    }
+    let s = if n == 1 { "" } else { "s" };
+    if d.material {
+        format!(
+            "{n} change{s}, {m} material: a new review is needed (`smout submit {}` once checked)",
+            d.id
+        )
+    } else {
+        format!("{n} change{s}, none material: no new review is needed")
+    }
+}

@@ -1,0 +1,353 @@
+//! A record's history in git: its submissions (annotated tags `smout/<id>/submission/<n>`),
+//! the revisions that changed it (a revwalk comparing the path's tree-entry ids with the
+//! parent's, top-down, so unchanged subtrees are never opened), renames, and the revisions that
+//! `diff` accepts by name (`approved`, `submitted`, `submission/N`, `worktree`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use git2::{Oid, Repository, Sort};
+use serde::Serialize;
+
+use crate::determination::Determinations;
+use crate::error::{Error, Result};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORD_FILE};
+
+/// One submission of a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Submission {
+    /// Its number.
+    pub n: u32,
+    /// The commit the tag points to.
+    pub commit: String,
+    /// When the tag was made (seconds since the epoch).
+    pub time: i64,
+}
+
+/// Every submission tag in the repository, by record id (one pass over the tags).
+pub fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<Submission>>> {
+    let mut out: HashMap<String, Vec<Submission>> = HashMap::new();
+    repo.tag_foreach(|oid, name| {
+        let name = String::from_utf8_lossy(name);
+        let Some(rest) = name.strip_prefix("refs/tags/smout/") else {
+            return true;
+        };
+        let mut parts = rest.split('/');
+        let (Some(id), Some("submission"), Some(n), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return true;
+        };
+        let Ok(n) = n.parse::<u32>() else { return true };
+        let (commit, time) = match repo.find_tag(oid) {
+            Ok(tag) => (
+                tag.target_id(),
+                tag.tagger()
+                    .map(|s| s.when().seconds())
+                    .unwrap_or_else(|| commit_time(repo, tag.target_id())),
+            ),
+            Err(_) => (oid, commit_time(repo, oid)),
+        };
+        out.entry(id.to_string()).or_default().push(Submission {
+            n,
+            commit: commit.to_string(),
+            time,
+        });
+        true
+    })?;
+    for v in out.values_mut() {
+        v.sort_by_key(|s| s.n);
+    }
+    Ok(out)
+}
+
+fn commit_time(repo: &Repository, oid: Oid) -> i64 {
+    repo.find_commit(oid)
+        .map(|c| c.time().seconds())
+        .unwrap_or(0)
+}
+
+/// The submissions of one record, oldest first (including those made under an id the record
+/// had before it was moved).
+pub fn submissions(repo: &Repository, id: &str) -> Result<Vec<Submission>> {
+    let mut all = all_submissions(repo)?;
+    if let Some(s) = all.remove(id) {
+        return Ok(s);
+    }
+    for former in former_ids(repo, id)? {
+        if let Some(s) = all.remove(&former) {
+            return Ok(s);
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The ids a record had before it was moved to `records/<id>/` (newest first).
+pub fn former_ids(repo: &Repository, id: &str) -> Result<Vec<String>> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(Vec::new());
+    };
+    let _ = workdir;
+    let path = format!("{}/{id}/{}", crate::register::RECORDS_DIR, RECORD_FILE);
+    let mut out = Vec::new();
+    for r in path_history(repo, &path)? {
+        if let Some(old) = r
+            .path
+            .strip_suffix(&format!("/{RECORD_FILE}"))
+            .and_then(|p| p.rsplit('/').next())
+        {
+            if old != id && !out.iter().any(|o| o == old) {
+                out.push(old.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone)]
+pub enum Side {
+    /// The working tree.
+    Worktree,
+    /// A commit.
+    Commit(Oid),
+}
+
+/// Resolve a revision name for record `id`: `worktree`, `approved` (the submission of the latest
+/// approving determination), `submitted` (the latest submission), `submission/N`, or any git
+/// revision. Returns the side and how to print it.
+pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result<(Side, String)> {
+    match rev {
+        "worktree" | "working-tree" => Ok((Side::Worktree, "working tree".into())),
+        "approved" => approved(reg, repo, id)?
+            .map(|(n, c)| (Side::Commit(c), format!("submission/{n} (approved)")))
+            .ok_or_else(|| Error::Refused(format!("record {id} has no approving determination"))),
+        "submitted" => submissions(repo, id)?
+            .last()
+            .map(|s| {
+                (
+                    Side::Commit(Oid::from_str(&s.commit).expect("oid")),
+                    format!("submission/{}", s.n),
+                )
+            })
+            .ok_or_else(|| Error::Refused(format!("record {id} was never submitted"))),
+        _ => {
+            if let Some(n) = rev
+                .strip_prefix("submission/")
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                return submissions(repo, id)?
+                    .into_iter()
+                    .find(|s| s.n == n)
+                    .map(|s| {
+                        (
+                            Side::Commit(Oid::from_str(&s.commit).expect("oid")),
+                            rev.to_string(),
+                        )
+                    })
+                    .ok_or_else(|| Error::Refused(format!("record {id} has no submission {n}")));
+            }
+            let c = crate::git::resolve_commit(repo, id, rev)?;
+            Ok((Side::Commit(c.id()), rev.to_string()))
+        }
+    }
+}
+
+/// The submission number and commit of the latest approving determination.
+pub fn approved(reg: &Register, repo: &Repository, id: &str) -> Result<Option<(u32, Oid)>> {
+    let dets = Determinations::load(&reg.record_dir(id).join(DETERMINATIONS_FILE))?;
+    let text = std::fs::read_to_string(reg.record_dir(id).join(RECORD_FILE)).unwrap_or_default();
+    let form_id = toml::from_str::<toml::Table>(&text)
+        .ok()
+        .and_then(|t| t.get("form").and_then(|f| f.as_str()).map(String::from))
+        .unwrap_or_default();
+    let Some(form) = reg.forms.get(&form_id) else {
+        return Ok(None);
+    };
+    let Some(d) = dets
+        .determinations
+        .iter()
+        .rev()
+        .find(|d| form.outcome(&d.outcome).is_some_and(|o| o.approves))
+    else {
+        return Ok(None);
+    };
+    let subs = submissions(repo, id)?;
+    Ok(subs
+        .iter()
+        .find(|s| s.n == d.submission)
+        .and_then(|s| Oid::from_str(&s.commit).ok())
+        .map(|c| (d.submission, c)))
+}
+
+/// The text of record `id` on a side, following a rename when the record had another path at
+/// that commit.
+pub fn record_text(reg: &Register, repo: &Repository, id: &str, side: &Side) -> Result<String> {
+    let rel = Register::record_rel(id);
+    match side {
+        Side::Worktree => {
+            let p = reg.root.join(&rel);
+            std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
+        }
+        Side::Commit(oid) => {
+            let commit = repo.find_commit(*oid)?;
+            let path = crate::git::repo_path(repo, &reg.root, &rel)?;
+            if let Some(t) = crate::git::read_at(repo, &commit, &path)? {
+                return Ok(t);
+            }
+            let old = former_path(repo, &commit, &path)?.ok_or_else(|| {
+                Error::Git(format!("record {id} did not exist at {}", short(*oid)))
+            })?;
+            crate::git::read_at(repo, &commit, &old)?
+                .ok_or_else(|| Error::Git(format!("record {id} did not exist at {}", short(*oid))))
+        }
+    }
+}
+
+/// Where the file now at `path` (in HEAD) was at `commit`, if git sees it as renamed since.
+pub fn former_path(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    path: &str,
+) -> Result<Option<String>> {
+    let head = repo.head()?.peel_to_tree()?;
+    let mut opts = git2::DiffOptions::new();
+    let mut diff = repo.diff_tree_to_tree(Some(&commit.tree()?), Some(&head), Some(&mut opts))?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))?;
+    for delta in diff.deltas() {
+        if delta.status() == git2::Delta::Renamed
+            && delta.new_file().path() == Some(Path::new(path))
+        {
+            return Ok(delta
+                .old_file()
+                .path()
+                .map(|p| p.to_string_lossy().replace('\\', "/")));
+        }
+    }
+    Ok(None)
+}
+
+/// The short form of a commit id.
+pub fn short(oid: Oid) -> String {
+    oid.to_string()[..10].to_string()
+}
+
+/// A revision that changed a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    /// Commit id.
+    pub commit: String,
+    /// Its parent (the version before), if any.
+    #[serde(skip)]
+    pub parent: Option<Oid>,
+    /// The record's path in that commit.
+    pub path: String,
+    /// Author name.
+    pub author: String,
+    /// Author e-mail.
+    pub email: String,
+    /// Author time.
+    pub time: DateTime<Utc>,
+    /// First line of the message.
+    pub message: String,
+}
+
+/// The commits, newest first, that changed `path` (repository-relative), following renames.
+/// Compares tree-entry ids component by component with the first parent, so a commit that did
+/// not touch the record's folder costs two tree lookups at most.
+pub fn path_history(repo: &Repository, path: &str) -> Result<Vec<Revision>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    if walk.push_head().is_err() {
+        return Ok(Vec::new());
+    }
+    walk.simplify_first_parent()?;
+    let mut current = path.to_string();
+    let mut out = Vec::new();
+    for oid in walk {
+        let oid = oid?;
+        let commit = repo.find_commit(oid)?;
+        let tree = commit.tree()?;
+        let mine = entry_id(repo, &tree, &current);
+        let parent = commit.parent(0).ok();
+        let theirs = match &parent {
+            Some(p) => entry_id(repo, &p.tree()?, &current),
+            None => None,
+        };
+        if mine == theirs {
+            continue;
+        }
+        if mine.is_none() {
+            // Deleted here: older history of this path belongs to another record.
+            continue;
+        }
+        let sig = commit.author();
+        out.push(Revision {
+            commit: oid.to_string(),
+            parent: parent.as_ref().map(|p| p.id()),
+            path: current.clone(),
+            author: sig.name().unwrap_or("").to_string(),
+            email: sig.email().unwrap_or("").to_string(),
+            time: DateTime::from_timestamp(sig.when().seconds(), 0).unwrap_or_default(),
+            message: commit.summary().ok().flatten().unwrap_or("").to_string(),
+        });
+        if theirs.is_none() {
+            // Added here: was it moved from elsewhere?
+            if let Some(p) = &parent {
+                if let Some(old) = renamed_from(repo, p, &commit, &current)? {
+                    current = old;
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn renamed_from(
+    repo: &Repository,
+    parent: &git2::Commit<'_>,
+    commit: &git2::Commit<'_>,
+    path: &str,
+) -> Result<Option<String>> {
+    let mut diff = repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&commit.tree()?), None)?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))?;
+    for delta in diff.deltas() {
+        if delta.status() == git2::Delta::Renamed
+            && delta.new_file().path() == Some(Path::new(path))
+        {
+            return Ok(delta
+                .old_file()
+                .path()
+                .map(|p| p.to_string_lossy().replace('\\', "/")));
+        }
+    }
+    Ok(None)
+}
+
+/// The tree-entry id at `path`, walking one component at a time.
+fn entry_id(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
+    let mut parts = path.split('/').peekable();
+    let mut t = tree.clone();
+    while let Some(p) = parts.next() {
+        let id = t.get_name(p)?.id();
+        if parts.peek().is_none() {
+            return Some(id);
+        }
+        t = repo.find_tree(id).ok()?;
+    }
+    None
+}
+
+/// A date from seconds since the epoch (UTC).
+pub fn date_of(seconds: i64) -> NaiveDate {
+    DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .date_naive()
+}
