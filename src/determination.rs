@@ -136,3 +136,78 @@ impl Determinations {
         self.determinations.last()
     }
 }
+
+/// What the reviewer decides, before smout fills in submission, hash and dates.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeterminationInput {
+    /// Submission judged (default: the latest).
+    #[serde(default)]
+    pub submission: Option<u32>,
+    /// The outcome (one of the form's).
+    #[serde(default)]
+    pub outcome: String,
+    /// Rules-of-behavior analysis, when they do not comply.
+    #[serde(default)]
+    pub rules_do_not_comply: String,
+    /// Training required.
+    #[serde(default)]
+    pub training_required: bool,
+    /// PIA findings.
+    #[serde(default)]
+    pub pia: Option<DocFinding>,
+    /// SORN findings.
+    #[serde(default)]
+    pub sorn: Option<DocFinding>,
+    /// Conditions of an approval.
+    #[serde(default)]
+    pub conditions: String,
+    /// Comments.
+    #[serde(default)]
+    pub comments: String,
+    /// The reviewer's name as printed (default: the git identity's name).
+    #[serde(default)]
+    pub reviewer: Option<String>,
+    /// Date reviewed (default: today).
+    #[serde(default, deserialize_with = "toml_date::optional")]
+    pub reviewed: Option<NaiveDate>,
+    /// Review-by date (default: reviewed + the review period).
+    #[serde(default, deserialize_with = "toml_date::optional")]
+    pub review_by: Option<NaiveDate>,
+    /// For appeals: who decided.
+    #[serde(default)]
+    pub decided_by: String,
+}
+
+/// Append one entry to a determinations file's text, keeping what is there byte for byte.
+pub fn append(existing: &str, table: &str, entry: &Determination) -> Result<String> {
+    #[derive(Serialize)]
+    struct One<'a> {
+        #[serde(rename = "determination", skip_serializing_if = "Option::is_none")]
+        determination: Option<[&'a Determination; 1]>,
+        #[serde(rename = "appeal", skip_serializing_if = "Option::is_none")]
+        appeal: Option<[&'a Determination; 1]>,
+    }
+    let one = if table == "appeal" {
+        One {
+            determination: None,
+            appeal: Some([entry]),
+        }
+    } else {
+        One {
+            determination: Some([entry]),
+            appeal: None,
+        }
+    };
+    let text = toml::to_string(&one)
+        .map_err(|e| Error::Refused(format!("cannot write the determination: {e}")))?;
+    let mut out = existing.to_string();
+    if out.is_empty() {
+        out.push_str("# Determinations of the Privacy Office, appended by `smout determine`; never edit past entries.\n");
+    } else if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&text);
+    Ok(out)
+}

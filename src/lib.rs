@@ -5,7 +5,9 @@
 //! build on those. The library knows nothing of the command line: the binary in `main.rs` parses
 //! arguments and prints what these modules compute.
 
+pub mod audit;
 pub mod check;
+pub mod decide;
 pub mod determination;
 pub mod diag;
 pub mod diff;
@@ -18,8 +20,10 @@ pub mod markup;
 pub mod pii;
 pub mod register;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod skeleton;
+pub mod status;
 pub mod submit;
 
 pub use error::{Error, Result};

@@ -12,15 +12,19 @@ use clap::{Parser, Subcommand, ValueEnum};
 use smout::error::{Error, Result};
 use smout::register::Register;
 
+mod audit;
 mod check;
 mod completions;
+mod determine;
 mod diff;
 mod forms;
 mod init;
 mod log;
 mod new;
 mod render;
+mod report;
 mod schema;
+mod status;
 mod submit;
 
 /// Privacy compliance paperwork for DHS operational use of social media.
@@ -102,6 +106,16 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Show a record's timeline: revisions, submissions, determinations
     Log(log::LogArgs),
+    /// Record the Privacy Office's determination on a submission
+    Determine(determine::DetermineArgs),
+    /// Record an appeal to the Deputy Secretary and its outcome
+    Appeal(determine::AppealArgs),
+    /// Show each record's status and what to do next
+    Status(status::StatusArgs),
+    /// Print the Privacy Office's inventory of the register
+    Report(report::ReportArgs),
+    /// Verify the record keeping over the whole history
+    Audit(audit::AuditArgs),
     /// Print the JSON Schema of a form's records, for editor completion and validation
     Schema(schema::SchemaArgs),
     /// List the forms this register can use
@@ -157,6 +171,11 @@ pub fn main() -> ExitCode {
         Command::Submit(a) => submit::run(&env, a, &mut out),
         Command::Diff(a) => diff::run(&env, a, &mut out),
         Command::Log(a) => log::run(&env, a, &mut out),
+        Command::Determine(a) => determine::run(&env, a, &mut out),
+        Command::Appeal(a) => determine::run_appeal(&env, a, &mut out),
+        Command::Status(a) => status::run(&env, a, &mut out),
+        Command::Report(a) => report::run(&env, a, &mut out),
+        Command::Audit(a) => audit::run(&env, a, &mut out),
         Command::Schema(a) => schema::run(&env, a, &mut out),
         Command::Forms(a) => forms::run(&env, a, &mut out),
         Command::Completions(a) => completions::run(a, &mut out),

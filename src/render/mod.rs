@@ -674,7 +674,7 @@ pub fn render(
     let view = build_view(reg, src, opts)?;
     let text = templates.render(&view, format)?;
     match format {
-        Format::Pdf => pdf::render(&view, &text, opts.timestamp),
+        Format::Pdf => pdf::render(&view.id, &text, opts.timestamp),
         _ => Ok(text.into_bytes()),
     }
 }

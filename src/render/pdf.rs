@@ -15,7 +15,7 @@ use printpdf::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{View, REDACTION_CLOSE, REDACTION_OPEN};
+use super::{REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -1113,7 +1113,7 @@ fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec<Draw> {
 }
 
 /// Lay out the block-language text and write the PDF.
-pub fn render(view: &View, blocks: &str, timestamp: i64) -> Result<Vec<u8>> {
+pub fn render(identifier: &str, blocks: &str, timestamp: i64) -> Result<Vec<u8>> {
     let doc = parse(blocks)?;
     let mut layout = Layout {
         units: Vec::new(),
@@ -1148,7 +1148,7 @@ pub fn render(view: &View, blocks: &str, timestamp: i64) -> Result<Vec<u8>> {
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
-    info.identifier = view.id.clone();
+    info.identifier = identifier.to_string();
 
     let mut out_pages = Vec::with_capacity(total);
     for (i, page) in pages.iter().enumerate() {

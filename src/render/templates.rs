@@ -15,6 +15,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("record.html", include_str!("../../templates/record.html")),
     ("record.md", include_str!("../../templates/record.md")),
     ("record.pdf", include_str!("../../templates/record.pdf")),
+    ("report.pdf", include_str!("../../templates/report.pdf")),
+    ("report.md", include_str!("../../templates/report.md")),
 ];
 
 /// The template set of a register.
@@ -69,6 +71,20 @@ impl Templates {
                 src = s.source();
             }
             Error::Template { name, message }
+        })
+    }
+}
+
+impl Templates {
+    /// Render any named template with any serializable context.
+    pub fn render_named<T: serde::Serialize>(&self, name: &str, ctx: &T) -> Result<String> {
+        let ctx = Context::from_serialize(ctx).map_err(|e| Error::Template {
+            name: name.to_string(),
+            message: e.to_string(),
+        })?;
+        self.tera.render(name, &ctx).map_err(|e| Error::Template {
+            name: name.to_string(),
+            message: e.to_string(),
         })
     }
 }

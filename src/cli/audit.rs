@@ -1,0 +1,55 @@
+//! `smout audit`: verify the record keeping over the whole history.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{findings, CliResult, Env, ReportFormat};
+
+/// Verify the record keeping over the whole history
+///
+/// Checks that no past determination was edited or deleted (AU001), that each was committed by
+/// an identity listed as a reviewer at that time (AU002), that each names a submission whose
+/// record hashes to the stored SHA-256 (AU003), and that no submission tag was moved (AU004).
+/// Findings print like `check`'s. Exit status: 0 clean, 1 findings, 2 could not run.
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct AuditArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// Run `smout audit`.
+pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
+    let reg = env.register()?;
+    let report = smout::audit::audit(&reg)?;
+    match args.format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ReportFormat::Text => {
+            for f in &report.findings {
+                writeln!(out, "{}", f.render_text(env.color))?;
+            }
+            if !env.quiet {
+                writeln!(
+                    out,
+                    "audited {} commits, {} determinations, {} submissions: {} finding{}",
+                    report.commits,
+                    report.determinations,
+                    report.submissions,
+                    report.findings.len(),
+                    if report.findings.len() == 1 { "" } else { "s" }
+                )?;
+            }
+        }
+    }
+    Ok(if report.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        findings()
+    })
+}

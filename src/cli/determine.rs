@@ -1,0 +1,269 @@
+//! `smout determine` and `smout appeal`: record the Privacy Office's decision.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use smout::decide::{record, Kind};
+use smout::determination::{DeterminationInput, DocFinding};
+use smout::error::Error;
+use smout::register::{validate_id, Register};
+
+use super::{CliResult, Env};
+
+/// Record the Privacy Office's determination on a submission
+///
+/// Appends to records/<ID>/determinations.toml the outcome, findings and comments, with the
+/// submission number and the SHA-256 of the record as submitted; commits it and tags
+/// smout/<ID>/determination/<N>. Only git identities listed under [roles] reviewers in
+/// smout.toml may do this. review_by defaults to the review date plus the form's (or the
+/// register's) review period.
+///
+/// Examples:
+///   smout determine cbp-fld --outcome met --pia-covered "DHS/CBP/PIA-010(a)" \
+///       --sorn-covered DHS/CBP-017 --sorn-covered DHS/CBP-001 --comments "..."
+///   smout determine cbp-fld --outcome not-yet-met --rules-do-not-comply "Rule (b) ..." --training-required
+///   smout determine cbp-fld --from determination.toml      # the same fields as a TOML fragment
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct DetermineArgs {
+    /// The record's id
+    pub id: String,
+    #[command(flatten)]
+    pub fields: DecisionFields,
+}
+
+/// Record an appeal to the Deputy Secretary and its outcome
+///
+/// The template lets a Component appeal the Privacy Office's determination to the Deputy
+/// Secretary for Homeland Security. Record the appeal with --outcome pending, and its decision
+/// later with the outcome decided. Recorded like a determination (appended, committed, tagged
+/// smout/<ID>/appeal/<N>) by a reviewer.
+///
+/// Example: smout appeal cbp-fld --outcome pending --comments "CBP appeals the finding on rule (b)"
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct AppealArgs {
+    /// The record's id
+    pub id: String,
+    /// Who decided the appeal
+    #[arg(long, value_name = "NAME")]
+    pub decided_by: Option<String>,
+    #[command(flatten)]
+    pub fields: DecisionFields,
+}
+
+/// The fields of a decision.
+#[derive(Debug, Args)]
+pub struct DecisionFields {
+    /// Read the decision from a TOML fragment (keys as in determinations.toml); flags win
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// The outcome: met, not-yet-met, not-authorized (as the form defines them)
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// The submission judged (default: the latest)
+    #[arg(long, value_name = "N")]
+    pub submission: Option<u32>,
+    /// "Rules of Behavior do not comply": the analysis
+    #[arg(long, value_name = "TEXT")]
+    pub rules_do_not_comply: Option<String>,
+    /// "Training required."
+    #[arg(long)]
+    pub training_required: bool,
+    /// "A PIA is required."
+    #[arg(long)]
+    pub pia_required: bool,
+    /// "Covered by existing PIA": the PIA's id (repeat for several)
+    #[arg(long, value_name = "ID")]
+    pub pia_covered: Vec<String>,
+    /// PIA action: none, new or update
+    #[arg(long, value_name = "ACTION")]
+    pub pia_action: Option<String>,
+    /// "A SORN is required."
+    #[arg(long)]
+    pub sorn_required: bool,
+    /// "Covered by existing SORN": the SORN's id (repeat for several)
+    #[arg(long, value_name = "ID")]
+    pub sorn_covered: Vec<String>,
+    /// SORN action: none, new or update
+    #[arg(long, value_name = "ACTION")]
+    pub sorn_action: Option<String>,
+    /// Conditions of an approval (forms that have them)
+    #[arg(long, value_name = "TEXT")]
+    pub conditions: Option<String>,
+    /// The Privacy Office's comments
+    #[arg(long, value_name = "TEXT")]
+    pub comments: Option<String>,
+    /// The reviewer's name as printed (default: your git user.name); may carry [[b6: …]]
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
+    /// Date reviewed (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub reviewed: Option<NaiveDate>,
+    /// Review-by date (default: reviewed + review period)
+    #[arg(long, value_name = "DATE")]
+    pub review_by: Option<NaiveDate>,
+    /// Write the file but do not commit or tag
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+impl DecisionFields {
+    fn input(&self) -> Result<DeterminationInput, Error> {
+        let mut i = match &self.from {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+                toml::from_str(&text).map_err(|e| Error::Settings {
+                    path: p.clone(),
+                    message: e.to_string().trim_end().to_string(),
+                })?
+            }
+            None => DeterminationInput::default(),
+        };
+        if let Some(o) = &self.outcome {
+            i.outcome = o.clone();
+        }
+        if i.outcome.is_empty() {
+            return Err(Error::Refused(
+                "say the outcome: --outcome met | not-yet-met | not-authorized".into(),
+            ));
+        }
+        i.submission = self.submission.or(i.submission);
+        if let Some(t) = &self.rules_do_not_comply {
+            i.rules_do_not_comply = t.clone();
+        }
+        i.training_required |= self.training_required;
+        doc(
+            &mut i.pia,
+            self.pia_required,
+            &self.pia_covered,
+            &self.pia_action,
+        );
+        doc(
+            &mut i.sorn,
+            self.sorn_required,
+            &self.sorn_covered,
+            &self.sorn_action,
+        );
+        if let Some(c) = &self.conditions {
+            i.conditions = c.clone();
+        }
+        if let Some(c) = &self.comments {
+            i.comments = c.clone();
+        }
+        if self.reviewer.is_some() {
+            i.reviewer = self.reviewer.clone();
+        }
+        i.reviewed = self.reviewed.or(i.reviewed);
+        i.review_by = self.review_by.or(i.review_by);
+        Ok(i)
+    }
+}
+
+fn doc(slot: &mut Option<DocFinding>, required: bool, covered: &[String], action: &Option<String>) {
+    if !required && covered.is_empty() && action.is_none() {
+        return;
+    }
+    let d = slot.get_or_insert_with(|| DocFinding {
+        action: "none".into(),
+        ..Default::default()
+    });
+    if required {
+        d.finding = "required".into();
+    }
+    if !covered.is_empty() {
+        d.finding = "covered".into();
+        d.ids = covered.to_vec();
+    }
+    if let Some(a) = action {
+        d.action = a.clone();
+    }
+}
+
+fn run_kind(
+    env: &Env,
+    id: &str,
+    kind: Kind,
+    mut input: DeterminationInput,
+    no_commit: bool,
+    out: &mut dyn Write,
+) -> CliResult {
+    validate_id(id)?;
+    let reg = env.register()?;
+    if !reg.record_dir(id).exists() {
+        return Err(Error::NoRecord(id.to_string()).into());
+    }
+    let text = std::fs::read_to_string(reg.root.join(Register::record_rel(id)))
+        .map_err(|e| Error::io(&reg.root, e))?;
+    let form_id = toml::from_str::<toml::Table>(&text)
+        .ok()
+        .and_then(|t| t.get("form").and_then(|v| v.as_str()).map(String::from))
+        .unwrap_or_default();
+    let form = reg.forms.get(&form_id).ok_or_else(|| Error::NoForm {
+        id: form_id.clone(),
+        known: reg.forms.ids().join(", "),
+    })?;
+    if kind == Kind::Appeal && input.decided_by.is_empty() && input.outcome != "pending" {
+        input.decided_by = form.determination.appeal_to.clone().unwrap_or_default();
+    }
+    let r = record(&reg, form, id, kind, input, env.today, !no_commit)?;
+    if !env.quiet {
+        let review = r
+            .entry
+            .review_by
+            .map(|d| format!("; review by {d}"))
+            .unwrap_or_default();
+        let what = if kind == Kind::Appeal {
+            "appeal"
+        } else {
+            "determination"
+        };
+        writeln!(
+            out,
+            "recorded {what} {} on submission {} of {id}: {}{review}",
+            r.n, r.entry.submission, r.entry.outcome
+        )?;
+        if let Some(c) = r.commit {
+            writeln!(
+                out,
+                "commit {} tagged smout/{id}/{what}/{}",
+                &c.to_string()[..10],
+                r.n
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `smout determine`.
+pub fn run(env: &Env, args: DetermineArgs, out: &mut dyn Write) -> CliResult {
+    let input = args.fields.input()?;
+    run_kind(
+        env,
+        &args.id,
+        Kind::Determination,
+        input,
+        args.fields.no_commit,
+        out,
+    )
+}
+
+/// Run `smout appeal`.
+pub fn run_appeal(env: &Env, args: AppealArgs, out: &mut dyn Write) -> CliResult {
+    let mut input = args.fields.input()?;
+    if let Some(d) = &args.decided_by {
+        input.decided_by = d.clone();
+    }
+    run_kind(
+        env,
+        &args.id,
+        Kind::Appeal,
+        input,
+        args.fields.no_commit,
+        out,
+    )
+}

@@ -1,0 +1,102 @@
+//! `smout report`: the Privacy Office's inventory of the register.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use smout::render::Templates;
+use smout::status::register_status;
+
+use super::render::{timestamp, write_atomic};
+use super::status::csv;
+use super::{CliResult, Env};
+
+/// Print the inventory: per component, each use with its status, determination and review date
+///
+/// Examples:
+///   smout report                       # Markdown on stdout
+///   smout report --format pdf -o inventory.pdf
+///   smout report --format csv > inventory.csv
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ReportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportKind::Md)]
+    pub format: ReportKind,
+    /// Output file (default: stdout; report.pdf for PDF)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// Markdown
+    Md,
+    /// CSV, one row per record
+    Csv,
+    /// JSON
+    Json,
+    /// PDF, laid out like `render`'s
+    Pdf,
+}
+
+/// Run `smout report`.
+pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
+    let reg = env.register()?;
+    let rows = register_status(&reg, &[], env.today)?;
+    let banner = reg.settings.markings.banner.clone().unwrap_or_default();
+    let name = if reg.settings.name.is_empty() {
+        "smout register".to_string()
+    } else {
+        reg.settings.name.clone()
+    };
+    let report = smout::report::build(&name, &banner, env.today, rows);
+    let templates = Templates::load(Some(&reg.root.join("templates")))?;
+    let bytes: Vec<u8> = match args.format {
+        ReportKind::Json => serde_json::to_vec_pretty(&report).map_err(std::io::Error::from)?,
+        ReportKind::Md => templates.render_named("report.md", &report)?.into_bytes(),
+        ReportKind::Csv => {
+            let mut s = String::from(
+                "component,id,title,category,stage,status,determination,references,review_by\n",
+            );
+            for c in &report.components {
+                for u in &c.uses {
+                    let f = [
+                        c.name.clone(),
+                        u.id.clone(),
+                        u.title.clone(),
+                        u.category.clone(),
+                        u.stage.clone(),
+                        u.status.to_string(),
+                        u.determination.clone().unwrap_or_default(),
+                        u.references.join("; "),
+                        u.review_by.map(|d| d.to_string()).unwrap_or_default(),
+                    ];
+                    s.push_str(&f.iter().map(|x| csv(x)).collect::<Vec<_>>().join(","));
+                    s.push('\n');
+                }
+            }
+            s.into_bytes()
+        }
+        ReportKind::Pdf => {
+            let blocks = templates.render_named("report.pdf", &report)?;
+            smout::render::pdf::render("report", &blocks, timestamp())?
+        }
+    };
+    let target = args
+        .output
+        .or_else(|| (args.format == ReportKind::Pdf).then(|| PathBuf::from("report.pdf")));
+    match target {
+        Some(p) if p.as_os_str() != "-" => {
+            write_atomic(&p, &bytes)?;
+            if !env.quiet {
+                eprintln!("wrote {}", p.display());
+            }
+        }
+        _ => out.write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

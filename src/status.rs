@@ -1,0 +1,400 @@
+//! The status of every record, computed — never stored — from the record in the working tree,
+//! its submission tags (read in one pass over the repository's tags) and its determinations.
+//! "Changed" compares the working tree with the approved submission through the semantic diff,
+//! so only material changes count.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::determination::{Determination, Determinations};
+use crate::diff::RecordDiff;
+use crate::duration::Period;
+use crate::error::Result;
+use crate::form::Form;
+use crate::history::{all_submissions, Submission};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORD_FILE};
+
+/// A record's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Never submitted.
+    Draft,
+    /// Awaiting a determination.
+    Submitted,
+    /// Approved and within its review period.
+    Approved,
+    /// Approved; the review date is within the warning window.
+    Due,
+    /// Approved; the review date has passed.
+    Expired,
+    /// Changed materially since the approved submission.
+    Changed,
+    /// The latest determination found requirements not yet met.
+    NotYetMet,
+    /// The latest determination found the use not authorized.
+    NotAuthorized,
+    /// An appeal is pending.
+    Appealed,
+}
+
+impl Status {
+    /// All statuses, in report order.
+    pub const ALL: [Status; 9] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Approved,
+        Status::Due,
+        Status::Expired,
+        Status::Changed,
+        Status::NotYetMet,
+        Status::NotAuthorized,
+        Status::Appealed,
+    ];
+
+    /// The word users see.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Due => "due",
+            Status::Expired => "expired",
+            Status::Changed => "changed",
+            Status::NotYetMet => "not-yet-met",
+            Status::NotAuthorized => "not-authorized",
+            Status::Appealed => "appealed",
+        }
+    }
+
+    /// Parse the word.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.word() == s)
+    }
+
+    /// Map a form outcome's `status` word.
+    fn from_outcome(word: &str) -> Status {
+        match word {
+            "approved" => Status::Approved,
+            "not-authorized" => Status::NotAuthorized,
+            _ => Status::NotYetMet,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// One line of `status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordStatus {
+    /// Record id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Form id.
+    pub form: String,
+    /// Component.
+    pub component: String,
+    /// Category (or nature) of the filing.
+    pub category: String,
+    /// Stage.
+    pub stage: String,
+    /// The status.
+    pub status: Status,
+    /// Latest submission number.
+    pub submission: Option<u32>,
+    /// Latest determination: outcome and date.
+    pub determination: Option<String>,
+    /// Date of the latest determination.
+    pub reviewed: Option<NaiveDate>,
+    /// When the approval must be reviewed again.
+    pub review_by: Option<NaiveDate>,
+    /// Records (e.g. consent copies) to keep until this date.
+    pub retain_until: Option<NaiveDate>,
+    /// PIA/SORN (or other) references the record cites.
+    pub references: Vec<String>,
+    /// What to do next.
+    pub next: String,
+}
+
+impl RecordStatus {
+    /// The nearest date that needs attention (review-by or retention).
+    pub fn attention_date(&self) -> Option<NaiveDate> {
+        [self.review_by, self.retain_until]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
+
+/// Compute the status of every record (or of `only`), reading tags once.
+pub fn register_status(
+    reg: &Register,
+    only: &[String],
+    today: NaiveDate,
+) -> Result<Vec<RecordStatus>> {
+    let repo = crate::git::open(&reg.root).ok();
+    let subs = match &repo {
+        Some(r) => all_submissions(r)?,
+        None => HashMap::new(),
+    };
+    let ids: Vec<String> = if only.is_empty() {
+        reg.record_ids()?
+    } else {
+        only.to_vec()
+    };
+    let prefix = match &repo {
+        Some(r) => crate::git::repo_path(r, &reg.root, "")?,
+        None => String::new(),
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = ids.len().div_ceil(threads).max(1);
+    let results: Vec<Result<RecordStatus>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| {
+                let subs = &subs;
+                let prefix = &prefix;
+                s.spawn(move || {
+                    // A repository handle per thread: git2 handles are not shared.
+                    let repo = crate::git::open(&reg.root).ok();
+                    part.iter()
+                        .map(|id| {
+                            one(
+                                reg,
+                                repo.as_ref(),
+                                prefix,
+                                subs.get(id).map(Vec::as_slice).unwrap_or(&[]),
+                                id,
+                                today,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.into_iter().collect()
+}
+
+fn text_of(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => crate::markup::plain(s),
+        other => other.to_string(),
+    }
+}
+
+fn one(
+    reg: &Register,
+    repo: Option<&git2::Repository>,
+    prefix: &str,
+    subs: &[Submission],
+    id: &str,
+    today: NaiveDate,
+) -> Result<RecordStatus> {
+    let dir = reg.record_dir(id);
+    let text = std::fs::read_to_string(dir.join(RECORD_FILE)).unwrap_or_default();
+    let record: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let dets = Determinations::load(&dir.join(DETERMINATIONS_FILE))?;
+    let form_id = record
+        .get("form")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    let form = reg.forms.get(&form_id);
+    let get = |p: &Option<String>| -> String {
+        p.as_deref()
+            .and_then(|p| crate::check::lookup_value(&record, p))
+            .map(text_of)
+            .unwrap_or_default()
+    };
+    let (component, category, stage) = match form {
+        Some(f) => (
+            get(&f.index.component),
+            category_label(f, &get(&f.index.category)),
+            get(&f.index.stage),
+        ),
+        None => Default::default(),
+    };
+    let references = form
+        .map(|f| {
+            f.index
+                .references
+                .iter()
+                .flat_map(|p| list_values(&record, p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let latest_sub = subs.last().map(|s| s.n);
+    let latest = dets.latest();
+    let warn = reg.settings.warn_window();
+    let retain_until = form.and_then(|f| retention(f, latest));
+    let mut st = RecordStatus {
+        id: id.to_string(),
+        title: record.get("title").map(text_of).unwrap_or_default(),
+        form: form_id.clone(),
+        component,
+        category,
+        stage,
+        status: Status::Draft,
+        submission: latest_sub,
+        determination: latest.map(|d| format!("{} ({})", d.outcome, d.reviewed)),
+        reviewed: latest.map(|d| d.reviewed),
+        review_by: latest.and_then(|d| d.review_by),
+        retain_until,
+        references,
+        next: String::new(),
+    };
+    let pending_appeal = dets
+        .appeals
+        .last()
+        .filter(|a| a.outcome == "pending" && latest.is_some_and(|d| d.submission == a.submission));
+    let decided_appeal = dets
+        .appeals
+        .last()
+        .filter(|a| a.outcome != "pending" && latest.is_some_and(|d| d.submission == a.submission));
+    st.status = match (latest_sub, latest) {
+        (None, _) => Status::Draft,
+        (Some(n), Some(d))
+            if d.submission == n || dets.determinations.iter().any(|x| x.submission == n) =>
+        {
+            if pending_appeal.is_some() {
+                Status::Appealed
+            } else {
+                // An appeal's decision overrides the determination it appealed.
+                let ruling = decided_appeal.unwrap_or(d);
+                let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
+                if outcome.is_some_and(|o| o.approves) {
+                    approved_status(
+                        reg, repo, prefix, subs, form, &record, ruling, id, today, warn,
+                    )
+                } else {
+                    Status::from_outcome(
+                        outcome.map(|o| o.status.as_str()).unwrap_or("not-yet-met"),
+                    )
+                }
+            }
+        }
+        (Some(_), _) => Status::Submitted,
+    };
+    st.next = next_step(&st, today);
+    Ok(st)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn approved_status(
+    reg: &Register,
+    repo: Option<&git2::Repository>,
+    prefix: &str,
+    subs: &[Submission],
+    form: Option<&Form>,
+    record: &toml::Table,
+    d: &Determination,
+    id: &str,
+    today: NaiveDate,
+    warn: Period,
+) -> Status {
+    // Changed: the working tree differs materially from the approved submission.
+    if let (Some(repo), Some(form), Some(sub)) =
+        (repo, form, subs.iter().find(|s| s.n == d.submission))
+    {
+        let path = format!("{prefix}{}", Register::record_rel(id));
+        let approved = git2::Oid::from_str(&sub.commit)
+            .ok()
+            .and_then(|oid| repo.find_commit(oid).ok())
+            .and_then(|c| crate::git::read_at(repo, &c, &path).ok().flatten())
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+        if let Some(old) = approved {
+            if RecordDiff::new(form, id, "", "", &old, record).material {
+                return Status::Changed;
+            }
+        }
+    }
+    let _ = reg;
+    match d.review_by {
+        Some(r) if today > r => Status::Expired,
+        Some(r) if warn.before(r) <= today => Status::Due,
+        _ => Status::Approved,
+    }
+}
+
+/// Retention: a determination field `retention` on the form says how long after the decision
+/// records must be kept (e.g. consent copies five years).
+fn retention(form: &Form, d: Option<&Determination>) -> Option<NaiveDate> {
+    let d = d?;
+    let period = form.fields.iter().find_map(|f| f.retention.as_deref())?;
+    let p = Period::parse(period).ok()?;
+    Some(p.after(d.reviewed))
+}
+
+fn category_label(form: &Form, value: &str) -> String {
+    form.index
+        .category
+        .as_deref()
+        .and_then(|p| form.field(p))
+        .and_then(|f| f.choice(value))
+        .map(|c| c.label.clone())
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// The values at a path with `[]` (e.g. `summary.pia[].id`).
+fn list_values(record: &toml::Table, path: &str) -> Vec<String> {
+    let Some((list, key)) = path.split_once("[].") else {
+        return crate::check::lookup_value(record, path)
+            .map(text_of)
+            .into_iter()
+            .collect();
+    };
+    crate::check::lookup_value(record, list)
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|item| item.get(key))
+                .map(text_of)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn next_step(s: &RecordStatus, today: NaiveDate) -> String {
+    let rb = s.review_by.map(|d| d.to_string()).unwrap_or_default();
+    let mut next = match s.status {
+        Status::Draft => format!(
+            "finish the record; `smout check {id}`, then `smout submit {id}`",
+            id = s.id
+        ),
+        Status::Submitted => "awaiting the Privacy Office's determination".into(),
+        Status::Approved => format!("none until the review by {rb}"),
+        Status::Due => format!("review due by {rb}: update the record and resubmit"),
+        Status::Expired => format!("approval lapsed on {rb}: resubmit for review"),
+        Status::Changed => format!(
+            "material change since approval: `smout diff {id}`, then `smout submit {id}`",
+            id = s.id
+        ),
+        Status::NotYetMet => "address the Privacy Office's comments and resubmit".into(),
+        Status::NotAuthorized => {
+            "not authorized: appeal (`smout appeal`) or withdraw the use".into()
+        }
+        Status::Appealed => "awaiting the decision on the appeal".into(),
+    };
+    if let Some(r) = s.retain_until {
+        if r >= today {
+            next.push_str(&format!("; keep consent copies until {r}"));
+        }
+    }
+    next
+}
