@@ -1,0 +1,603 @@
+//! Determinations, status, report and audit — on real temporary repositories, with "today"
+//! fixed through SMOUT_TODAY and commit dates through GIT_*_DATE.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{edit, git, git_register, stderr, stdout};
+
+const REVIEWER: &str = "privacy@example.gov";
+
+fn run(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(args)
+        .current_dir(dir)
+        .env("SMOUT_TODAY", day)
+        .env("NO_COLOR", "1")
+        .env(
+            "GIT_AUTHOR_NAME",
+            if who == REVIEWER {
+                "Pat Reviewer"
+            } else {
+                "Dana Drafter"
+            },
+        )
+        .env("GIT_AUTHOR_EMAIL", who)
+        .env("GIT_AUTHOR_DATE", format!("{day}T12:00:00Z"))
+        .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+fn ok(o: Output) -> Output {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+fn status_of(dir: &Path, day: &str, id: &str) -> String {
+    let o = ok(run(
+        dir,
+        "x@example.gov",
+        day,
+        &["status", id, "--format", "json"],
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v[0]["status"].as_str().unwrap().to_string()
+}
+
+/// A register with record `x` submitted on 2024-01-10.
+fn submitted() -> tempfile::TempDir {
+    let reg = git_register("x");
+    ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-10",
+        &["submit", "x"],
+    ));
+    reg
+}
+
+#[test]
+fn status_moves_from_draft_to_submitted_to_approved_due_and_expired() {
+    let reg = git_register("x");
+    assert_eq!(status_of(reg.path(), "2024-01-05", "x"), "draft");
+    ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-10",
+        &["submit", "x"],
+    ));
+    assert_eq!(status_of(reg.path(), "2024-01-11", "x"), "submitted");
+    let o = ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "met",
+            "--pia-covered",
+            "DHS/CBP/PIA-010(a)",
+        ],
+    ));
+    assert!(
+        stdout(&o).contains("review by 2027-02-01"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(status_of(reg.path(), "2024-02-02", "x"), "approved");
+    assert_eq!(
+        status_of(reg.path(), "2026-11-02", "x"),
+        "approved",
+        "91 days before"
+    );
+    assert_eq!(
+        status_of(reg.path(), "2026-11-03", "x"),
+        "due",
+        "90 days before (warn = 90d)"
+    );
+    assert_eq!(status_of(reg.path(), "2027-02-01", "x"), "due");
+    assert_eq!(status_of(reg.path(), "2027-02-02", "x"), "expired");
+    // The determination is committed by the reviewer and tagged.
+    assert_eq!(
+        git(reg.path(), &["log", "-1", "--format=%ae|%s"]).trim(),
+        "privacy@example.gov|determine x: met on submission 1 (by privacy@example.gov)"
+    );
+    assert!(git(reg.path(), &["tag", "-l"]).contains("smout/x/determination/1"));
+    let text = std::fs::read_to_string(reg.path().join("records/x/determinations.toml")).unwrap();
+    assert!(
+        text.contains("submission = 1\nrecord_sha256 = \""),
+        "{text}"
+    );
+    assert!(text.contains("review_by = 2027-02-01"), "{text}");
+}
+
+#[test]
+fn a_material_change_after_approval_shows_as_changed_a_minor_one_does_not() {
+    let reg = submitted();
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &["determine", "x", "--outcome", "met"],
+    ));
+    edit(
+        reg.path(),
+        "x",
+        "title = \"Analyst\"",
+        "title = \"Analyst\"\nphone = \"(202) 555-0100\"",
+    );
+    assert_eq!(
+        status_of(reg.path(), "2024-03-01", "x"),
+        "approved",
+        "a phone number is not material"
+    );
+    edit(
+        reg.path(),
+        "x",
+        "public_interaction = { complies = true }",
+        "public_interaction = { complies = false, explanation = \"x\" }",
+    );
+    assert_eq!(status_of(reg.path(), "2024-03-01", "x"), "changed");
+    // Resubmitting puts it back in the queue.
+    ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-03-02",
+        &["submit", "x"],
+    ));
+    assert_eq!(status_of(reg.path(), "2024-03-03", "x"), "submitted");
+}
+
+#[test]
+fn not_yet_met_not_authorized_and_appeals() {
+    let reg = submitted();
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "not-yet-met",
+            "--training-required",
+            "--rules-do-not-comply",
+            "Rule (g) is not documented.",
+        ],
+    ));
+    assert_eq!(status_of(reg.path(), "2024-02-02", "x"), "not-yet-met");
+    ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-03-01",
+        &["submit", "x"],
+    ));
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-04-01",
+        &["determine", "x", "--outcome", "not-authorized"],
+    ));
+    assert_eq!(status_of(reg.path(), "2024-04-02", "x"), "not-authorized");
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-04-10",
+        &["appeal", "x", "--outcome", "pending"],
+    ));
+    assert_eq!(status_of(reg.path(), "2024-04-11", "x"), "appealed");
+    let o = ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-06-01",
+        &["appeal", "x", "--outcome", "met"],
+    ));
+    assert!(
+        stdout(&o).contains("recorded appeal 2 on submission 2 of x: met"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        status_of(reg.path(), "2024-06-02", "x"),
+        "approved",
+        "the appeal's decision stands"
+    );
+    let text = std::fs::read_to_string(reg.path().join("records/x/determinations.toml")).unwrap();
+    assert!(
+        text.contains("decided_by = \"Deputy Secretary for Homeland Security\""),
+        "{text}"
+    );
+}
+
+fn refused(o: Output, why: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(why),
+        "expected {why:?} in: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn determine_refuses_invalid_decisions_and_changes_nothing() {
+    let reg = submitted();
+    let head = git(reg.path(), &["rev-parse", "HEAD"]);
+    refused(
+        run(
+            reg.path(),
+            "drafter@example.gov",
+            "2024-02-01",
+            &["determine", "x", "--outcome", "met"],
+        ),
+        "is not a reviewer of this register",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-01",
+            &[
+                "determine",
+                "x",
+                "--outcome",
+                "met",
+                "--rules-do-not-comply",
+                "b",
+            ],
+        ),
+        "cannot also find that the Rules of Behavior do not comply",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-01",
+            &["determine", "x", "--outcome", "approved"],
+        ),
+        "is not an outcome of dhs-smout",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-01-05",
+            &["determine", "x", "--outcome", "met"],
+        ),
+        "is before submission 1 was made",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-01",
+            &["determine", "x", "--outcome", "met", "--submission", "7"],
+        ),
+        "has no submission 7",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-01",
+            &[
+                "determine",
+                "x",
+                "--outcome",
+                "met",
+                "--review-by",
+                "2024-01-01",
+            ],
+        ),
+        "must come after the review date",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-01",
+            &[
+                "determine",
+                "x",
+                "--outcome",
+                "met",
+                "--pia-covered",
+                "",
+                "--pia-action",
+                "rewrite",
+            ],
+        ),
+        "pia action must be",
+    );
+    assert_eq!(git(reg.path(), &["rev-parse", "HEAD"]), head);
+    assert!(!reg.path().join("records/x/determinations.toml").exists());
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &["determine", "x", "--outcome", "met"],
+    ));
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-02",
+            &["determine", "x", "--outcome", "not-authorized"],
+        ),
+        "has a determination already",
+    );
+}
+
+#[test]
+fn determine_refuses_a_record_never_submitted() {
+    let reg = git_register("x");
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-01",
+            &["determine", "x", "--outcome", "met"],
+        ),
+        "was never submitted",
+    );
+}
+
+#[test]
+fn determine_reads_a_toml_fragment() {
+    let reg = submitted();
+    std::fs::write(
+        reg.path().join("d.toml"),
+        "outcome = \"met\"\nreviewer = \"[[b6: Pat Reviewer]]\"\npia = { finding = \"covered\", ids = [\"DHS/CBP/PIA-010(a)\"] }\ncomments = \"\"\"\nTwo\n\nparagraphs.\n\"\"\"\n",
+    )
+    .unwrap();
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &["determine", "x", "--from", "d.toml"],
+    ));
+    let text = std::fs::read_to_string(reg.path().join("records/x/determinations.toml")).unwrap();
+    let d: toml::Table = toml::from_str(&text).unwrap();
+    let e = &d["determination"][0];
+    assert_eq!(e["reviewer"].as_str(), Some("[[b6: Pat Reviewer]]"));
+    assert_eq!(e["pia"]["ids"][0].as_str(), Some("DHS/CBP/PIA-010(a)"));
+    assert_eq!(e["comments"].as_str(), Some("Two\n\nparagraphs.\n"));
+}
+
+fn audit_codes(dir: &Path) -> Vec<String> {
+    let o = run(
+        dir,
+        "x@example.gov",
+        "2026-11-22",
+        &["audit", "--format", "json"],
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+    let codes: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(o.status.code(), Some(if codes.is_empty() { 0 } else { 1 }));
+    codes
+}
+
+fn approved() -> tempfile::TempDir {
+    let reg = submitted();
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &["determine", "x", "--outcome", "met", "--comments", "Fine."],
+    ));
+    reg
+}
+
+#[test]
+fn audit_is_clean_on_honest_history() {
+    let reg = approved();
+    assert_eq!(audit_codes(reg.path()), Vec::<String>::new());
+}
+
+#[test]
+fn audit_finds_an_edited_determination() {
+    let reg = approved();
+    let p = reg.path().join("records/x/determinations.toml");
+    std::fs::write(
+        &p,
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("Fine.", "Fine, with conditions."),
+    )
+    .unwrap();
+    git(reg.path(), &["commit", "-q", "-am", "fix a typo"]);
+    assert_eq!(audit_codes(reg.path()), ["AU001"]);
+    let o = run(reg.path(), "x@example.gov", "2026-11-22", &["audit"]);
+    assert!(
+        stdout(&o).contains("error[AU001]: determination 1 of x was edited after it was recorded"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn audit_finds_a_deleted_determination() {
+    let reg = approved();
+    git(reg.path(), &["rm", "-q", "records/x/determinations.toml"]);
+    git(reg.path(), &["commit", "-q", "-m", "clean up"]);
+    assert_eq!(audit_codes(reg.path()), ["AU001"]);
+}
+
+#[test]
+fn audit_finds_a_determination_committed_by_a_non_reviewer() {
+    let reg = submitted();
+    // The drafter writes a determination by hand and commits it (as the common helper's identity).
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &["determine", "x", "--outcome", "met", "--no-commit"],
+    ));
+    git(reg.path(), &["add", "records/x/determinations.toml"]);
+    git(reg.path(), &["commit", "-q", "-m", "approve my own use"]);
+    assert_eq!(audit_codes(reg.path()), ["AU002"]);
+}
+
+#[test]
+fn audit_finds_a_moved_submission_tag() {
+    let reg = approved();
+    edit(
+        reg.path(),
+        "x",
+        "description = \"Open-source research.\"",
+        "description = \"Something else entirely.\"",
+    );
+    git(reg.path(), &["commit", "-q", "-am", "edit after approval"]);
+    git(
+        reg.path(),
+        &[
+            "tag",
+            "-f",
+            "-a",
+            "-m",
+            "moved",
+            "smout/x/submission/1",
+            "HEAD",
+        ],
+    );
+    let codes = audit_codes(reg.path());
+    assert!(codes.contains(&"AU004".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"AU003".to_string()),
+        "the record at the tag no longer hashes to the stored SHA-256: {codes:?}"
+    );
+}
+
+#[test]
+fn report_lists_uses_per_component_in_every_format() {
+    let reg = approved();
+    let o = ok(run(reg.path(), "x@example.gov", "2024-03-01", &["report"]));
+    let md = stdout(&o);
+    assert!(md.contains("## U.S. Customs and Border Protection"), "{md}");
+    assert!(md.contains("| `x` | Minimal valid record | Criminal investigations | operational | **approved** | met (2024-02-01) | DHS/CBP/PIA-010(a), DHS/CBP-017 | 2027-02-01 |"), "{md}");
+    let o = ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-03-01",
+        &["report", "--format", "csv"],
+    ));
+    assert!(stdout(&o).starts_with("component,id,title,category,stage,status,determination,references,review_by\nU.S. Customs and Border Protection,x,"), "{}", stdout(&o));
+    let o = ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-03-01",
+        &["report", "--format", "json"],
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["totals"][0]["status"], "approved");
+    ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-03-01",
+        &["report", "--format", "pdf", "-o", "r.pdf"],
+    ));
+    assert!(std::fs::read(reg.path().join("r.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
+}
+
+#[test]
+fn status_filters_by_due_date_status_and_component() {
+    let reg = approved();
+    let day = "2026-12-01";
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["status", "--format", "json"];
+        a.extend_from_slice(args);
+        let o = ok(run(reg.path(), "x@example.gov", day, &a));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&["--due-within", "90d"]), ["x"]);
+    assert_eq!(ids(&["--due-within", "30d"]), Vec::<String>::new());
+    assert_eq!(ids(&["--status", "due"]), ["x"]);
+    assert_eq!(ids(&["--status", "draft"]), Vec::<String>::new());
+    assert_eq!(ids(&["--component", "border"]), ["x"]);
+    let o = run(
+        reg.path(),
+        "x@example.gov",
+        day,
+        &["status", "--status", "pending"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a status"));
+}
+
+#[test]
+fn the_example_register_history_shows_every_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("reg");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-register.sh");
+    let o = Command::new("bash")
+        .arg(&script)
+        .arg(&out)
+        .env("SMOUT", env!("CARGO_BIN_EXE_smout"))
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let o = ok(run(
+        &out,
+        "x@example.gov",
+        "2026-11-22",
+        &["status", "--format", "json"],
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut statuses: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            "appealed",
+            "approved",
+            "changed",
+            "draft",
+            "due",
+            "expired",
+            "not-authorized",
+            "not-yet-met",
+            "submitted"
+        ]
+    );
+    assert_eq!(audit_codes(&out), Vec::<String>::new());
+    // The determinations the history makes are the ones shipped in examples/register.
+    for id in ["cbp-fld", "ice-hsi-osint"] {
+        let built =
+            std::fs::read_to_string(out.join(format!("records/{id}/determinations.toml"))).unwrap();
+        let shipped = std::fs::read_to_string(
+            common::example_register().join(format!("records/{id}/determinations.toml")),
+        )
+        .unwrap();
+        assert_eq!(built, shipped, "{id}");
+    }
+}
