@@ -11,9 +11,9 @@
 //!
 //! Findings use the same format as `check`.
 
-use std::collections::HashMap;
+use git2::Oid;
 
-use git2::{Oid, Repository, Sort, Tree};
+use crate::pathindex::PathIndex;
 
 use crate::decide::sha256_hex;
 use crate::determination::Determinations;
@@ -41,85 +41,85 @@ pub struct AuditReport {
 pub fn audit(reg: &Register) -> Result<AuditReport> {
     let repo = crate::git::open(&reg.root)?;
     let prefix = crate::git::repo_path(&repo, &reg.root, "")?;
-    let records_path = format!("{prefix}{RECORDS_DIR}");
     let mut findings = Vec::new();
-    let mut commits = 0;
-
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    if walk.push_head().is_ok() {
-        for oid in walk {
-            let oid = oid?;
-            commits += 1;
-            let commit = repo.find_commit(oid)?;
-            let tree = commit.tree()?;
-            let parent = commit.parent(0).ok();
-            let ptree = match &parent {
-                Some(p) => Some(p.tree()?),
-                None => None,
+    let index = PathIndex::open(&repo, &prefix)?;
+    let parse_dets = |o: Option<Oid>| -> Determinations {
+        o.and_then(|o| crate::history::blob_text(&repo, o).ok())
+            .and_then(|t| Determinations::parse(&t, std::path::Path::new(DETERMINATIONS_FILE)).ok())
+            .unwrap_or_default()
+    };
+    // Replay the first-parent history, oldest first, with the reviewers in force before each commit.
+    let mut reviewers: Vec<String> = Vec::new();
+    for e in &index.entries {
+        for c in &e.changes {
+            let Some(id) = c.path.strip_suffix(&format!("/{DETERMINATIONS_FILE}")) else {
+                continue;
             };
-            for id in changed_determinations(&repo, &tree, ptree.as_ref(), &records_path)? {
-                let path = format!("{records_path}/{id}/{DETERMINATIONS_FILE}");
-                let new = read_dets(&repo, &tree, &path);
-                let old = ptree
-                    .as_ref()
-                    .map(|t| read_dets(&repo, t, &path))
-                    .unwrap_or_default();
-                let author = commit.author().email().unwrap_or("").to_string();
-                let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
-                for (kind, o, n) in [
-                    ("determination", &old.determinations, &new.determinations),
-                    ("appeal", &old.appeals, &new.appeals),
-                ] {
-                    for (k, before) in o.iter().enumerate() {
-                        match n.get(k) {
-                            Some(after) if after == before => {}
-                            Some(_) => findings.push(
-                                Finding::new("AU001", Severity::Error, format!("{kind} {} of {id} was edited after it was recorded", k + 1))
-                                    .hint(format!("commit {} ({}) changed it; past {kind}s are never changed — restore it and record a new one", short(oid), commit.summary().ok().flatten().unwrap_or(""))
-                                    )
-                                    .in_file(&rel),
-                            ),
-                            None => findings.push(
-                                Finding::new("AU001", Severity::Error, format!("{kind} {} of {id} was deleted", k + 1))
-                                    .hint(format!("commit {} ({}) removed it; restore it from {}", short(oid), commit.summary().ok().flatten().unwrap_or(""), parent.as_ref().map(|p| short(p.id())).unwrap_or_default()))
-                                    .in_file(&rel),
-                            ),
-                        }
+            let (old, new) = (parse_dets(c.old), parse_dets(c.new));
+            let commit = repo.find_commit(e.commit)?;
+            let summary = commit.summary().ok().flatten().unwrap_or("").to_string();
+            let author = commit.author().email().unwrap_or("").to_string();
+            let oid = e.commit;
+            let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+            for (kind, o, n) in [
+                ("determination", &old.determinations, &new.determinations),
+                ("appeal", &old.appeals, &new.appeals),
+            ] {
+                for (k, before) in o.iter().enumerate() {
+                    match n.get(k) {
+                        Some(after) if after == before => {}
+                        Some(_) => findings.push(
+                            Finding::new("AU001", Severity::Error, format!("{kind} {} of {id} was edited after it was recorded", k + 1))
+                                .hint(format!("commit {} ({summary}) changed it; past {kind}s are never changed — restore it and record a new one", short(oid)))
+                                .in_file(&rel),
+                        ),
+                        None => findings.push(
+                            Finding::new("AU001", Severity::Error, format!("{kind} {} of {id} was deleted", k + 1))
+                                .hint(format!(
+                                    "commit {} ({summary}) removed it; restore it from {}",
+                                    short(oid),
+                                    e.parent.map(short).unwrap_or_default()
+                                ))
+                                .in_file(&rel),
+                        ),
                     }
-                    if n.len() > o.len() {
-                        let reviewers = ptree
-                            .as_ref()
-                            .and_then(|t| {
-                                settings_at(&repo, t, &format!("{prefix}{SETTINGS_FILE}"))
-                            })
-                            .map(|s| s.roles.reviewers)
-                            .unwrap_or_default();
-                        if !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&author)) {
-                            for k in o.len()..n.len() {
-                                findings.push(
-                                    Finding::new(
-                                        "AU002",
-                                        Severity::Error,
-                                        format!("{kind} {} of {id} was committed by {author}, who was not a reviewer then", k + 1),
-                                    )
-                                    .hint(format!(
-                                        "commit {}; reviewers then: {}",
-                                        short(oid),
-                                        if reviewers.is_empty() { "none".into() } else { reviewers.join(", ") }
-                                    ))
-                                    .in_file(&rel),
-                                );
-                            }
-                        }
+                }
+                if n.len() > o.len() && !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&author)) {
+                    for k in o.len()..n.len() {
+                        findings.push(
+                            Finding::new("AU002", Severity::Error, format!("{kind} {} of {id} was committed by {author}, who was not a reviewer then", k + 1))
+                                .hint(format!(
+                                    "commit {}; reviewers then: {}",
+                                    short(oid),
+                                    if reviewers.is_empty() { "none".into() } else { reviewers.join(", ") }
+                                ))
+                                .in_file(&rel),
+                        );
                     }
                 }
             }
         }
+        if let Some(sc) = e.changes.iter().find(|c| c.path == SETTINGS_FILE) {
+            reviewers = sc
+                .new
+                .and_then(|o| crate::history::blob_text(&repo, o).ok())
+                .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
+                .map(|s| s.roles.reviewers)
+                .unwrap_or_default();
+        }
     }
+    let commits = index.entries.len();
 
     // The determinations as they stand, against the submissions they name; and the tags.
     let subs = all_submissions(&repo)?;
+    let wanted: Vec<(Oid, String)> = subs
+        .iter()
+        .flat_map(|(id, list)| {
+            list.iter()
+                .filter_map(move |s| Oid::from_str(&s.commit).ok().map(|c| (c, id.clone())))
+        })
+        .collect();
+    let blobs = crate::history::blobs_at(&index, &wanted);
     let mut determinations = 0;
     for id in reg.record_ids()? {
         let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
@@ -163,11 +163,14 @@ pub fn audit(reg: &Register) -> Result<AuditReport> {
                     ))));
                     continue;
                 };
-                let hash = Oid::from_str(&sub.commit)
-                    .ok()
-                    .and_then(|c| repo.find_commit(c).ok())
-                    .and_then(|c| crate::git::read_at(&repo, &c, &record_path).ok().flatten())
-                    .map(|t| sha256_hex(t.as_bytes()));
+                let commit = Oid::from_str(&sub.commit).ok();
+                let text = match commit.and_then(|c| blobs.get(&(c, id.clone()))) {
+                    Some(b) => crate::history::blob_text(&repo, *b).ok(),
+                    None => commit
+                        .and_then(|c| repo.find_commit(c).ok())
+                        .and_then(|c| crate::git::read_at(&repo, &c, &record_path).ok().flatten()),
+                };
+                let hash = text.map(|t| sha256_hex(t.as_bytes()));
                 if hash.as_deref() != Some(d.record_sha256.as_str()) {
                     findings.push(at(Finding::new(
                         "AU003",
@@ -233,69 +236,4 @@ fn entry_span(text: &str, kind: &str, k: usize) -> std::ops::Range<usize> {
         .nth(k)
         .map(|(i, _)| i..i + header.len())
         .unwrap_or(0..0)
-}
-
-fn settings_at(repo: &Repository, tree: &Tree<'_>, path: &str) -> Option<Settings> {
-    let entry = tree.get_path(std::path::Path::new(path)).ok()?;
-    let blob = repo.find_blob(entry.id()).ok()?;
-    let text = std::str::from_utf8(blob.content()).ok()?;
-    Settings::parse(text, std::path::Path::new(path)).ok()
-}
-
-fn read_dets(repo: &Repository, tree: &Tree<'_>, path: &str) -> Determinations {
-    tree.get_path(std::path::Path::new(path))
-        .ok()
-        .and_then(|e| repo.find_blob(e.id()).ok())
-        .and_then(|b| std::str::from_utf8(b.content()).ok().map(String::from))
-        .and_then(|t| Determinations::parse(&t, std::path::Path::new(path)).ok())
-        .unwrap_or_default()
-}
-
-/// Record ids whose determinations file differs between `tree` and its parent's tree. Subtrees
-/// with equal ids are skipped without being read.
-fn changed_determinations(
-    repo: &Repository,
-    tree: &Tree<'_>,
-    parent: Option<&Tree<'_>>,
-    records_path: &str,
-) -> Result<Vec<String>> {
-    let sub = |t: &Tree<'_>| -> Option<Oid> {
-        t.get_path(std::path::Path::new(records_path))
-            .ok()
-            .map(|e| e.id())
-    };
-    let (mine, theirs) = (sub(tree), parent.and_then(sub));
-    if mine == theirs {
-        return Ok(Vec::new());
-    }
-    let load = |o: Option<Oid>| -> HashMap<String, Oid> {
-        o.and_then(|o| repo.find_tree(o).ok())
-            .map(|t| {
-                t.iter()
-                    .filter_map(|e| Some((e.name().ok()?.to_string(), e.id())))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (a, b) = (load(mine), load(theirs));
-    let mut out = Vec::new();
-    for (name, id) in a.iter().chain(b.iter()) {
-        let other = if a.get(name) == Some(id) {
-            b.get(name)
-        } else {
-            a.get(name)
-        };
-        if other == Some(id) || out.contains(name) {
-            continue;
-        }
-        let det = |o: Option<&Oid>| -> Option<Oid> {
-            o.and_then(|o| repo.find_tree(*o).ok())
-                .and_then(|t| t.get_name(DETERMINATIONS_FILE).map(|e| e.id()))
-        };
-        if det(a.get(name)) != det(b.get(name)) {
-            out.push(name.clone());
-        }
-    }
-    out.sort();
-    Ok(out)
 }

@@ -137,7 +137,7 @@ pub fn record(
     check_doc("pia", &input.pia)?;
     check_doc("sorn", &input.sorn)?;
 
-    let subs = submissions(&repo, id)?;
+    let subs = submissions(&repo, &crate::history::prefix(&repo, reg)?, id)?;
     let dir = reg.record_dir(id);
     let dpath = dir.join(DETERMINATIONS_FILE);
     let existing_text = match std::fs::read_to_string(&dpath) {

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
+
+use crate::pathindex::PathIndex;
 use serde::Serialize;
 
 use crate::determination::Determinations;
@@ -70,12 +72,12 @@ fn commit_time(repo: &Repository, oid: Oid) -> i64 {
 
 /// The submissions of one record, oldest first (including those made under an id the record
 /// had before it was moved).
-pub fn submissions(repo: &Repository, id: &str) -> Result<Vec<Submission>> {
+pub fn submissions(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<Submission>> {
     let mut all = all_submissions(repo)?;
     if let Some(s) = all.remove(id) {
         return Ok(s);
     }
-    for former in former_ids(repo, id)? {
+    for former in former_ids(repo, prefix, id)? {
         if let Some(s) = all.remove(&former) {
             return Ok(s);
         }
@@ -84,18 +86,14 @@ pub fn submissions(repo: &Repository, id: &str) -> Result<Vec<Submission>> {
 }
 
 /// The ids a record had before it was moved to `records/<id>/` (newest first).
-pub fn former_ids(repo: &Repository, id: &str) -> Result<Vec<String>> {
-    let Some(workdir) = repo.workdir() else {
-        return Ok(Vec::new());
-    };
-    let _ = workdir;
-    let path = format!("{}/{id}/{}", crate::register::RECORDS_DIR, RECORD_FILE);
+pub fn former_ids(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<String>> {
+    let index = PathIndex::open(repo, prefix)?;
     let mut out = Vec::new();
-    for r in path_history(repo, &path)? {
+    for r in record_history(repo, &index, id)? {
         if let Some(old) = r
-            .path
-            .strip_suffix(&format!("/{RECORD_FILE}"))
-            .and_then(|p| p.rsplit('/').next())
+            .moved_from
+            .as_deref()
+            .and_then(|p| p.strip_suffix(&format!("/{RECORD_FILE}")))
         {
             if old != id && !out.iter().any(|o| o == old) {
                 out.push(old.to_string());
@@ -123,7 +121,7 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
         "approved" => approved(reg, repo, id)?
             .map(|(n, c)| (Side::Commit(c), format!("submission/{n} (approved)")))
             .ok_or_else(|| Error::Refused(format!("record {id} has no approving determination"))),
-        "submitted" => submissions(repo, id)?
+        "submitted" => submissions(repo, &prefix(repo, reg)?, id)?
             .last()
             .map(|s| {
                 (
@@ -137,7 +135,7 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
                 .strip_prefix("submission/")
                 .and_then(|n| n.parse::<u32>().ok())
             {
-                return submissions(repo, id)?
+                return submissions(repo, &prefix(repo, reg)?, id)?
                     .into_iter()
                     .find(|s| s.n == n)
                     .map(|s| {
@@ -173,7 +171,7 @@ pub fn approved(reg: &Register, repo: &Repository, id: &str) -> Result<Option<(u
     else {
         return Ok(None);
     };
-    let subs = submissions(repo, id)?;
+    let subs = submissions(repo, &prefix(repo, reg)?, id)?;
     Ok(subs
         .iter()
         .find(|s| s.n == d.submission)
@@ -240,11 +238,16 @@ pub fn short(oid: Oid) -> String {
 pub struct Revision {
     /// Commit id.
     pub commit: String,
-    /// Its parent (the version before), if any.
-    #[serde(skip)]
-    pub parent: Option<Oid>,
-    /// The record's path in that commit.
+    /// The record's path then, relative to `records/` (`x/record.toml`).
     pub path: String,
+    /// The record's blob before this revision (for a move: at its former path).
+    #[serde(skip)]
+    pub old_blob: Option<Oid>,
+    /// The record's blob after this revision.
+    #[serde(skip)]
+    pub new_blob: Option<Oid>,
+    /// Moved here from this path (relative to `records/`).
+    pub moved_from: Option<String>,
     /// Author name.
     pub author: String,
     /// Author e-mail.
@@ -255,94 +258,90 @@ pub struct Revision {
     pub message: String,
 }
 
-/// The commits, newest first, that changed `path` (repository-relative), following renames.
-/// Compares tree-entry ids component by component with the first parent, so a commit that did
-/// not touch the record's folder costs two tree lookups at most.
-pub fn path_history(repo: &Repository, path: &str) -> Result<Vec<Revision>> {
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    if walk.push_head().is_err() {
-        return Ok(Vec::new());
-    }
-    walk.simplify_first_parent()?;
-    let mut current = path.to_string();
+/// The revisions of record `id`, newest first, from the changed-path index (first-parent
+/// history of HEAD), following moves: a record file added in the same commit that removed
+/// another record file with the same content — or the only one removed — was moved.
+pub fn record_history(repo: &Repository, index: &PathIndex, id: &str) -> Result<Vec<Revision>> {
+    let mut current = format!("{id}/{RECORD_FILE}");
     let mut out = Vec::new();
-    for oid in walk {
-        let oid = oid?;
-        let commit = repo.find_commit(oid)?;
-        let tree = commit.tree()?;
-        let mine = entry_id(repo, &tree, &current);
-        let parent = commit.parent(0).ok();
-        let theirs = match &parent {
-            Some(p) => entry_id(repo, &p.tree()?, &current),
-            None => None,
+    for e in index.entries.iter().rev() {
+        let Some(c) = e.changes.iter().find(|c| c.path == current) else {
+            continue;
         };
-        if mine == theirs {
-            continue;
+        let Some(new) = c.new else { continue };
+        let mut rev_old = c.old;
+        let mut moved_from = None;
+        if c.old.is_none() {
+            let removed: Vec<&crate::pathindex::FileChange> = e
+                .changes
+                .iter()
+                .filter(|x| x.new.is_none() && x.path.ends_with(&format!("/{RECORD_FILE}")))
+                .collect();
+            let from = removed
+                .iter()
+                .find(|x| x.old == Some(new))
+                .or(if removed.len() == 1 {
+                    removed.first()
+                } else {
+                    None
+                });
+            if let Some(f) = from {
+                moved_from = Some(f.path.clone());
+                rev_old = f.old;
+            }
         }
-        if mine.is_none() {
-            // Deleted here: older history of this path belongs to another record.
-            continue;
-        }
+        let commit = repo.find_commit(e.commit)?;
         let sig = commit.author();
         out.push(Revision {
-            commit: oid.to_string(),
-            parent: parent.as_ref().map(|p| p.id()),
+            commit: e.commit.to_string(),
             path: current.clone(),
+            old_blob: rev_old,
+            new_blob: Some(new),
+            moved_from: moved_from.clone(),
             author: sig.name().unwrap_or("").to_string(),
             email: sig.email().unwrap_or("").to_string(),
             time: DateTime::from_timestamp(sig.when().seconds(), 0).unwrap_or_default(),
             message: commit.summary().ok().flatten().unwrap_or("").to_string(),
         });
-        if theirs.is_none() {
-            // Added here: was it moved from elsewhere?
-            if let Some(p) = &parent {
-                if let Some(old) = renamed_from(repo, p, &commit, &current)? {
-                    current = old;
-                    continue;
-                }
-            }
-            break;
+        match moved_from {
+            Some(f) => current = f,
+            None if c.old.is_none() => break,
+            None => {}
         }
     }
     Ok(out)
 }
 
-fn renamed_from(
-    repo: &Repository,
-    parent: &git2::Commit<'_>,
-    commit: &git2::Commit<'_>,
-    path: &str,
-) -> Result<Option<String>> {
-    let mut diff = repo.diff_tree_to_tree(Some(&parent.tree()?), Some(&commit.tree()?), None)?;
-    let mut find = git2::DiffFindOptions::new();
-    find.renames(true);
-    diff.find_similar(Some(&mut find))?;
-    for delta in diff.deltas() {
-        if delta.status() == git2::Delta::Renamed
-            && delta.new_file().path() == Some(Path::new(path))
-        {
-            return Ok(delta
-                .old_file()
-                .path()
-                .map(|p| p.to_string_lossy().replace('\\', "/")));
-        }
-    }
-    Ok(None)
+/// The text of a blob.
+pub fn blob_text(repo: &Repository, oid: Oid) -> Result<String> {
+    let b = repo.find_blob(oid)?;
+    String::from_utf8(b.content().to_vec())
+        .map_err(|_| Error::Git(format!("blob {} is not UTF-8 text", short(oid))))
 }
 
-/// The tree-entry id at `path`, walking one component at a time.
-fn entry_id(repo: &Repository, tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
-    let mut parts = path.split('/').peekable();
-    let mut t = tree.clone();
-    while let Some(p) = parts.next() {
-        let id = t.get_name(p)?.id();
-        if parts.peek().is_none() {
-            return Some(id);
-        }
-        t = repo.find_tree(id).ok()?;
+/// The prefix of the register inside the repository ("" when it is the repository's root).
+pub fn prefix(repo: &Repository, reg: &Register) -> Result<String> {
+    crate::git::repo_path(repo, &reg.root, "")
+}
+
+/// For the given (commit, record id) pairs, the record's blob at that commit, found by
+/// replaying the index once.
+pub fn blobs_at(index: &PathIndex, wanted: &[(Oid, String)]) -> HashMap<(Oid, String), Oid> {
+    let mut by_commit: HashMap<Oid, Vec<&String>> = HashMap::new();
+    for (c, id) in wanted {
+        by_commit.entry(*c).or_default().push(id);
     }
-    None
+    let mut out = HashMap::new();
+    index.replay(|e, state| {
+        if let Some(ids) = by_commit.get(&e.commit) {
+            for id in ids {
+                if let Some(b) = state.get(&format!("{id}/{RECORD_FILE}")) {
+                    out.insert((e.commit, (*id).clone()), *b);
+                }
+            }
+        }
+    });
+    out
 }
 
 /// A date from seconds since the epoch (UTC).

@@ -145,6 +145,22 @@ pub fn register_status(
         Some(r) => all_submissions(r)?,
         None => HashMap::new(),
     };
+    // The record as submitted, for every submission: one replay of the changed-path index.
+    let blobs = match &repo {
+        Some(r) => {
+            let index = crate::pathindex::PathIndex::open(r, &crate::history::prefix(r, reg)?)?;
+            let wanted: Vec<(git2::Oid, String)> = subs
+                .iter()
+                .flat_map(|(id, list)| {
+                    list.iter().filter_map(move |s| {
+                        git2::Oid::from_str(&s.commit).ok().map(|c| (c, id.clone()))
+                    })
+                })
+                .collect();
+            crate::history::blobs_at(&index, &wanted)
+        }
+        None => HashMap::new(),
+    };
     let ids: Vec<String> = if only.is_empty() {
         reg.record_ids()?
     } else {
@@ -165,6 +181,7 @@ pub fn register_status(
             .map(|part| {
                 let subs = &subs;
                 let prefix = &prefix;
+                let blobs = &blobs;
                 s.spawn(move || {
                     // A repository handle per thread: git2 handles are not shared.
                     let repo = crate::git::open(&reg.root).ok();
@@ -174,6 +191,7 @@ pub fn register_status(
                                 reg,
                                 repo.as_ref(),
                                 prefix,
+                                blobs,
                                 subs.get(id).map(Vec::as_slice).unwrap_or(&[]),
                                 id,
                                 today,
@@ -202,6 +220,7 @@ fn one(
     reg: &Register,
     repo: Option<&git2::Repository>,
     prefix: &str,
+    blobs: &Blobs,
     subs: &[Submission],
     id: &str,
     today: NaiveDate,
@@ -280,7 +299,7 @@ fn one(
                 let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
                 if outcome.is_some_and(|o| o.approves) {
                     approved_status(
-                        reg, repo, prefix, subs, form, &record, ruling, id, today, warn,
+                        repo, prefix, blobs, subs, form, &record, ruling, id, today, warn,
                     )
                 } else {
                     Status::from_outcome(
@@ -295,11 +314,13 @@ fn one(
     Ok(st)
 }
 
+type Blobs = HashMap<(git2::Oid, String), git2::Oid>;
+
 #[allow(clippy::too_many_arguments)]
 fn approved_status(
-    reg: &Register,
     repo: Option<&git2::Repository>,
     prefix: &str,
+    blobs: &Blobs,
     subs: &[Submission],
     form: Option<&Form>,
     record: &toml::Table,
@@ -313,18 +334,21 @@ fn approved_status(
         (repo, form, subs.iter().find(|s| s.n == d.submission))
     {
         let path = format!("{prefix}{}", Register::record_rel(id));
-        let approved = git2::Oid::from_str(&sub.commit)
-            .ok()
-            .and_then(|oid| repo.find_commit(oid).ok())
-            .and_then(|c| crate::git::read_at(repo, &c, &path).ok().flatten())
-            .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+        let commit = git2::Oid::from_str(&sub.commit).ok();
+        let text = match commit.and_then(|c| blobs.get(&(c, id.to_string()))) {
+            Some(b) => crate::history::blob_text(repo, *b).ok(),
+            // Not on the first-parent chain: read it through the commit's tree.
+            None => commit
+                .and_then(|oid| repo.find_commit(oid).ok())
+                .and_then(|c| crate::git::read_at(repo, &c, &path).ok().flatten()),
+        };
+        let approved = text.and_then(|t| toml::from_str::<toml::Table>(&t).ok());
         if let Some(old) = approved {
             if RecordDiff::new(form, id, "", "", &old, record).material {
                 return Status::Changed;
             }
         }
     }
-    let _ = reg;
     match d.review_by {
         Some(r) if today > r => Status::Expired,
         Some(r) if warn.before(r) <= today => Status::Due,

@@ -54,8 +54,8 @@ pub fn fill_date(text: &str, path: &str, date: NaiveDate) -> Result<Option<Strin
 }
 
 /// The next submission number of `id`.
-pub fn next_number(repo: &git2::Repository, id: &str) -> Result<u32> {
-    Ok(crate::history::submissions(repo, id)?
+pub fn next_number(repo: &git2::Repository, prefix: &str, id: &str) -> Result<u32> {
+    Ok(crate::history::submissions(repo, prefix, id)?
         .last()
         .map(|s| s.n + 1)
         .unwrap_or(1))
@@ -72,7 +72,7 @@ pub fn submit(
     let rel = Register::record_rel(id);
     let file = reg.root.join(&rel);
     let repo = crate::git::open(&reg.root)?;
-    let n = next_number(&repo, id)?;
+    let n = next_number(&repo, &crate::history::prefix(&repo, reg)?, id)?;
     let sig = if commit {
         crate::git::ensure_ready(&repo)?;
         let tag = format!("refs/tags/smout/{id}/submission/{n}");

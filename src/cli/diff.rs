@@ -67,7 +67,7 @@ pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
         Some(r) => resolve(&reg, &repo, &args.id, r)?,
         None => match approved(&reg, &repo, &args.id)? {
             Some((n, c)) => (Side::Commit(c), format!("submission/{n} (approved)")),
-            None => match submissions(&repo, &args.id)?.last() {
+            None => match submissions(&repo, &smout::history::prefix(&repo, &reg)?, &args.id)?.last() {
                 Some(s) => (
                     Side::Commit(git2::Oid::from_str(&s.commit).map_err(Error::from)?),
                     format!("submission/{}", s.n),

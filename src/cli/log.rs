@@ -9,8 +9,8 @@ use serde::Serialize;
 use smout::determination::Determinations;
 use smout::diff::RecordDiff;
 use smout::error::Error;
-use smout::history::{date_of, path_history, submissions};
-use smout::register::{validate_id, Register, DETERMINATIONS_FILE};
+use smout::history::{blob_text, date_of, record_history, submissions};
+use smout::register::{validate_id, DETERMINATIONS_FILE, RECORD_FILE};
 
 use super::{CliResult, Env, ReportFormat};
 
@@ -45,52 +45,36 @@ pub fn run(env: &Env, args: LogArgs, out: &mut dyn Write) -> CliResult {
     validate_id(&args.id)?;
     let reg = env.register()?;
     let repo = smout::git::open(&reg.root)?;
-    let path = smout::git::repo_path(&repo, &reg.root, &Register::record_rel(&args.id))?;
-    let revs = path_history(&repo, &path)?;
+    let prefix = smout::history::prefix(&repo, &reg)?;
+    let index = smout::pathindex::PathIndex::open(&repo, &prefix)?;
+    let revs = record_history(&repo, &index, &args.id)?;
     if revs.is_empty() && !reg.record_dir(&args.id).exists() {
         return Err(Error::NoRecord(args.id).into());
     }
+    let parse = |o: Option<git2::Oid>| -> Option<toml::Table> {
+        o.and_then(|o| blob_text(&repo, o).ok())
+            .and_then(|t| toml::from_str(&t).ok())
+    };
     let mut events = Vec::new();
     for r in &revs {
-        let commit = repo
-            .find_commit(git2::Oid::from_str(&r.commit).map_err(Error::from)?)
-            .map_err(Error::from)?;
-        let new_text = smout::git::read_at(&repo, &commit, &r.path)?.unwrap_or_default();
-        let old_text = match r.parent {
-            Some(p) => {
-                let pc = repo.find_commit(p).map_err(Error::from)?;
-                let prev_path = revs
-                    .iter()
-                    .find(|x| x.commit == p.to_string())
-                    .map(|x| x.path.clone())
-                    .unwrap_or(r.path.clone());
-                smout::git::read_at(&repo, &pc, &r.path)?
-                    .or(smout::git::read_at(&repo, &pc, &prev_path)?)
-                    .unwrap_or_default()
-            }
-            None => String::new(),
-        };
-        let summary = match (
-            toml::from_str::<toml::Table>(&old_text),
-            toml::from_str::<toml::Table>(&new_text),
-        ) {
-            (_, Ok(new)) if old_text.is_empty() => {
-                let _ = new;
-                "record created".to_string()
-            }
-            (Ok(old), Ok(new)) => {
+        let new = parse(r.new_blob);
+        let summary = match (r.old_blob, parse(r.old_blob), &new) {
+            (None, _, _) => "record created".to_string(),
+            (Some(_), Some(old), Some(new)) => {
                 let form_id = new.get("form").and_then(|v| v.as_str()).unwrap_or("");
                 match reg.forms.get(form_id) {
-                    Some(form) => RecordDiff::new(form, &args.id, "", "", &old, &new).summary(),
+                    Some(form) => RecordDiff::new(form, &args.id, "", "", &old, new).summary(),
                     None => "changed".into(),
                 }
             }
             _ => "changed (not valid TOML on one side)".into(),
         };
-        let moved = if r.path != path {
-            format!(" [as {}]", r.path)
-        } else {
-            String::new()
+        let moved = match &r.moved_from {
+            Some(f) => format!(" [moved from records/{f}]"),
+            None if r.path != format!("{}/{RECORD_FILE}", args.id) => {
+                format!(" [as records/{}]", r.path)
+            }
+            None => String::new(),
         };
         events.push(Event {
             date: r.time.date_naive().to_string(),
@@ -101,7 +85,7 @@ pub fn run(env: &Env, args: LogArgs, out: &mut dyn Write) -> CliResult {
             summary: format!("{}: {summary}{moved}", r.message),
         });
     }
-    for s in submissions(&repo, &args.id)? {
+    for s in submissions(&repo, &prefix, &args.id)? {
         events.push(Event {
             date: date_of(s.time).to_string(),
             time: s.time,

@@ -1,0 +1,252 @@
+//! Benchmark: history commands on a register of 5,000 records and 20,000 commits, built with
+//! `git fast-import` (the generator is below). Every record is rewritten four times; half the
+//! records are submitted (annotated tags), a quarter carry a determination by the reviewer.
+//!
+//! Measures `smout log`, `smout diff` between two revisions, `smout status` and `smout audit`,
+//! beside `git log --format=%H -- <path>` with a commit-graph, with and without changed-path
+//! Bloom filters. Run: `cargo bench --bench history [-- RECORDS COMMITS]`.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let records: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5000);
+    let commits: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let repo_buf = tmp.path().to_path_buf();
+    let _guard = if std::env::var_os("BENCH_KEEP").is_some() {
+        eprintln!("keeping {}", repo_buf.display());
+        let _ = tmp.keep();
+        None
+    } else {
+        Some(tmp)
+    };
+    let repo = repo_buf.as_path();
+    let t = Instant::now();
+    build(repo, records, commits);
+    eprintln!(
+        "built {records} records, {commits} commits in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    git(repo, &["commit-graph", "write", "--reachable"]);
+
+    let bin = env!("CARGO_BIN_EXE_smout");
+    let id = format!("rec-{:05}", records / 2);
+    let path = format!("records/{id}/record.toml");
+    let time = |name: &str, runs: usize, cmd: &mut dyn FnMut() -> Command| {
+        let mut v = Vec::new();
+        for _ in 0..runs + 1 {
+            let (d, _) = common::measure(cmd().stdout(Stdio::null()));
+            v.push(d);
+        }
+        v.remove(0);
+        let m = common::median(v);
+        println!("{name:<52} median {:>8.1} ms", ms(m));
+        m
+    };
+    let smout = |args: Vec<String>| {
+        move || {
+            let mut c = Command::new(bin);
+            c.args(&args)
+                .current_dir(repo)
+                .env("SMOUT_TODAY", "2026-11-22");
+            c
+        }
+    };
+    let gitlog = || {
+        let mut c = Command::new("git");
+        c.args(["log", "--format=%H", "--", &path])
+            .current_dir(repo);
+        c
+    };
+    let (cold, _) = common::measure(smout(vec!["log".into(), id.clone()])().stdout(Stdio::null()));
+    println!(
+        "{:<52} {:>15.1} ms (once: indexes all {commits} commits)",
+        "smout log, first run",
+        ms(cold)
+    );
+    time(
+        "git log --format=%H -- <path> (commit-graph)",
+        5,
+        &mut || gitlog(),
+    );
+    time(
+        &format!("smout log {id}"),
+        5,
+        &mut smout(vec!["log".into(), id.clone()]),
+    );
+    let revs =
+        String::from_utf8(git(repo, &["log", "--format=%H", "-n", "3", "--", &path])).unwrap();
+    let revs: Vec<&str> = revs.lines().collect();
+    time(
+        "smout diff <id> REV1 REV2",
+        20,
+        &mut smout(vec![
+            "diff".into(),
+            id.clone(),
+            revs[revs.len() - 1].into(),
+            revs[0].into(),
+        ]),
+    );
+    time(
+        "smout status (all records)",
+        5,
+        &mut smout(vec!["status".into()]),
+    );
+    time(
+        "smout audit (whole history)",
+        3,
+        &mut smout(vec!["audit".into()]),
+    );
+    git(
+        repo,
+        &["commit-graph", "write", "--reachable", "--changed-paths"],
+    );
+    time(
+        "git log --format=%H -- <path> (with Bloom filters)",
+        5,
+        &mut || gitlog(),
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+}
+
+fn data(out: &mut Vec<u8>, bytes: &[u8]) {
+    let _ = writeln!(out, "data {}", bytes.len());
+    out.extend_from_slice(bytes);
+    out.push(b'\n');
+}
+
+fn record(base: &str, i: usize, round: usize) -> String {
+    base.replace(
+        "Forced Labor Division open-source research",
+        &format!("Use number {i}"),
+    )
+    .replace(
+        "Commissioner of CBP established",
+        &format!("Commissioner of CBP (revision {round}) established"),
+    )
+}
+
+/// Write the repository with `git fast-import`.
+fn build(repo: &Path, records: usize, commits: usize) {
+    git(repo, &["init", "-q", "-b", "main"]);
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/register");
+    let base = std::fs::read_to_string(example.join("records/cbp-fld/record.toml")).unwrap();
+    let settings = "name = \"bench\"\n[roles]\nreviewers = [\"privacy@example.gov\"]\n";
+    let catalog = std::fs::read(example.join("catalog.toml")).unwrap();
+    let mut s: Vec<u8> = Vec::with_capacity(records * 9000 + commits * 9000);
+    let mut mark = 0usize;
+    let mut when = 1_500_000_000i64;
+    let mut commit = |s: &mut Vec<u8>,
+                      author: &str,
+                      msg: &str,
+                      files: &[(String, Vec<u8>)],
+                      when: i64|
+     -> usize {
+        mark += 1;
+        let _ = write!(s, "commit refs/heads/main\nmark :{mark}\nauthor A <{author}> {when} +0000\ncommitter A <{author}> {when} +0000\n");
+        data(s, msg.as_bytes());
+        for (p, b) in files {
+            let _ = writeln!(s, "M 100644 inline {p}");
+            data(s, b);
+        }
+        mark
+    };
+    let mut first = vec![
+        ("smout.toml".to_string(), settings.as_bytes().to_vec()),
+        ("catalog.toml".to_string(), catalog),
+    ];
+    for i in 0..records {
+        first.push((
+            format!("records/rec-{i:05}/record.toml"),
+            record(&base, i, 0).into_bytes(),
+        ));
+        first.push((
+            format!("records/rec-{i:05}/rules-of-behavior.txt"),
+            b"Rules of Behavior\n".to_vec(),
+        ));
+    }
+    commit(&mut s, "drafter@example.gov", "import", &first, when);
+    let mut submitted: Vec<Option<String>> = vec![None; records];
+    let mut tags = String::new();
+    for k in 1..commits {
+        when += 60;
+        let i = (k - 1) % records;
+        let round = (k - 1) / records + 1;
+        let id = format!("rec-{i:05}");
+        let text = record(&base, i, round);
+        let mut files = vec![(
+            format!("records/{id}/record.toml"),
+            text.clone().into_bytes(),
+        )];
+        let (author, msg) = if round == 1 && i.is_multiple_of(2) {
+            submitted[i] = Some(
+                Sha256::digest(text.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+            );
+            (
+                "drafter@example.gov",
+                format!("submit {id}: submission 1\n\nsmout-submission: {id}/1\n"),
+            )
+        } else if round == 2 && i.is_multiple_of(4) {
+            files.pop();
+            let sha = submitted[i].clone().unwrap_or_default();
+            let det = format!("[[determination]]\nsubmission = 1\nrecord_sha256 = \"{sha}\"\nreviewed = 2024-01-01\nreviewer = \"PO\"\noutcome = \"met\"\nreview_by = 2027-01-01\n");
+            files.push((
+                format!("records/{id}/determinations.toml"),
+                det.into_bytes(),
+            ));
+            (
+                "privacy@example.gov",
+                format!("determine {id}: met on submission 1\n"),
+            )
+        } else {
+            ("drafter@example.gov", format!("edit {id}\n"))
+        };
+        let m = commit(&mut s, author, &msg, &files, when);
+        if msg.starts_with("submit") {
+            let _ = write!(tags, "tag smout/{id}/submission/1\nfrom :{m}\ntagger A <drafter@example.gov> {when} +0000\ndata 12\nsubmission 1\n");
+        }
+    }
+    s.extend_from_slice(tags.as_bytes());
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(repo)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&s).unwrap();
+    assert!(child.wait().unwrap().success());
+    git(repo, &["checkout", "-q", "main"]);
+    git(repo, &["repack", "-adq"]);
+}
