@@ -63,6 +63,17 @@ determine fps-threat-monitoring 2025-08-04 --outcome not-authorized --comments "
 at 2025-08-20; reviewer; "$smout" -q appeal fps-threat-monitoring --outcome pending --reviewed 2025-08-20 \
   --comments "FPS appeals to the Deputy Secretary for Homeland Security."
 
+# CBP Directive 1450-027 requests, decided by the CBP Privacy Officer case by case.
+# A news release approved with conditions; consent copies are kept five years from the release.
+add opa-seizure-release 2025-10-03; submit opa-seizure-release 2025-10-06
+determine opa-seizure-release 2025-10-07 --outcome approve-with-conditions --reviewer "[[b6: Ruth Adeyemi]]" \
+  --conditions "Publish on or after the arraignment on October 9. Use only the blurred image submitted." \
+  --comments "7.2.2.1 and 7.2.2.3 permit naming an adult with an active felony warrant; DHS Chief Privacy Officer approval (8.4) is on file."
+# A response to a reporter refused: the traveler is in a protected class (7.1.3).
+add opa-media-vawa 2025-10-31; submit opa-media-vawa 2025-11-03
+determine opa-media-vawa 2025-11-04 --outcome disapprove --reviewer "[[b6: Ruth Adeyemi]]" \
+  --comments "7.1.3: the traveler has a pending VAWA self-petition; information protected by 8 U.S.C. § 1367 must not be disclosed, consent or not. Decline to comment on the individual."
+
 # FEMA: submitted, awaiting the Privacy Office.
 add fema-recovery-dev 2026-09-15; submit fema-recovery-dev 2026-10-01
 

@@ -211,7 +211,7 @@ pub fn record(
             )))
         }
         Some(d) => Some(d),
-        None if approves => Some(period.after(reviewed)),
+        None if approves && form.reviews => Some(period.after(reviewed)),
         None => None,
     };
     let entry = Determination {

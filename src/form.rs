@@ -14,9 +14,15 @@ use serde::{Deserialize, Serialize};
 use crate::duration::Period;
 use crate::error::Error;
 
-/// The forms shipped with smout, embedded in the binary: (file name, TOML text).
-pub const BUILTIN_FORMS: &[(&str, &str)] =
-    &[("dhs-smout.toml", include_str!("../forms/dhs-smout.toml"))];
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// The forms shipped with smout (every file of `forms/`), embedded in the binary.
+pub use builtin::BUILTIN_FORMS;
+
+/// The templates shipped with smout (every file of `templates/`), embedded in the binary.
+pub use builtin::BUILTIN_TEMPLATES;
 
 /// The type of a field's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -278,6 +284,10 @@ pub struct Rule {
     pub hint: Option<String>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn default_severity() -> String {
     "error".into()
 }
@@ -301,6 +311,12 @@ pub struct Index {
     /// Paths of compliance references (PIA, SORN ids …).
     #[serde(default)]
     pub references: Vec<String>,
+    /// How long records of an approved filing must be kept (e.g. consent copies, `5y`).
+    #[serde(default)]
+    pub retention: Option<String>,
+    /// The date field retention counts from (default: the date of the approval).
+    #[serde(default)]
+    pub retention_from: Option<String>,
 }
 
 /// One possible outcome of the reviewer's determination.
@@ -393,6 +409,8 @@ struct RawForm {
     review_period: Option<String>,
     #[serde(default)]
     submit_to: Option<String>,
+    #[serde(default = "yes")]
+    reviews: bool,
     #[serde(default)]
     index: Index,
     #[serde(rename = "section")]
@@ -506,7 +524,7 @@ impl Field {
 /// A compiled form.
 #[derive(Debug, Clone, Serialize)]
 pub struct Form {
-    /// Form id (`dhs-smout`).
+    /// Form id, as records name it in `form = …`.
     pub id: String,
     /// Form version (`2012-07-24`).
     pub version: String,
@@ -522,6 +540,8 @@ pub struct Form {
     pub review_period: Option<Period>,
     /// Whom the form is sent to.
     pub submit_to: Option<String>,
+    /// Approvals are reviewed again after a period (false: case-by-case, no review date).
+    pub reviews: bool,
     /// Facts for status and report.
     pub index: Index,
     /// Sections in printed order.
@@ -736,6 +756,7 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         &raw.index.category,
         &raw.index.stage,
         &raw.index.submitted,
+        &raw.index.retention_from,
     ]
     .into_iter()
     .flatten()
@@ -746,6 +767,9 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         }
     }
 
+    if let Some(r) = &raw.index.retention {
+        Period::parse(r).map_err(|m| err(format!("[index] retention: {m}")))?;
+    }
     let review_period = raw
         .review_period
         .as_deref()
@@ -761,6 +785,7 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         issuer: raw.issuer,
         review_period,
         submit_to: raw.submit_to,
+        reviews: raw.reviews,
         index: raw.index,
         sections: raw.sections,
         fields,
@@ -853,7 +878,7 @@ impl FormSet {
     /// The built-in forms only.
     pub fn builtin() -> Result<FormSet, Error> {
         let mut set = FormSet::default();
-        for (name, text) in BUILTIN_FORMS {
+        for (name, text) in BUILTIN_FORMS.iter().filter(|(n, _)| n.ends_with(".toml")) {
             let form = Form::parse(text, &format!("built-in forms/{name}"))?;
             set.forms.insert(form.id.clone(), form);
         }

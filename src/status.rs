@@ -261,7 +261,7 @@ fn one(
     let latest_sub = subs.last().map(|s| s.n);
     let latest = dets.latest();
     let warn = reg.settings.warn_window();
-    let retain_until = form.and_then(|f| retention(f, latest));
+    let retain_until = form.and_then(|f| retention(f, &record, latest));
     let mut st = RecordStatus {
         id: id.to_string(),
         title: record.get("title").map(text_of).unwrap_or_default(),
@@ -310,7 +310,11 @@ fn one(
         }
         (Some(_), _) => Status::Submitted,
     };
-    st.next = next_step(&st, today);
+    st.next = next_step(
+        &st,
+        today,
+        form.is_some_and(|f| f.determination.appeal_to.is_some()),
+    );
     Ok(st)
 }
 
@@ -356,13 +360,20 @@ fn approved_status(
     }
 }
 
-/// Retention: a determination field `retention` on the form says how long after the decision
-/// records must be kept (e.g. consent copies five years).
-fn retention(form: &Form, d: Option<&Determination>) -> Option<NaiveDate> {
-    let d = d?;
-    let period = form.fields.iter().find_map(|f| f.retention.as_deref())?;
-    let p = Period::parse(period).ok()?;
-    Some(p.after(d.reviewed))
+/// Retention: the form's index says how long records of an approved filing are kept (e.g.
+/// consent copies five years), counted from a date field of the record or from the approval.
+fn retention(form: &Form, record: &toml::Table, d: Option<&Determination>) -> Option<NaiveDate> {
+    let d = d.filter(|d| form.outcome(&d.outcome).is_some_and(|o| o.approves))?;
+    let p = Period::parse(form.index.retention.as_deref()?).ok()?;
+    let from = form
+        .index
+        .retention_from
+        .as_deref()
+        .and_then(|path| crate::check::lookup_value(record, path))
+        .and_then(|v| v.as_datetime())
+        .and_then(crate::duration::toml_date::from_toml)
+        .unwrap_or(d.reviewed);
+    Some(p.after(from))
 }
 
 fn category_label(form: &Form, value: &str) -> String {
@@ -394,7 +405,7 @@ fn list_values(record: &toml::Table, path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn next_step(s: &RecordStatus, today: NaiveDate) -> String {
+fn next_step(s: &RecordStatus, today: NaiveDate, appealable: bool) -> String {
     let rb = s.review_by.map(|d| d.to_string()).unwrap_or_default();
     let mut next = match s.status {
         Status::Draft => format!(
@@ -402,6 +413,7 @@ fn next_step(s: &RecordStatus, today: NaiveDate) -> String {
             id = s.id
         ),
         Status::Submitted => "awaiting the Privacy Office's determination".into(),
+        Status::Approved if s.review_by.is_none() => "approved; no review date".into(),
         Status::Approved => format!("none until the review by {rb}"),
         Status::Due => format!("review due by {rb}: update the record and resubmit"),
         Status::Expired => format!("approval lapsed on {rb}: resubmit for review"),
@@ -410,9 +422,10 @@ fn next_step(s: &RecordStatus, today: NaiveDate) -> String {
             id = s.id
         ),
         Status::NotYetMet => "address the Privacy Office's comments and resubmit".into(),
-        Status::NotAuthorized => {
-            "not authorized: appeal (`smout appeal`) or withdraw the use".into()
+        Status::NotAuthorized if appealable => {
+            "not authorized: appeal (`smout appeal`) or withdraw".into()
         }
+        Status::NotAuthorized => "not approved: revise and resubmit, or withdraw".into(),
         Status::Appealed => "awaiting the decision on the appeal".into(),
     };
     if let Some(r) = s.retain_until {

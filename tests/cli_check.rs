@@ -117,7 +117,10 @@ fn no_register_says_how_to_make_one() {
 fn record_ids_that_are_paths_or_have_spaces_are_refused() {
     let reg = common::register();
     for id in ["../escape", "/etc/x", "has space", "Upper"] {
-        let o = smout(reg.path(), &["new", id, "--no-commit"]);
+        let o = smout(
+            reg.path(),
+            &["new", id, "--form", "dhs-smout", "--no-commit"],
+        );
         assert_eq!(o.status.code(), Some(2), "{id}");
         assert!(
             stderr(&o).contains("is not a record id"),
@@ -140,7 +143,17 @@ fn init_then_new_commits_a_skeleton_that_check_explains() {
     let o = smout(dir.path(), &["init", "reg", "--name", "CBP SMOUT register"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let reg = dir.path().join("reg");
-    let o = smout(&reg, &["new", "cbp-fld", "--title", "FLD research"]);
+    let o = smout(
+        &reg,
+        &[
+            "new",
+            "cbp-fld",
+            "--form",
+            "dhs-smout",
+            "--title",
+            "FLD research",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(reg.join("records/cbp-fld/record.toml")).unwrap();
     // Every question stands as a comment with its printed wording.
@@ -171,7 +184,7 @@ fn init_then_new_commits_a_skeleton_that_check_explains() {
     assert!(codes.iter().all(|c| *c == "SM005"), "{codes:?}");
     assert!(codes.len() >= 10);
     // A second `new` with the same id is refused and changes nothing.
-    let o = smout(&reg, &["new", "cbp-fld"]);
+    let o = smout(&reg, &["new", "cbp-fld", "--form", "dhs-smout"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("exists already"));
 }
@@ -182,7 +195,7 @@ fn new_refuses_without_a_git_identity_and_writes_nothing() {
     let o = smout(dir.path(), &["init", "--no-commit"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
-        .args(["new", "x"])
+        .args(["new", "x", "--form", "dhs-smout"])
         .current_dir(dir.path())
         .env("HOME", dir.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -232,7 +245,11 @@ fn forms_and_completions_work_outside_a_register() {
     let dir = tempfile::tempdir().unwrap();
     let o = smout(dir.path(), &["forms"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).starts_with("dhs-smout"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("dhs-smout") && stdout(&o).contains("cbp-pii-disclosure"),
+        "{}",
+        stdout(&o)
+    );
     let o = smout(dir.path(), &["completions", "bash"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("smout"));

@@ -26,6 +26,7 @@ struct Row<'a> {
     title: &'a str,
     fields: usize,
     review_period: Option<String>,
+    reviews: bool,
     source: &'a str,
 }
 
@@ -44,6 +45,7 @@ pub fn run(env: &Env, args: FormsArgs, out: &mut dyn Write) -> CliResult {
             title: &f.title,
             fields: f.fields.len(),
             review_period: f.review_period.map(|p| p.to_string()),
+            reviews: f.reviews,
             source: &f.source,
         })
         .collect();
@@ -54,15 +56,15 @@ pub fn run(env: &Env, args: FormsArgs, out: &mut dyn Write) -> CliResult {
         }
         ReportFormat::Text => {
             for r in rows {
+                let review = match (r.reviews, r.review_period.as_deref()) {
+                    (false, _) => "decided case by case, no review date".to_string(),
+                    (true, Some(p)) => format!("review every {p}"),
+                    (true, None) => "review period: the register's".to_string(),
+                };
                 writeln!(
                     out,
-                    "{:<22} {:<11} {}  ({} fields, review every {}; {})",
-                    r.id,
-                    r.version,
-                    r.title,
-                    r.fields,
-                    r.review_period.as_deref().unwrap_or("register default"),
-                    r.source
+                    "{:<22} {:<11} {}  ({} fields, {review}; {})",
+                    r.id, r.version, r.title, r.fields, r.source
                 )?;
             }
         }

@@ -97,7 +97,10 @@ pub fn run(env: &Env, args: InitArgs, out: &mut dyn Write) -> CliResult {
                 ""
             }
         )?;
-        writeln!(out, "next: smout new <id> --form dhs-smout")?;
+        writeln!(
+            out,
+            "next: smout new <id> --form <form>   (`smout forms` lists them)"
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use super::{CliResult, Env};
 /// Writes records/<ID>/record.toml and commits it. Fill it in with any editor, then run
 /// `smout check <ID>` until it is clean. IDs are lower-case letters, digits and hyphens.
 ///
-/// Example: smout new cbp-fld --form dhs-smout --title "Forced Labor Division open-source research"
+/// Example: smout new cbp-fld --form <form id> --title "Forced Labor Division open-source research"
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct NewArgs {
@@ -23,7 +23,7 @@ pub struct NewArgs {
     pub id: String,
 
     /// The form to fill (see `smout forms`)
-    #[arg(long, default_value = "dhs-smout")]
+    #[arg(long)]
     pub form: String,
 
     /// A short title for status and reports

@@ -15,9 +15,9 @@ use super::{CliResult, Env};
 /// Save it beside your records and point your editor at it. With the Even Better TOML extension
 /// (VS Code) or taplo, put this first line in a record:
 ///
-///   #:schema ../../schemas/dhs-smout.json
+///   #:schema ../../schemas/<form>.json
 ///
-/// Example: smout schema dhs-smout > schemas/dhs-smout.json
+/// Example: smout schema <form> > schemas/<form>.json   (`smout forms` lists the ids)
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct SchemaArgs {

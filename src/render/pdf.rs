@@ -537,14 +537,11 @@ impl Layout {
                 self.units.push(g);
             }
             Block::Lead(t) => {
+                let start = self.units.len();
                 self.para(vec![(t, true)], BODY, 4.0);
                 // A lead introduces what follows: never leave it alone at the foot of a page.
-                if let Some(last) = self.units.last_mut() {
-                    last.keep_with_next = true;
-                }
-                let n = self.units.len();
-                if n >= 2 {
-                    self.units[n - 2].keep_with_next = true;
+                for u in &mut self.units[start..] {
+                    u.keep_with_next = true;
                 }
             }
             Block::P(t) => self.para(vec![(t, false)], BODY, 6.0),
@@ -568,7 +565,11 @@ impl Layout {
             }
             Block::Question(num, text) => {
                 let l = self.left();
-                let hang = if num.is_empty() { 0.0 } else { 24.0 };
+                let hang = if num.is_empty() {
+                    0.0
+                } else {
+                    (text_width(&format!("{num}."), true, BODY) + 6.0).max(24.0)
+                };
                 let mut lines = wrap(&[(text, true)], l + hang, l + hang, self.right(), BODY);
                 if let Some(first) = lines.first_mut() {
                     if !num.is_empty() {
@@ -595,7 +596,7 @@ impl Layout {
             }
             Block::Rule(num, label, text) => {
                 let l = self.left();
-                let hang = 28.0;
+                let hang = (text_width(&num, true, BODY) + 6.0).max(28.0);
                 let spans = vec![(label, true), (format!(" {text}"), false)];
                 let mut lines = wrap(&spans, l + hang, l + hang, self.right(), BODY);
                 if let Some(first) = lines.first_mut() {

@@ -10,15 +10,6 @@ use tera::{Context, Kwargs, State, Tera};
 use super::{Format, View, REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
-/// The built-in templates: (name, text).
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("record.html", include_str!("../../templates/record.html")),
-    ("record.md", include_str!("../../templates/record.md")),
-    ("record.pdf", include_str!("../../templates/record.pdf")),
-    ("report.pdf", include_str!("../../templates/report.pdf")),
-    ("report.md", include_str!("../../templates/report.md")),
-];
-
 /// The template set of a register.
 pub struct Templates {
     tera: Tera,
@@ -27,7 +18,7 @@ pub struct Templates {
 impl Templates {
     /// Built-in templates, overridden by files in `dir` (a register's `templates/`).
     pub fn load(dir: Option<&Path>) -> Result<Templates> {
-        let mut sources: HashMap<String, String> = BUILTIN
+        let mut sources: HashMap<String, String> = crate::form::BUILTIN_TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();

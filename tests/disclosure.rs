@@ -1,0 +1,373 @@
+//! The second form, CBP Directive 1450-027 requests to disclose PII: its checks cite the
+//! Directive, its decisions go through `determine`, retention dates show in `status`, and the
+//! engine names neither form.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::NaiveDate;
+use common::{git, stderr, stdout};
+use smout::check::{check_targets, CheckOptions, Target};
+use smout::register::Register;
+
+fn base() -> String {
+    std::fs::read_to_string(common::fixtures().join("disclosure/valid.toml")).unwrap()
+}
+
+fn codes(text: &str) -> Vec<String> {
+    let reg = common::register();
+    let dir = common::add_record(reg.path(), "req", text.as_bytes());
+    std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    let reg = Register::open(reg.path()).unwrap();
+    let opts = CheckOptions {
+        today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        release: false,
+    };
+    let report = check_targets(&reg, &[Target::record(&reg, "req")], &opts);
+    let mut c: Vec<String> = report.records[0]
+        .findings
+        .iter()
+        .map(|f| f.code.clone())
+        .collect();
+    c.dedup();
+    c
+}
+
+fn with(from: &str, to: &str) -> String {
+    let b = base();
+    assert!(b.contains(from), "{from:?}");
+    b.replacen(from, to, 1)
+}
+
+#[test]
+fn a_valid_request_passes() {
+    assert_eq!(codes(&base()), Vec::<String>::new());
+}
+
+#[test]
+fn each_prohibition_answered_yes_is_an_error_citing_its_paragraph() {
+    assert_eq!(
+        codes(&with("protected_class = false", "protected_class = true")),
+        ["PD010"]
+    );
+    assert_eq!(
+        codes(&with(
+            "tsds_classified_ic = false",
+            "tsds_classified_ic = true"
+        )),
+        ["PD011"]
+    );
+    assert_eq!(
+        codes(&with(
+            "booking_photographs = false",
+            "booking_photographs = true"
+        )),
+        ["PD012"]
+    );
+    assert_eq!(
+        codes(&with(
+            "other_agency_information = false",
+            "other_agency_information = true\nowning_agency_consent = false"
+        )),
+        ["PD040"]
+    );
+    assert_eq!(
+        codes(&with(
+            "other_agency_information = false",
+            "other_agency_information = true"
+        )),
+        ["SM006"],
+        "consent must be answered"
+    );
+    assert_eq!(
+        codes(&with(
+            "personnel_identified = false",
+            "personnel_identified = true\npersonnel_consent = false"
+        )),
+        ["PD041"],
+        "7.1.6 says 'should, where practicable': a warning"
+    );
+    assert_eq!(
+        codes(&with(
+            "no_unwarranted_invasion = true",
+            "no_unwarranted_invasion = false"
+        )),
+        ["PD001"]
+    );
+}
+
+#[test]
+fn consent_from_a_minor_or_a_person_in_custody_is_invalid() {
+    let consent = "consent = \"written\"\nin_custody_at_waiver = false\nwaiver_date = 2025-10-01";
+    assert_eq!(
+        codes(&with("consent = \"none\"", consent)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&with(
+            "consent = \"none\"",
+            &consent.replace(
+                "in_custody_at_waiver = false",
+                "in_custody_at_waiver = true"
+            )
+        )),
+        ["PD021"]
+    );
+    let minor = with("consent = \"none\"", consent).replace("minor = false", "minor = true");
+    assert_eq!(codes(&minor), ["PD020"]);
+    assert_eq!(
+        codes(&with("consent = \"none\"", "consent = \"written\"")),
+        ["SM006"],
+        "custody and date must be answered"
+    );
+}
+
+#[test]
+fn images_of_children_must_be_fully_blurred_and_eye_bars_never_suffice() {
+    assert_eq!(
+        codes(&with(
+            "redaction = \"blurred-unrecognizable\"",
+            "redaction = \"eye-bars\""
+        )),
+        ["PD030"]
+    );
+    let child = with("child_or_vulnerable = false", "child_or_vulnerable = true");
+    assert_eq!(codes(&child), Vec::<String>::new(), "fully blurred is fine");
+    assert_eq!(
+        codes(&child.replace(
+            "redaction = \"blurred-unrecognizable\"",
+            "redaction = \"partly-blurred\""
+        )),
+        ["PD031", "PD033"]
+    );
+    assert_eq!(
+        codes(&with(
+            "source = \"captured-for-release\"",
+            "source = \"law-enforcement-system\""
+        )),
+        ["PD032"]
+    );
+}
+
+#[test]
+fn a_media_request_needs_the_question_asked() {
+    assert_eq!(
+        codes(&with(
+            "nature = \"proactive\"",
+            "nature = \"media-request\""
+        )),
+        ["SM006"]
+    );
+}
+
+fn run(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(args)
+        .current_dir(dir)
+        .env("SMOUT_TODAY", day)
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", "Someone")
+        .env("GIT_AUTHOR_EMAIL", who)
+        .env("GIT_AUTHOR_DATE", format!("{day}T12:00:00Z"))
+        .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_protected_class_answer_blocks_submission() {
+    let reg = common::register();
+    let dir = common::add_record(
+        reg.path(),
+        "req",
+        with("protected_class = false", "protected_class = true").as_bytes(),
+    );
+    std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    git(reg.path(), &["init", "-q", "-b", "main"]);
+    git(reg.path(), &["add", "-A"]);
+    git(reg.path(), &["commit", "-q", "-m", "add"]);
+    let o = run(
+        reg.path(),
+        "pas@example.gov",
+        "2025-10-06",
+        &["submit", "req"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(
+            "error[PD010]: 7.1.3: information associated with individuals in a protected class"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn decisions_go_through_determine_and_retention_shows_in_status() {
+    let reg = common::register();
+    let dir = common::add_record(reg.path(), "req", base().as_bytes());
+    std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    common::add_record(
+        reg.path(),
+        "smout-use",
+        &std::fs::read(common::fixtures().join("valid/minimal.toml")).unwrap(),
+    );
+    git(reg.path(), &["init", "-q", "-b", "main"]);
+    git(reg.path(), &["add", "-A"]);
+    git(reg.path(), &["commit", "-q", "-m", "add"]);
+    assert!(run(
+        reg.path(),
+        "pas@example.gov",
+        "2025-10-06",
+        &["submit", "req"]
+    )
+    .status
+    .success());
+    let o = run(
+        reg.path(),
+        "privacy@example.gov",
+        "2025-10-07",
+        &["determine", "req", "--outcome", "approve-with-conditions"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("needs the conditions"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        reg.path(),
+        "privacy@example.gov",
+        "2025-10-07",
+        &["determine", "req", "--outcome", "met"],
+    );
+    assert!(
+        stderr(&o).contains("choose one of: approve, approve-with-conditions, disapprove"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        reg.path(),
+        "privacy@example.gov",
+        "2025-10-07",
+        &[
+            "determine",
+            "req",
+            "--outcome",
+            "approve-with-conditions",
+            "--conditions",
+            "After the arraignment.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("approve-with-conditions") && !stdout(&o).contains("review by"),
+        "case by case: no review date: {}",
+        stdout(&o)
+    );
+    let o = run(
+        reg.path(),
+        "x@example.gov",
+        "2030-09-01",
+        &["status", "--due-within", "90d", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v[0]["id"], "req");
+    assert_eq!(v[0]["status"], "approved");
+    assert_eq!(
+        v[0]["retain_until"], "2030-10-09",
+        "five years from the release date"
+    );
+    assert!(v[0]["next"]
+        .as_str()
+        .unwrap()
+        .contains("keep consent copies until 2030-10-09"));
+    // Both forms side by side.
+    let o = run(
+        reg.path(),
+        "x@example.gov",
+        "2025-10-08",
+        &["status", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let forms: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["form"].as_str().unwrap())
+        .collect();
+    assert_eq!(forms, ["cbp-pii-disclosure", "dhs-smout"]);
+    let o = run(reg.path(), "x@example.gov", "2025-10-08", &["report"]);
+    let md = stdout(&o);
+    assert!(
+        md.contains("## Office of Field Operations, Laredo Field Office")
+            && md.contains("## U.S. Customs and Border Protection"),
+        "{md}"
+    );
+}
+
+#[test]
+fn no_engine_code_names_either_form() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut hits = Vec::new();
+    let mut stack = vec![src];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for id in ["dhs-smout", "cbp-pii-disclosure"] {
+                    if text.contains(id) {
+                        hits.push(format!("{} names {id}", p.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "{hits:#?}");
+}
+
+#[test]
+fn the_example_pdfs_are_current() {
+    // examples/pdf holds the renderings of the example requests and the FLD SMOUT; re-rendering
+    // them must give the same bytes (they are reproducible and kept up to date).
+    let reg = common::example_register();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pdf");
+    let tmp = tempfile::tempdir().unwrap();
+    for (id, extra) in [
+        ("opa-seizure-release", ""),
+        ("opa-media-vawa", ""),
+        ("cbp-fld", ""),
+        ("cbp-fld", "--release"),
+    ] {
+        let name = if extra.is_empty() {
+            format!("{id}.pdf")
+        } else {
+            format!("{id}-release.pdf")
+        };
+        let out = tmp.path().join(&name);
+        let mut args = vec!["render", id, "-q", "-o", out.to_str().unwrap()];
+        if !extra.is_empty() {
+            args.push(extra);
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_smout"))
+            .args(&args)
+            .current_dir(&reg)
+            .env("SOURCE_DATE_EPOCH", "1763769600")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let shipped = std::fs::read(dir.join(&name)).unwrap_or_default();
+        assert!(
+            std::fs::read(&out).unwrap() == shipped,
+            "examples/pdf/{name} is out of date: run examples/render-pdfs.sh"
+        );
+    }
+}
