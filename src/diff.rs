@@ -92,7 +92,7 @@ impl RecordDiff {
                 inline: Vec::new(),
             });
         }
-        walk(form, "", "", "", Some(old), Some(new), &mut changes);
+        walk(form, "", "", "", Some(old), Some(new), true, &mut changes);
         let material = changes.iter().any(|c| c.material);
         RecordDiff {
             id: id.to_string(),
@@ -174,6 +174,17 @@ fn identity(form: &Form, list: &Field) -> Option<String> {
         .map(|c| c.key.clone())
 }
 
+/// Whether any material answer differs (no labels or word diffs: for `status`).
+pub fn material_change(form: &Form, old: &Table, new: &Table) -> bool {
+    if old.get("form_version") != new.get("form_version") {
+        return true;
+    }
+    let mut changes = Vec::new();
+    walk(form, "", "", "", Some(old), Some(new), false, &mut changes);
+    changes.iter().any(|c| c.material)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn walk(
     form: &Form,
     schema_parent: &str,
@@ -181,6 +192,7 @@ fn walk(
     label_prefix: &str,
     old: Option<&Table>,
     new: Option<&Table>,
+    inline_words: bool,
     out: &mut Vec<Change>,
 ) {
     for f in form.children(schema_parent) {
@@ -201,10 +213,11 @@ fn walk(
                     label_prefix,
                     ov.and_then(Value::as_table),
                     nv.and_then(Value::as_table),
+                    inline_words,
                     out,
                 );
             }
-            FieldType::List => list(form, f, &path, &label, ov, nv, out),
+            FieldType::List => list(form, f, &path, &label, ov, nv, inline_words, out),
             _ => {
                 if ov == nv {
                     continue;
@@ -219,6 +232,7 @@ fn walk(
                     _ => ChangeKind::Changed,
                 };
                 let inline = match (&o, &n, &f.kind) {
+                    _ if !inline_words => Vec::new(),
                     (Some(a), Some(b), FieldType::Text | FieldType::String)
                         if a.len() + b.len() > 40 =>
                     {
@@ -241,6 +255,7 @@ fn walk(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn list(
     form: &Form,
     f: &Field,
@@ -248,6 +263,7 @@ fn list(
     label: &str,
     ov: Option<&Value>,
     nv: Option<&Value>,
+    inline_words: bool,
     out: &mut Vec<Change>,
 ) {
     let empty = Vec::new();
@@ -306,6 +322,7 @@ fn list(
                 &format!("{label} ({k}): "),
                 olds[i].as_table(),
                 news[j].as_table(),
+                inline_words,
                 out,
             ),
         }

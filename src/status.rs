@@ -9,8 +9,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::check::{lookup, Ctx};
 use crate::determination::{Determination, Determinations};
-use crate::diff::RecordDiff;
+use crate::diff::material_change;
 use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
@@ -209,10 +210,13 @@ pub fn register_status(
     results.into_iter().collect()
 }
 
-fn text_of(v: &toml::Value) -> String {
+fn de_text(v: &toml::de::DeValue<'_>) -> String {
     match v {
-        toml::Value::String(s) => crate::markup::plain(s),
-        other => other.to_string(),
+        toml::de::DeValue::String(s) => crate::markup::plain(s),
+        toml::de::DeValue::Integer(i) => i.as_str().to_string(),
+        toml::de::DeValue::Boolean(b) => b.to_string(),
+        toml::de::DeValue::Datetime(d) => d.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -227,18 +231,22 @@ fn one(
 ) -> Result<RecordStatus> {
     let dir = reg.record_dir(id);
     let text = std::fs::read_to_string(dir.join(RECORD_FILE)).unwrap_or_default();
-    let record: toml::Table = toml::from_str(&text).unwrap_or_default();
+    // The borrowed, spanned parse is several times cheaper than an owned table; the full table
+    // is built only for approved records, which are diffed against their submission.
+    let parsed = toml::de::DeTable::parse(&text).ok();
+    let empty = toml::de::DeTable::default();
+    let record: &toml::de::DeTable<'_> = parsed.as_ref().map(|t| t.get_ref()).unwrap_or(&empty);
     let dets = Determinations::load(&dir.join(DETERMINATIONS_FILE))?;
     let form_id = record
         .get("form")
-        .and_then(|v| v.as_str())
+        .and_then(|v| v.get_ref().as_str())
         .unwrap_or("")
         .to_string();
     let form = reg.forms.get(&form_id);
     let get = |p: &Option<String>| -> String {
         p.as_deref()
-            .and_then(|p| crate::check::lookup_value(&record, p))
-            .map(text_of)
+            .and_then(|p| lookup(record, p, &Ctx::default()))
+            .map(|v| de_text(v.get_ref()))
             .unwrap_or_default()
     };
     let (component, category, stage) = match form {
@@ -254,17 +262,20 @@ fn one(
             f.index
                 .references
                 .iter()
-                .flat_map(|p| list_values(&record, p))
+                .flat_map(|p| list_values(record, p))
                 .collect()
         })
         .unwrap_or_default();
     let latest_sub = subs.last().map(|s| s.n);
     let latest = dets.latest();
     let warn = reg.settings.warn_window();
-    let retain_until = form.and_then(|f| retention(f, &record, latest));
+    let retain_until = form.and_then(|f| retention(f, record, latest));
     let mut st = RecordStatus {
         id: id.to_string(),
-        title: record.get("title").map(text_of).unwrap_or_default(),
+        title: record
+            .get("title")
+            .map(|v| de_text(v.get_ref()))
+            .unwrap_or_default(),
         form: form_id.clone(),
         component,
         category,
@@ -299,7 +310,7 @@ fn one(
                 let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
                 if outcome.is_some_and(|o| o.approves) {
                     approved_status(
-                        repo, prefix, blobs, subs, form, &record, ruling, id, today, warn,
+                        repo, prefix, blobs, subs, form, &text, ruling, id, today, warn,
                     )
                 } else {
                     Status::from_outcome(
@@ -327,16 +338,21 @@ fn approved_status(
     blobs: &Blobs,
     subs: &[Submission],
     form: Option<&Form>,
-    record: &toml::Table,
+    record_text: &str,
     d: &Determination,
     id: &str,
     today: NaiveDate,
     warn: Period,
 ) -> Status {
-    // Changed: the working tree differs materially from the approved submission.
-    if let (Some(repo), Some(form), Some(sub)) =
-        (repo, form, subs.iter().find(|s| s.n == d.submission))
-    {
+    // Changed: the working tree differs materially from the approved submission. A record
+    // whose bytes still hash to what was judged is unchanged without reading anything else.
+    let unchanged = crate::decide::sha256_hex(record_text.as_bytes()) == d.record_sha256;
+    if let (false, Some(repo), Some(form), Some(sub)) = (
+        unchanged,
+        repo,
+        form,
+        subs.iter().find(|s| s.n == d.submission),
+    ) {
         let path = format!("{prefix}{}", Register::record_rel(id));
         let commit = git2::Oid::from_str(&sub.commit).ok();
         let text = match commit.and_then(|c| blobs.get(&(c, id.to_string()))) {
@@ -347,10 +363,9 @@ fn approved_status(
                 .and_then(|c| crate::git::read_at(repo, &c, &path).ok().flatten()),
         };
         let approved = text.and_then(|t| toml::from_str::<toml::Table>(&t).ok());
-        if let Some(old) = approved {
-            if RecordDiff::new(form, id, "", "", &old, record).material {
-                return Status::Changed;
-            }
+        let current = toml::from_str::<toml::Table>(record_text).unwrap_or_default();
+        if approved.is_some_and(|old| material_change(form, &old, &current)) {
+            return Status::Changed;
         }
     }
     match d.review_by {
@@ -362,16 +377,23 @@ fn approved_status(
 
 /// Retention: the form's index says how long records of an approved filing are kept (e.g.
 /// consent copies five years), counted from a date field of the record or from the approval.
-fn retention(form: &Form, record: &toml::Table, d: Option<&Determination>) -> Option<NaiveDate> {
+fn retention(
+    form: &Form,
+    record: &toml::de::DeTable<'_>,
+    d: Option<&Determination>,
+) -> Option<NaiveDate> {
     let d = d.filter(|d| form.outcome(&d.outcome).is_some_and(|o| o.approves))?;
     let p = Period::parse(form.index.retention.as_deref()?).ok()?;
     let from = form
         .index
         .retention_from
         .as_deref()
-        .and_then(|path| crate::check::lookup_value(record, path))
-        .and_then(|v| v.as_datetime())
-        .and_then(crate::duration::toml_date::from_toml)
+        .and_then(|path| lookup(record, path, &Ctx::default()))
+        .and_then(|v| {
+            v.get_ref()
+                .as_datetime()
+                .and_then(crate::duration::toml_date::from_toml)
+        })
         .unwrap_or(d.reviewed);
     Some(p.after(from))
 }
@@ -387,19 +409,23 @@ fn category_label(form: &Form, value: &str) -> String {
 }
 
 /// The values at a path with `[]` (e.g. `summary.pia[].id`).
-fn list_values(record: &toml::Table, path: &str) -> Vec<String> {
+fn list_values(record: &toml::de::DeTable<'_>, path: &str) -> Vec<String> {
     let Some((list, key)) = path.split_once("[].") else {
-        return crate::check::lookup_value(record, path)
-            .map(text_of)
+        return lookup(record, path, &Ctx::default())
+            .map(|v| de_text(v.get_ref()))
             .into_iter()
             .collect();
     };
-    crate::check::lookup_value(record, list)
-        .and_then(|v| v.as_array())
+    lookup(record, list, &Ctx::default())
+        .and_then(|v| v.get_ref().as_array())
         .map(|a| {
             a.iter()
-                .filter_map(|item| item.get(key))
-                .map(text_of)
+                .filter_map(|item| {
+                    item.get_ref()
+                        .as_table()?
+                        .get(key)
+                        .map(|v| de_text(v.get_ref()))
+                })
                 .collect()
         })
         .unwrap_or_default()
