@@ -127,27 +127,7 @@ impl Target {
 
 /// Check many records, on all cores, and return the findings in target order.
 pub fn check_targets(reg: &Register, targets: &[Target], opts: &CheckOptions) -> CheckReport {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(targets.len().max(1));
-    let chunk = targets.len().div_ceil(threads).max(1);
-    let records: Vec<RecordCheck> = std::thread::scope(|s| {
-        let handles: Vec<_> = targets
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|t| check_file(reg, t, opts))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let records = crate::par::map(targets, || (), |_, t| check_file(reg, t, opts));
     CheckReport::new(records)
 }
 

@@ -859,6 +859,36 @@ fn make_field(
     })
 }
 
+/// The schema path of a concrete one: `summary.contacts[3].name` → `summary.contacts[].name`.
+pub fn schema_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut skip = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                out.push_str("[]");
+                skip = true;
+            }
+            ']' => skip = false,
+            _ if skip => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether the field path `withheld` (as `[release] redact` names it: `summary.contacts`,
+/// `summary.contacts[].email` …) covers the concrete path `path`.
+pub fn path_covers(withheld: &str, path: &str) -> bool {
+    let schema = schema_path(path);
+    let plain = schema.replace("[]", "");
+    [path, schema.as_str(), plain.as_str()].iter().any(|p| {
+        *p == withheld
+            || p.starts_with(&format!("{withheld}."))
+            || p.starts_with(&format!("{withheld}["))
+    })
+}
+
 /// Split `a.b[].c` into (`a.b[]`, `c`).
 pub fn split_path(path: &str) -> (&str, &str) {
     match path.rfind('.') {

@@ -155,12 +155,7 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
 /// The submission number and commit of the latest approving determination.
 pub fn approved(reg: &Register, repo: &Repository, id: &str) -> Result<Option<(u32, Oid)>> {
     let dets = Determinations::load(&reg.record_dir(id).join(DETERMINATIONS_FILE))?;
-    let text = std::fs::read_to_string(reg.record_dir(id).join(RECORD_FILE)).unwrap_or_default();
-    let form_id = toml::from_str::<toml::Table>(&text)
-        .ok()
-        .and_then(|t| t.get("form").and_then(|f| f.as_str()).map(String::from))
-        .unwrap_or_default();
-    let Some(form) = reg.forms.get(&form_id) else {
+    let Ok(form) = reg.form_of(id) else {
         return Ok(None);
     };
     let Some(d) = dets

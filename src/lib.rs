@@ -17,6 +17,7 @@ pub mod form;
 pub mod git;
 pub mod history;
 pub mod markup;
+pub mod par;
 pub mod pathindex;
 pub mod pii;
 pub mod register;

@@ -11,7 +11,7 @@ use regex::Regex;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Finding, LineIndex, Severity};
-use crate::form::{child_prefix, FieldType, Form};
+use crate::form::{child_prefix, path_covers, schema_path, FieldType, Form};
 use crate::markup::{self, Segment};
 
 struct Detector {
@@ -63,7 +63,7 @@ pub fn scan(root: &DeTable<'_>, form: &Form, file: &str, index: &LineIndex<'_>) 
         if path == "form" || path == "form_version" || path.starts_with("release") {
             return;
         }
-        if withheld.iter().any(|w| covers(w, path)) {
+        if withheld.iter().any(|w| path_covers(w, path)) {
             return;
         }
         let Ok(segs) = markup::parse(value) else {
@@ -86,7 +86,7 @@ pub fn scan(root: &DeTable<'_>, form: &Form, file: &str, index: &LineIndex<'_>) 
                 }
             }
             let is_name_field = form
-                .field(&schema_of(path))
+                .field(&schema_path(path))
                 .is_some_and(|f| f.pii.as_deref() == Some("name"));
             if is_name_field
                 && !text.trim().is_empty()
@@ -123,40 +123,12 @@ fn precise(index: &LineIndex<'_>, span: &Range<usize>, needle: &str) -> Range<us
     }
 }
 
-/// `summary.contacts[0].email` → `summary.contacts[].email`.
-fn schema_of(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut skip = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                out.push_str("[]");
-                skip = true;
-            }
-            ']' => skip = false,
-            _ if skip => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// `summary.contacts[0].email` → `summary.contacts` (the key `[release] redact` takes).
 fn release_key(path: &str) -> String {
     match path.find('[') {
         Some(i) => path[..i].to_string(),
         None => path.to_string(),
     }
-}
-
-fn covers(withheld: &str, path: &str) -> bool {
-    let schema = schema_of(path);
-    let plain = schema.replace("[]", "");
-    [path, schema.as_str(), plain.as_str()].iter().any(|p| {
-        *p == withheld
-            || p.starts_with(&format!("{withheld}."))
-            || p.starts_with(&format!("{withheld}["))
-    })
 }
 
 /// The field paths that `[release] redact` withholds whole.
@@ -235,10 +207,10 @@ mod tests {
     #[test]
     fn schema_paths_drop_indices() {
         assert_eq!(
-            schema_of("summary.contacts[12].email"),
+            schema_path("summary.contacts[12].email"),
             "summary.contacts[].email"
         );
-        assert!(covers("summary.contacts", "summary.contacts[0].email"));
-        assert!(!covers("summary.counsel", "summary.contacts[0].email"));
+        assert!(path_covers("summary.contacts", "summary.contacts[0].email"));
+        assert!(!path_covers("summary.counsel", "summary.contacts[0].email"));
     }
 }

@@ -235,6 +235,28 @@ impl Register {
         format!("{RECORDS_DIR}/{id}/{RECORD_FILE}")
     }
 
+    /// The form record `id` fills, as its record.toml names it in `form = …`.
+    pub fn form_of(&self, id: &str) -> Result<&crate::form::Form> {
+        let path = self.record_dir(id).join(RECORD_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NoRecord(id.to_string()),
+            _ => Error::io(&path, e),
+        })?;
+        let form_id = toml::de::DeTable::parse(&text)
+            .ok()
+            .and_then(|t| {
+                t.get_ref()
+                    .get("form")
+                    .and_then(|v| v.get_ref().as_str())
+                    .map(String::from)
+            })
+            .unwrap_or_default();
+        self.forms.get(&form_id).ok_or_else(|| Error::NoForm {
+            id: form_id,
+            known: self.forms.ids().join(", "),
+        })
+    }
+
     /// The ids of every record folder, sorted.
     pub fn record_ids(&self) -> Result<Vec<String>> {
         let dir = self.root.join(RECORDS_DIR);

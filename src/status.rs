@@ -171,42 +171,15 @@ pub fn register_status(
         Some(r) => crate::git::repo_path(r, &reg.root, "")?,
         None => String::new(),
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let chunk = ids.len().div_ceil(threads).max(1);
-    let results: Vec<Result<RecordStatus>> = std::thread::scope(|s| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                let subs = &subs;
-                let prefix = &prefix;
-                let blobs = &blobs;
-                s.spawn(move || {
-                    // A repository handle per thread: git2 handles are not shared.
-                    let repo = crate::git::open(&reg.root).ok();
-                    part.iter()
-                        .map(|id| {
-                            one(
-                                reg,
-                                repo.as_ref(),
-                                prefix,
-                                blobs,
-                                subs.get(id).map(Vec::as_slice).unwrap_or(&[]),
-                                id,
-                                today,
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let results: Vec<Result<RecordStatus>> = crate::par::map(
+        &ids,
+        // A repository handle per thread: git2 handles are not shared.
+        || crate::git::open(&reg.root).ok(),
+        |repo, id| {
+            let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            one(reg, repo.as_ref(), &prefix, &blobs, subs, id, today)
+        },
+    );
     results.into_iter().collect()
 }
 

@@ -11,26 +11,7 @@ use common::{edit, git, git_register, stderr, stdout};
 const REVIEWER: &str = "privacy@example.gov";
 
 fn run(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smout"))
-        .args(args)
-        .current_dir(dir)
-        .env("SMOUT_TODAY", day)
-        .env("NO_COLOR", "1")
-        .env(
-            "GIT_AUTHOR_NAME",
-            if who == REVIEWER {
-                "Pat Reviewer"
-            } else {
-                "Dana Drafter"
-            },
-        )
-        .env("GIT_AUTHOR_EMAIL", who)
-        .env("GIT_AUTHOR_DATE", format!("{day}T12:00:00Z"))
-        .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap()
+    common::smout_as(dir, who, day, args)
 }
 
 fn ok(o: Output) -> Output {

@@ -163,19 +163,7 @@ fn a_media_request_needs_the_question_asked() {
 }
 
 fn run(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smout"))
-        .args(args)
-        .current_dir(dir)
-        .env("SMOUT_TODAY", day)
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", "Someone")
-        .env("GIT_AUTHOR_EMAIL", who)
-        .env("GIT_AUTHOR_DATE", format!("{day}T12:00:00Z"))
-        .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap()
+    common::smout_as(dir, who, day, args)
 }
 
 #[test]

@@ -4,20 +4,9 @@ mod common;
 
 use common::{edit, git, git_register, smout, stderr, stdout};
 
+/// smout as the drafter, at a full git date (`2024-02-01T09:00:00Z`).
 fn smout_at(dir: &std::path::Path, date: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
-        .args(args)
-        .current_dir(dir)
-        .env("SMOUT_TODAY", "2026-11-22")
-        .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", "Test Drafter")
-        .env("GIT_AUTHOR_EMAIL", "drafter@example.gov")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap()
+    common::smout_as(dir, "drafter@example.gov", &date[..10], args)
 }
 
 #[test]
@@ -29,10 +18,10 @@ fn submit_commits_only_the_record_and_tags_it() {
     std::fs::write(reg.path().join("catalog.toml"), "# edited\n").unwrap();
     let o = smout_at(reg.path(), "2024-02-01T09:00:00Z", &["submit", "x"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("date submitted for review set to 2026-11-22"));
+    assert!(stdout(&o).contains("date submitted for review set to 2024-02-01"));
     assert!(stdout(&o).contains("submission 1"));
     let text = std::fs::read_to_string(reg.path().join("records/x/record.toml")).unwrap();
-    assert!(text.contains("date_submitted = 2026-11-22"));
+    assert!(text.contains("date_submitted = 2024-02-01"));
     assert!(
         text.starts_with("form = \"dhs-smout\"\nform_version"),
         "layout kept"
@@ -43,7 +32,7 @@ fn submit_commits_only_the_record_and_tags_it() {
             &["show", "--name-only", "--format=%s|%an|%aI", "HEAD"]
         )
         .trim(),
-        "submit x: submission 1|Test Drafter|2024-02-01T09:00:00Z\n\nrecords/x/record.toml"
+        "submit x: submission 1|drafter|2024-02-01T12:00:00Z\n\nrecords/x/record.toml"
     );
     assert_eq!(
         git(reg.path(), &["tag", "-l"]).trim(),

@@ -10,7 +10,7 @@ use clap::Args;
 use smout::decide::{record, Kind};
 use smout::determination::{DeterminationInput, DocFinding};
 use smout::error::Error;
-use smout::register::{validate_id, Register};
+use smout::register::validate_id;
 
 use super::{CliResult, Env};
 
@@ -197,16 +197,7 @@ fn run_kind(
     if !reg.record_dir(id).exists() {
         return Err(Error::NoRecord(id.to_string()).into());
     }
-    let text = std::fs::read_to_string(reg.root.join(Register::record_rel(id)))
-        .map_err(|e| Error::io(&reg.root, e))?;
-    let form_id = toml::from_str::<toml::Table>(&text)
-        .ok()
-        .and_then(|t| t.get("form").and_then(|v| v.as_str()).map(String::from))
-        .unwrap_or_default();
-    let form = reg.forms.get(&form_id).ok_or_else(|| Error::NoForm {
-        id: form_id.clone(),
-        known: reg.forms.ids().join(", "),
-    })?;
+    let form = reg.form_of(id)?;
     if kind == Kind::Appeal && input.decided_by.is_empty() && input.outcome != "pending" {
         input.decided_by = form.determination.appeal_to.clone().unwrap_or_default();
     }

@@ -55,19 +55,7 @@ pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
         )?;
         return Ok(findings());
     }
-    let text = std::fs::read_to_string(
-        reg.root
-            .join(smout::register::Register::record_rel(&args.id)),
-    )
-    .map_err(|e| Error::io(&reg.root, e))?;
-    let form_id = toml::from_str::<toml::Table>(&text)
-        .ok()
-        .and_then(|t| t.get("form").and_then(|v| v.as_str()).map(String::from))
-        .unwrap_or_default();
-    let form = reg.forms.get(&form_id).ok_or_else(|| Error::NoForm {
-        id: form_id.clone(),
-        known: reg.forms.ids().join(", "),
-    })?;
+    let form = reg.form_of(&args.id)?;
     let s = smout::submit::submit(&reg, form, &args.id, env.today, !args.no_commit)?;
     if !env.quiet {
         if let Some(d) = s.date_filled {

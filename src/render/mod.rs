@@ -280,14 +280,9 @@ impl ViewBuilder<'_> {
     }
 
     fn withheld_for(&self, path: &str) -> Option<Vec<String>> {
-        let schema = strip_indices(path);
-        let plain = schema.replace("[]", "");
-        self.withheld.iter().find_map(|(w, ex)| {
-            let hit = [path, schema.as_str(), plain.as_str()].iter().any(|p| {
-                *p == w || p.starts_with(&format!("{w}.")) || p.starts_with(&format!("{w}["))
-            });
-            hit.then(|| ex.clone())
-        })
+        self.withheld
+            .iter()
+            .find_map(|(w, ex)| crate::form::path_covers(w, path).then(|| ex.clone()))
     }
 
     fn value_text(&mut self, field: &Field, path: &str, v: Option<&Value>) -> String {
@@ -544,24 +539,6 @@ fn compound_keys(form: &Form, f: &Field) -> (String, String) {
         .map(|c| c.key.clone())
         .unwrap_or_default();
     (yes, expl)
-}
-
-/// `summary.contacts[3].name` → `summary.contacts[].name`.
-fn strip_indices(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut skip = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                out.push_str("[]");
-                skip = true;
-            }
-            ']' => skip = false,
-            _ if skip => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Dates as the template prints them: 6/12/2018.

@@ -490,6 +490,37 @@ impl Layout {
         }
     }
 
+    /// A numbered item: the number in bold, the text in a hanging indent, kept with what follows.
+    fn numbered(&mut self, num: &str, spans: Vec<(String, bool)>, min_hang: f32, after: f32) {
+        let l = self.left();
+        let hang = if num.is_empty() {
+            0.0
+        } else {
+            (text_width(num, true, BODY) + 6.0).max(min_hang)
+        };
+        let mut lines = wrap(&spans, l + hang, l + hang, self.right(), BODY);
+        if let (Some(first), false) = (lines.first_mut(), num.is_empty()) {
+            first.draws.insert(
+                0,
+                Draw::Text {
+                    x: l,
+                    y: BODY,
+                    text: num.to_string(),
+                    bold: true,
+                    size: BODY,
+                    grey: 0.0,
+                },
+            );
+        }
+        for mut u in lines {
+            u.keep_with_next = true;
+            self.units.push(u);
+        }
+        let mut g = gap(after);
+        g.keep_with_next = true;
+        self.units.push(g);
+    }
+
     fn block(&mut self, b: Block) {
         match b {
             Block::Page => {
@@ -564,61 +595,20 @@ impl Layout {
                 self.indent -= 1;
             }
             Block::Question(num, text) => {
-                let l = self.left();
-                let hang = if num.is_empty() {
-                    0.0
+                let num = if num.is_empty() {
+                    num
                 } else {
-                    (text_width(&format!("{num}."), true, BODY) + 6.0).max(24.0)
+                    format!("{num}.")
                 };
-                let mut lines = wrap(&[(text, true)], l + hang, l + hang, self.right(), BODY);
-                if let Some(first) = lines.first_mut() {
-                    if !num.is_empty() {
-                        first.draws.insert(
-                            0,
-                            Draw::Text {
-                                x: l,
-                                y: BODY,
-                                text: format!("{num}."),
-                                bold: true,
-                                size: BODY,
-                                grey: 0.0,
-                            },
-                        );
-                    }
-                }
-                for mut u in lines {
-                    u.keep_with_next = true;
-                    self.units.push(u);
-                }
-                let mut g = gap(4.0);
-                g.keep_with_next = true;
-                self.units.push(g);
+                self.numbered(&num, vec![(text, true)], 24.0, 4.0);
             }
             Block::Rule(num, label, text) => {
-                let l = self.left();
-                let hang = (text_width(&num, true, BODY) + 6.0).max(28.0);
-                let spans = vec![(label, true), (format!(" {text}"), false)];
-                let mut lines = wrap(&spans, l + hang, l + hang, self.right(), BODY);
-                if let Some(first) = lines.first_mut() {
-                    first.draws.insert(
-                        0,
-                        Draw::Text {
-                            x: l,
-                            y: BODY,
-                            text: num,
-                            bold: true,
-                            size: BODY,
-                            grey: 0.0,
-                        },
-                    );
-                }
-                for mut u in lines {
-                    u.keep_with_next = true;
-                    self.units.push(u);
-                }
-                let mut g = gap(3.0);
-                g.keep_with_next = true;
-                self.units.push(g);
+                self.numbered(
+                    &num,
+                    vec![(label, true), (format!(" {text}"), false)],
+                    28.0,
+                    3.0,
+                );
             }
             Block::Field(label, value) => {
                 if value.contains('\n') || value.chars().count() > 160 {

@@ -107,3 +107,20 @@ pub fn edit(reg: &Path, id: &str, from: &str, to: &str) {
     assert!(text.contains(from), "{from:?} not in the record");
     std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
 }
+
+/// Run the smout binary as `who` (a git e-mail) on `day` (today and the commit dates).
+pub fn smout_as(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(args)
+        .current_dir(dir)
+        .env("SMOUT_TODAY", day)
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", who.split('@').next().unwrap_or(who))
+        .env("GIT_AUTHOR_EMAIL", who)
+        .env("GIT_AUTHOR_DATE", format!("{day}T12:00:00Z"))
+        .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run smout")
+}

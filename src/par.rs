@@ -1,0 +1,57 @@
+//! Work spread over the machine's cores with scoped threads: records are independent, so
+//! `check` and `status` split them in contiguous chunks and keep the results in order.
+
+/// Map `items` on all cores, in order. Each worker first makes its own state with `init` (for
+/// what cannot be shared between threads, such as a git repository handle).
+pub fn map<T, S, R>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16)
+        .min(items.len().max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let (init, f) = (&init, &f);
+                s.spawn(move || {
+                    let mut state = init();
+                    part.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keeps_the_order_of_the_items() {
+        let items: Vec<u32> = (0..1000).collect();
+        let out = super::map(
+            &items,
+            || 0u32,
+            |calls, x| {
+                *calls += 1;
+                x * 2
+            },
+        );
+        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+    }
+}
