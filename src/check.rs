@@ -1053,8 +1053,37 @@ impl<'a, 'r> Checker<'a, 'r> {
     }
 
     fn check_pii(&mut self) {
-        let findings = crate::pii::scan(self.root, self.form(), self.file, &self.index);
+        // The release prints the determination page too: its reviewers are people to look for,
+        // and its text is scanned like the record's.
+        let dets_text = self
+            .dir
+            .and_then(|d| {
+                std::fs::read_to_string(d.join(crate::register::DETERMINATIONS_FILE)).ok()
+            })
+            .unwrap_or_default();
+        let dets = DeTable::parse(&dets_text).ok();
+        let reviewers = dets
+            .as_ref()
+            .map(|d| crate::pii::reviewer_names(d.get_ref()))
+            .unwrap_or_default();
+        let findings = crate::pii::scan(self.root, self.form(), self.file, &self.index, &reviewers);
         self.findings.extend(findings);
+        if let Some(d) = dets {
+            let file = self
+                .file
+                .replace(RECORD_FILE, crate::register::DETERMINATIONS_FILE);
+            let index = LineIndex::new(&dets_text);
+            let mut names = reviewers;
+            let mut record_names = std::collections::HashSet::new();
+            crate::pii::collect_record_names(self.root, self.form(), &mut record_names);
+            names.extend(record_names);
+            self.findings.extend(crate::pii::scan_determinations(
+                d.get_ref(),
+                &file,
+                &index,
+                &names,
+            ));
+        }
     }
 }
 

@@ -950,3 +950,90 @@ impl FormSet {
         self.forms.keys().map(String::as_str).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "id = \"t\"\nversion = \"1\"\ntitle = \"T\"\n[[section]]\nid = \"s\"\nheading = \"S\"\n[determination]\nheading = \"D\"\nreviewed_label = \"r\"\nreviewer_label = \"n\"\noutcome_heading = \"o\"\ncomments_heading = \"c\"\n[[determination.outcome]]\nvalue = \"ok\"\ntext = \"OK\"\nstatus = \"approved\"\napproves = true\n";
+
+    fn form(fields: &str) -> Result<Form, Error> {
+        Form::parse(&format!("{HEAD}{fields}"), "test")
+    }
+
+    fn error(fields: &str) -> String {
+        form(fields).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_built_in_form_compiles() {
+        let set = FormSet::builtin().unwrap();
+        assert!(set.ids().len() >= 2);
+        for f in set.iter() {
+            assert!(!f.fields.is_empty() && !f.sections.is_empty(), "{}", f.id);
+        }
+    }
+
+    #[test]
+    fn compounds_expand_into_tables_with_relative_conditions() {
+        let f = form(
+            "[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"yn\"\nlabel = \"A\"\nnumber = \"1\"\n\
+             [compound.yn]\nyes = \"Yes.\"\nno = \"No.\"\n\
+             [[compound.yn.field]]\nkey = \"ok\"\ntype = \"bool\"\nlabel = \"OK\"\n\
+             [[compound.yn.field]]\nkey = \"why\"\ntype = \"text\"\nlabel = \"Why\"\nrequired_when = { field = \"ok\", eq = false }\n",
+        )
+        .unwrap();
+        let why = f.field("a.why").unwrap();
+        assert_eq!(why.display_label(), "1 A: Why");
+        assert_eq!(why.required_when.as_ref().unwrap().fields(), ["a.ok"]);
+        assert_eq!(f.field("a").unwrap().kind, FieldType::Table);
+        assert_eq!(
+            f.children("a").map(|c| c.key.as_str()).collect::<Vec<_>>(),
+            ["ok", "why"]
+        );
+    }
+
+    #[test]
+    fn list_items_are_children_of_the_list() {
+        let f = form(
+            "[[field]]\npath = \"l\"\nsection = \"s\"\ntype = \"list\"\nlabel = \"L\"\n\
+             [[field]]\npath = \"l[].name\"\ntype = \"string\"\nlabel = \"Name\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f.children("l[]")
+                .map(|c| c.path.as_str())
+                .collect::<Vec<_>>(),
+            ["l[].name"]
+        );
+        assert_eq!(
+            f.field("l[].name").unwrap().section,
+            "s",
+            "inherited from the list"
+        );
+    }
+
+    #[test]
+    fn broken_definitions_say_what_is_wrong() {
+        assert!(error(
+            "[[field]]\npath = \"a\"\nsection = \"nope\"\ntype = \"string\"\nlabel = \"A\"\n"
+        )
+        .contains("names section `nope`"));
+        assert!(
+            error("[[field]]\npath = \"a.b\"\ntype = \"string\"\nlabel = \"B\"\n")
+                .contains("parent `a` is not defined")
+        );
+        assert!(error("[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\nrequired_when = { field = \"zz\", eq = 1 }\n").contains("condition on `zz`"));
+        assert!(error("[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\n[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\n").contains("defined twice"));
+        assert!(error(
+            "[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"widget\"\nlabel = \"A\"\n"
+        )
+        .contains("neither a built-in type"));
+        assert!(error(
+            "[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"choice\"\nlabel = \"A\"\n"
+        )
+        .contains("lists no choices"));
+        assert!(error("[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\npattern = \"(\"\n").contains("bad pattern"));
+        assert!(error("[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\nlabell = \"x\"\n").contains("unknown field `labell`"));
+    }
+}

@@ -49,15 +49,24 @@ fn detectors() -> &'static [Detector] {
 }
 
 /// Scan every string of a record for PII outside redaction markup and outside the fields that
-/// `[release] redact` withholds whole.
-pub fn scan(root: &DeTable<'_>, form: &Form, file: &str, index: &LineIndex<'_>) -> Vec<Finding> {
+/// `[release] redact` withholds whole. `also_names` are further people to look for (the
+/// reviewers named in the record's determinations).
+pub fn scan(
+    root: &DeTable<'_>,
+    form: &Form,
+    file: &str,
+    index: &LineIndex<'_>,
+    also_names: &[String],
+) -> Vec<Finding> {
     let withheld = withheld_fields(root);
     let mut names = HashSet::new();
     collect_names(root, form, "", &mut names);
-    let names: Vec<String> = names
-        .into_iter()
-        .filter(|n| n.chars().count() >= 4)
-        .collect();
+    names.extend(also_names.iter().cloned());
+    let names = usable(names);
+    let is_name = |path: &str| {
+        form.field(&schema_path(path))
+            .is_some_and(|f| f.pii.as_deref() == Some("name"))
+    };
     let mut out = Vec::new();
     walk(root, "", &mut |path, value, span| {
         if path == "form" || path == "form_version" || path.starts_with("release") {
@@ -66,52 +75,118 @@ pub fn scan(root: &DeTable<'_>, form: &Form, file: &str, index: &LineIndex<'_>) 
         if withheld.iter().any(|w| path_covers(w, path)) {
             return;
         }
-        let Ok(segs) = markup::parse(value) else {
+        let hint = format!(
+            "mark it for withholding, e.g. [[b6 b7C: …]], or withhold the whole field with [release] redact = {{ \"{}\" = [\"b6\", \"b7C\"] }}",
+            release_key(path)
+        );
+        out.extend(scan_string(
+            value,
+            path,
+            span,
+            &names,
+            is_name(path),
+            file,
+            index,
+            &hint,
+        ));
+    });
+    out
+}
+
+/// Scan a record's determinations (printed on the release's last page) the same way; the
+/// reviewer's name is itself PII.
+pub fn scan_determinations(
+    root: &DeTable<'_>,
+    file: &str,
+    index: &LineIndex<'_>,
+    names: &[String],
+) -> Vec<Finding> {
+    let names = usable(names.iter().cloned().collect());
+    let mut out = Vec::new();
+    walk(root, "", &mut |path, value, span| {
+        if path.ends_with("record_sha256") || path.ends_with("outcome") {
             return;
-        };
-        for seg in segs {
-            let Segment::Text { text } = seg else {
-                continue;
-            };
-            let mut hits: Vec<(String, String)> = Vec::new();
-            for d in detectors() {
-                for m in d.regex.find_iter(&text) {
-                    hits.push((d.kind.to_string(), m.as_str().to_string()));
-                }
-            }
-            let lower = text.to_lowercase();
-            for n in &names {
-                if lower.contains(&n.to_lowercase()) {
-                    hits.push(("name of a person named in this record".into(), n.clone()));
-                }
-            }
-            let is_name_field = form
-                .field(&schema_path(path))
-                .is_some_and(|f| f.pii.as_deref() == Some("name"));
-            if is_name_field
-                && !text.trim().is_empty()
-                && !hits.iter().any(|(k, _)| k.starts_with("name"))
-            {
-                hits.push(("person's name".into(), text.trim().to_string()));
-            }
-            for (kind, found) in hits {
-                let span = precise(index, &span, &found);
-                out.push(
-                    Finding::new(
-                        "SM050",
-                        Severity::Warning,
-                        format!("unmarked PII in a release: {kind} \"{found}\""),
-                    )
-                    .hint(format!(
-                        "mark it for withholding, e.g. [[b6 b7C: {found}]], or withhold the whole field with [release] redact = {{ \"{}\" = [\"b6\", \"b7C\"] }}",
-                        release_key(path)
-                    ))
-                    .field(path.to_string())
-                    .at(file, index, &span),
-                );
-            }
+        }
+        let is_name = path.ends_with("reviewer") || path.ends_with("decided_by");
+        let hint = "mark it for withholding, e.g. [[b6 b7C: …]]";
+        out.extend(scan_string(
+            value, path, span, &names, is_name, file, index, hint,
+        ));
+    });
+    out
+}
+
+/// Reviewers' names in a determinations file (markup removed).
+pub fn reviewer_names(root: &DeTable<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(root, "", &mut |path, value, _| {
+        if path.ends_with("reviewer") {
+            out.push(markup::plain(value).trim().to_string());
         }
     });
+    out
+}
+
+fn usable(names: HashSet<String>) -> Vec<String> {
+    let mut v: Vec<String> = names
+        .into_iter()
+        .filter(|n| n.chars().count() >= 4)
+        .collect();
+    v.sort();
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_string(
+    value: &str,
+    path: &str,
+    span: Range<usize>,
+    names: &[String],
+    is_name_field: bool,
+    file: &str,
+    index: &LineIndex<'_>,
+    hint: &str,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Ok(segs) = markup::parse(value) else {
+        return out;
+    };
+    for seg in segs {
+        let Segment::Text { text } = seg else {
+            continue;
+        };
+        let mut hits: Vec<(String, String)> = Vec::new();
+        for d in detectors() {
+            for m in d.regex.find_iter(&text) {
+                hits.push((d.kind.to_string(), m.as_str().to_string()));
+            }
+        }
+        let lower = text.to_lowercase();
+        for n in names {
+            if lower.contains(&n.to_lowercase()) {
+                hits.push(("name of a person named in this record".into(), n.clone()));
+            }
+        }
+        if is_name_field
+            && !text.trim().is_empty()
+            && !hits.iter().any(|(k, _)| k.starts_with("name"))
+        {
+            hits.push(("person's name".into(), text.trim().to_string()));
+        }
+        for (kind, found) in hits {
+            let at = precise(index, &span, &found);
+            out.push(
+                Finding::new(
+                    "SM050",
+                    Severity::Warning,
+                    format!("unmarked PII in a release: {kind} \"{found}\""),
+                )
+                .hint(hint.replace("…", &found))
+                .field(path.to_string())
+                .at(file, index, &at),
+            );
+        }
+    }
     out
 }
 
@@ -139,6 +214,11 @@ pub fn withheld_fields(root: &DeTable<'_>) -> Vec<String> {
         .and_then(|r| r.get_ref().as_table())
         .map(|m| m.iter().map(|(k, _)| k.get_ref().to_string()).collect())
         .unwrap_or_default()
+}
+
+/// The names of the people a record names in its name fields (markup removed).
+pub fn collect_record_names(root: &DeTable<'_>, form: &Form, out: &mut HashSet<String>) {
+    collect_names(root, form, "", out);
 }
 
 fn collect_names(table: &DeTable<'_>, form: &Form, schema: &str, out: &mut HashSet<String>) {

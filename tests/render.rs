@@ -548,3 +548,50 @@ fn check_release_warns_about_unmarked_pii() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+#[test]
+fn check_release_looks_at_reviewers_and_the_determination_page() {
+    let reg = common::register();
+    let text = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml"))
+        .unwrap()
+        .replace(
+            "description = \"Open-source research.\"",
+            "description = \"Reviewed with Pat Quinlan of the Privacy Office.\"",
+        );
+    let dir = common::add_record(reg.path(), "x", text.as_bytes());
+    std::fs::write(
+        dir.join("determinations.toml"),
+        "[[determination]]\nsubmission = 1\nrecord_sha256 = \"0\"\nreviewed = 2024-02-01\nreviewer = \"Pat Quinlan\"\noutcome = \"met\"\ncomments = \"Call 202-555-0199 with questions.\"\n",
+    )
+    .unwrap();
+    let o = smout(reg.path(), &["check", "--release", "x", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String)> = v["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |file: &str, needle: &str| {
+        found
+            .iter()
+            .any(|(f, m)| f.ends_with(file) && m.contains(needle))
+    };
+    assert!(
+        has("record.toml", "Pat Quinlan"),
+        "the reviewer named in the record text: {found:#?}"
+    );
+    assert!(
+        has("determinations.toml", "\"Pat Quinlan\""),
+        "the reviewer field itself: {found:#?}"
+    );
+    assert!(
+        has("determinations.toml", "telephone number \"202-555-0199\""),
+        "{found:#?}"
+    );
+}
