@@ -224,6 +224,8 @@ struct RawField {
     retention: Option<String>,
     #[serde(default)]
     print: Option<bool>,
+    #[serde(default)]
+    question_before: Option<String>,
 }
 
 /// A compound answer type declared by the form (e.g. "Yes / No, if not please explain").
@@ -486,6 +488,9 @@ pub struct Field {
     pub retention: Option<String>,
     /// Printed on renderings (false for bookkeeping fields such as the record's title).
     pub print: bool,
+    /// For a table: print its question just before this child (children before it come first),
+    /// as when a question's answers share a table with the question printed before it.
+    pub question_before: Option<String>,
     /// Child keys, in form order (tables, lists, compounds).
     pub children: Vec<String>,
     /// Wording of Yes for a compound answer.
@@ -852,6 +857,7 @@ fn make_field(
         pii: rf.pii.clone(),
         retention: rf.retention.clone(),
         print: rf.print.unwrap_or(true),
+        question_before: rf.question_before.clone(),
         children: Vec::new(),
         yes: None,
         no: None,

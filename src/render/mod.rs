@@ -376,13 +376,25 @@ impl ViewBuilder<'_> {
                 } else {
                     depth + usize::from(!item.question.is_empty())
                 };
-                if !item.question.is_empty() {
-                    out.push(item);
-                }
                 let children: Vec<&Field> = form.children(&f.path).filter(|c| c.print).collect();
-                for c in children {
+                let at = f
+                    .question_before
+                    .as_deref()
+                    .and_then(|k| children.iter().position(|c| c.key == k))
+                    .unwrap_or(0);
+                let mut group = (!item.question.is_empty()).then_some(item);
+                for (k, c) in children.into_iter().enumerate() {
+                    if k == at {
+                        if let Some(g) = group.take() {
+                            out.push(g);
+                        }
+                    }
                     let cv = t.and_then(|t| t.get(&c.key));
-                    self.item(cv, c, &format!("{path}.{}", c.key), child_depth, out);
+                    let depth = if k < at { depth } else { child_depth };
+                    self.item(cv, c, &format!("{path}.{}", c.key), depth, out);
+                }
+                if let Some(g) = group {
+                    out.push(g);
                 }
             }
             FieldType::List => {
