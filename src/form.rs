@@ -597,12 +597,6 @@ impl Form {
             .filter_map(move |k| self.field(&format!("{prefix}{k}")))
     }
 
-    /// Fields printed in a section, in form order (top-level fields of that section and all
-    /// their descendants).
-    pub fn section_fields<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a Field> {
-        self.fields.iter().filter(move |f| f.section == section)
-    }
-
     /// The determination outcome with this value.
     pub fn outcome(&self, value: &str) -> Option<&Outcome> {
         self.determination

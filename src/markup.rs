@@ -172,21 +172,6 @@ pub fn plain(s: &str) -> String {
     }
 }
 
-/// The text with each exempt span replaced by its label in brackets (release copies, plain text).
-pub fn released(s: &str) -> String {
-    match parse(s) {
-        Ok(segs) => segs
-            .into_iter()
-            .map(|seg| match seg {
-                Segment::Text { text } => text,
-                Segment::Redacted { exemptions, .. } => format!("[{}]", label(&exemptions)),
-            })
-            .collect(),
-        // Malformed markup is a check error; never release text we could not read.
-        Err(_) => "[withheld: malformed redaction markup]".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,7 +204,12 @@ mod tests {
     #[test]
     fn labels_read_as_foia_marks() {
         assert_eq!(label(&["b6".into(), "b7C".into()]), "(b) (6), (b) (7)(C)");
-        assert_eq!(released("x [[b7e: methods]] y"), "x [(b) (7)(E)] y");
+        assert_eq!(label(&["b7E".into()]), "(b) (7)(E)");
+        // Exemptions are read case-insensitively and printed in their canonical form.
+        let segs = parse("[[b7e: methods]]").unwrap();
+        assert!(
+            matches!(&segs[0], Segment::Redacted { exemptions, .. } if exemptions == &["b7E".to_string()])
+        );
     }
 
     #[test]
