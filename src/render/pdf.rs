@@ -1194,6 +1194,12 @@ fn finish(doc: &mut lopdf::Document, outline: &[(String, usize)], input: &str) {
             Object::String(id, lopdf::StringFormat::Hexadecimal),
         ]),
     );
+    // printpdf writes an empty GTS_PDFXVersion, which readers take for a PDF/X claim.
+    if let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        if let Ok(dict) = doc.get_object_mut(info).and_then(Object::as_dict_mut) {
+            dict.remove(b"GTS_PDFXVersion");
+        }
+    }
     let Ok(catalog) = doc.catalog_mut() else {
         return;
     };
