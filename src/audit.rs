@@ -38,11 +38,15 @@ pub struct AuditReport {
 }
 
 /// Audit the register's whole history.
-pub fn audit(reg: &Register) -> Result<AuditReport> {
+pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
     let repo = crate::git::open(&reg.root)?;
     let prefix = crate::git::repo_path(&repo, &reg.root, "")?;
     let mut findings = Vec::new();
-    let index = PathIndex::open(&repo, &prefix)?;
+    let index = if rebuild_index {
+        PathIndex::rebuild(&repo, &prefix)?
+    } else {
+        PathIndex::open(&repo, &prefix)?
+    };
     let parse_dets = |o: Option<Oid>| -> Determinations {
         o.and_then(|o| crate::history::blob_text(&repo, o).ok())
             .and_then(|t| Determinations::parse(&t, std::path::Path::new(DETERMINATIONS_FILE)).ok())

@@ -51,9 +51,23 @@ pub struct PathIndex {
 impl PathIndex {
     /// Load the index and extend it to HEAD (building it on first use).
     pub fn open(repo: &Repository, prefix: &str) -> Result<PathIndex> {
+        PathIndex::open_with(repo, prefix, true)
+    }
+
+    /// Build the index from the history alone, ignoring (and then replacing) the cached file:
+    /// for an audit that must not rely on anything but git's own objects.
+    pub fn rebuild(repo: &Repository, prefix: &str) -> Result<PathIndex> {
+        PathIndex::open_with(repo, prefix, false)
+    }
+
+    fn open_with(repo: &Repository, prefix: &str, use_cache: bool) -> Result<PathIndex> {
         let dir = repo.path().join("smout");
         let file = dir.join(FILE);
-        let mut known: HashMap<Oid, Entry> = load(&file, prefix).unwrap_or_default();
+        let mut known: HashMap<Oid, Entry> = if use_cache {
+            load(&file, prefix).unwrap_or_default()
+        } else {
+            HashMap::new()
+        };
         let before = known.len();
         let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
             return Ok(PathIndex::default());
@@ -122,7 +136,7 @@ impl PathIndex {
             carried = parent.as_ref().map(|p| (p.id(), theirs));
             cur = parent;
         }
-        if known.len() != before {
+        if known.len() != before || !use_cache {
             // Best effort: a read-only repository still gets its answers, just not cached.
             let _ = save(&dir, &file, &known, prefix);
         }

@@ -588,3 +588,55 @@ fn the_example_register_history_shows_every_status() {
         assert_eq!(built, shipped, "{id}");
     }
 }
+
+#[test]
+fn audit_can_ignore_a_doctored_index() {
+    let reg = approved();
+    let p = reg.path().join("records/x/determinations.toml");
+    std::fs::write(
+        &p,
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("Fine.", "Fine, with conditions."),
+    )
+    .unwrap();
+    git(reg.path(), &["commit", "-q", "-am", "fix a typo"]);
+    assert_eq!(audit_codes(reg.path()), ["AU001"]);
+    // Someone removes the telltale commit's changes from the cached index …
+    let index = reg.path().join(".git/smout/changes-v1");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let head = git(reg.path(), &["rev-parse", "HEAD"]).trim().to_string();
+    let doctored: Vec<String> = {
+        let mut out = Vec::new();
+        let mut lines = text.lines().peekable();
+        while let Some(l) = lines.next() {
+            if l.starts_with(&head) {
+                let mut parts: Vec<&str> = l.split(' ').collect();
+                let n: usize = parts[2].parse().unwrap();
+                parts[2] = "0";
+                out.push(parts.join(" "));
+                for _ in 0..n {
+                    lines.next();
+                }
+            } else {
+                out.push(l.to_string());
+            }
+        }
+        out
+    };
+    std::fs::write(&index, doctored.join("\n") + "\n").unwrap();
+    assert_eq!(
+        audit_codes(reg.path()),
+        Vec::<String>::new(),
+        "the cache is trusted by default"
+    );
+    // … but an audit that rebuilds the index from git's objects still finds it.
+    let o = run(
+        reg.path(),
+        "x@example.gov",
+        "2026-11-22",
+        &["audit", "--rebuild-index"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("AU001"));
+}

@@ -344,3 +344,93 @@ fn render_rev_reads_a_past_submission_through_git() {
     let md = stdout(&o);
     assert!(md.contains("Open-source research.") && !md.contains("Changed after submission"));
 }
+
+#[test]
+fn a_register_in_a_subfolder_of_a_repository_works() {
+    let repo = tempfile::tempdir().unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(repo.path().join("README"), "other project files\n").unwrap();
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "unrelated"]);
+    let reg = repo.path().join("privacy/smout");
+    std::fs::create_dir_all(&reg).unwrap();
+    std::fs::write(
+        reg.join("smout.toml"),
+        "name = \"sub\"\n[roles]\nreviewers = [\"privacy@example.gov\"]\n",
+    )
+    .unwrap();
+    common::add_record(
+        &reg,
+        "x",
+        &std::fs::read(common::fixtures().join("valid/minimal.toml")).unwrap(),
+    );
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "add register"]);
+    assert!(smout_at(&reg, "2024-02-01T09:00:00Z", &["submit", "x"])
+        .status
+        .success());
+    let o = common::smout_as(
+        &reg,
+        "privacy@example.gov",
+        "2024-03-01",
+        &["determine", "x", "--outcome", "met"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    edit(
+        &reg,
+        "x",
+        "public_interaction = { complies = true }",
+        "public_interaction = { complies = false, explanation = \"x\" }",
+    );
+    let o = smout(&reg, &["diff", "x"]);
+    assert!(
+        stdout(&o).contains("5(c) Public interaction: Complies (changed) [material]"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = smout(&reg, &["status", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["status"], "changed", "{v:#}");
+    let o = smout(&reg, &["log", "x"]);
+    assert!(
+        stdout(&o).contains("submission 1") && stdout(&o).contains("add register: record created"),
+        "{}",
+        stdout(&o)
+    );
+    let o = smout(&reg, &["audit"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Only the register's files were committed by smout.
+    let files = git(repo.path(), &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.trim(), "privacy/smout/records/x/determinations.toml");
+}
+
+#[test]
+fn a_damaged_history_index_is_rebuilt_not_trusted() {
+    let reg = git_register("x");
+    smout_at(reg.path(), "2024-02-01T09:00:00Z", &["submit", "x"]);
+    edit(
+        reg.path(),
+        "x",
+        "authorities = \"19 U.S.C. § 1307\"",
+        "authorities = \"19 U.S.C. § 1307; 19 CFR 12.42\"",
+    );
+    git(reg.path(), &["commit", "-q", "-am", "cite the regulation"]);
+    let before = stdout(&smout(reg.path(), &["log", "x"]));
+    let index = reg.path().join(".git/smout/changes-v1");
+    assert!(index.exists(), "log keeps its index in .git/smout");
+    for damage in [
+        "",
+        "garbage\n",
+        "smout changes v1 prefix=\nnot-an-oid - 1\n",
+    ] {
+        std::fs::write(&index, damage).unwrap();
+        assert_eq!(
+            stdout(&smout(reg.path(), &["log", "x"])),
+            before,
+            "after writing {damage:?}"
+        );
+    }
+    std::fs::remove_file(&index).unwrap();
+    assert_eq!(stdout(&smout(reg.path(), &["log", "x"])), before);
+}

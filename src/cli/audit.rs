@@ -13,18 +13,24 @@ use super::{findings, CliResult, Env, ReportFormat};
 /// an identity listed as a reviewer at that time (AU002), that each names a submission whose
 /// record hashes to the stored SHA-256 (AU003), and that no submission tag was moved (AU004).
 /// Findings print like `check`'s. Exit status: 0 clean, 1 findings, 2 could not run.
+///
+/// The history is read through smout's changed-path index in .git/smout; --rebuild-index
+/// ignores that cache and reads git's objects only (as a fresh clone does).
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct AuditArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Rebuild the history index from git's objects instead of trusting the cache
+    #[arg(long)]
+    pub rebuild_index: bool,
 }
 
 /// Run `smout audit`.
 pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
-    let report = smout::audit::audit(&reg)?;
+    let report = smout::audit::audit(&reg, args.rebuild_index)?;
     match args.format {
         ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
