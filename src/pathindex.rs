@@ -19,6 +19,16 @@ use crate::register::{RECORDS_DIR, SETTINGS_FILE};
 
 const FILE: &str = "changes-v1";
 
+/// Told (done, total) while a long stretch of history is being indexed.
+type Progress = Box<dyn Fn(usize, usize) + Send + Sync>;
+
+static PROGRESS: std::sync::OnceLock<Progress> = std::sync::OnceLock::new();
+
+/// Have indexing report its progress (the command line shows it on a terminal). Set once.
+pub fn on_progress(f: impl Fn(usize, usize) + Send + Sync + 'static) {
+    let _ = PROGRESS.set(Box::new(f));
+}
+
 /// One changed file: its path relative to `records/` (`x/record.toml`) or `smout.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
@@ -72,13 +82,11 @@ impl PathIndex {
         let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
             return Ok(PathIndex::default());
         };
-        // Walk back from HEAD; stretches already indexed are followed through the index, new
-        // commits are indexed (each parent's records tree id is carried to the next step).
+        // Walk back from HEAD through commit objects only (cheap): stretches already indexed
+        // are followed through the index; the commits not yet indexed are collected.
         let mut chain: Vec<Oid> = Vec::new();
+        let mut fresh: Vec<(Oid, Option<Oid>)> = Vec::new();
         let mut cur = Some(head);
-        let mut carried: Option<(Oid, Option<Tree<'_>>)> = None;
-        let records = format!("{prefix}{RECORDS_DIR}");
-        let settings = format!("{prefix}{SETTINGS_FILE}");
         while let Some(c) = cur {
             let id = c.id();
             if known.contains_key(&id) {
@@ -93,48 +101,102 @@ impl PathIndex {
                     }
                 }
                 cur = next.and_then(|k| repo.find_commit(k).ok());
-                carried = None;
                 continue;
             }
             chain.push(id);
             let parent = c.parent(0).ok();
-            let tree = c.tree()?;
-            let mine: Option<Tree<'_>> = match carried.take() {
-                Some((cid, t)) if cid == id => t,
-                _ => subtree_id(&tree, &records).and_then(|o| repo.find_tree(o).ok()),
-            };
-            let ptree = match &parent {
-                Some(p) => Some(p.tree()?),
-                None => None,
-            };
-            let theirs_id = ptree.as_ref().and_then(|t| subtree_id(t, &records));
-            let theirs: Option<Tree<'_>> = if theirs_id == mine.as_ref().map(|t| t.id()) {
-                mine.clone()
-            } else {
-                theirs_id.and_then(|o| repo.find_tree(o).ok())
-            };
-            let mut changes = diff_records(repo, mine.as_ref(), theirs.as_ref())?;
-            let (s_new, s_old) = (
-                subtree_id(&tree, &settings),
-                ptree.as_ref().and_then(|t| subtree_id(t, &settings)),
-            );
-            if s_new != s_old {
-                changes.push(FileChange {
-                    path: SETTINGS_FILE.into(),
-                    old: s_old,
-                    new: s_new,
-                });
-            }
-            known.insert(
-                id,
-                Entry {
-                    commit: id,
-                    parent: parent.as_ref().map(|p| p.id()),
-                    changes,
-                },
-            );
-            carried = parent.as_ref().map(|p| (p.id(), theirs));
+            fresh.push((id, parent.as_ref().map(|p| p.id())));
             cur = parent;
+        }
+        // Index the new commits on all cores, in contiguous stretches so that each parent's
+        // records tree, read once, serves as the next commit's.
+        let records = format!("{prefix}{RECORDS_DIR}");
+        let settings = format!("{prefix}{SETTINGS_FILE}");
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let total = fresh.len();
+        let progress = |n: usize| {
+            if let Some(p) = PROGRESS.get() {
+                p(n, total);
+            }
+        };
+        let threads = if fresh.len() < 64 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .clamp(1, 8)
+        };
+        let chunk = fresh.len().div_ceil(threads).max(1);
+        let gitdir = repo.path().to_path_buf();
+        let results: Vec<Result<Vec<Entry>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = fresh
+                .chunks(chunk)
+                .map(|part| {
+                    let (records, settings, gitdir, done, progress) =
+                        (&records, &settings, &gitdir, &done, &progress);
+                    s.spawn(move || -> Result<Vec<Entry>> {
+                        let repo = Repository::open(gitdir)?;
+                        let mut out = Vec::with_capacity(part.len());
+                        let mut carried: Option<(Oid, Option<Tree<'_>>)> = None;
+                        for (id, parent) in part {
+                            let tree = repo.find_commit(*id)?.tree()?;
+                            let mine: Option<Tree<'_>> = match carried.take() {
+                                Some((cid, t)) if cid == *id => t,
+                                _ => {
+                                    subtree_id(&tree, records).and_then(|o| repo.find_tree(o).ok())
+                                }
+                            };
+                            let ptree = match parent {
+                                Some(p) => Some(repo.find_commit(*p)?.tree()?),
+                                None => None,
+                            };
+                            let theirs_id = ptree.as_ref().and_then(|t| subtree_id(t, records));
+                            let theirs: Option<Tree<'_>> =
+                                if theirs_id == mine.as_ref().map(|t| t.id()) {
+                                    mine.clone()
+                                } else {
+                                    theirs_id.and_then(|o| repo.find_tree(o).ok())
+                                };
+                            let mut changes = diff_records(&repo, mine.as_ref(), theirs.as_ref())?;
+                            let (s_new, s_old) = (
+                                subtree_id(&tree, settings),
+                                ptree.as_ref().and_then(|t| subtree_id(t, settings)),
+                            );
+                            if s_new != s_old {
+                                changes.push(FileChange {
+                                    path: SETTINGS_FILE.into(),
+                                    old: s_old,
+                                    new: s_new,
+                                });
+                            }
+                            out.push(Entry {
+                                commit: *id,
+                                parent: *parent,
+                                changes,
+                            });
+                            carried = parent.map(|p| (p, theirs));
+                            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                            if n % 500 == 0 {
+                                progress(n);
+                            }
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        for r in results {
+            for e in r? {
+                known.insert(e.commit, e);
+            }
+        }
+        if total >= 500 {
+            progress(total);
         }
         if known.len() != before || !use_cache {
             // Best effort: a read-only repository still gets its answers, just not cached.

@@ -162,6 +162,15 @@ pub fn main() -> ExitCode {
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
     };
+    if std::io::stderr().is_terminal() && !cli.quiet {
+        smout::pathindex::on_progress(|done, total| {
+            if done < total {
+                eprint!("\rindexing history: {done}/{total} commits");
+            } else {
+                eprint!("\r\x1b[2K");
+            }
+        });
+    }
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Command::Init(a) => init::run(&env, a, &mut out),
