@@ -386,6 +386,14 @@ fn approved() -> tempfile::TempDir {
     reg
 }
 
+/// Rewrite the comments of the recorded determination and commit it: tampering.
+fn edit_past_determination(reg: &Path) {
+    let p = reg.join("records/x/determinations.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replace("Fine.", "Fine, with conditions.")).unwrap();
+    git(reg, &["commit", "-q", "-am", "fix a typo"]);
+}
+
 #[test]
 fn audit_is_clean_on_honest_history() {
     let reg = approved();
@@ -395,15 +403,7 @@ fn audit_is_clean_on_honest_history() {
 #[test]
 fn audit_finds_an_edited_determination() {
     let reg = approved();
-    let p = reg.path().join("records/x/determinations.toml");
-    std::fs::write(
-        &p,
-        std::fs::read_to_string(&p)
-            .unwrap()
-            .replace("Fine.", "Fine, with conditions."),
-    )
-    .unwrap();
-    git(reg.path(), &["commit", "-q", "-am", "fix a typo"]);
+    edit_past_determination(reg.path());
     assert_eq!(audit_codes(reg.path()), ["AU001"]);
     let o = run(reg.path(), "x@example.gov", "2026-11-22", &["audit"]);
     assert!(
@@ -592,15 +592,7 @@ fn the_example_register_history_shows_every_status() {
 #[test]
 fn audit_can_ignore_a_doctored_index() {
     let reg = approved();
-    let p = reg.path().join("records/x/determinations.toml");
-    std::fs::write(
-        &p,
-        std::fs::read_to_string(&p)
-            .unwrap()
-            .replace("Fine.", "Fine, with conditions."),
-    )
-    .unwrap();
-    git(reg.path(), &["commit", "-q", "-am", "fix a typo"]);
+    edit_past_determination(reg.path());
     assert_eq!(audit_codes(reg.path()), ["AU001"]);
     // Someone removes the telltale commit's changes from the cached index …
     let index = reg.path().join(".git/smout/changes-v1");

@@ -206,8 +206,8 @@ fn a_moved_record_keeps_its_history() {
     assert!(out.contains("submission 1"), "{out}");
 }
 
-#[test]
-fn log_lists_revisions_submissions_and_determinations_newest_first() {
+/// Record `x` submitted on 2024-02-01, then its authorities edited (not yet committed).
+fn submitted_then_edited() -> tempfile::TempDir {
     let reg = git_register("x");
     smout_at(reg.path(), "2024-02-01T09:00:00Z", &["submit", "x"]);
     edit(
@@ -216,6 +216,12 @@ fn log_lists_revisions_submissions_and_determinations_newest_first() {
         "authorities = \"19 U.S.C. § 1307\"",
         "authorities = \"19 U.S.C. § 1307; 19 CFR 12.42\"",
     );
+    reg
+}
+
+#[test]
+fn log_lists_revisions_submissions_and_determinations_newest_first() {
+    let reg = submitted_then_edited();
     let o = std::process::Command::new("git")
         .args(["commit", "-q", "-am", "cite the regulation"])
         .current_dir(reg.path())
@@ -407,14 +413,7 @@ fn a_register_in_a_subfolder_of_a_repository_works() {
 
 #[test]
 fn a_damaged_history_index_is_rebuilt_not_trusted() {
-    let reg = git_register("x");
-    smout_at(reg.path(), "2024-02-01T09:00:00Z", &["submit", "x"]);
-    edit(
-        reg.path(),
-        "x",
-        "authorities = \"19 U.S.C. § 1307\"",
-        "authorities = \"19 U.S.C. § 1307; 19 CFR 12.42\"",
-    );
+    let reg = submitted_then_edited();
     git(reg.path(), &["commit", "-q", "-am", "cite the regulation"]);
     let before = stdout(&smout(reg.path(), &["log", "x"]));
     let index = reg.path().join(".git/smout/changes-v1");

@@ -772,43 +772,54 @@ impl Layout {
 }
 
 fn offset(d: Draw, dx: f32, dy: f32) -> Draw {
-    match d {
-        Draw::Text {
-            x,
-            y,
-            text,
-            bold,
-            size,
-            grey,
-        } => Draw::Text {
-            x: x + dx,
-            y: y + dy,
-            text,
-            bold,
-            size,
-            grey,
-        },
-        Draw::Rect {
-            x,
-            y,
-            w,
-            h,
-            fill,
-            stroke,
-        } => Draw::Rect {
-            x: x + dx,
-            y: y + dy,
-            w,
-            h,
-            fill,
-            stroke,
-        },
-        Draw::Rule { x1, y1, x2, y2 } => Draw::Rule {
-            x1: x1 + dx,
-            y1: y1 + dy,
-            x2: x2 + dx,
-            y2: y2 + dy,
-        },
+    d.map(|x, y, _| (x + dx, y + dy))
+}
+
+impl Draw {
+    /// The same drawing with its anchor points mapped by `f(x, y, height)`.
+    fn map(self, f: impl Fn(f32, f32, f32) -> (f32, f32)) -> Draw {
+        match self {
+            Draw::Text {
+                x,
+                y,
+                text,
+                bold,
+                size,
+                grey,
+            } => {
+                let (x, y) = f(x, y, 0.0);
+                Draw::Text {
+                    x,
+                    y,
+                    text,
+                    bold,
+                    size,
+                    grey,
+                }
+            }
+            Draw::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => {
+                let (x, y) = f(x, y, h);
+                Draw::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill,
+                    stroke,
+                }
+            }
+            Draw::Rule { x1, y1, x2, y2 } => {
+                let ((x1, y1), (x2, y2)) = (f(x1, y1, 0.0), f(x2, y2, 0.0));
+                Draw::Rule { x1, y1, x2, y2 }
+            }
+        }
     }
 }
 
@@ -905,46 +916,10 @@ fn paginate(units: Vec<Unit>) -> (Vec<PageOut>, Vec<(String, usize)>) {
     (pages, outline)
 }
 
+/// Put a unit on a page with its top at `top` (unit y grows downwards, page y upwards).
 fn place(page: &mut PageOut, u: &Unit, top: f32) {
     for d in &u.draws {
-        page.draws.push(match d.clone() {
-            Draw::Text {
-                x,
-                y,
-                text,
-                bold,
-                size,
-                grey,
-            } => Draw::Text {
-                x,
-                y: top - y,
-                text,
-                bold,
-                size,
-                grey,
-            },
-            Draw::Rect {
-                x,
-                y,
-                w,
-                h,
-                fill,
-                stroke,
-            } => Draw::Rect {
-                x,
-                y: top - y - h,
-                w,
-                h,
-                fill,
-                stroke,
-            },
-            Draw::Rule { x1, y1, x2, y2 } => Draw::Rule {
-                x1,
-                y1: top - y1,
-                x2,
-                y2: top - y2,
-            },
-        });
+        page.draws.push(d.clone().map(|x, y, h| (x, top - y - h)));
     }
 }
 
