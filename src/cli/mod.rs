@@ -33,7 +33,9 @@ mod submit;
 /// repository (a register), checks it against the form it fills, and tells drafters exactly
 /// what to fix.
 ///
-/// Exit codes: 0 ok · 1 findings (check errors) · 2 usage, I/O or git error.
+/// Exit codes: 0 ok · 1 findings (check errors, audit findings, changes with
+/// `diff --exit-code`, a submission refused for check errors) · 2 usage, I/O or git error, or a
+/// refused change (nothing was changed).
 #[derive(Debug, Parser)]
 #[command(
     name = "smout",
