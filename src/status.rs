@@ -282,8 +282,12 @@ fn one(
                 let ruling = decided_appeal.unwrap_or(d);
                 let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
                 if outcome.is_some_and(|o| o.approves) {
+                    let current = Current {
+                        text: &text,
+                        parsed,
+                    };
                     approved_status(
-                        repo, prefix, blobs, subs, form, &text, ruling, id, today, warn,
+                        repo, prefix, blobs, subs, form, current, ruling, id, today, warn,
                     )
                 } else {
                     Status::from_outcome(
@@ -304,6 +308,12 @@ fn one(
 
 type Blobs = HashMap<(git2::Oid, String), git2::Oid>;
 
+/// The record in the working tree: its text and its spanned parse.
+struct Current<'t> {
+    text: &'t str,
+    parsed: Option<toml::Spanned<toml::de::DeTable<'t>>>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn approved_status(
     repo: Option<&git2::Repository>,
@@ -311,7 +321,7 @@ fn approved_status(
     blobs: &Blobs,
     subs: &[Submission],
     form: Option<&Form>,
-    record_text: &str,
+    current: Current<'_>,
     d: &Determination,
     id: &str,
     today: NaiveDate,
@@ -319,7 +329,7 @@ fn approved_status(
 ) -> Status {
     // Changed: the working tree differs materially from the approved submission. A record
     // whose bytes still hash to what was judged is unchanged without reading anything else.
-    let unchanged = crate::decide::sha256_hex(record_text.as_bytes()) == d.record_sha256;
+    let unchanged = crate::decide::sha256_hex(current.text.as_bytes()) == d.record_sha256;
     if let (false, Some(repo), Some(form), Some(sub)) = (
         unchanged,
         repo,
@@ -336,7 +346,11 @@ fn approved_status(
                 .and_then(|c| crate::git::read_at(repo, &c, &path).ok().flatten()),
         };
         let approved = text.and_then(|t| toml::from_str::<toml::Table>(&t).ok());
-        let current = toml::from_str::<toml::Table>(record_text).unwrap_or_default();
+        // The owned table is built from the parse already made, without lexing the text again.
+        let current: toml::Table = current
+            .parsed
+            .and_then(|t| serde::Deserialize::deserialize(toml::de::Deserializer::from(t)).ok())
+            .unwrap_or_default();
         if approved.is_some_and(|old| material_change(form, &old, &current)) {
             return Status::Changed;
         }
