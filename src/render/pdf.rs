@@ -350,6 +350,23 @@ fn wrap(spans: &[(String, bool)], x: f32, first_x: f32, width_end: f32, size: f3
             },
         ));
     };
+    // Where the next token of `width` starts: after a space on this line, or at the start of a
+    // new line when it would not fit.
+    let next_x = |cur: &mut Unit,
+                  lines: &mut Vec<Unit>,
+                  cx: &mut f32,
+                  line_start: &mut f32,
+                  width: f32,
+                  space: f32| {
+        let at = if *cx > *line_start { *cx + space } else { *cx };
+        if at + width > width_end && *cx > *line_start {
+            flush(cur, lines);
+            *cx = x;
+            *line_start = x;
+            return x;
+        }
+        at
+    };
     for t in tokens(spans, size) {
         match t {
             Token::Break => {
@@ -359,13 +376,7 @@ fn wrap(spans: &[(String, bool)], x: f32, first_x: f32, width_end: f32, size: f3
             }
             Token::Word { text, bold, width } => {
                 let space = spaces[usize::from(bold)];
-                let at = if cx > line_start { cx + space } else { cx };
-                if at + width > width_end && cx > line_start {
-                    flush(&mut cur, &mut lines);
-                    cx = x;
-                    line_start = x;
-                }
-                let at = if cx > line_start { cx + space } else { cx };
+                let at = next_x(&mut cur, &mut lines, &mut cx, &mut line_start, width, space);
                 if width > width_end - x {
                     // A word longer than the line: break it by characters.
                     let mut piece = String::new();
@@ -425,14 +436,14 @@ fn wrap(spans: &[(String, bool)], x: f32, first_x: f32, width_end: f32, size: f3
                 cx = at + width;
             }
             Token::Box { label, width } => {
-                let space = spaces[0];
-                let at = if cx > line_start { cx + space } else { cx };
-                if at + width > width_end && cx > line_start {
-                    flush(&mut cur, &mut lines);
-                    cx = x;
-                    line_start = x;
-                }
-                let at = if cx > line_start { cx + space } else { cx };
+                let at = next_x(
+                    &mut cur,
+                    &mut lines,
+                    &mut cx,
+                    &mut line_start,
+                    width,
+                    spaces[0],
+                );
                 let bh = lh - 1.0;
                 cur.draws.push(Draw::Rect {
                     x: at,
