@@ -116,14 +116,7 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
 
     // The determinations as they stand, against the submissions they name; and the tags.
     let subs = all_submissions(&repo)?;
-    let wanted: Vec<(Oid, String)> = subs
-        .iter()
-        .flat_map(|(id, list)| {
-            list.iter()
-                .filter_map(move |s| Oid::from_str(&s.commit).ok().map(|c| (c, id.clone())))
-        })
-        .collect();
-    let blobs = crate::history::blobs_at(&index, &wanted);
+    let submitted = crate::history::SubmittedRecords::new(&index, &subs, &prefix);
     let mut determinations = 0;
     for id in reg.record_ids()? {
         let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
@@ -139,7 +132,6 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
             continue;
         };
         let index = LineIndex::new(&text);
-        let record_path = format!("{prefix}{}", Register::record_rel(&id));
         for (kind, list) in [
             ("determination", &dets.determinations),
             ("appeal", &dets.appeals),
@@ -167,14 +159,9 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
                     ))));
                     continue;
                 };
-                let commit = Oid::from_str(&sub.commit).ok();
-                let text = match commit.and_then(|c| blobs.get(&(c, id.clone()))) {
-                    Some(b) => crate::history::blob_text(&repo, *b).ok(),
-                    None => commit
-                        .and_then(|c| repo.find_commit(c).ok())
-                        .and_then(|c| crate::git::read_at(&repo, &c, &record_path).ok().flatten()),
-                };
-                let hash = text.map(|t| sha256_hex(t.as_bytes()));
+                let hash = submitted
+                    .text(&repo, &id, sub)
+                    .map(|t| sha256_hex(t.as_bytes()));
                 if hash.as_deref() != Some(d.record_sha256.as_str()) {
                     findings.push(at(Finding::new(
                         "AU003",

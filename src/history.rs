@@ -319,24 +319,55 @@ pub fn prefix(repo: &Repository, reg: &Register) -> Result<String> {
     crate::git::repo_path(repo, &reg.root, "")
 }
 
-/// For the given (commit, record id) pairs, the record's blob at that commit, found by
-/// replaying the index once.
-pub fn blobs_at(index: &PathIndex, wanted: &[(Oid, String)]) -> HashMap<(Oid, String), Oid> {
-    let mut by_commit: HashMap<Oid, Vec<&String>> = HashMap::new();
-    for (c, id) in wanted {
-        by_commit.entry(*c).or_default().push(id);
-    }
-    let mut out = HashMap::new();
-    index.replay(|e, state| {
-        if let Some(ids) = by_commit.get(&e.commit) {
-            for id in ids {
-                if let Some(b) = state.get(&format!("{id}/{RECORD_FILE}")) {
-                    out.insert((e.commit, (*id).clone()), *b);
+/// Every submitted record's blob, found by replaying the changed-path index once, so that
+/// `status` and `audit` read "the record as submitted" by blob id instead of walking trees.
+pub struct SubmittedRecords {
+    blobs: HashMap<(Oid, String), Oid>,
+    prefix: String,
+}
+
+impl SubmittedRecords {
+    /// Look up the records of all `subs` (by record id) in one replay of `index`.
+    pub fn new(
+        index: &PathIndex,
+        subs: &HashMap<String, Vec<Submission>>,
+        prefix: &str,
+    ) -> SubmittedRecords {
+        let mut by_commit: HashMap<Oid, Vec<&String>> = HashMap::new();
+        for (id, list) in subs {
+            for s in list {
+                if let Ok(c) = Oid::from_str(&s.commit) {
+                    by_commit.entry(c).or_default().push(id);
                 }
             }
         }
-    });
-    out
+        let mut blobs = HashMap::new();
+        index.replay(|e, state| {
+            for id in by_commit.get(&e.commit).into_iter().flatten() {
+                if let Some(b) = state.get(&format!("{id}/{RECORD_FILE}")) {
+                    blobs.insert((e.commit, (*id).clone()), *b);
+                }
+            }
+        });
+        SubmittedRecords {
+            blobs,
+            prefix: prefix.to_string(),
+        }
+    }
+
+    /// The text of record `id` as `sub` holds it; a commit off the first-parent chain is read
+    /// through its tree.
+    pub fn text(&self, repo: &Repository, id: &str, sub: &Submission) -> Option<String> {
+        let commit = Oid::from_str(&sub.commit).ok()?;
+        match self.blobs.get(&(commit, id.to_string())) {
+            Some(b) => blob_text(repo, *b).ok(),
+            None => {
+                let path = format!("{}{}", self.prefix, Register::record_rel(id));
+                let c = repo.find_commit(commit).ok()?;
+                crate::git::read_at(repo, &c, &path).ok().flatten()
+            }
+        }
+    }
 }
 
 /// A date from seconds since the epoch (UTC).

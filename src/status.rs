@@ -15,7 +15,7 @@ use crate::diff::material_change;
 use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
-use crate::history::{all_submissions, Submission};
+use crate::history::{all_submissions, Submission, SubmittedRecords};
 use crate::register::{Register, DETERMINATIONS_FILE, RECORD_FILE};
 
 /// A record's status.
@@ -147,29 +147,18 @@ pub fn register_status(
         None => HashMap::new(),
     };
     // The record as submitted, for every submission: one replay of the changed-path index.
-    let blobs = match &repo {
+    let submitted = match &repo {
         Some(r) => {
-            let index = crate::pathindex::PathIndex::open(r, &crate::history::prefix(r, reg)?)?;
-            let wanted: Vec<(git2::Oid, String)> = subs
-                .iter()
-                .flat_map(|(id, list)| {
-                    list.iter().filter_map(move |s| {
-                        git2::Oid::from_str(&s.commit).ok().map(|c| (c, id.clone()))
-                    })
-                })
-                .collect();
-            crate::history::blobs_at(&index, &wanted)
+            let prefix = crate::history::prefix(r, reg)?;
+            let index = crate::pathindex::PathIndex::open(r, &prefix)?;
+            Some(SubmittedRecords::new(&index, &subs, &prefix))
         }
-        None => HashMap::new(),
+        None => None,
     };
     let ids: Vec<String> = if only.is_empty() {
         reg.record_ids()?
     } else {
         only.to_vec()
-    };
-    let prefix = match &repo {
-        Some(r) => crate::git::repo_path(r, &reg.root, "")?,
-        None => String::new(),
     };
     let results: Vec<Result<RecordStatus>> = crate::par::map(
         &ids,
@@ -177,7 +166,7 @@ pub fn register_status(
         || crate::git::open(&reg.root).ok(),
         |repo, id| {
             let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            one(reg, repo.as_ref(), &prefix, &blobs, subs, id, today)
+            one(reg, repo.as_ref(), submitted.as_ref(), subs, id, today)
         },
     );
     results.into_iter().collect()
@@ -196,8 +185,7 @@ fn de_text(v: &toml::de::DeValue<'_>) -> String {
 fn one(
     reg: &Register,
     repo: Option<&git2::Repository>,
-    prefix: &str,
-    blobs: &Blobs,
+    submitted: Option<&SubmittedRecords>,
     subs: &[Submission],
     id: &str,
     today: NaiveDate,
@@ -287,7 +275,7 @@ fn one(
                         parsed,
                     };
                     approved_status(
-                        repo, prefix, blobs, subs, form, current, ruling, id, today, warn,
+                        repo, submitted, subs, form, current, ruling, id, today, warn,
                     )
                 } else {
                     Status::from_outcome(
@@ -306,8 +294,6 @@ fn one(
     Ok(st)
 }
 
-type Blobs = HashMap<(git2::Oid, String), git2::Oid>;
-
 /// The record in the working tree: its text and its spanned parse.
 struct Current<'t> {
     text: &'t str,
@@ -317,8 +303,7 @@ struct Current<'t> {
 #[allow(clippy::too_many_arguments)]
 fn approved_status(
     repo: Option<&git2::Repository>,
-    prefix: &str,
-    blobs: &Blobs,
+    submitted: Option<&SubmittedRecords>,
     subs: &[Submission],
     form: Option<&Form>,
     current: Current<'_>,
@@ -330,22 +315,16 @@ fn approved_status(
     // Changed: the working tree differs materially from the approved submission. A record
     // whose bytes still hash to what was judged is unchanged without reading anything else.
     let unchanged = crate::decide::sha256_hex(current.text.as_bytes()) == d.record_sha256;
-    if let (false, Some(repo), Some(form), Some(sub)) = (
+    if let (false, Some(repo), Some(submitted), Some(form), Some(sub)) = (
         unchanged,
         repo,
+        submitted,
         form,
         subs.iter().find(|s| s.n == d.submission),
     ) {
-        let path = format!("{prefix}{}", Register::record_rel(id));
-        let commit = git2::Oid::from_str(&sub.commit).ok();
-        let text = match commit.and_then(|c| blobs.get(&(c, id.to_string()))) {
-            Some(b) => crate::history::blob_text(repo, *b).ok(),
-            // Not on the first-parent chain: read it through the commit's tree.
-            None => commit
-                .and_then(|oid| repo.find_commit(oid).ok())
-                .and_then(|c| crate::git::read_at(repo, &c, &path).ok().flatten()),
-        };
-        let approved = text.and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+        let approved = submitted
+            .text(repo, id, sub)
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
         // The owned table is built from the parse already made, without lexing the text again.
         let current: toml::Table = current
             .parsed
