@@ -194,15 +194,7 @@ fn new_refuses_without_a_git_identity_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let o = smout(dir.path(), &["init", "--no-commit"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
-        .args(["new", "x", "--form", "dhs-smout"])
-        .current_dir(dir.path())
-        .env("HOME", dir.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_AUTHOR_NAME")
-        .env_remove("GIT_AUTHOR_EMAIL")
-        .output()
-        .unwrap();
+    let o = common::smout_without_identity(dir.path(), &["new", "x", "--form", "dhs-smout"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("git config --global user.email"),

@@ -304,16 +304,7 @@ fn refuses_when_the_index_is_locked() {
 fn refuses_without_a_git_identity() {
     let reg = git_register("x");
     std::fs::write(reg.path().join("notes.txt"), "mine\n").unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
-        .args(["submit", "x"])
-        .current_dir(reg.path())
-        .env("SMOUT_TODAY", "2026-11-22")
-        .env("HOME", reg.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_AUTHOR_NAME")
-        .env_remove("GIT_AUTHOR_EMAIL")
-        .output()
-        .unwrap();
+    let o = common::smout_without_identity(reg.path(), &["submit", "x"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("git config --global user.name"),

@@ -124,3 +124,17 @@ pub fn smout_as(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
         .output()
         .expect("run smout")
 }
+
+/// Run the smout binary with no git identity anywhere (no GIT_AUTHOR_*, an empty HOME).
+pub fn smout_without_identity(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smout"))
+        .args(args)
+        .current_dir(dir)
+        .env("SMOUT_TODAY", "2026-11-22")
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .output()
+        .expect("run smout")
+}
