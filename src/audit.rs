@@ -13,16 +13,16 @@
 
 use git2::Oid;
 
-use crate::pathindex::PathIndex;
+use crate::store::pathindex::PathIndex;
 
 use crate::decide::sha256_hex;
 use crate::determination::Determinations;
 use crate::diag::{Finding, LineIndex, Severity};
 use crate::error::Result;
-use crate::history::{all_submissions, short};
 use crate::register::{
     Register, Settings, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE, SETTINGS_FILE,
 };
+use crate::store::history::{all_submissions, short};
 
 /// The audit's findings and what it looked at.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -39,8 +39,8 @@ pub struct AuditReport {
 
 /// Audit the register's whole history.
 pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
-    let repo = crate::git::open(&reg.root)?;
-    let prefix = crate::git::repo_path(&repo, &reg.root, "")?;
+    let repo = crate::store::git::open(&reg.root)?;
+    let prefix = crate::store::git::repo_path(&repo, &reg.root, "")?;
     let mut findings = Vec::new();
     let index = if rebuild_index {
         PathIndex::rebuild(&repo, &prefix)?
@@ -48,7 +48,7 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
         PathIndex::open(&repo, &prefix)?
     };
     let parse_dets = |o: Option<Oid>| -> Determinations {
-        o.and_then(|o| crate::history::blob_text(&repo, o).ok())
+        o.and_then(|o| crate::store::history::blob_text(&repo, o).ok())
             .and_then(|t| Determinations::parse(&t, std::path::Path::new(DETERMINATIONS_FILE)).ok())
             .unwrap_or_default()
     };
@@ -106,7 +106,7 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
         if let Some(sc) = e.changes.iter().find(|c| c.path == SETTINGS_FILE) {
             reviewers = sc
                 .new
-                .and_then(|o| crate::history::blob_text(&repo, o).ok())
+                .and_then(|o| crate::store::history::blob_text(&repo, o).ok())
                 .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
                 .map(|s| s.roles.reviewers)
                 .unwrap_or_default();
@@ -116,7 +116,7 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
 
     // The determinations as they stand, against the submissions they name; and the tags.
     let subs = all_submissions(&repo)?;
-    let submitted = crate::history::SubmittedRecords::new(&index, &subs, &prefix);
+    let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, &prefix);
     let mut determinations = 0;
     for id in reg.record_ids()? {
         let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");

@@ -9,8 +9,11 @@ use sha2::{Digest, Sha256};
 use crate::determination::{append, Determination, DeterminationInput, Determinations, DocFinding};
 use crate::error::{Error, Result};
 use crate::form::Form;
-use crate::history::{date_of, submissions};
-use crate::register::{Register, DETERMINATIONS_FILE};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
+use crate::store::fs::MAX_TEXT_BYTES;
+use crate::store::history::{date_of, submissions};
+use crate::store::{tag_name, Change, FileChange, Store, TagKind};
+use std::path::Path;
 
 /// Determination or appeal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +31,15 @@ impl Kind {
             Kind::Appeal => "appeal",
         }
     }
+}
+
+/// When and how a decision is recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    /// Today (the default review date, and the limit of a given one).
+    pub today: NaiveDate,
+    /// Commit and tag (`false`: `--no-commit`, the file only).
+    pub commit: bool,
 }
 
 /// What was recorded.
@@ -78,27 +90,47 @@ pub fn record(
     id: &str,
     kind: Kind,
     input: DeterminationInput,
-    today: NaiveDate,
-    commit: bool,
+    mode: Mode,
+    note: &mut dyn FnMut(String),
 ) -> Result<Recorded> {
-    let repo = crate::git::open(&reg.root)?;
-    if commit {
-        crate::git::ensure_ready(&repo)?;
-    }
-    let sig = crate::git::signature(&repo)?;
+    let Mode { today, commit } = mode;
+    let store = Store::open(&reg.root)?;
+    let repo = store.repo()?;
+    let lock = if commit {
+        let lock = store.lock(&format!("{} {id}", kind.table()), note)?;
+        store.ensure_ready()?;
+        Some(lock)
+    } else {
+        None
+    };
+    let sig = crate::store::git::signature(repo)?;
     let email = sig.email().unwrap_or("").to_string();
-    if !reg
-        .settings
-        .roles
-        .reviewers
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(&email))
-    {
+    // Who may decide comes from the committed smout.toml, never from an uncommitted edit.
+    let settings_text = store.read_committed(SETTINGS_FILE)?.ok_or_else(|| {
+        Error::Refused(format!(
+            "{SETTINGS_FILE} is not committed yet, so no reviewer is in force; commit it first"
+        ))
+    })?;
+    let settings = crate::register::Settings::parse(&settings_text, Path::new(SETTINGS_FILE))?;
+    if store.read_text(SETTINGS_FILE, MAX_TEXT_BYTES)?.as_deref() != Some(settings_text.as_str()) {
+        note(format!(
+            "note: {SETTINGS_FILE} has uncommitted changes; smout uses the committed reviewers"
+        ));
+    }
+    let reviewers = &settings.roles.reviewers;
+    if !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&email)) {
         return Err(Error::Refused(format!(
-            "{email} is not a reviewer of this register, so it cannot record a {}; reviewers are listed under [roles] reviewers in smout.toml ({})",
+            "{email} is not a reviewer of this register, so it cannot record a {}; reviewers are listed under [roles] reviewers in the committed smout.toml ({})",
             kind.table(),
-            if reg.settings.roles.reviewers.is_empty() { "none yet".to_string() } else { reg.settings.roles.reviewers.join(", ") }
+            if reviewers.is_empty() { "none yet".to_string() } else { reviewers.join(", ") }
         )));
+    }
+    if let Some(r) = input.reviewed {
+        if r > today {
+            return Err(Error::Refused(format!(
+                "the review date {r} is in the future (today is {today}); a determination records a review that happened"
+            )));
+        }
     }
     let outcomes: Vec<&str> = form
         .determination
@@ -137,14 +169,18 @@ pub fn record(
     check_doc("pia", &input.pia)?;
     check_doc("sorn", &input.sorn)?;
 
-    let subs = submissions(&repo, &crate::history::prefix(&repo, reg)?, id)?;
-    let dir = reg.record_dir(id);
-    let dpath = dir.join(DETERMINATIONS_FILE);
-    let existing_text = match std::fs::read_to_string(&dpath) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Error::io(&dpath, e)),
-    };
+    let subs = submissions(repo, store.prefix(), id)?;
+    let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let dpath = reg.root.join(&drel);
+    // Determinations are append-only and come from history: the new entry is appended to the
+    // committed file, and an uncommitted edit of it is refused rather than committed.
+    let existing_text = store.read_committed(&drel)?.unwrap_or_default();
+    let worktree_text = store.read_text(&drel, MAX_TEXT_BYTES)?.unwrap_or_default();
+    if worktree_text != existing_text {
+        return Err(Error::Refused(format!(
+            "{drel} has uncommitted changes; determinations are append-only and smout records them from the committed file. Discard the edit (`git checkout -- {drel}`) and run the command again"
+        )));
+    }
     let existing = Determinations::parse(&existing_text, &dpath)?;
     let n = match (kind, input.submission) {
         (_, Some(n)) => n,
@@ -181,15 +217,17 @@ pub fn record(
             "submission {n} of {id} has no determination to appeal"
         )));
     }
-    let commit_oid = Oid::from_str(&sub.commit)?;
-    let sub_commit = repo.find_commit(commit_oid)?;
-    let path = crate::git::repo_path(&repo, &reg.root, &Register::record_rel(id))?;
-    let text = match crate::git::read_at(&repo, &sub_commit, &path)? {
+    let commit_oid = Oid::from_str(&sub.commit).map_err(|e| Error::git("read a tag", e))?;
+    let path = format!("{}{}", store.prefix(), Register::record_rel(id));
+    let sub_commit = repo
+        .find_commit(commit_oid)
+        .map_err(|e| Error::git(format!("read submission {n} of {id}"), e))?;
+    let text = match crate::store::git::read_at(repo, &sub_commit, &path)? {
         Some(t) => t,
         None => {
-            let old =
-                crate::history::former_path(&repo, &sub_commit, &path)?.unwrap_or(path.clone());
-            crate::git::read_at(&repo, &sub_commit, &old)?
+            let old = crate::store::history::former_path(repo, &sub_commit, &path)?
+                .unwrap_or(path.clone());
+            crate::store::git::read_at(repo, &sub_commit, &old)?
                 .ok_or_else(|| Error::Git(format!("record {id} is not in submission {n}")))?
         }
     };
@@ -236,18 +274,14 @@ pub fn record(
         Kind::Determination => existing.determinations.len() + 1,
         Kind::Appeal => existing.appeals.len() + 1,
     };
-    std::fs::write(&dpath, new_text).map_err(|e| Error::io(&dpath, e))?;
-    if !commit {
+    let Some(lock) = lock else {
+        store.write(&drel, new_text.as_bytes())?;
         return Ok(Recorded {
             entry,
             n: k,
             commit: None,
         });
-    }
-    let rel = format!(
-        "{}/{id}/{DETERMINATIONS_FILE}",
-        crate::register::RECORDS_DIR
-    );
+    };
     let message = format!(
         "{} {id}: {} on submission {n} (by {email})\n\nsmout-{}: {id}/{k}\n",
         if kind == Kind::Appeal {
@@ -258,26 +292,26 @@ pub fn record(
         entry.outcome,
         kind.table()
     );
-    let oid = match crate::git::commit_paths(&reg.root, std::slice::from_ref(&rel), &message) {
-        Ok(o) => o,
-        Err(e) => {
-            // Nothing half-done: put the file back as it was.
-            let _ = if existing_text.is_empty() {
-                std::fs::remove_file(&dpath)
-            } else {
-                std::fs::write(&dpath, &existing_text)
-            };
-            return Err(e);
-        }
+    let tag_kind = match kind {
+        Kind::Determination => TagKind::Determination,
+        Kind::Appeal => TagKind::Appeal,
     };
-    let target = repo.find_object(oid, Some(git2::ObjectType::Commit))?;
-    repo.tag(
-        &format!("smout/{id}/{}/{k}", kind.table()),
-        &target,
-        &sig,
-        &format!("{} {k} of {id}", kind.table()),
-        false,
+    let done = store.commit(
+        &lock,
+        Change {
+            what: format!("{} {id}", kind.table()),
+            files: vec![FileChange {
+                rel: drel,
+                bytes: Some(new_text.into_bytes()),
+            }],
+            message,
+            tag: Some((
+                tag_name(id, tag_kind, k),
+                format!("{} {k} of {id}", kind.table()),
+            )),
+        },
     )?;
+    let oid = done.commit;
     Ok(Recorded {
         entry,
         n: k,

@@ -58,6 +58,37 @@ pub enum Error {
     /// A git operation failed.
     #[error("git: {0}")]
     Git(String),
+    /// A git operation failed: which one, and what libgit2 said.
+    #[error("git could not {op}")]
+    GitOp {
+        /// What smout was doing.
+        op: String,
+        /// What libgit2 said.
+        #[source]
+        source: git2::Error,
+    },
+    /// A register file is refused or unreadable.
+    #[error("{}: {source}", path.display())]
+    File {
+        /// The file, relative to the register.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: crate::store::fs::FileError,
+    },
+    /// The register is not inside a git repository.
+    #[error("{} is not inside a git repository", .0.display())]
+    NotGit(PathBuf),
+    /// Another smout holds the register lock.
+    #[error("another smout is changing this register ({holder}); gave up after {} s", waited.as_secs_f64())]
+    Busy {
+        /// The lock file.
+        lock: PathBuf,
+        /// What the holder wrote in it.
+        holder: String,
+        /// How long this one waited.
+        waited: std::time::Duration,
+    },
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),
@@ -80,6 +111,14 @@ impl Error {
         }
     }
 
+    /// A git operation `op` failed.
+    pub fn git(op: impl Into<String>, source: git2::Error) -> Error {
+        Error::GitOp {
+            op: op.into(),
+            source,
+        }
+    }
+
     /// What the user can do about it, when smout knows.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -94,6 +133,14 @@ impl Error {
             Error::BadId { .. } => Some(
                 "record ids are lower-case letters, digits and hyphens, starting with a letter or digit (e.g. cbp-fld-2018)".into(),
             ),
+            Error::File { source, .. } => Some(source.hint().into()),
+            Error::NotGit(_) => Some(
+                "a register lives in a git repository: statuses, submissions and determinations are its history. Clone the register (do not copy its files), or run `git init` and commit".into(),
+            ),
+            Error::Busy { lock, .. } => Some(format!(
+                "wait for it to finish and run the command again, or set SMOUT_LOCK_TIMEOUT (seconds) to wait longer; the lock is {} and is released when its holder exits",
+                lock.display()
+            )),
             _ => None,
         }
     }

@@ -597,6 +597,44 @@ impl Form {
             .filter_map(move |k| self.field(&format!("{prefix}{k}")))
     }
 
+    /// The files a record names in its attachment fields (relative to the record's folder), in
+    /// form order, each once.
+    pub fn attachments(&self, record: &toml::Table) -> Vec<String> {
+        fn collect(v: &toml::Value, path: &[&str], out: &mut Vec<String>) {
+            let Some((first, rest)) = path.split_first() else {
+                if let Some(s) = v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
+                    if !out.iter().any(|o| o == s) {
+                        out.push(s.to_string());
+                    }
+                }
+                return;
+            };
+            let (key, many) = match first.strip_suffix("[]") {
+                Some(k) => (k, true),
+                None => (*first, false),
+            };
+            let Some(child) = v.as_table().and_then(|t| t.get(key)) else {
+                return;
+            };
+            match (many, child.as_array()) {
+                (true, Some(items)) => items.iter().for_each(|i| collect(i, rest, out)),
+                (true, None) => {}
+                (false, _) => collect(child, rest, out),
+            }
+        }
+        let root = toml::Value::Table(record.clone());
+        let mut out = Vec::new();
+        for f in self
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldType::Attachment)
+        {
+            let parts: Vec<&str> = f.path.split('.').collect();
+            collect(&root, &parts, &mut out);
+        }
+        out
+    }
+
     /// The determination outcome with this value.
     pub fn outcome(&self, value: &str) -> Option<&Outcome> {
         self.determination

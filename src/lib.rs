@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod create;
 pub mod decide;
 pub mod determination;
 pub mod diag;
@@ -14,11 +15,8 @@ pub mod diff;
 pub mod duration;
 pub mod error;
 pub mod form;
-pub mod git;
-pub mod history;
 pub mod markup;
 pub mod par;
-pub mod pathindex;
 pub mod pii;
 pub mod register;
 pub mod render;
@@ -26,6 +24,7 @@ pub mod report;
 pub mod schema;
 pub mod skeleton;
 pub mod status;
+pub mod store;
 pub mod submit;
 
 pub use error::{Error, Result};

@@ -15,8 +15,8 @@ use crate::diff::material_change;
 use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
-use crate::history::{all_submissions, Submission, SubmittedRecords};
 use crate::register::{Register, DETERMINATIONS_FILE, RECORD_FILE};
+use crate::store::history::{all_submissions, Submission, SubmittedRecords};
 
 /// A record's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -141,7 +141,7 @@ pub fn register_status(
     only: &[String],
     today: NaiveDate,
 ) -> Result<Vec<RecordStatus>> {
-    let repo = crate::git::open(&reg.root).ok();
+    let repo = crate::store::git::open(&reg.root).ok();
     let subs = match &repo {
         Some(r) => all_submissions(r)?,
         None => HashMap::new(),
@@ -149,8 +149,8 @@ pub fn register_status(
     // The record as submitted, for every submission: one replay of the changed-path index.
     let submitted = match &repo {
         Some(r) => {
-            let prefix = crate::history::prefix(r, reg)?;
-            let index = crate::pathindex::PathIndex::open(r, &prefix)?;
+            let prefix = crate::store::history::prefix(r, reg)?;
+            let index = crate::store::pathindex::PathIndex::open(r, &prefix)?;
             Some(SubmittedRecords::new(&index, &subs, &prefix))
         }
         None => None,
@@ -163,7 +163,7 @@ pub fn register_status(
     let results: Vec<Result<RecordStatus>> = crate::par::map(
         &ids,
         // A repository handle per thread: git2 handles are not shared.
-        || crate::git::open(&reg.root).ok(),
+        || crate::store::git::open(&reg.root).ok(),
         |repo, id| {
             let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
             one(reg, repo.as_ref(), submitted.as_ref(), subs, id, today)

@@ -1,13 +1,15 @@
 //! `submit`: fill the submission date (editing the TOML in place, so comments and layout
-//! survive), commit the record, and tag the commit `smout/<id>/submission/<n>`.
+//! survive), commit the record with its attachments, and tag the commit
+//! `smout/<id>/submission/<n>` — all under the register lock, through the store.
 
 use chrono::NaiveDate;
 use git2::Oid;
 
-use crate::check::lookup_value;
+use crate::check::{check_targets, lookup_value, CheckOptions, RecordCheck, Target};
 use crate::error::{Error, Result};
-use crate::form::Form;
-use crate::register::Register;
+use crate::register::{Register, RECORDS_DIR};
+use crate::store::fs::{MAX_ATTACHMENT_BYTES, MAX_TEXT_BYTES};
+use crate::store::{tag_name, Change, FileChange, Store, TagKind};
 
 /// What `submit` did.
 #[derive(Debug, Clone)]
@@ -27,7 +29,9 @@ pub fn fill_date(text: &str, path: &str, date: NaiveDate) -> Result<Option<Strin
         Error::Refused(format!("the record is not valid TOML: {e}"))
     })?;
     let parts: Vec<&str> = path.split('.').collect();
-    let (last, tables) = parts.split_last().expect("a path");
+    let Some((last, tables)) = parts.split_last() else {
+        return Ok(None);
+    };
     let mut item = doc.as_item_mut();
     for t in tables {
         let table = item
@@ -36,7 +40,10 @@ pub fn fill_date(text: &str, path: &str, date: NaiveDate) -> Result<Option<Strin
         if table.get(t).is_none() {
             table.insert(t, toml_edit::Item::Table(toml_edit::Table::new()));
         }
-        item = table.get_mut(t).expect("just inserted");
+        let Some(next) = table.get_mut(t) else {
+            return Ok(None);
+        };
+        item = next;
     }
     let table = item
         .as_table_like_mut()
@@ -48,42 +55,68 @@ pub fn fill_date(text: &str, path: &str, date: NaiveDate) -> Result<Option<Strin
     if !empty {
         return Ok(None);
     }
-    let dt: toml_edit::Datetime = date.to_string().parse().expect("a date");
+    let Ok(dt) = date.to_string().parse::<toml_edit::Datetime>() else {
+        return Ok(None);
+    };
     table.insert(last, toml_edit::value(dt));
     Ok(Some(doc.to_string()))
 }
 
 /// The next submission number of `id`.
 pub fn next_number(repo: &git2::Repository, prefix: &str, id: &str) -> Result<u32> {
-    Ok(crate::history::submissions(repo, prefix, id)?
+    Ok(crate::store::history::submissions(repo, prefix, id)?
         .last()
         .map(|s| s.n + 1)
         .unwrap_or(1))
 }
 
-/// Submit record `id` (already checked by the caller). `today` fills an empty submission date.
+/// What `submit` came to.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Submitted.
+    Submitted(Submitted),
+    /// Refused: the record has check errors (these findings).
+    Refused(RecordCheck),
+}
+
+/// Submit record `id`: under the register lock, check it, fill an empty submission date with
+/// `today`, and commit it with its attachments, tagged `smout/<id>/submission/<n>`. Refuses a
+/// record with check errors, and one that has not changed since its last submission. With
+/// `commit` false only the date is written. `note` receives what the user should be told on
+/// the way (waiting for the lock, an interrupted change finished).
 pub fn submit(
     reg: &Register,
-    form: &Form,
     id: &str,
     today: NaiveDate,
     commit: bool,
-) -> Result<Submitted> {
+    note: &mut dyn FnMut(String),
+) -> Result<Outcome> {
+    let store = Store::open(&reg.root)?;
     let rel = Register::record_rel(id);
-    let file = reg.root.join(&rel);
-    let repo = crate::git::open(&reg.root)?;
-    let n = next_number(&repo, &crate::history::prefix(&repo, reg)?, id)?;
-    let sig = if commit {
-        crate::git::ensure_ready(&repo)?;
-        let tag = format!("refs/tags/smout/{id}/submission/{n}");
-        if repo.find_reference(&tag).is_ok() {
-            return Err(Error::Refused(format!("tag {tag} exists already")));
-        }
-        Some(crate::git::signature(&repo)?)
+    let lock = if commit {
+        let lock = store.lock(&format!("submit {id}"), note)?;
+        store.ensure_ready()?;
+        Some(lock)
     } else {
         None
     };
-    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+    let report = check_targets(
+        reg,
+        &[Target::record(reg, id)],
+        &CheckOptions {
+            today,
+            release: false,
+        },
+    );
+    let rec = report.records.into_iter().next().expect("one record");
+    if rec.errors() > 0 {
+        return Ok(Outcome::Refused(rec));
+    }
+    let form = reg.form_of(id)?;
+    let text = store
+        .read_text(&rel, MAX_TEXT_BYTES)?
+        .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+    let mut new_text = text.clone();
     let mut date_filled = None;
     if let Some(path) = &form.index.submitted {
         let parsed: Option<toml::Table> = toml::from_str(&text).ok();
@@ -92,34 +125,103 @@ pub fn submit(
             .as_ref()
             .is_none_or(|v| v.as_str().is_some_and(|s| s.trim().is_empty()));
         if empty {
-            if let Some(new) = fill_date(&text, path, today)? {
-                std::fs::write(&file, new).map_err(|e| Error::io(&file, e))?;
+            if let Some(t) = fill_date(&text, path, today)? {
+                new_text = t;
                 date_filled = Some(today);
             }
         }
     }
-    let Some(sig) = sig else {
-        return Ok(Submitted {
+    let Some(lock) = lock else {
+        if date_filled.is_some() {
+            store.write(&rel, new_text.as_bytes())?;
+        }
+        let n = match store.repo() {
+            Ok(repo) => next_number(repo, store.prefix(), id)?,
+            Err(_) => 1,
+        };
+        return Ok(Outcome::Submitted(Submitted {
             n,
             date_filled,
             commit: None,
-        });
+        }));
     };
+    let repo = store.repo()?;
+    let subs = crate::store::history::submissions(repo, store.prefix(), id)?;
+    let n = subs.last().map(|s| s.n + 1).unwrap_or(1);
+
+    // The record's attachments (the Rules of Behavior …) go into the same commit.
+    let record: toml::Table = toml::from_str(&new_text).unwrap_or_default();
+    let dir = format!("{RECORDS_DIR}/{id}");
+    let mut files = vec![FileChange {
+        rel: rel.clone(),
+        bytes: Some(new_text.clone().into_bytes()),
+    }];
+    for name in form.attachments(&record) {
+        let arel = format!("{dir}/{name}");
+        let bytes = crate::store::fs::read(
+            store.root(),
+            std::path::Path::new(&arel),
+            MAX_ATTACHMENT_BYTES,
+        )
+        .map_err(|source| Error::File {
+            path: arel.clone().into(),
+            source,
+        })?;
+        files.push(FileChange {
+            rel: arel,
+            bytes: Some(bytes),
+        });
+    }
+    if let Some(last) = subs.last() {
+        if unchanged_since(&store, id, last, &files)? {
+            return Err(Error::Refused(format!(
+                "{id} has not changed since submission {} (nor have its attachments): there is nothing new to review. Edit the record, then submit again",
+                last.n
+            )));
+        }
+    }
     let message = format!("submit {id}: submission {n}\n\nsmout-submission: {id}/{n}\n");
-    let oid = crate::git::commit_paths(&reg.root, std::slice::from_ref(&rel), &message)?;
-    let target = repo.find_object(oid, Some(git2::ObjectType::Commit))?;
-    repo.tag(
-        &format!("smout/{id}/submission/{n}"),
-        &target,
-        &sig,
-        &format!("submission {n} of {id}"),
-        false,
+    let done = store.commit(
+        &lock,
+        Change {
+            what: format!("submit {id}"),
+            files,
+            message,
+            tag: Some((
+                tag_name(id, TagKind::Submission, n),
+                format!("submission {n} of {id}"),
+            )),
+        },
     )?;
-    Ok(Submitted {
+    Ok(Outcome::Submitted(Submitted {
         n,
         date_filled,
-        commit: Some(oid),
-    })
+        commit: Some(done.commit),
+    }))
+}
+
+/// Whether every file of a new submission is byte for byte as it was in submission `last`.
+fn unchanged_since(
+    store: &Store,
+    id: &str,
+    last: &crate::store::history::Submission,
+    files: &[FileChange],
+) -> Result<bool> {
+    let repo = store.repo()?;
+    let Ok(oid) = git2::Oid::from_str(&last.commit) else {
+        return Ok(false);
+    };
+    let commit = repo
+        .find_commit(oid)
+        .map_err(|e| Error::git(format!("read submission {} of {id}", last.n), e))?;
+    for f in files {
+        let path = format!("{}{}", store.prefix(), f.rel);
+        let then = crate::store::git::read_bytes_at(repo, &commit, &path)?;
+        if then.as_deref() != f.bytes.as_deref() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -159,6 +159,12 @@ fn not_yet_met_not_authorized_and_appeals() {
         ],
     ));
     assert_eq!(status_of(reg.path(), "2024-02-02", "x"), "not-yet-met");
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
     ok(run(
         reg.path(),
         "drafter@example.gov",

@@ -201,7 +201,18 @@ fn run_kind(
     if kind == Kind::Appeal && input.decided_by.is_empty() && input.outcome != "pending" {
         input.decided_by = form.determination.appeal_to.clone().unwrap_or_default();
     }
-    let r = record(&reg, form, id, kind, input, env.today, !no_commit)?;
+    let r = record(
+        &reg,
+        form,
+        id,
+        kind,
+        input,
+        smout::decide::Mode {
+            today: env.today,
+            commit: !no_commit,
+        },
+        &mut |m| eprintln!("{m}"),
+    )?;
     if !env.quiet {
         let review = r
             .entry

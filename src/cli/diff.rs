@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 
 use smout::diff::{render_text, RecordDiff};
 use smout::error::Error;
-use smout::history::{approved, resolve, submissions, Side};
 use smout::register::validate_id;
+use smout::store::history::{approved, resolve, submissions, Side};
 
 use super::{findings, CliResult, Env};
 
@@ -62,12 +62,12 @@ pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
     if !reg.record_dir(&args.id).exists() {
         return Err(Error::NoRecord(args.id).into());
     }
-    let repo = smout::git::open(&reg.root)?;
+    let repo = smout::store::git::open(&reg.root)?;
     let (from, from_name) = match &args.from {
         Some(r) => resolve(&reg, &repo, &args.id, r)?,
         None => match approved(&reg, &repo, &args.id)? {
             Some((n, c)) => (Side::Commit(c), format!("submission/{n} (approved)")),
-            None => match submissions(&repo, &smout::history::prefix(&repo, &reg)?, &args.id)?.last() {
+            None => match submissions(&repo, &smout::store::history::prefix(&repo, &reg)?, &args.id)?.last() {
                 Some(s) => (
                     Side::Commit(git2::Oid::from_str(&s.commit).map_err(Error::from)?),
                     format!("submission/{}", s.n),
@@ -87,7 +87,7 @@ pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
         None => (Side::Worktree, "working tree".to_string()),
     };
     let parse = |side: &Side, name: &str| -> Result<toml::Table, Error> {
-        let text = smout::history::record_text(&reg, &repo, &args.id, side)?;
+        let text = smout::store::history::record_text(&reg, &repo, &args.id, side)?;
         toml::from_str(&text).map_err(|e| {
             Error::Refused(format!(
                 "{} at {name} is not valid TOML: {}",

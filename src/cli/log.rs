@@ -9,8 +9,8 @@ use serde::Serialize;
 use smout::determination::Determinations;
 use smout::diff::RecordDiff;
 use smout::error::Error;
-use smout::history::{blob_text, date_of, record_history, submissions};
 use smout::register::{validate_id, DETERMINATIONS_FILE, RECORD_FILE};
+use smout::store::history::{blob_text, date_of, record_history, submissions};
 
 use super::{CliResult, Env, ReportFormat};
 
@@ -44,9 +44,9 @@ struct Event {
 pub fn run(env: &Env, args: LogArgs, out: &mut dyn Write) -> CliResult {
     validate_id(&args.id)?;
     let reg = env.register()?;
-    let repo = smout::git::open(&reg.root)?;
-    let prefix = smout::history::prefix(&repo, &reg)?;
-    let index = smout::pathindex::PathIndex::open(&repo, &prefix)?;
+    let repo = smout::store::git::open(&reg.root)?;
+    let prefix = smout::store::history::prefix(&repo, &reg)?;
+    let index = smout::store::pathindex::PathIndex::open(&repo, &prefix)?;
     let revs = record_history(&repo, &index, &args.id)?;
     if revs.is_empty() && !reg.record_dir(&args.id).exists() {
         return Err(Error::NoRecord(args.id).into());

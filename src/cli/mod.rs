@@ -165,7 +165,7 @@ pub fn main() -> ExitCode {
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
     };
     if std::io::stderr().is_terminal() && !cli.quiet {
-        smout::pathindex::on_progress(|done, total| {
+        smout::store::pathindex::on_progress(|done, total| {
             if done < total {
                 eprint!("\rindexing history: {done}/{total} commits");
             } else {
@@ -204,6 +204,23 @@ pub fn main() -> ExitCode {
             };
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{red}error{reset}{bold}: {}{reset}", e);
+            // The `Caused by:` chain, less what the first line already says.
+            let top = e.to_string();
+            let mut chain = Vec::new();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                let text = c.to_string();
+                if !top.contains(&text) {
+                    chain.push(text);
+                }
+                cause = c.source();
+            }
+            if !chain.is_empty() {
+                let _ = writeln!(err, "Caused by:");
+                for c in chain {
+                    let _ = writeln!(err, "    {c}");
+                }
+            }
             if let CliError::Smout(e) = &e {
                 if let Some(h) = e.hint() {
                     let _ = writeln!(err, "{bold}hint{reset}: {h}");

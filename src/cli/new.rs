@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use smout::error::Error;
-use smout::register::{validate_id, Register, RECORD_FILE};
+use smout::register::validate_id;
 
 use super::{CliResult, Env};
 
@@ -43,27 +43,7 @@ pub fn run(env: &Env, args: NewArgs, out: &mut dyn Write) -> CliResult {
         id: args.form.clone(),
         known: reg.forms.ids().join(", "),
     })?;
-    let dir = reg.record_dir(&args.id);
-    if dir.exists() {
-        return Err(Error::RecordExists(args.id).into());
-    }
-    if !args.no_commit {
-        let repo = smout::git::open(&reg.root)?;
-        smout::git::ensure_ready(&repo)?;
-        smout::git::signature(&repo)?;
-    }
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let file = dir.join(RECORD_FILE);
-    std::fs::write(&file, smout::skeleton::skeleton(form, &args.title))
-        .map_err(|e| Error::io(&file, e))?;
-    let rel = Register::record_rel(&args.id);
-    if !args.no_commit {
-        smout::git::commit_paths(
-            &reg.root,
-            std::slice::from_ref(&rel),
-            &format!("new {}: start a {} record", args.id, form.short_title),
-        )?;
-    }
+    let rel = smout::create::new_record(&reg, form, &args.id, &args.title, !args.no_commit)?;
     if !env.quiet {
         writeln!(out, "created {rel}")?;
         writeln!(out, "next: fill it in, then `smout check {}`", args.id)?;

@@ -133,17 +133,17 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
             (text, dets, Register::record_rel(&id))
         }
         Some(rev) => {
-            let repo = smout::git::open(&reg.root)?;
-            let commit = smout::git::resolve_commit(&repo, &id, rev)?;
-            let path = smout::git::repo_path(&repo, &reg.root, &Register::record_rel(&id))?;
-            let text = smout::git::read_at(&repo, &commit, &path)?
+            let repo = smout::store::git::open(&reg.root)?;
+            let commit = smout::store::git::resolve_commit(&repo, &id, rev)?;
+            let path = smout::store::git::repo_path(&repo, &reg.root, &Register::record_rel(&id))?;
+            let text = smout::store::git::read_at(&repo, &commit, &path)?
                 .ok_or_else(|| Error::Git(format!("record {id} did not exist at {rev}")))?;
-            let dpath = smout::git::repo_path(
+            let dpath = smout::store::git::repo_path(
                 &repo,
                 &reg.root,
                 &format!("records/{id}/{DETERMINATIONS_FILE}"),
             )?;
-            let dets = match smout::git::read_at(&repo, &commit, &dpath)? {
+            let dets = match smout::store::git::read_at(&repo, &commit, &dpath)? {
                 Some(t) => Determinations::parse(&t, Path::new(&dpath))?,
                 None => Determinations::default(),
             };

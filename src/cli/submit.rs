@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use smout::check::{check_targets, CheckOptions, Target};
 use smout::error::Error;
 use smout::register::validate_id;
+use smout::submit::Outcome;
 
 use super::{findings, CliResult, Env};
 
@@ -15,8 +15,9 @@ use super::{findings, CliResult, Env};
 ///
 /// Refuses while `smout check` finds errors (and lists them). An empty "Date submitted for
 /// review" is set to today, editing the file in place so your comments and layout survive.
-/// The commit holds record.toml only — your other uncommitted edits stay as they are — and is
-/// tagged smout/<ID>/submission/<N>.
+/// The commit holds record.toml and the attachments it names (the Rules of Behavior …) — your
+/// other uncommitted edits stay as they are — and is tagged smout/<ID>/submission/<N>. A record
+/// that has not changed since its last submission is refused.
 ///
 /// Example: smout submit cbp-fld
 #[derive(Debug, Args)]
@@ -37,26 +38,24 @@ pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
     if !reg.record_dir(&args.id).exists() {
         return Err(Error::NoRecord(args.id).into());
     }
-    let opts = CheckOptions {
-        today: env.today,
-        release: false,
-    };
-    let report = check_targets(&reg, &[Target::record(&reg, &args.id)], &opts);
-    let rec = &report.records[0];
-    if rec.errors() > 0 {
-        for f in &rec.findings {
-            writeln!(out, "{}", f.render_text(env.color))?;
+    let outcome = smout::submit::submit(&reg, &args.id, env.today, !args.no_commit, &mut |m| {
+        eprintln!("{m}")
+    })?;
+    let s = match outcome {
+        Outcome::Refused(rec) => {
+            for f in &rec.findings {
+                writeln!(out, "{}", f.render_text(env.color))?;
+            }
+            writeln!(
+                out,
+                "submission refused: {} has {} error(s); fix them and submit again",
+                args.id,
+                rec.errors()
+            )?;
+            return Ok(findings());
         }
-        writeln!(
-            out,
-            "submission refused: {} has {} error(s); fix them and submit again",
-            args.id,
-            rec.errors()
-        )?;
-        return Ok(findings());
-    }
-    let form = reg.form_of(&args.id)?;
-    let s = smout::submit::submit(&reg, form, &args.id, env.today, !args.no_commit)?;
+        Outcome::Submitted(s) => s,
+    };
     if !env.quiet {
         if let Some(d) = s.date_filled {
             writeln!(out, "date submitted for review set to {d}")?;
@@ -64,12 +63,11 @@ pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
         match s.commit {
             Some(c) => writeln!(
                 out,
-                "submitted {} as submission {} (commit {}, tag smout/{}/submission/{})",
+                "submitted {} as submission {} (commit {}, tag {})",
                 args.id,
                 s.n,
                 &c.to_string()[..10],
-                args.id,
-                s.n
+                smout::store::tag_name(&args.id, smout::store::TagKind::Submission, s.n)
             )?,
             None => writeln!(out, "not committed (--no-commit): nothing was tagged")?,
         }

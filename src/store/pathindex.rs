@@ -10,7 +10,7 @@
 //! The file is a cache: when it is missing or unreadable it is rebuilt, and nothing is lost.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{Oid, Repository, Tree};
 
@@ -401,7 +401,5 @@ fn save(dir: &Path, file: &Path, known: &HashMap<Oid, Entry>, prefix: &str) -> s
             ));
         }
     }
-    let tmp: PathBuf = dir.join(format!("{FILE}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, out)?;
-    std::fs::rename(&tmp, file)
+    crate::store::fs::write_atomic(file, out.as_bytes())
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use git2::{Oid, Repository};
 
-use crate::pathindex::PathIndex;
+use crate::store::pathindex::PathIndex;
 use serde::Serialize;
 
 use crate::determination::Determinations;
@@ -146,7 +146,7 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
                     })
                     .ok_or_else(|| Error::Refused(format!("record {id} has no submission {n}")));
             }
-            let c = crate::git::resolve_commit(repo, id, rev)?;
+            let c = crate::store::git::resolve_commit(repo, id, rev)?;
             Ok((Side::Commit(c.id()), rev.to_string()))
         }
     }
@@ -185,14 +185,14 @@ pub fn record_text(reg: &Register, repo: &Repository, id: &str, side: &Side) -> 
         }
         Side::Commit(oid) => {
             let commit = repo.find_commit(*oid)?;
-            let path = crate::git::repo_path(repo, &reg.root, &rel)?;
-            if let Some(t) = crate::git::read_at(repo, &commit, &path)? {
+            let path = crate::store::git::repo_path(repo, &reg.root, &rel)?;
+            if let Some(t) = crate::store::git::read_at(repo, &commit, &path)? {
                 return Ok(t);
             }
             let old = former_path(repo, &commit, &path)?.ok_or_else(|| {
                 Error::Git(format!("record {id} did not exist at {}", short(*oid)))
             })?;
-            crate::git::read_at(repo, &commit, &old)?
+            crate::store::git::read_at(repo, &commit, &old)?
                 .ok_or_else(|| Error::Git(format!("record {id} did not exist at {}", short(*oid))))
         }
     }
@@ -267,7 +267,7 @@ pub fn record_history(repo: &Repository, index: &PathIndex, id: &str) -> Result<
         let mut rev_old = c.old;
         let mut moved_from = None;
         if c.old.is_none() {
-            let removed: Vec<&crate::pathindex::FileChange> = e
+            let removed: Vec<&crate::store::pathindex::FileChange> = e
                 .changes
                 .iter()
                 .filter(|x| x.new.is_none() && x.path.ends_with(&format!("/{RECORD_FILE}")))
@@ -316,7 +316,7 @@ pub fn blob_text(repo: &Repository, oid: Oid) -> Result<String> {
 
 /// The prefix of the register inside the repository ("" when it is the repository's root).
 pub fn prefix(repo: &Repository, reg: &Register) -> Result<String> {
-    crate::git::repo_path(repo, &reg.root, "")
+    crate::store::git::repo_path(repo, &reg.root, "")
 }
 
 /// Every submitted record's blob, found by replaying the changed-path index once, so that
@@ -364,7 +364,7 @@ impl SubmittedRecords {
             None => {
                 let path = format!("{}{}", self.prefix, Register::record_rel(id));
                 let c = repo.find_commit(commit).ok()?;
-                crate::git::read_at(repo, &c, &path).ok().flatten()
+                crate::store::git::read_at(repo, &c, &path).ok().flatten()
             }
         }
     }

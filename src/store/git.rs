@@ -23,7 +23,17 @@ pub fn open(root: &Path) -> Result<Repository> {
 /// The author of changes: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when set (as git does), else
 /// `user.name`/`user.email` from git config; `GIT_AUTHOR_DATE` fixes the time.
 pub fn signature(repo: &Repository) -> Result<Signature<'static>> {
-    let cfg = repo.config().ok().and_then(|mut c| c.snapshot().ok());
+    signature_from(repo.config().ok())
+}
+
+/// The author of changes outside any repository yet (`init`): the environment and the user's
+/// global git configuration.
+pub fn default_signature() -> Result<Signature<'static>> {
+    signature_from(git2::Config::open_default().ok())
+}
+
+fn signature_from(cfg: Option<git2::Config>) -> Result<Signature<'static>> {
+    let cfg = cfg.and_then(|mut c| c.snapshot().ok());
     let get = |env: &str, key: &str| {
         std::env::var(env)
             .ok()
@@ -46,6 +56,22 @@ pub fn signature(repo: &Repository) -> Result<Signature<'static>> {
         None => Signature::now(&name, &email),
     };
     sig.map_err(Error::from)
+}
+
+/// The committer of a change: the author, at `GIT_COMMITTER_DATE` when that is set.
+pub fn committer(author: &Signature<'_>) -> Result<Signature<'static>> {
+    match std::env::var("GIT_COMMITTER_DATE")
+        .ok()
+        .and_then(|d| parse_git_date(&d))
+    {
+        Some(t) => Signature::new(
+            author.name().unwrap_or_default(),
+            author.email().unwrap_or_default(),
+            &t,
+        )
+        .map_err(|e| Error::git("make the committer's signature", e)),
+        None => Ok(author.to_owned()),
+    }
 }
 
 /// Parse the date forms git accepts in `GIT_AUTHOR_DATE` that matter here:
@@ -106,79 +132,7 @@ pub fn ensure_ready(repo: &Repository) -> Result<()> {
     Ok(())
 }
 
-/// Commit exactly `paths` (relative to the register root `root`, as they are in the working
-/// tree; a missing file is committed as deleted) on top of `HEAD`, and update those paths — and
-/// only those — in the index. Returns the new commit.
-pub fn commit_paths(root: &Path, paths: &[String], message: &str) -> Result<Oid> {
-    let repo = open(root)?;
-    ensure_ready(&repo)?;
-    let sig = signature(&repo)?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| Error::Git("the repository has no working tree".into()))?
-        .to_path_buf();
-    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-    let workdir = workdir.canonicalize().map_err(|e| Error::io(&workdir, e))?;
-    let prefix = root
-        .strip_prefix(&workdir)
-        .map_err(|_| Error::Git("the register is outside the repository's working tree".into()))?
-        .to_path_buf();
-
-    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let mut tree_index = git2::Index::new()?;
-    if let Some(h) = &head {
-        tree_index.read_tree(&h.tree()?)?;
-    }
-    let mut entries = Vec::new();
-    for p in paths {
-        let rel = prefix.join(p);
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let abs = workdir.join(&rel);
-        match std::fs::read(&abs) {
-            Ok(bytes) => {
-                let oid = repo.blob(&bytes)?;
-                let entry = index_entry(&rel_str, oid, bytes.len());
-                tree_index.add(&entry)?;
-                entries.push((rel_str, Some(entry)));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let _ = tree_index.remove_path(Path::new(&rel_str));
-                entries.push((rel_str, None));
-            }
-            Err(e) => return Err(Error::io(&abs, e)),
-        }
-    }
-    let tree_id = tree_index.write_tree_to(&repo)?;
-    let tree = repo.find_tree(tree_id)?;
-    let parents: Vec<&git2::Commit> = head.iter().collect();
-    let committer = match std::env::var("GIT_COMMITTER_DATE")
-        .ok()
-        .and_then(|d| parse_git_date(&d))
-    {
-        Some(t) => Signature::new(
-            sig.name().unwrap_or_default(),
-            sig.email().unwrap_or_default(),
-            &t,
-        )?,
-        None => sig.clone(),
-    };
-    let oid = repo.commit(Some("HEAD"), &sig, &committer, message, &tree, &parents)?;
-
-    // Bring the index in line for these paths only; the user's other staged edits stay.
-    let mut index = repo.index()?;
-    for (path, entry) in entries {
-        match entry {
-            Some(e) => index.add(&e)?,
-            None => {
-                let _ = index.remove_path(Path::new(&path));
-            }
-        }
-    }
-    index.write()?;
-    Ok(oid)
-}
-
-fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
+pub(crate) fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
     IndexEntry {
         ctime: IndexTime::new(0, 0),
         mtime: IndexTime::new(0, 0),
@@ -193,17 +147,6 @@ fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
     }
-}
-
-/// Create a repository at `dir` (when it is not inside one already).
-pub fn init_if_needed(dir: &Path) -> Result<bool> {
-    if Repository::discover(dir).is_ok() {
-        return Ok(false);
-    }
-    let mut opts = git2::RepositoryInitOptions::new();
-    opts.initial_head("main");
-    Repository::init_opts(dir, &opts)?;
-    Ok(true)
 }
 
 /// The path of a register file inside the repository (`<prefix>/records/x/record.toml`).
@@ -235,6 +178,25 @@ pub fn resolve_commit<'r>(repo: &'r Repository, id: &str, rev: &str) -> Result<g
         .map_err(|_| Error::Git(format!("no revision `{rev}` (for record {id})")))?;
     obj.peel_to_commit()
         .map_err(|_| Error::Git(format!("`{rev}` does not name a commit")))
+}
+
+/// The bytes of `path` (repository-relative) in `commit`, or None if it did not exist there.
+pub fn read_bytes_at(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    path: &str,
+) -> Result<Option<Vec<u8>>> {
+    let tree = commit
+        .tree()
+        .map_err(|e| Error::git(format!("read the tree of {}", commit.id()), e))?;
+    let entry = match tree.get_path(Path::new(path)) {
+        Ok(e) => e,
+        Err(_) => return Ok(None),
+    };
+    let blob = repo
+        .find_blob(entry.id())
+        .map_err(|e| Error::git(format!("read {path} at {}", commit.id()), e))?;
+    Ok(Some(blob.content().to_vec()))
 }
 
 /// The text of `path` (repository-relative) in `commit`, or None if it did not exist there.

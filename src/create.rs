@@ -1,0 +1,173 @@
+//! Making new things in a register: the register itself (`init`) and a new record (`new`).
+//! Both check everything before they write anything, and commit through the store, so a refusal
+//! leaves no half-made register or record behind.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::form::Form;
+use crate::register::{Register, RECORDS_DIR, SETTINGS_FILE};
+use crate::store::{Change, FileChange, Store};
+
+/// Where renderings go by default; `init` tells git to ignore it.
+pub const RENDERS_DIR: &str = "renders";
+
+/// The settings file written by `init`.
+pub fn settings_text(name: &str) -> String {
+    format!(
+        r#"# smout register settings. See `smout --help` and the README.
+name = {name}
+
+[review]
+period = "3y"        # default review period when a form does not set one
+warn = "90d"         # show approvals as due this long before their review date
+
+[roles]
+# git author e-mails allowed to record determinations (`smout determine`)
+reviewers = []
+
+[markings]
+banner = "FOR OFFICIAL USE ONLY"     # printed top and bottom of internal renderings
+# release_banner = "RELEASED UNDER FOIA"   # banner of `render --release` copies (none if unset)
+"#,
+        name = toml::Value::String(name.to_string())
+    )
+}
+
+/// What `init` did.
+#[derive(Debug, Clone)]
+pub struct Initialized {
+    /// The register's folder.
+    pub dir: PathBuf,
+    /// Whether a new git repository was made.
+    pub created_repo: bool,
+}
+
+/// Create a register named `name` in `dir`: `smout.toml`, `records/`, a `.gitignore` that
+/// keeps `renders/` out of git, a git repository when `dir` is not in one, and — unless
+/// `commit` is false — a first commit. Refuses, creating nothing, when `dir` is a register
+/// already, holds other files (unless `force`), or git does not know who is committing.
+pub fn init(dir: &Path, name: &str, commit: bool, force: bool) -> Result<Initialized> {
+    if dir.join(SETTINGS_FILE).exists() {
+        return Err(Error::Refused(format!(
+            "{} exists already: this is a register",
+            dir.join(SETTINGS_FILE).display()
+        )));
+    }
+    if !force {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut others: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != ".git")
+                .collect();
+            others.sort();
+            if !others.is_empty() {
+                return Err(Error::Refused(format!(
+                    "{} is not empty ({}{}); smout makes a register in a new or empty folder. Pass --force to make this folder a register anyway",
+                    dir.display(),
+                    others.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                    if others.len() > 3 { ", …" } else { "" }
+                )));
+            }
+        }
+    }
+    let existing = git2::Repository::discover(dir).ok();
+    if commit {
+        // Fail before writing anything if the commit could not be authored.
+        match &existing {
+            Some(r) => {
+                crate::store::git::ensure_ready(r)?;
+                crate::store::git::signature(r)?;
+            }
+            None => {
+                crate::store::git::default_signature()?;
+            }
+        }
+    }
+    std::fs::create_dir_all(dir.join(RECORDS_DIR)).map_err(|e| Error::io(dir, e))?;
+    let created_repo = existing.is_none();
+    if created_repo {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main");
+        git2::Repository::init_opts(dir, &opts)
+            .map_err(|e| Error::git("create a repository", e))?;
+    }
+    let store = Store::open(dir)?;
+    let files = vec![
+        FileChange {
+            rel: SETTINGS_FILE.into(),
+            bytes: Some(settings_text(name).into_bytes()),
+        },
+        FileChange {
+            rel: ".gitignore".into(),
+            bytes: Some(
+                format!("# renderings: made from the records, never committed\n/{RENDERS_DIR}/\n")
+                    .into_bytes(),
+            ),
+        },
+    ];
+    if commit {
+        let lock = store.lock("init", &mut |_| {})?;
+        store.commit(
+            &lock,
+            Change {
+                what: "init".into(),
+                files,
+                message: format!("init: create register \"{name}\""),
+                tag: None,
+            },
+        )?;
+    } else {
+        for f in files {
+            if let Some(b) = f.bytes {
+                store.write(&f.rel, &b)?;
+            }
+        }
+    }
+    Ok(Initialized {
+        dir: store.root().to_path_buf(),
+        created_repo,
+    })
+}
+
+/// Start record `id` from the skeleton of `form` (every question as a comment), and commit it
+/// unless `commit` is false.
+pub fn new_record(
+    reg: &Register,
+    form: &Form,
+    id: &str,
+    title: &str,
+    commit: bool,
+) -> Result<String> {
+    crate::register::validate_id(id)?;
+    let rel = Register::record_rel(id);
+    let store = Store::open(&reg.root)?;
+    let text = crate::skeleton::skeleton(form, title);
+    if !commit {
+        if reg.record_dir(id).exists() {
+            return Err(Error::RecordExists(id.to_string()));
+        }
+        store.write(&rel, text.as_bytes())?;
+        return Ok(rel);
+    }
+    let lock = store.lock(&format!("new {id}"), &mut |m| eprintln!("{m}"))?;
+    store.ensure_ready()?;
+    crate::store::git::signature(store.repo()?)?;
+    if reg.record_dir(id).exists() {
+        return Err(Error::RecordExists(id.to_string()));
+    }
+    store.commit(
+        &lock,
+        Change {
+            what: format!("new {id}"),
+            files: vec![FileChange {
+                rel: rel.clone(),
+                bytes: Some(text.into_bytes()),
+            }],
+            message: format!("new {id}: start a {} record", form.short_title),
+            tag: None,
+        },
+    )?;
+    Ok(rel)
+}

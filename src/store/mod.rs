@@ -1,0 +1,500 @@
+//! The register store: the one door to a register's files and git objects. It opens the
+//! repository once per command, spells every tag name, reads files without following links and
+//! with capped reads ([`fs`]), and makes every change the same way: under the register lock
+//! ([`lock`]), objects first, then — recorded in a journal — the branch and the tag, then the
+//! work tree and the index. A change interrupted at any point is either invisible (the branch
+//! never moved) or finished by the next smout that takes the lock (the journal says what is
+//! left), so the register is never left half-changed.
+
+pub mod fs;
+pub mod git;
+pub mod history;
+pub mod lock;
+pub mod pathindex;
+
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use lock::RegisterLock;
+
+/// What a committed change names as its kind in tags: `smout/<id>/<kind>/<n>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    /// A drafter's submission.
+    Submission,
+    /// A Privacy Office determination.
+    Determination,
+    /// An appeal.
+    Appeal,
+}
+
+impl TagKind {
+    /// The word in the tag name.
+    pub fn word(self) -> &'static str {
+        match self {
+            TagKind::Submission => "submission",
+            TagKind::Determination => "determination",
+            TagKind::Appeal => "appeal",
+        }
+    }
+}
+
+/// The tag name (without `refs/tags/`) of the `n`th entry of `kind` of record `id`.
+pub fn tag_name(id: &str, kind: TagKind, n: impl std::fmt::Display) -> String {
+    format!("smout/{id}/{}/{n}", kind.word())
+}
+
+/// The full reference of [`tag_name`].
+pub fn tag_ref(id: &str, kind: TagKind, n: impl std::fmt::Display) -> String {
+    format!("refs/tags/{}", tag_name(id, kind, n))
+}
+
+/// One file a change writes: its path relative to the register, and its new bytes (`None`
+/// deletes it).
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Relative to the register root, with `/`.
+    pub rel: String,
+    /// The new content; `None` removes the file.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// A change to commit: files, a message, and the annotated tag that marks it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Which command makes it (for the journal and messages): `submit cbp-fld`.
+    pub what: String,
+    /// The files.
+    pub files: Vec<FileChange>,
+    /// The commit message.
+    pub message: String,
+    /// The tag: its name (without `refs/tags/`) and message.
+    pub tag: Option<(String, String)>,
+}
+
+/// A change as committed.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// The new commit.
+    pub commit: Oid,
+    /// The tag's name, when the change had one.
+    pub tag: Option<String>,
+}
+
+/// The journal of a change under way (`.git/smout/journal`): what the next smout must finish if
+/// this one is interrupted after the branch moved.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    what: String,
+    branch: String,
+    old_head: Option<String>,
+    commit: String,
+    tag_ref: Option<String>,
+    tag: Option<String>,
+    files: Vec<JournalFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct JournalFile {
+    /// Relative to the repository's working tree.
+    path: String,
+    blob: Option<String>,
+}
+
+/// An open register store.
+pub struct Store {
+    root: PathBuf,
+    repo: Option<Repository>,
+    prefix: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("root", &self.root)
+            .field("prefix", &self.prefix)
+            .finish()
+    }
+}
+
+/// Stop the process at a named point when `SMOUT_TEST_CRASH_AT` names it: the fault-injection
+/// tests kill a change between any two of its steps this way, as a power cut would.
+pub fn crash_point(name: &str) {
+    if std::env::var("SMOUT_TEST_CRASH_AT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
+impl Store {
+    /// Open the store of the register at `root` (its git repository, when there is one).
+    pub fn open(root: &Path) -> Result<Store> {
+        let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+        let repo = Repository::discover(&root).ok();
+        let prefix = match &repo {
+            Some(r) => git::repo_path(r, &root, "")?,
+            None => String::new(),
+        };
+        Ok(Store { root, repo, prefix })
+    }
+
+    /// The register's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The register's folder inside the repository (`""` or `sub/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The repository, or a refusal saying the register is not in one.
+    pub fn repo(&self) -> Result<&Repository> {
+        self.repo
+            .as_ref()
+            .ok_or_else(|| Error::NotGit(self.root.clone()))
+    }
+
+    /// Whether the register is in a git repository.
+    pub fn has_repo(&self) -> bool {
+        self.repo.is_some()
+    }
+
+    /// `.git/smout` (the common git folder, shared by linked worktrees).
+    fn smout_dir(&self) -> Result<PathBuf> {
+        Ok(self.repo()?.commondir().join("smout"))
+    }
+
+    /// Read a register file as text, at most `cap` bytes, refusing links and non-regular files.
+    /// `Ok(None)` when it does not exist.
+    pub fn read_text(&self, rel: &str, cap: u64) -> Result<Option<String>> {
+        match fs::read(&self.root, Path::new(rel), cap) {
+            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| Error::File {
+                path: PathBuf::from(rel),
+                source: fs::FileError::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "it is not UTF-8 text",
+                )),
+            }),
+            Err(fs::FileError::NotFound) => Ok(None),
+            Err(source) => Err(Error::File {
+                path: PathBuf::from(rel),
+                source,
+            }),
+        }
+    }
+
+    /// A register file as HEAD holds it (`None` when HEAD has no such file, or there is no HEAD).
+    pub fn read_committed(&self, rel: &str) -> Result<Option<String>> {
+        let repo = self.repo()?;
+        let Some(head) = repo.head().ok().and_then(|h| h.peel_to_commit().ok()) else {
+            return Ok(None);
+        };
+        git::read_at(repo, &head, &format!("{}{rel}", self.prefix))
+    }
+
+    /// Write a register file atomically (temporary file, fsync, rename), refusing links on the
+    /// way; folders are created as needed.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.checked_path(rel)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        fs::write_atomic(&path, bytes).map_err(|e| Error::io(&path, e))
+    }
+
+    /// The absolute path of `rel`, when no folder on the way and not the file itself is a link.
+    fn checked_path(&self, rel: &str) -> Result<PathBuf> {
+        match fs::kind(&self.root, Path::new(rel)) {
+            Ok(Some(k)) if k.is_symlink() => Err(Error::File {
+                path: PathBuf::from(rel),
+                source: fs::FileError::Symlink(PathBuf::from(rel)),
+            }),
+            Ok(_) => Ok(self.root.join(rel)),
+            Err(source) => Err(Error::File {
+                path: PathBuf::from(rel),
+                source,
+            }),
+        }
+    }
+
+    /// Take the register lock for a change described by `what`, waiting for another smout as
+    /// long as `SMOUT_LOCK_TIMEOUT` allows, then finish any change an earlier smout left
+    /// half-done. `note` receives what the user should be told (waiting, a change finished).
+    pub fn lock(&self, what: &str, note: &mut dyn FnMut(String)) -> Result<RegisterLock> {
+        let dir = self.smout_dir()?;
+        let lock = RegisterLock::acquire(&dir, what, lock::wait_from_env(), &mut |holder| {
+            note(format!(
+                "waiting for another smout to finish ({})",
+                if holder.is_empty() { "busy" } else { holder }
+            ))
+        })?;
+        if let Some(done) = self.recover(&lock)? {
+            note(done);
+        }
+        Ok(lock)
+    }
+
+    /// Refuse to commit when the repository is mid-merge or mid-rebase, its index is locked,
+    /// or HEAD is detached (a commit there would belong to no branch).
+    pub fn ensure_ready(&self) -> Result<()> {
+        let repo = self.repo()?;
+        git::ensure_ready(repo)?;
+        if repo.head_detached().unwrap_or(false) {
+            let at = repo
+                .head()
+                .ok()
+                .and_then(|h| h.target())
+                .map(history::short)
+                .unwrap_or_default();
+            return Err(Error::Refused(format!(
+                "HEAD is detached (at {at}): a change committed here would belong to no branch and vanish from the register's history. Check out the register's branch first (e.g. `git switch main`); smout changed nothing"
+            )));
+        }
+        if repo.is_shallow() {
+            return Err(Error::Refused(
+                "this is a shallow clone: smout cannot see the whole history it must build on. Run `git fetch --unshallow` first; smout changed nothing".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Commit `change` on top of HEAD under `lock`: the files as given (the user's other edits,
+    /// staged or not, are neither committed nor lost), the tag, the work tree and the index.
+    pub fn commit(&self, _lock: &RegisterLock, change: Change) -> Result<Committed> {
+        let repo = self.repo()?;
+        self.ensure_ready()?;
+        let sig = git::signature(repo)?;
+        let committer = git::committer(&sig)?;
+        let head_ref = repo
+            .find_reference("HEAD")
+            .map_err(|e| Error::git("read HEAD", e))?;
+        let branch = head_ref
+            .symbolic_target()
+            .ok()
+            .flatten()
+            .ok_or_else(|| Error::Refused("HEAD names no branch".into()))?
+            .to_string();
+        let head = repo
+            .find_reference(&branch)
+            .ok()
+            .and_then(|r| r.peel_to_commit().ok());
+        if let Some((name, _)) = &change.tag {
+            if repo.find_reference(&format!("refs/tags/{name}")).is_ok() {
+                return Err(Error::Refused(format!(
+                    "tag {name} exists already; smout changed nothing"
+                )));
+            }
+        }
+
+        // Objects first: blobs, tree, commit, tag. None of them is reachable yet.
+        let mut tree_index = git2::Index::new().map_err(|e| Error::git("make an index", e))?;
+        if let Some(h) = &head {
+            tree_index
+                .read_tree(&h.tree().map_err(|e| Error::git("read HEAD's tree", e))?)
+                .map_err(|e| Error::git("read HEAD's tree", e))?;
+        }
+        let mut files = Vec::new();
+        for f in &change.files {
+            let path = format!("{}{}", self.prefix, f.rel);
+            match &f.bytes {
+                Some(bytes) => {
+                    let oid = repo
+                        .blob(bytes)
+                        .map_err(|e| Error::git(format!("store {}", f.rel), e))?;
+                    tree_index
+                        .add(&git::index_entry(&path, oid, bytes.len()))
+                        .map_err(|e| Error::git(format!("stage {}", f.rel), e))?;
+                    files.push(JournalFile {
+                        path,
+                        blob: Some(oid.to_string()),
+                    });
+                }
+                None => {
+                    let _ = tree_index.remove_path(Path::new(&path));
+                    files.push(JournalFile { path, blob: None });
+                }
+            }
+        }
+        let tree_id = tree_index
+            .write_tree_to(repo)
+            .map_err(|e| Error::git("write the tree", e))?;
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(|e| Error::git("read the new tree", e))?;
+        let parents: Vec<&git2::Commit> = head.iter().collect();
+        let commit = repo
+            .commit(None, &sig, &committer, &change.message, &tree, &parents)
+            .map_err(|e| Error::git("write the commit", e))?;
+        let tag = match &change.tag {
+            Some((name, message)) => {
+                let target = repo
+                    .find_object(commit, Some(ObjectType::Commit))
+                    .map_err(|e| Error::git("find the new commit", e))?;
+                let oid = repo
+                    .tag_annotation_create(name, &target, &committer, message)
+                    .map_err(|e| Error::git(format!("write tag {name}"), e))?;
+                Some((format!("refs/tags/{name}"), oid))
+            }
+            None => None,
+        };
+
+        let journal = Journal {
+            what: change.what.clone(),
+            branch: branch.clone(),
+            old_head: head.as_ref().map(|h| h.id().to_string()),
+            commit: commit.to_string(),
+            tag_ref: tag.as_ref().map(|t| t.0.clone()),
+            tag: tag.as_ref().map(|t| t.1.to_string()),
+            files,
+        };
+        let jpath = self.smout_dir()?.join("journal");
+        let jtext = serde_json::to_vec_pretty(&journal).expect("a journal serialises");
+        fs::write_atomic(&jpath, &jtext).map_err(|e| Error::io(&jpath, e))?;
+        crash_point("before-branch");
+
+        // The branch moves only if nobody else moved it since we read it.
+        let log = change.message.lines().next().unwrap_or("smout");
+        let moved = match &head {
+            Some(h) => repo.reference_matching(&branch, commit, true, h.id(), log),
+            None => repo.reference(&branch, commit, false, log),
+        };
+        if let Err(e) = moved {
+            let _ = std::fs::remove_file(&jpath);
+            return Err(Error::Refused(format!(
+                "{branch} moved while smout was working ({}); smout changed nothing — run the command again",
+                e.message()
+            )));
+        }
+        crash_point("after-branch");
+        self.finish(&journal)?;
+        let _ = std::fs::remove_file(&jpath);
+        Ok(Committed {
+            commit,
+            tag: change.tag.map(|t| t.0),
+        })
+    }
+
+    /// Everything after the branch moved: tag, work tree, index. Each step can run again.
+    fn finish(&self, j: &Journal) -> Result<()> {
+        let repo = self.repo()?;
+        if let (Some(r), Some(t)) = (&j.tag_ref, &j.tag) {
+            let t = Oid::from_str(t).map_err(|e| Error::git("read the journal", e))?;
+            match repo.find_reference(r) {
+                Ok(existing) if existing.target() == Some(t) => {}
+                Ok(_) => {
+                    return Err(Error::Refused(format!(
+                        "{r} points elsewhere than the change `{}` made; inspect it with `git show {r}`",
+                        j.what
+                    )))
+                }
+                Err(_) => {
+                    repo.reference(r, t, false, &j.what)
+                        .map_err(|e| Error::git(format!("create {r}"), e))?;
+                }
+            }
+        }
+        crash_point("after-tag");
+        if repo.workdir().is_none() {
+            return Err(Error::Refused("the repository has no working tree".into()));
+        }
+        for f in &j.files {
+            let rel = f
+                .path
+                .strip_prefix(&self.prefix)
+                .unwrap_or(&f.path)
+                .to_string();
+            match &f.blob {
+                Some(b) => {
+                    let oid = Oid::from_str(b).map_err(|e| Error::git("read the journal", e))?;
+                    let blob = repo
+                        .find_blob(oid)
+                        .map_err(|e| Error::git(format!("read {rel}"), e))?;
+                    let current = fs::read(&self.root, Path::new(&rel), u64::MAX).ok();
+                    if current.as_deref() != Some(blob.content()) {
+                        self.write(&rel, blob.content())?;
+                    }
+                }
+                None => {
+                    let p = self.checked_path(&rel)?;
+                    match std::fs::remove_file(&p) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(Error::io(&p, e)),
+                    }
+                }
+            }
+        }
+        crash_point("after-worktree");
+        let mut index = repo.index().map_err(|e| Error::git("open the index", e))?;
+        index
+            .read(true)
+            .map_err(|e| Error::git("read the index", e))?;
+        for f in &j.files {
+            let p = Path::new(&f.path);
+            match &f.blob {
+                Some(_) => {
+                    // From the file just written: the index gets its stat data too.
+                    index
+                        .add_path(p)
+                        .map_err(|e| Error::git(format!("update the index for {}", f.path), e))?;
+                }
+                None => {
+                    let _ = index.remove_path(p);
+                }
+            }
+        }
+        index.write().map_err(|e| {
+            Error::git(
+                "write the index (if .git/index.lock is left from a crashed git, remove it and run smout again)",
+                e,
+            )
+        })?;
+        crash_point("after-index");
+        Ok(())
+    }
+
+    /// Finish a change an interrupted smout left, or drop its journal when the change never took
+    /// effect. Returns what to tell the user.
+    fn recover(&self, _lock: &RegisterLock) -> Result<Option<String>> {
+        let jpath = self.smout_dir()?.join("journal");
+        let text = match std::fs::read(&jpath) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&jpath, e)),
+        };
+        let Ok(j) = serde_json::from_slice::<Journal>(&text) else {
+            // Torn before it was renamed into place cannot happen; anything else is not ours.
+            let _ = std::fs::remove_file(&jpath);
+            return Ok(None);
+        };
+        let repo = self.repo()?;
+        let commit = Oid::from_str(&j.commit).map_err(|e| Error::git("read the journal", e))?;
+        let at = repo.find_reference(&j.branch).ok().and_then(|r| r.target());
+        let msg = if at == Some(commit) {
+            self.finish(&j)?;
+            Some(format!(
+                "finished `smout {}`, which was interrupted after it committed ({})",
+                j.what,
+                history::short(commit)
+            ))
+        } else if at.is_some_and(|h| repo.graph_descendant_of(h, commit).unwrap_or(false)) {
+            // Landed, and other commits came on top: only the tag can be missing.
+            let tagged = Journal {
+                files: Vec::new(),
+                ..j
+            };
+            self.finish(&tagged)?;
+            Some(format!(
+                "finished tagging `smout {}`, which was interrupted after it committed",
+                tagged.what
+            ))
+        } else {
+            None
+        };
+        let _ = std::fs::remove_file(&jpath);
+        Ok(msg)
+    }
+}
