@@ -40,7 +40,13 @@ pub struct AuditReport {
 /// Audit the register's whole history.
 pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
     let repo = crate::store::git::open(&reg.root)?;
+    if repo.is_shallow() {
+        return Err(crate::error::Error::Refused(
+            "this is a shallow clone: an audit must see the whole history, or it would blame commits whose parents it cannot read. Run `git fetch --unshallow`, then audit again".into(),
+        ));
+    }
     let prefix = crate::store::git::repo_path(&repo, &reg.root, "")?;
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let mut findings = Vec::new();
     let index = if rebuild_index {
         PathIndex::rebuild(&repo, &prefix)?
@@ -121,7 +127,12 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
     for id in reg.record_ids()? {
         let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
         let file = reg.root.join(&rel);
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        // The committed file, never the working tree's word.
+        let Some(text) = head
+            .as_ref()
+            .and_then(|h| crate::store::git::read_at(&repo, h, &format!("{prefix}{rel}")).ok())
+            .flatten()
+        else {
             continue;
         };
         let Ok(dets) = Determinations::parse(&text, &file) else {

@@ -156,42 +156,38 @@ pub fn read_record(path: &Path, display: &str) -> Result<String, Box<Finding>> {
                 .in_file(display),
         )
     };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    use crate::store::fs::FileError;
+    let bytes = match crate::store::fs::read_file(path, MAX_RECORD_BYTES) {
+        Ok(b) => b,
+        Err(FileError::NotFound) => {
             return Err(unreadable(
                 "record file not found".into(),
                 "create it with `smout new <id> --form <form>`",
             ))
         }
-        Err(e) => {
+        Err(FileError::NotRegular("a folder")) => {
             return Err(unreadable(
-                format!("cannot read the record: {e}"),
-                "check the file's permissions",
+                "a folder stands where the record file should be".into(),
+                "a record is one file, records/<id>/record.toml; move the folder away",
             ))
         }
+        Err(FileError::TooLarge { len, .. }) => {
+            return Err(unreadable(
+                format!(
+                    "the record is {:.1} MB; records are at most 1 MB",
+                    len as f64 / 1e6
+                ),
+                "keep long material in attachments beside record.toml and refer to them",
+            ))
+        }
+        Err(e @ FileError::Symlink(_)) => {
+            return Err(unreadable(
+                "the record file is a symbolic link; smout does not follow links".into(),
+                e.hint(),
+            ))
+        }
+        Err(e) => return Err(unreadable(format!("cannot read the record: {e}"), e.hint())),
     };
-    if meta.is_dir() {
-        return Err(unreadable(
-            "a folder stands where the record file should be".into(),
-            "a record is one file, records/<id>/record.toml; move the folder away",
-        ));
-    }
-    if meta.len() > MAX_RECORD_BYTES {
-        return Err(unreadable(
-            format!(
-                "the record is {:.1} MB; records are at most 1 MB",
-                meta.len() as f64 / 1e6
-            ),
-            "keep long material in attachments beside record.toml and refer to them",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        unreadable(
-            format!("cannot read the record: {e}"),
-            "check the file's permissions",
-        )
-    })?;
     match String::from_utf8(bytes) {
         Ok(s) if s.trim().is_empty() => Err(unreadable(
             "the record is empty".into(),
@@ -690,7 +686,10 @@ impl<'a, 'r> Checker<'a, 'r> {
             if let Some(dir) = self.dir {
                 let name = trimmed;
                 let bad_name = name.contains("..") || name.starts_with('/') || name.contains('\\');
-                if bad_name || !dir.join(name).is_file() {
+                // A link satisfies nothing: `rob.pdf -> /etc/passwd` is not an attachment.
+                let is_file = !bad_name
+                    && matches!(crate::store::fs::kind(dir, Path::new(name)), Ok(Some(k)) if k.is_file());
+                if !is_file {
                     self.report(
                         Finding::new(
                             "SM011",
@@ -1058,7 +1057,12 @@ impl<'a, 'r> Checker<'a, 'r> {
         let dets_text = self
             .dir
             .and_then(|d| {
-                std::fs::read_to_string(d.join(crate::register::DETERMINATIONS_FILE)).ok()
+                crate::store::read_text_file(
+                    &d.join(crate::register::DETERMINATIONS_FILE),
+                    crate::store::fs::MAX_TEXT_BYTES,
+                )
+                .ok()
+                .flatten()
             })
             .unwrap_or_default();
         let dets = DeTable::parse(&dets_text).ok();

@@ -124,10 +124,9 @@ impl Determinations {
 
     /// Read a record's determinations (none when the file does not exist).
     pub fn load(path: &Path) -> Result<Determinations> {
-        match std::fs::read_to_string(path) {
-            Ok(t) => Determinations::parse(&t, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Determinations::default()),
-            Err(e) => Err(Error::io(path, e)),
+        match crate::store::read_text_file(path, crate::store::fs::MAX_TEXT_BYTES)? {
+            Some(t) => Determinations::parse(&t, path),
+            None => Ok(Determinations::default()),
         }
     }
 

@@ -71,10 +71,15 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
-    /// Index `text`.
+    /// Index `text`; a line ends at LF, CRLF or a lone CR (as TOML editors on any system save).
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
         LineIndex { text, starts }
     }
 
@@ -83,22 +88,38 @@ impl<'a> LineIndex<'a> {
         self.text.get(span.clone()).unwrap_or("")
     }
 
-    /// (1-based line, 1-based char column, the line's text, underline width in chars).
+    /// (1-based line, 1-based char column, the line's text, underline width in chars). Any span
+    /// is accepted: offsets past the end or inside a character are moved back to a boundary.
     pub fn locate(&self, span: &Range<usize>) -> (usize, usize, &'a str, usize) {
-        let start = span.start.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= start) - 1;
+        let start = floor_boundary(self.text, span.start);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
         let ls = self.starts[line];
-        let le = self
+        let next = self
             .starts
             .get(line + 1)
-            .map(|e| e - 1)
+            .copied()
             .unwrap_or(self.text.len());
-        let line_text = self.text[ls..le].trim_end_matches('\r');
+        let line_text = self.text[ls..next].trim_end_matches(['\n', '\r']);
+        let le = ls + line_text.len();
+        // A span that starts on the line break points just past the line's text.
+        let start = start.min(le);
         let col = self.text[ls..start].chars().count() + 1;
-        let end = span.end.clamp(start, ls + line_text.len());
+        let end = floor_boundary(self.text, span.end.min(le).max(start));
         let width = self.text[start..end].chars().count().max(1);
         (line + 1, col, line_text, width)
     }
+}
+
+/// The largest char boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 impl Finding {
@@ -241,6 +262,46 @@ mod tests {
         let at = text.find("\"x\"").unwrap();
         let (line, col, src, width) = idx.locate(&(at..at + 3));
         assert_eq!((line, col, src, width), (2, 6, "bé = \"x\"", 3));
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        for (text, nl) in [
+            ("a = 1\ntitle = \"x\"\nc = 2\n", "\n"),
+            ("a = 1\r\ntitle = \"x\"\r\nc = 2\r\n", "\r\n"),
+            ("a = 1\rtitle = \"x\"\rc = 2\r", "\r"),
+        ] {
+            let idx = LineIndex::new(text);
+            let at = text.find("\"x\"").unwrap();
+            assert_eq!(
+                idx.locate(&(at..at + 3)),
+                (2, 9, "title = \"x\"", 3),
+                "{nl:?}"
+            );
+            let c = text.find("c =").unwrap();
+            assert_eq!(idx.locate(&(c..c + 1)).0, 3, "{nl:?}");
+        }
+    }
+
+    #[test]
+    fn any_span_is_located_without_panicking() {
+        // The reproducers: a lone CR after a value, an unclosed string in a CRLF file, spans on
+        // the line break, past the end, inside a multi-byte character, and reversed.
+        for text in [
+            "title = \"x\"\r",
+            "a = \"b\r\nc = 1\r\n",
+            "é\r\n\r",
+            "",
+            "\r\r\n\n",
+        ] {
+            let idx = LineIndex::new(text);
+            for start in 0..=text.len() + 2 {
+                for end in [0, start, start + 1, text.len(), text.len() + 5] {
+                    let (line, col, _, width) = idx.locate(&(start..end));
+                    assert!(line >= 1 && col >= 1 && width >= 1);
+                }
+            }
+        }
     }
 
     #[test]

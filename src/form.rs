@@ -957,16 +957,19 @@ impl FormSet {
     pub fn load(dir: Option<&Path>) -> Result<FormSet, Error> {
         let mut set = FormSet::builtin()?;
         let Some(dir) = dir else { return Ok(set) };
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Ok(set);
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let entries = crate::store::fs::list_dir(dir).map_err(|source| Error::File {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let paths: Vec<PathBuf> = entries
+            .into_iter()
+            .map(|(p, _)| p)
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
-        paths.sort();
         for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            // A link or a device named *.toml is refused by the read, not followed.
+            let text = crate::store::read_text_file(&p, crate::store::fs::MAX_TEXT_BYTES)?
+                .unwrap_or_default();
             let form = Form::parse(&text, &p.display().to_string())?;
             set.forms.insert(form.id.clone(), form);
         }

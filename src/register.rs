@@ -10,6 +10,8 @@ use serde::Deserialize;
 use crate::duration::Period;
 use crate::error::{Error, Result};
 use crate::form::FormSet;
+use crate::store::fs::MAX_TEXT_BYTES;
+use crate::store::read_text_file;
 
 /// The settings file at the root of a register.
 pub const SETTINGS_FILE: &str = "smout.toml";
@@ -192,7 +194,7 @@ impl Register {
         let start = start.canonicalize().map_err(|e| Error::io(start, e))?;
         let mut dir: &Path = &start;
         loop {
-            if dir.join(SETTINGS_FILE).is_file() {
+            if std::fs::symlink_metadata(dir.join(SETTINGS_FILE)).is_ok() {
                 return Register::open(dir);
             }
             match dir.parent() {
@@ -205,17 +207,14 @@ impl Register {
     /// Open the register whose root is `root`.
     pub fn open(root: &Path) -> Result<Register> {
         let settings_path = root.join(SETTINGS_FILE);
-        let text = std::fs::read_to_string(&settings_path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NoRegister(root.to_path_buf()),
-            _ => Error::io(&settings_path, e),
-        })?;
+        let text = read_text_file(&settings_path, MAX_TEXT_BYTES)?
+            .ok_or_else(|| Error::NoRegister(root.to_path_buf()))?;
         let settings = Settings::parse(&text, &settings_path)?;
         let forms = FormSet::load(Some(&root.join("forms")))?;
         let catalog_path = root.join(CATALOG_FILE);
-        let catalog = match std::fs::read_to_string(&catalog_path) {
-            Ok(t) => Some(Catalog::parse(&t, &catalog_path)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(&catalog_path, e)),
+        let catalog = match read_text_file(&catalog_path, MAX_TEXT_BYTES)? {
+            Some(t) => Some(Catalog::parse(&t, &catalog_path)?),
+            None => None,
         };
         Ok(Register {
             root: root.to_path_buf(),
@@ -238,10 +237,8 @@ impl Register {
     /// The form record `id` fills, as its record.toml names it in `form = …`.
     pub fn form_of(&self, id: &str) -> Result<&crate::form::Form> {
         let path = self.record_dir(id).join(RECORD_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NoRecord(id.to_string()),
-            _ => Error::io(&path, e),
-        })?;
+        let text = read_text_file(&path, MAX_TEXT_BYTES)?
+            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
         let form_id = toml::de::DeTable::parse(&text)
             .ok()
             .and_then(|t| {

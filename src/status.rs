@@ -15,7 +15,7 @@ use crate::diff::material_change;
 use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
-use crate::register::{Register, DETERMINATIONS_FILE, RECORD_FILE};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
 use crate::store::history::{all_submissions, Submission, SubmittedRecords};
 
 /// A record's status.
@@ -123,6 +123,10 @@ pub struct RecordStatus {
     pub references: Vec<String>,
     /// What to do next.
     pub next: String,
+    /// What the user should know about how this status was computed (an uncommitted edit of
+    /// determinations.toml, which is not believed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl RecordStatus {
@@ -141,6 +145,10 @@ pub fn register_status(
     only: &[String],
     today: NaiveDate,
 ) -> Result<Vec<RecordStatus>> {
+    // Statuses are history: without a repository every record would look like a draft.
+    let store = crate::store::Store::open(&reg.root)?;
+    store.repo()?;
+    let prefix = store.prefix().to_string();
     let repo = crate::store::git::open(&reg.root).ok();
     let subs = match &repo {
         Some(r) => all_submissions(r)?,
@@ -166,7 +174,15 @@ pub fn register_status(
         || crate::store::git::open(&reg.root).ok(),
         |repo, id| {
             let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            one(reg, repo.as_ref(), submitted.as_ref(), subs, id, today)
+            one(
+                reg,
+                repo.as_ref(),
+                submitted.as_ref(),
+                subs,
+                id,
+                &prefix,
+                today,
+            )
         },
     );
     results.into_iter().collect()
@@ -188,16 +204,48 @@ fn one(
     submitted: Option<&SubmittedRecords>,
     subs: &[Submission],
     id: &str,
+    prefix: &str,
     today: NaiveDate,
 ) -> Result<RecordStatus> {
     let dir = reg.record_dir(id);
-    let text = std::fs::read_to_string(dir.join(RECORD_FILE)).unwrap_or_default();
+    let text =
+        crate::store::read_text_file(&dir.join(RECORD_FILE), crate::store::fs::MAX_TEXT_BYTES)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
     // The borrowed, spanned parse is several times cheaper than an owned table; the full table
     // is built only for approved records, which are diffed against their submission.
     let parsed = toml::de::DeTable::parse(&text).ok();
     let empty = toml::de::DeTable::default();
     let record: &toml::de::DeTable<'_> = parsed.as_ref().map(|t| t.get_ref()).unwrap_or(&empty);
-    let dets = Determinations::load(&dir.join(DETERMINATIONS_FILE))?;
+    // Decisions come from committed history: determinations.toml as HEAD holds it. An
+    // uncommitted edit is reported, never believed.
+    let dpath = dir.join(DETERMINATIONS_FILE);
+    let mut warnings = Vec::new();
+    let dets = match repo {
+        Some(r) => {
+            let rel = format!("{}{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}", prefix);
+            let committed = r
+                .head()
+                .ok()
+                .and_then(|h| h.peel_to_commit().ok())
+                .map(|c| crate::store::git::read_at(r, &c, &rel))
+                .transpose()?
+                .flatten()
+                .unwrap_or_default();
+            let worktree = crate::store::read_text_file(&dpath, crate::store::fs::MAX_TEXT_BYTES)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if worktree != committed {
+                warnings.push(format!(
+                    "{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE} has uncommitted changes; status uses the committed determinations"
+                ));
+            }
+            Determinations::parse(&committed, &dpath)?
+        }
+        None => Determinations::default(),
+    };
     let form_id = record
         .get("form")
         .and_then(|v| v.get_ref().as_str())
@@ -249,6 +297,7 @@ fn one(
         retain_until,
         references,
         next: String::new(),
+        warnings,
     };
     let pending_appeal = dets
         .appeals
@@ -266,8 +315,16 @@ fn one(
             if pending_appeal.is_some() {
                 Status::Appealed
             } else {
-                // An appeal's decision overrides the determination it appealed.
+                // An appeal's decision overrides the determination it appealed, dates included.
                 let ruling = decided_appeal.unwrap_or(d);
+                if decided_appeal.is_some() {
+                    st.determination = Some(format!(
+                        "{} ({}, on appeal)",
+                        ruling.outcome, ruling.reviewed
+                    ));
+                    st.reviewed = Some(ruling.reviewed);
+                    st.review_by = ruling.review_by;
+                }
                 let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
                 if outcome.is_some_and(|o| o.approves) {
                     let current = Current {

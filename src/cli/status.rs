@@ -97,6 +97,9 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
         }
     }
     let mut rows: Vec<RecordStatus> = register_status(&reg, &args.ids, env.today)?;
+    for w in rows.iter().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {w}");
+    }
     if let Some(p) = args.due_within {
         let limit = p.after(env.today);
         rows.retain(|r| r.attention_date().is_some_and(|d| d <= limit));

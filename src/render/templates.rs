@@ -81,16 +81,18 @@ impl Templates {
 }
 
 fn collect(base: &Path, dir: &Path, out: &mut HashMap<String, String>) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
+    // Links are refused, not followed: `templates/record.html -> /etc/passwd` must not render.
+    let entries = crate::store::fs::list_dir(dir).map_err(|source| Error::File {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (p, ft) in entries {
+        if ft.is_dir() {
             collect(base, &p, out)?;
         } else if let Ok(rel) = p.strip_prefix(base) {
             let name = rel.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            let text = crate::store::read_text_file(&p, crate::store::fs::MAX_TEXT_BYTES)?
+                .unwrap_or_default();
             out.insert(name, text);
         }
     }

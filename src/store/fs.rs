@@ -193,6 +193,34 @@ pub fn read(root: &Path, rel: &Path, cap: u64) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
+/// Read the regular file at `path` (the file itself must not be a link), at most `cap` bytes.
+pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, FileError> {
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => read(dir, Path::new(name), cap),
+        _ => Err(FileError::NotRegular("a folder")),
+    }
+}
+
+/// The entries of the folder at `path` (not a link), each with its type as it is on disk — a
+/// link stays a link. Nothing there: no entries.
+pub fn list_dir(path: &Path) -> Result<Vec<(PathBuf, std::fs::FileType)>, FileError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Err(FileError::Symlink(path.to_path_buf())),
+        Ok(m) if !m.is_dir() => return Err(FileError::NotRegular(kind_of(&m.file_type()))),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(FileError::Io(e)),
+    }
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(path).map_err(FileError::Io)? {
+        let e = e.map_err(FileError::Io)?;
+        let ft = e.file_type().map_err(FileError::Io)?;
+        out.push((e.path(), ft));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
 #[cfg(unix)]
 fn open_nofollow(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;

@@ -120,6 +120,25 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Read the text file at `path` (not a link, a regular file, at most `cap` bytes); `Ok(None)`
+/// when nothing is there.
+pub fn read_text_file(path: &Path, cap: u64) -> Result<Option<String>> {
+    let file_err = |source| Error::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    match fs::read_file(path, cap) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            file_err(fs::FileError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is not UTF-8 text",
+            )))
+        }),
+        Err(fs::FileError::NotFound) => Ok(None),
+        Err(source) => Err(file_err(source)),
+    }
+}
+
 /// Stop the process at a named point when `SMOUT_TEST_CRASH_AT` names it: the fault-injection
 /// tests kill a change between any two of its steps this way, as a power cut would.
 pub fn crash_point(name: &str) {
