@@ -38,9 +38,47 @@ pub struct MarkupError {
     pub message: String,
 }
 
-/// Whether `s` may contain markup at all (fast path for the checker).
+/// Whether `s` may contain markup at all (fast path for the checker): an opening `[[`, or a
+/// closing `]]` that may be stray.
 pub fn has_markup(s: &str) -> bool {
-    s.contains("[[")
+    s.contains("[[") || s.contains("]]")
+}
+
+/// Text outside redactions: `\]]` is a literal `]]`; any other `]]` is stray — most likely the
+/// end of text somebody meant to withhold — and refused, so a release never prints it.
+fn released_text(
+    fragment: &str,
+    offset: usize,
+    opening: usize,
+    literal_open: &mut usize,
+    out: &mut String,
+) -> Result<(), MarkupError> {
+    let mut rest = fragment;
+    let mut pos = offset;
+    while let Some(i) = rest.find("]]") {
+        // The `]]` that closes a literal `\[[` is literal too.
+        if *literal_open > 0 && !rest[..i].ends_with('\\') {
+            *literal_open -= 1;
+            out.push_str(&rest[..i + 2]);
+            rest = &rest[i + 2..];
+            pos += i + 2;
+            continue;
+        }
+        if rest[..i].ends_with('\\') {
+            out.push_str(&rest[..i - 1]);
+            out.push_str("]]");
+            rest = &rest[i + 2..];
+            pos += i + 2;
+            continue;
+        }
+        return Err(MarkupError {
+            offset: pos + i,
+            opening: opening.saturating_sub(1),
+            message: "stray `]]` outside redaction markup: if the text before it is exempt, open it with `[[b6: …`; write \\]] for a literal ]]".into(),
+        });
+    }
+    out.push_str(rest);
+    Ok(())
 }
 
 /// Split a string into released text and redacted spans.
@@ -50,15 +88,17 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
     let mut rest = s;
     let mut opening = 0;
     let mut pos = 0;
+    let mut literal_open = 0;
     while let Some(i) = rest.find("[[") {
         if rest[..i].ends_with('\\') {
-            text.push_str(&rest[..i - 1]);
+            released_text(&rest[..i - 1], pos, opening, &mut literal_open, &mut text)?;
+            literal_open += 1;
             text.push_str("[[");
             rest = &rest[i + 2..];
             pos += i + 2;
             continue;
         }
-        text.push_str(&rest[..i]);
+        released_text(&rest[..i], pos, opening, &mut literal_open, &mut text)?;
         let start = pos + i;
         let body = &rest[i + 2..];
         let Some(close) = body.find("]]") else {
@@ -134,7 +174,7 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
         rest = &rest[consumed..];
         pos += consumed;
     }
-    text.push_str(rest);
+    released_text(rest, pos, opening, &mut literal_open, &mut text)?;
     if !text.is_empty() {
         out.push(Segment::Text { text });
     }
@@ -157,6 +197,30 @@ pub fn label(exemptions: &[String]) -> String {
         .map(|e| exemption_label(e))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The text as a release shows it, each redaction replaced by `wrap(label)`; a string whose
+/// markup does not parse is withheld whole (`check` reports it). This is the one redaction step
+/// every release output — PDF, HTML, Markdown, diff, log, status, report — goes through.
+pub fn release_with(s: &str, mut wrap: impl FnMut(String) -> String) -> String {
+    if !has_markup(s) {
+        return s.to_string();
+    }
+    match parse(s) {
+        Ok(segs) => segs
+            .into_iter()
+            .map(|seg| match seg {
+                Segment::Text { text } => text,
+                Segment::Redacted { exemptions, .. } => wrap(label(&exemptions)),
+            })
+            .collect(),
+        Err(_) => wrap("withheld".into()),
+    }
+}
+
+/// The text as a plain-text release shows it: `Call [(b) (6)] today`.
+pub fn release_plain(s: &str) -> String {
+    release_with(s, |l| format!("[{l}]"))
 }
 
 /// The text with markup removed, showing the exempt text (internal copies).
@@ -234,5 +298,16 @@ mod tests {
             .contains("nested"));
         let e = parse("ok [[b6: a]] then [[b6 x]]").unwrap_err();
         assert_eq!(e.opening, 1);
+    }
+
+    #[test]
+    fn a_stray_closing_bracket_is_refused_and_a_release_withholds_the_string() {
+        // The reproducer: the text after the first `]]` was meant to be withheld.
+        let e = parse("[[b7E: a ]] b]] c").unwrap_err();
+        assert!(e.message.contains("stray `]]`"), "{}", e.message);
+        assert!(parse("Jane Roe]] called").is_err());
+        assert_eq!(release_plain("[[b7E: a ]] b]] c"), "[withheld]");
+        assert_eq!(plain(r"a \]] b"), "a ]] b");
+        assert_eq!(release_plain("Call [[b6: Jane]] now"), "Call [(b) (6)] now");
     }
 }

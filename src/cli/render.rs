@@ -1,16 +1,14 @@
 //! `smout render`: a record as PDF, HTML or Markdown; one record, a past revision, or all.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 
-use smout::determination::Determinations;
 use smout::error::Error;
-use smout::register::{validate_id, Register, DETERMINATIONS_FILE, RECORD_FILE};
-use smout::render::{build_view, render, Format, RenderOptions, Source, Templates};
+use smout::render::job::{record_at, render_all, render_record};
+use smout::render::{build_view, Format, RenderOptions, Source, Templates};
 
 use super::{CliResult, Env};
 
@@ -89,24 +87,6 @@ pub fn timestamp() -> i64 {
         .unwrap_or_else(|| chrono::Utc::now().timestamp())
 }
 
-/// Write `bytes` to `path` through a temporary file, so a failure never leaves half a file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.smout-tmp"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
 /// Run `smout render`.
 pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
@@ -114,59 +94,51 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let opts = RenderOptions {
         release: args.release,
         timestamp: timestamp(),
+        today: env.today,
     };
     let format = args.format.format();
     if args.all {
-        return render_all(env, &reg, &templates, &opts, format, args.output.as_deref());
+        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+        let progress = std::io::stderr().is_terminal() && !env.quiet;
+        let (total, failures) = render_all(&reg, &templates, &opts, format, &dir, &|n, total| {
+            if progress && (n.is_multiple_of(10) || n == total) {
+                eprint!("\rrendering {n}/{total}");
+            }
+        })?;
+        if progress {
+            eprintln!();
+        }
+        for (id, e) in &failures {
+            eprintln!("error: {id}: {e}");
+        }
+        if !env.quiet {
+            eprintln!(
+                "rendered {} of {total} records into {}",
+                total - failures.len(),
+                dir.display()
+            );
+        }
+        return Ok(if failures.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
     }
     let id = args.id.clone().unwrap_or_default();
-    validate_id(&id)?;
-    let (text, dets, origin) = match &args.rev {
-        None => {
-            let dir = reg.record_dir(&id);
-            let path = dir.join(RECORD_FILE);
-            if !dir.exists() {
-                return Err(Error::NoRecord(id).into());
-            }
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let dets = Determinations::load(&dir.join(DETERMINATIONS_FILE))?;
-            (text, dets, Register::record_rel(&id))
-        }
-        Some(rev) => {
-            let repo = smout::store::git::open(&reg.root)?;
-            let commit = smout::store::git::resolve_commit(&repo, &id, rev)?;
-            let path = smout::store::git::repo_path(&repo, &reg.root, &Register::record_rel(&id))?;
-            let text = smout::store::git::read_at(&repo, &commit, &path)?
-                .ok_or_else(|| Error::Git(format!("record {id} did not exist at {rev}")))?;
-            let dpath = smout::store::git::repo_path(
-                &repo,
-                &reg.root,
-                &format!("records/{id}/{DETERMINATIONS_FILE}"),
-            )?;
-            let dets = match smout::store::git::read_at(&repo, &commit, &dpath)? {
-                Some(t) => Determinations::parse(&t, Path::new(&dpath))?,
-                None => Determinations::default(),
-            };
-            (
-                text,
-                dets,
-                format!("{} at {rev}", Register::record_rel(&id)),
-            )
-        }
-    };
-    let src = Source {
-        id: &id,
-        text: &text,
-        determinations: &dets,
-        origin,
-    };
+    let rec = record_at(&reg, &id, args.rev.as_deref())?;
     if args.context {
+        let src = Source {
+            id: &rec.id,
+            text: &rec.text,
+            determinations: &rec.determinations,
+            origin: rec.origin.clone(),
+        };
         let view = build_view(&reg, &src, &opts)?;
         serde_json::to_writer_pretty(&mut *out, &view).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let bytes = render(&reg, &templates, &src, format, &opts)?;
+    let bytes = render_record(&reg, &templates, &rec, format, &opts)?;
     let target = args.output.clone().unwrap_or_else(|| {
         let suffix = if args.release { "-release" } else { "" };
         PathBuf::from(format!("{id}{suffix}.{}", format.ext()))
@@ -174,99 +146,10 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     if target.as_os_str() == "-" {
         out.write_all(&bytes)?;
     } else {
-        write_atomic(&target, &bytes)?;
+        smout::store::fs::write_atomic(&target, &bytes).map_err(|e| Error::io(&target, e))?;
         if !env.quiet {
             eprintln!("wrote {} ({} bytes)", target.display(), bytes.len());
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn render_all(
-    env: &Env,
-    reg: &Register,
-    templates: &Templates,
-    opts: &RenderOptions,
-    format: Format,
-    dir: Option<&Path>,
-) -> CliResult {
-    let dir = dir
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let ids = reg.record_ids()?;
-    let done = AtomicUsize::new(0);
-    let progress = std::io::stderr().is_terminal() && !env.quiet;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let failures: Vec<(String, Error)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut failed = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(id) = ids.get(k) else { break };
-                        if let Err(e) = render_one(reg, templates, opts, format, &dir, id) {
-                            failed.push((id.clone(), e));
-                        }
-                        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if progress && (n.is_multiple_of(10) || n == ids.len()) {
-                            eprint!("\rrendering {n}/{}", ids.len());
-                        }
-                    }
-                    failed
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    if progress {
-        eprintln!();
-    }
-    for (id, e) in &failures {
-        eprintln!("error: {id}: {e}");
-    }
-    if !env.quiet {
-        eprintln!(
-            "rendered {} of {} records into {}",
-            ids.len() - failures.len(),
-            ids.len(),
-            dir.display()
-        );
-    }
-    Ok(if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
-}
-
-fn render_one(
-    reg: &Register,
-    templates: &Templates,
-    opts: &RenderOptions,
-    format: Format,
-    dir: &Path,
-    id: &str,
-) -> Result<(), Error> {
-    let rdir = reg.record_dir(id);
-    let path = rdir.join(RECORD_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let dets = Determinations::load(&rdir.join(DETERMINATIONS_FILE))?;
-    let src = Source {
-        id,
-        text: &text,
-        determinations: &dets,
-        origin: Register::record_rel(id),
-    };
-    let bytes = render(reg, templates, &src, format, opts)?;
-    let suffix = if opts.release { "-release" } else { "" };
-    write_atomic(&dir.join(format!("{id}{suffix}.{}", format.ext())), &bytes)
 }

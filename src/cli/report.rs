@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use smout::render::Templates;
 use smout::status::register_status;
 
-use super::render::{timestamp, write_atomic};
+use super::render::timestamp;
 use super::status::csv;
 use super::{CliResult, Env};
 
@@ -91,7 +91,7 @@ pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
         .or_else(|| (args.format == ReportKind::Pdf).then(|| PathBuf::from("report.pdf")));
     match target {
         Some(p) if p.as_os_str() != "-" => {
-            write_atomic(&p, &bytes)?;
+            smout::store::fs::write_atomic(&p, &bytes).map_err(|e| smout::Error::io(&p, e))?;
             if !env.quiet {
                 eprintln!("wrote {}", p.display());
             }

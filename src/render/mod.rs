@@ -6,6 +6,7 @@
 //! sentinel carrying only its FOIA label, so no later stage — template, layout, font subsetting,
 //! metadata — ever sees the removed text.
 
+pub mod job;
 pub mod pdf;
 mod templates;
 
@@ -18,7 +19,7 @@ use toml::Value;
 use crate::determination::{Determination, Determinations};
 use crate::error::{Error, Result};
 use crate::form::{item_path, Field, FieldType, Form};
-use crate::markup::{self, Segment};
+use crate::markup;
 use crate::register::Register;
 
 pub use templates::Templates;
@@ -57,6 +58,8 @@ pub struct RenderOptions {
     pub release: bool,
     /// Seconds since the epoch stamped in the PDF (SOURCE_DATE_EPOCH).
     pub timestamp: i64,
+    /// Today, for the check a release copy must pass.
+    pub today: NaiveDate,
 }
 
 /// A record to render: its id, its text (from the working tree or a revision) and its
@@ -251,7 +254,8 @@ struct ViewBuilder<'a> {
 }
 
 impl ViewBuilder<'_> {
-    /// A string as this copy shows it.
+    /// A string as this copy shows it: in a release, through the one redaction step
+    /// ([`markup::release_with`]), or withheld whole when `[release] redact` covers its path.
     fn present(&mut self, path: &str, s: &str) -> String {
         if !self.release {
             return markup::plain(s);
@@ -260,23 +264,19 @@ impl ViewBuilder<'_> {
             if s.trim().is_empty() {
                 return String::new();
             }
-            let l = markup::label(&ex);
+            return self.sentinel(markup::label(&ex));
+        }
+        markup::release_with(s, |l| {
             self.used.insert(l.clone());
-            return format!("{REDACTION_OPEN}{l}{REDACTION_CLOSE}");
-        }
-        match markup::parse(s) {
-            Ok(segs) => segs.into_iter().map(|seg| match seg {
-                Segment::Text { text } => text,
-                Segment::Redacted { exemptions, .. } => {
-                    let l = markup::label(&exemptions);
-                    self.used.insert(l.clone());
-                    format!("{REDACTION_OPEN}{l}{REDACTION_CLOSE}")
-                }
-            }),
-            // `check` reports malformed markup; a release never prints what it could not parse.
-            Err(_) => return format!("{REDACTION_OPEN}withheld{REDACTION_CLOSE}"),
-        }
-        .collect()
+            format!("{REDACTION_OPEN}{l}{REDACTION_CLOSE}")
+        })
+    }
+
+    /// The redaction sentinel of `label`, noted for the legend.
+    fn sentinel(&mut self, label: String) -> String {
+        let s = format!("{REDACTION_OPEN}{label}{REDACTION_CLOSE}");
+        self.used.insert(label);
+        s
     }
 
     fn withheld_for(&self, path: &str) -> Option<Vec<String>> {
@@ -309,11 +309,25 @@ impl ViewBuilder<'_> {
                 .iter()
                 .map(|x| match x {
                     Value::String(s) => self.present(path, s),
-                    other => other.to_string(),
+                    Value::Integer(_) | Value::Float(_) | Value::Boolean(_) => {
+                        self.present(path, &x.to_string())
+                    }
+                    other => self.wrong_type(path, other),
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            Some(other) => other.to_string(),
+            Some(v @ (Value::Integer(_) | Value::Float(_))) => self.present(path, &v.to_string()),
+            Some(other) => self.wrong_type(path, other),
+        }
+    }
+
+    /// A value of a type the form does not expect (an inline table, an array of tables …):
+    /// `check` reports it; an internal copy shows it as TOML, a release never prints it.
+    fn wrong_type(&mut self, path: &str, v: &Value) -> String {
+        if self.release {
+            self.sentinel("withheld".into())
+        } else {
+            self.present(path, &v.to_string())
         }
     }
 
@@ -349,6 +363,16 @@ impl ViewBuilder<'_> {
             conditional: !f.required && f.required_when.is_some(),
             ..Default::default()
         };
+        // A withheld answer of any kind — a rule's Yes/No, a category, a stage, a date, a
+        // whole table — prints its exemption label in place of boxes and text.
+        if self.release && v.is_some() {
+            if let Some(ex) = self.withheld_for(path) {
+                item.kind = "field";
+                item.value = self.sentinel(markup::label(&ex));
+                out.push(item);
+                return;
+            }
+        }
         match &f.kind {
             FieldType::Table if f.compound.is_some() => {
                 let t = v.and_then(Value::as_table);
@@ -474,7 +498,15 @@ impl ViewBuilder<'_> {
                 DocView {
                     required: tick(&k.required, finding == "required"),
                     covered: tick(&k.covered, finding == "covered"),
-                    ids: f.map(|f| f.ids.join("; ")).unwrap_or_default(),
+                    ids: f
+                        .map(|f| {
+                            f.ids
+                                .iter()
+                                .map(|id| self.present("determination.ids", id))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default(),
                     new: tick(&k.new, action == "new"),
                     update: tick(&k.update, action == "update"),
                 }

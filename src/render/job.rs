@@ -1,0 +1,161 @@
+//! Render jobs: the record at a revision, rendered to bytes (refusing a release copy of a record
+//! that fails `check`), one record or all of them on every core. The command line only parses
+//! and prints; this is where the work is.
+
+use std::path::Path;
+
+use crate::check::{check_text, CheckOptions};
+use crate::determination::Determinations;
+use crate::diag::Severity;
+use crate::error::{Error, Result};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR};
+use crate::store::history::{resolve, Side};
+use crate::store::Store;
+
+use super::{render, Format, RenderOptions, Source, Templates};
+
+/// A record at a revision: its text, its determinations, and where they came from.
+#[derive(Debug, Clone)]
+pub struct RecordAt {
+    /// The record's id.
+    pub id: String,
+    /// record.toml.
+    pub text: String,
+    /// Its determinations (always from history: at the revision, or HEAD's for the work tree).
+    pub determinations: Determinations,
+    /// `records/x/record.toml` or `records/x/record.toml at submission/2`.
+    pub origin: String,
+}
+
+/// Record `id` at `rev` (`None`: the working tree), with every revision name `diff` knows
+/// (`approved`, `submitted`, `submission/N`, any git revision) resolved by the one resolver.
+pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt> {
+    crate::register::validate_id(id)?;
+    let store = Store::open(&reg.root)?;
+    let rel = Register::record_rel(id);
+    let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let Some(rev) = rev else {
+        if !reg.record_dir(id).exists() {
+            return Err(did_you_mean(reg, id));
+        }
+        let text = store
+            .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
+            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+        // Decisions come from history: the committed determinations, not the working tree's.
+        let dtext = match store.has_repo() {
+            true => store.read_committed(&drel)?,
+            false => None,
+        };
+        let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
+        return Ok(RecordAt {
+            id: id.to_string(),
+            text,
+            determinations,
+            origin: rel,
+        });
+    };
+    let repo = store.repo()?;
+    let (side, label) = resolve(reg, repo, id, rev)?;
+    let Side::Commit(oid) = side else {
+        return record_at(reg, id, None);
+    };
+    let text = crate::store::history::record_text(reg, repo, id, &side)?;
+    let commit = repo
+        .find_commit(oid)
+        .map_err(|e| Error::git(format!("read {rev}"), e))?;
+    let dtext = crate::store::git::read_at(repo, &commit, &format!("{}{drel}", store.prefix()))?;
+    let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
+    Ok(RecordAt {
+        id: id.to_string(),
+        text,
+        determinations,
+        origin: format!("{rel} at {label}"),
+    })
+}
+
+/// "No record x", with the closest id when there is one.
+pub fn did_you_mean(reg: &Register, id: &str) -> Error {
+    let ids = reg.record_ids().unwrap_or_default();
+    match crate::diag::did_you_mean(id, ids.iter().map(String::as_str)) {
+        Some(close) => Error::Refused(format!(
+            "no record `{id}` in this register; did you mean `{close}`?"
+        )),
+        None => Error::NoRecord(id.to_string()),
+    }
+}
+
+/// Render `rec` in `format`. A release copy of a record with check errors is refused: a value
+/// of the wrong type or malformed markup could otherwise reach the page.
+pub fn render_record(
+    reg: &Register,
+    templates: &Templates,
+    rec: &RecordAt,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<Vec<u8>> {
+    if opts.release {
+        let findings = check_text(
+            reg,
+            &rec.text,
+            &rec.origin,
+            None,
+            &CheckOptions {
+                today: opts.today,
+                release: false,
+            },
+        );
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
+            return Err(Error::Refused(format!(
+                "{} has {} check error(s) (first: {} {}); a release copy is made only of a record that passes `smout check {}`",
+                rec.origin,
+                errors.len(),
+                first.code,
+                first.message,
+                rec.id
+            )));
+        }
+    }
+    let src = Source {
+        id: &rec.id,
+        text: &rec.text,
+        determinations: &rec.determinations,
+        origin: rec.origin.clone(),
+    };
+    render(reg, templates, &src, format, opts)
+}
+
+/// Render every record into `dir` on all cores, calling `progress(done, total)` as records are
+/// done. Returns the records that failed, with why.
+pub fn render_all(
+    reg: &Register,
+    templates: &Templates,
+    opts: &RenderOptions,
+    format: Format,
+    dir: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(usize, Vec<(String, Error)>)> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let ids = reg.record_ids()?;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results = crate::par::map(
+        &ids,
+        || (),
+        |_, id| {
+            let r = record_at(reg, id, None)
+                .and_then(|rec| render_record(reg, templates, &rec, format, opts))
+                .and_then(|bytes| {
+                    let suffix = if opts.release { "-release" } else { "" };
+                    let path = dir.join(format!("{id}{suffix}.{}", format.ext()));
+                    crate::store::fs::write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))
+                });
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, ids.len());
+            r.err().map(|e| (id.clone(), e))
+        },
+    );
+    Ok((ids.len(), results.into_iter().flatten().collect()))
+}
