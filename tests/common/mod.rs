@@ -110,6 +110,17 @@ pub fn edit(reg: &Path, id: &str, from: &str, to: &str) {
 
 /// Run the smout binary as `who` (a git e-mail) on `day` (today and the commit dates).
 pub fn smout_as(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
+    smout_with(dir, who, day, args, &[])
+}
+
+/// [`smout_as`] with extra environment variables (fault injection, lock timeouts).
+pub fn smout_with(
+    dir: &Path,
+    who: &str,
+    day: &str,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smout"))
         .args(args)
         .current_dir(dir)
@@ -121,6 +132,7 @@ pub fn smout_as(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
         .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
+        .envs(envs.iter().copied())
         .output()
         .expect("run smout")
 }
