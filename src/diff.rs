@@ -174,6 +174,65 @@ fn identity(form: &Form, list: &Field) -> Option<String> {
         .map(|c| c.key.clone())
 }
 
+/// Compare record `id` between two revisions as `diff` names them (`None`: the approved
+/// submission, else the latest one; and the working tree). A `release` comparison is made on
+/// release copies of both sides ([`crate::release::release_table`]): no exempt text can reach
+/// any printer.
+pub fn compare(
+    reg: &crate::register::Register,
+    id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    release: bool,
+) -> crate::Result<RecordDiff> {
+    use crate::error::Error;
+    use crate::store::history::{approved, record_text, resolve, Side};
+    crate::register::validate_id(id)?;
+    if !reg.record_dir(id).exists() {
+        return Err(crate::render::job::did_you_mean(reg, id));
+    }
+    let store = crate::store::Store::open(&reg.root)?;
+    let repo = store.repo()?;
+    let (from, from_name) = match from {
+        Some(r) => resolve(reg, repo, id, r)?,
+        None => match approved(reg, repo, id)? {
+            Some((n, c)) => (Side::Commit(c), format!("submission/{n} (approved)")),
+            None => resolve(reg, repo, id, "submitted").map_err(|_| {
+                Error::Refused(format!(
+                    "{id} was never submitted, so there is nothing to compare against by default; name a revision: smout diff {id} HEAD"
+                ))
+            })?,
+        },
+    };
+    let (to, to_name) = match to {
+        Some(r) => resolve(reg, repo, id, r)?,
+        None => (Side::Worktree, "working tree".to_string()),
+    };
+    let parse = |side: &Side, name: &str| -> crate::Result<Table> {
+        let text = record_text(reg, repo, id, side)?;
+        let t: Table = toml::from_str(&text).map_err(|e| {
+            Error::Refused(format!("{id} at {name} is not valid TOML: {}", e.message()))
+        })?;
+        Ok(if release {
+            crate::release::release_table(&t)
+        } else {
+            t
+        })
+    };
+    let old = parse(&from, &from_name)?;
+    let new = parse(&to, &to_name)?;
+    let form_id = new
+        .get("form")
+        .or(old.get("form"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let form = reg.forms.get(form_id).ok_or_else(|| Error::NoForm {
+        id: form_id.into(),
+        known: reg.forms.ids().join(", "),
+    })?;
+    Ok(RecordDiff::new(form, id, &from_name, &to_name, &old, &new))
+}
+
 /// Whether any material answer differs (no labels or word diffs: for `status`).
 pub fn material_change(form: &Form, old: &Table, new: &Table) -> bool {
     if old.get("form_version") != new.get("form_version") {

@@ -18,7 +18,9 @@ pub mod form;
 pub mod markup;
 pub mod par;
 pub mod pii;
+pub mod print;
 pub mod register;
+pub mod release;
 pub mod render;
 pub mod report;
 pub mod schema;
@@ -26,5 +28,6 @@ pub mod skeleton;
 pub mod status;
 pub mod store;
 pub mod submit;
+pub mod timeline;
 
 pub use error::{Error, Result};

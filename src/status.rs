@@ -127,9 +127,51 @@ pub struct RecordStatus {
     /// determinations.toml, which is not believed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The columns the record's `[release] redact` withholds.
+    #[serde(skip)]
+    pub withheld: Vec<&'static str>,
 }
 
 impl RecordStatus {
+    /// This row as an internal listing shows it: markup removed, exempt text shown.
+    pub fn internal(mut self) -> RecordStatus {
+        for v in [
+            &mut self.title,
+            &mut self.component,
+            &mut self.category,
+            &mut self.stage,
+        ] {
+            *v = crate::markup::plain(v);
+        }
+        for r in &mut self.references {
+            *r = crate::markup::plain(r);
+        }
+        self
+    }
+
+    /// This row as a release listing shows it: every string through the redaction step, and
+    /// the columns the record withholds replaced by `[withheld]`.
+    pub fn released(mut self) -> RecordStatus {
+        let hide = |col: &str, v: &mut String, withheld: &[&str]| {
+            *v = if withheld.contains(&col) && !v.is_empty() {
+                "[withheld]".into()
+            } else {
+                crate::markup::release_plain(v)
+            };
+        };
+        let w = std::mem::take(&mut self.withheld);
+        hide("title", &mut self.title, &w);
+        hide("component", &mut self.component, &w);
+        hide("category", &mut self.category, &w);
+        hide("stage", &mut self.stage, &w);
+        for r in &mut self.references {
+            hide("references", r, &w);
+        }
+        self.warnings.clear();
+        self.withheld = w;
+        self
+    }
+
     /// The nearest date that needs attention (review-by or retention).
     pub fn attention_date(&self) -> Option<NaiveDate> {
         [self.review_by, self.retain_until]
@@ -144,6 +186,7 @@ pub fn register_status(
     reg: &Register,
     only: &[String],
     today: NaiveDate,
+    release: bool,
 ) -> Result<Vec<RecordStatus>> {
     // Statuses are history: without a repository every record would look like a draft.
     let store = crate::store::Store::open(&reg.root)?;
@@ -185,12 +228,16 @@ pub fn register_status(
             )
         },
     );
-    results.into_iter().collect()
+    results
+        .into_iter()
+        .map(|r| r.map(|r| if release { r.released() } else { r.internal() }))
+        .collect()
 }
 
 fn de_text(v: &toml::de::DeValue<'_>) -> String {
     match v {
-        toml::de::DeValue::String(s) => crate::markup::plain(s),
+        // Raw, markup and all: `internal` or `released` decides what a listing shows.
+        toml::de::DeValue::String(s) => s.to_string(),
         toml::de::DeValue::Integer(i) => i.as_str().to_string(),
         toml::de::DeValue::Boolean(b) => b.to_string(),
         toml::de::DeValue::Datetime(d) => d.to_string(),
@@ -298,7 +345,32 @@ fn one(
         references,
         next: String::new(),
         warnings,
+        withheld: Vec::new(),
     };
+    // Which of these columns `[release] redact` withholds, for a release listing.
+    let withheld_paths = crate::pii::withheld_fields(record);
+    if let Some(f) = form {
+        let covered = |p: Option<&str>| {
+            p.is_some_and(|p| {
+                withheld_paths
+                    .iter()
+                    .any(|w| crate::form::path_covers(w, p))
+            })
+        };
+        for (col, path) in [
+            ("title", Some("title")),
+            ("component", f.index.component.as_deref()),
+            ("category", f.index.category.as_deref()),
+            ("stage", f.index.stage.as_deref()),
+        ] {
+            if covered(path) {
+                st.withheld.push(col);
+            }
+        }
+        if f.index.references.iter().any(|p| covered(Some(p))) {
+            st.withheld.push("references");
+        }
+    }
     let pending_appeal = dets
         .appeals
         .last()

@@ -5,10 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use smout::diff::{render_text, RecordDiff};
-use smout::error::Error;
-use smout::register::validate_id;
-use smout::store::history::{approved, resolve, submissions, Side};
+use smout::diff::{compare, render_text};
 
 use super::{findings, CliResult, Env};
 
@@ -21,6 +18,10 @@ use super::{findings, CliResult, Env};
 /// Each change is labelled with the form's question ("5(c) Public interaction: Complies"),
 /// prose is compared word by word, list items (a PIA, a contact) are matched by identity, and
 /// changes to material answers are marked: the last line says whether a new review is needed.
+///
+/// --release compares release copies: marked text and fields under [release] redact print as
+/// their FOIA label. `--format md` (meant for merge-request comments) is a release copy unless
+/// --internal is given.
 ///
 /// Examples:
 ///   smout diff cbp-fld                         # approved → working tree
@@ -42,6 +43,12 @@ pub struct DiffArgs {
     /// Exit with 1 when there are changes
     #[arg(long)]
     pub exit_code: bool,
+    /// Compare release copies: exempt text replaced by its FOIA label (the default for md)
+    #[arg(long, conflicts_with = "internal")]
+    pub release: bool,
+    /// With --format md: show exempt text (for an internal review only)
+    #[arg(long)]
+    pub internal: bool,
 }
 
 /// Formats of `diff`.
@@ -57,57 +64,17 @@ pub enum DiffFormat {
 
 /// Run `smout diff`.
 pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
-    validate_id(&args.id)?;
     let reg = env.register()?;
-    if !reg.record_dir(&args.id).exists() {
-        return Err(Error::NoRecord(args.id).into());
-    }
-    let repo = smout::store::git::open(&reg.root)?;
-    let (from, from_name) = match &args.from {
-        Some(r) => resolve(&reg, &repo, &args.id, r)?,
-        None => match approved(&reg, &repo, &args.id)? {
-            Some((n, c)) => (Side::Commit(c), format!("submission/{n} (approved)")),
-            None => match submissions(&repo, &smout::store::history::prefix(&repo, &reg)?, &args.id)?.last() {
-                Some(s) => (
-                    Side::Commit(git2::Oid::from_str(&s.commit).map_err(Error::from)?),
-                    format!("submission/{}", s.n),
-                ),
-                None => {
-                    return Err(Error::Refused(format!(
-                        "{} was never submitted, so there is nothing to compare against by default; name a revision: smout diff {} HEAD",
-                        args.id, args.id
-                    ))
-                    .into())
-                }
-            },
-        },
-    };
-    let (to, to_name) = match &args.to {
-        Some(r) => resolve(&reg, &repo, &args.id, r)?,
-        None => (Side::Worktree, "working tree".to_string()),
-    };
-    let parse = |side: &Side, name: &str| -> Result<toml::Table, Error> {
-        let text = smout::store::history::record_text(&reg, &repo, &args.id, side)?;
-        toml::from_str(&text).map_err(|e| {
-            Error::Refused(format!(
-                "{} at {name} is not valid TOML: {}",
-                args.id,
-                e.message()
-            ))
-        })
-    };
-    let old = parse(&from, &from_name)?;
-    let new = parse(&to, &to_name)?;
-    let form_id = new
-        .get("form")
-        .or(old.get("form"))
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    let form = reg.forms.get(form_id).ok_or_else(|| Error::NoForm {
-        id: form_id.into(),
-        known: reg.forms.ids().join(", "),
-    })?;
-    let d = RecordDiff::new(form, &args.id, &from_name, &to_name, &old, &new);
+    // Markdown is for merge-request comments, read by more people than the record's drafters:
+    // it is a release copy unless --internal says otherwise.
+    let release = args.release || (args.format == DiffFormat::Md && !args.internal);
+    let d = compare(
+        &reg,
+        &args.id,
+        args.from.as_deref(),
+        args.to.as_deref(),
+        release,
+    )?;
     match args.format {
         DiffFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &d).map_err(std::io::Error::from)?;

@@ -10,7 +10,6 @@ use smout::render::Templates;
 use smout::status::register_status;
 
 use super::render::timestamp;
-use super::status::csv;
 use super::{CliResult, Env};
 
 /// Print the inventory: per component, each use with its status, determination and review date
@@ -28,6 +27,9 @@ pub struct ReportArgs {
     /// Output file (default: stdout; report.pdf for PDF)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Release copy: exempt text and withheld columns replaced by their FOIA label
+    #[arg(long)]
+    pub release: bool,
 }
 
 /// Formats of `report`.
@@ -46,8 +48,13 @@ pub enum ReportKind {
 /// Run `smout report`.
 pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
-    let rows = register_status(&reg, &[], env.today)?;
-    let banner = reg.settings.markings.banner.clone().unwrap_or_default();
+    let rows = register_status(&reg, &[], env.today, args.release)?;
+    let banner = if args.release {
+        reg.settings.markings.release_banner.clone()
+    } else {
+        reg.settings.markings.banner.clone()
+    }
+    .unwrap_or_default();
     let name = if reg.settings.name.is_empty() {
         "smout register".to_string()
     } else {
@@ -59,27 +66,9 @@ pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
         ReportKind::Json => serde_json::to_vec_pretty(&report).map_err(std::io::Error::from)?,
         ReportKind::Md => templates.render_named("report.md", &report)?.into_bytes(),
         ReportKind::Csv => {
-            let mut s = String::from(
-                "component,id,title,category,stage,status,determination,references,review_by\n",
-            );
-            for c in &report.components {
-                for u in &c.uses {
-                    let f = [
-                        c.name.clone(),
-                        u.id.clone(),
-                        u.title.clone(),
-                        u.category.clone(),
-                        u.stage.clone(),
-                        u.status.to_string(),
-                        u.determination.clone().unwrap_or_default(),
-                        u.references.join("; "),
-                        u.review_by.map(|d| d.to_string()).unwrap_or_default(),
-                    ];
-                    s.push_str(&f.iter().map(|x| csv(x)).collect::<Vec<_>>().join(","));
-                    s.push('\n');
-                }
-            }
-            s.into_bytes()
+            let mut v = Vec::new();
+            smout::print::report_csv(&report, &mut v)?;
+            v
         }
         ReportKind::Pdf => {
             let blocks = templates.render_named("report.pdf", &report)?;

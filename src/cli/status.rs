@@ -41,6 +41,9 @@ pub struct StatusArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TableFormat::Text)]
     pub format: TableFormat,
+    /// Release listing: exempt text and withheld columns replaced by their FOIA label
+    #[arg(long)]
+    pub release: bool,
 }
 
 /// Formats of tables.
@@ -68,25 +71,6 @@ fn parse_status(s: &str) -> Result<Status, String> {
     })
 }
 
-/// Quote a CSV field.
-pub fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// Run `smout status`.
 pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
@@ -96,7 +80,7 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
             return Err(Error::NoRecord(id.clone()).into());
         }
     }
-    let mut rows: Vec<RecordStatus> = register_status(&reg, &args.ids, env.today)?;
+    let mut rows: Vec<RecordStatus> = register_status(&reg, &args.ids, env.today, args.release)?;
     for w in rows.iter().flat_map(|r| &r.warnings) {
         eprintln!("warning: {w}");
     }
@@ -117,83 +101,8 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
             serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        TableFormat::Csv => {
-            writeln!(out, "id,form,component,category,stage,status,submission,determination,review_by,retain_until,next")?;
-            for r in &rows {
-                let f = [
-                    r.id.clone(),
-                    r.form.clone(),
-                    r.component.clone(),
-                    r.category.clone(),
-                    r.stage.clone(),
-                    r.status.to_string(),
-                    r.submission.map(|n| n.to_string()).unwrap_or_default(),
-                    r.determination.clone().unwrap_or_default(),
-                    r.review_by.map(|d| d.to_string()).unwrap_or_default(),
-                    r.retain_until.map(|d| d.to_string()).unwrap_or_default(),
-                    r.next.clone(),
-                ];
-                writeln!(
-                    out,
-                    "{}",
-                    f.iter().map(|x| csv(x)).collect::<Vec<_>>().join(",")
-                )?;
-            }
-        }
-        TableFormat::Text => {
-            let (b, r0) = if env.color {
-                ("\x1b[1m", "\x1b[0m")
-            } else {
-                ("", "")
-            };
-            writeln!(
-                out,
-                "{b}{:<20} {:<26} {:<24} {:<14} {:<10}  NEXT{r0}",
-                "ID", "COMPONENT", "CATEGORY", "STATUS", "REVIEW BY"
-            )?;
-            for r in &rows {
-                let color = match (env.color, r.status) {
-                    (false, _) => "",
-                    (true, Status::Approved) => "\x1b[32m",
-                    (
-                        true,
-                        Status::Due | Status::Changed | Status::Submitted | Status::Appealed,
-                    ) => "\x1b[33m",
-                    (true, Status::Expired | Status::NotAuthorized | Status::NotYetMet) => {
-                        "\x1b[31m"
-                    }
-                    (true, Status::Draft) => "\x1b[2m",
-                };
-                writeln!(
-                    out,
-                    "{:<20} {:<26} {:<24} {color}{:<14}{r0} {:<10}  {}",
-                    clip(&r.id, 20),
-                    clip(&r.component, 26),
-                    clip(&r.category, 24),
-                    r.status.word(),
-                    r.review_by
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    r.next
-                )?;
-            }
-            if !env.quiet {
-                let mut counts: Vec<String> = Vec::new();
-                for s in Status::ALL {
-                    let n = rows.iter().filter(|r| r.status == s).count();
-                    if n > 0 {
-                        counts.push(format!("{n} {s}"));
-                    }
-                }
-                writeln!(
-                    out,
-                    "\n{} record{}: {}",
-                    rows.len(),
-                    if rows.len() == 1 { "" } else { "s" },
-                    counts.join(", ")
-                )?;
-            }
-        }
+        TableFormat::Csv => smout::print::status_csv(&rows, out)?,
+        TableFormat::Text => smout::print::status_text(&rows, env.color, env.quiet, out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

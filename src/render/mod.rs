@@ -605,26 +605,7 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
         id: form_id.to_string(),
         known: reg.forms.ids().join(", "),
     })?;
-    let withheld = root
-        .get("release")
-        .and_then(|r| r.get("redact"))
-        .and_then(Value::as_table)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| {
-                    let ex = v
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|e| e.as_str().map(String::from))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (k.clone(), ex)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let withheld = crate::release::withheld_map(&root);
     let mut b = ViewBuilder {
         form,
         release: opts.release,

@@ -1,0 +1,177 @@
+//! Printers of the tables a user reads — status rows and the report's uses — as aligned text or
+//! CSV, to any `io::Write` (ripgrep's way: compute a report, then print it). One CSV writer
+//! serves every table.
+
+use std::io::{self, Write};
+
+use crate::report::Report;
+use crate::status::{RecordStatus, Status};
+
+/// Quote a CSV field (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Write one CSV line.
+pub fn csv_line<S: AsRef<str>>(out: &mut dyn Write, fields: &[S]) -> io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f.as_ref())).collect();
+    writeln!(out, "{}", line.join(","))
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Status rows as CSV.
+pub fn status_csv(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<()> {
+    csv_line(
+        out,
+        &[
+            "id",
+            "form",
+            "component",
+            "category",
+            "stage",
+            "status",
+            "submission",
+            "determination",
+            "review_by",
+            "retain_until",
+            "next",
+        ],
+    )?;
+    for r in rows {
+        csv_line(
+            out,
+            &[
+                r.id.clone(),
+                r.form.clone(),
+                r.component.clone(),
+                r.category.clone(),
+                r.stage.clone(),
+                r.status.to_string(),
+                r.submission.map(|n| n.to_string()).unwrap_or_default(),
+                r.determination.clone().unwrap_or_default(),
+                date(r.review_by),
+                date(r.retain_until),
+                r.next.clone(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Status rows as aligned columns; the id column is as wide as the longest id (ids are what
+/// users copy, so they are never cut). Unless `quiet`, a last line counts the statuses.
+pub fn status_text(
+    rows: &[RecordStatus],
+    color: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (b, r0) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    let idw = rows
+        .iter()
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    writeln!(
+        out,
+        "{b}{:<idw$} {:<26} {:<24} {:<14} {:<10}  NEXT{r0}",
+        "ID", "COMPONENT", "CATEGORY", "STATUS", "REVIEW BY"
+    )?;
+    for r in rows {
+        let c = match (color, r.status) {
+            (false, _) => "",
+            (true, Status::Approved) => "\x1b[32m",
+            (true, Status::Due | Status::Changed | Status::Submitted | Status::Appealed) => {
+                "\x1b[33m"
+            }
+            (true, Status::Expired | Status::NotAuthorized | Status::NotYetMet) => "\x1b[31m",
+            (true, Status::Draft) => "\x1b[2m",
+        };
+        writeln!(
+            out,
+            "{:<idw$} {:<26} {:<24} {c}{:<14}{r0} {:<10}  {}",
+            r.id,
+            clip(&r.component, 26),
+            clip(&r.category, 24),
+            r.status.word(),
+            r.review_by
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            r.next
+        )?;
+    }
+    if !quiet {
+        let counts: Vec<String> = Status::ALL
+            .iter()
+            .filter_map(|s| {
+                let n = rows.iter().filter(|r| r.status == *s).count();
+                (n > 0).then(|| format!("{n} {s}"))
+            })
+            .collect();
+        match rows.len() {
+            0 => writeln!(out, "\nno records")?,
+            1 => writeln!(out, "\n1 record: {}", counts.join(", "))?,
+            n => writeln!(out, "\n{n} records: {}", counts.join(", "))?,
+        }
+    }
+    Ok(())
+}
+
+/// The report's uses as CSV, one row per record.
+pub fn report_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    csv_line(
+        out,
+        &[
+            "component",
+            "id",
+            "title",
+            "category",
+            "stage",
+            "status",
+            "determination",
+            "references",
+            "review_by",
+        ],
+    )?;
+    for c in &report.components {
+        for u in &c.uses {
+            csv_line(
+                out,
+                &[
+                    c.name.clone(),
+                    u.id.clone(),
+                    u.title.clone(),
+                    u.category.clone(),
+                    u.stage.clone(),
+                    u.status.to_string(),
+                    u.determination.clone().unwrap_or_default(),
+                    u.references.join("; "),
+                    date(u.review_by),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}

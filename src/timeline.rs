@@ -1,0 +1,173 @@
+//! A record's timeline for `log`: its revisions (with a one-line summary in the form's words),
+//! submissions, determinations and appeals, newest first — computed here, printed by the
+//! printers below (text or JSON) to any `io::Write`.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::determination::Determinations;
+use crate::diff::RecordDiff;
+use crate::error::{Error, Result};
+use crate::markup;
+use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
+use crate::store::history::{blob_text, date_of, record_history, submissions};
+use crate::store::{tag_name, Store, TagKind};
+
+/// One event of a timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// The day (YYYY-MM-DD).
+    pub date: String,
+    /// Seconds since the epoch (for ordering).
+    pub time: i64,
+    /// `revision`, `submission`, `determination` or `appeal`.
+    pub kind: &'static str,
+    /// The commit, abbreviated.
+    pub commit: Option<String>,
+    /// Who (withheld as (b) (6) in a release).
+    pub author: Option<String>,
+    /// What happened.
+    pub summary: String,
+}
+
+/// The timeline of record `id`, newest first. A `release` timeline passes every string through
+/// the redaction step and withholds people's names and addresses under (b) (6).
+pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
+    crate::register::validate_id(id)?;
+    let store = Store::open(&reg.root)?;
+    let repo = store.repo()?;
+    let prefix = store.prefix().to_string();
+    let index = crate::store::pathindex::PathIndex::open(repo, &prefix)?;
+    let revs = record_history(repo, &index, id)?;
+    if revs.is_empty() && !reg.record_dir(id).exists() {
+        return Err(crate::render::job::did_you_mean(reg, id));
+    }
+    let text = |s: &str| {
+        if release {
+            markup::release_plain(s)
+        } else {
+            markup::plain(s)
+        }
+    };
+    let person = |s: String| {
+        if release {
+            "[(b) (6)]".to_string()
+        } else {
+            s
+        }
+    };
+    let parse = |o: Option<git2::Oid>| -> Option<toml::Table> {
+        o.and_then(|o| blob_text(repo, o).ok())
+            .and_then(|t| toml::from_str(&t).ok())
+    };
+    let mut events = Vec::new();
+    for r in &revs {
+        let new = parse(r.new_blob);
+        let summary = match (r.old_blob, parse(r.old_blob), &new) {
+            (None, _, _) => "record created".to_string(),
+            (Some(_), Some(old), Some(new)) => {
+                let form_id = new.get("form").and_then(|v| v.as_str()).unwrap_or("");
+                match reg.forms.get(form_id) {
+                    Some(form) => RecordDiff::new(form, id, "", "", &old, new).summary(),
+                    None => "changed".into(),
+                }
+            }
+            _ => "changed (not valid TOML on one side)".into(),
+        };
+        let moved = match &r.moved_from {
+            Some(f) => format!(" [moved from {RECORDS_DIR}/{f}]"),
+            None if r.path != format!("{id}/{RECORD_FILE}") => {
+                format!(" [as {RECORDS_DIR}/{}]", r.path)
+            }
+            None => String::new(),
+        };
+        events.push(Event {
+            date: r.time.date_naive().to_string(),
+            time: r.time.timestamp(),
+            kind: "revision",
+            commit: Some(r.commit[..10].to_string()),
+            author: Some(person(format!("{} <{}>", r.author, r.email))),
+            summary: format!("{}: {}{moved}", text(&r.message), text(&summary)),
+        });
+    }
+    for s in submissions(repo, &prefix, id)? {
+        events.push(Event {
+            date: date_of(s.time).to_string(),
+            time: s.time,
+            kind: "submission",
+            commit: Some(s.commit[..10].to_string()),
+            author: None,
+            summary: format!(
+                "submission {} (tag {})",
+                s.n,
+                tag_name(id, TagKind::Submission, s.n)
+            ),
+        });
+    }
+    // Decisions come from history: the committed determinations.
+    let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let dets = Determinations::parse(
+        &store.read_committed(&drel)?.unwrap_or_default(),
+        Path::new(&drel),
+    )
+    .map_err(|e| Error::Refused(format!("{drel} at HEAD: {e}")))?;
+    for (kind, list) in [
+        ("determination", &dets.determinations),
+        ("appeal", &dets.appeals),
+    ] {
+        for d in list {
+            let review = d
+                .review_by
+                .map(|r| format!(", review by {r}"))
+                .unwrap_or_default();
+            events.push(Event {
+                date: d.reviewed.to_string(),
+                time: d
+                    .reviewed
+                    .and_hms_opt(23, 59, 59)
+                    .map(|t| t.and_utc().timestamp())
+                    .unwrap_or(0),
+                kind,
+                commit: None,
+                author: Some(if release {
+                    markup::release_plain(&d.reviewer)
+                } else {
+                    markup::plain(&d.reviewer)
+                }),
+                summary: format!(
+                    "{kind} on submission {}: {}{review}",
+                    d.submission, d.outcome
+                ),
+            });
+        }
+    }
+    // Newest first; at the same moment, what happened on top of a revision comes first.
+    let rank = |k: &str| match k {
+        "appeal" => 0,
+        "determination" => 1,
+        "submission" => 2,
+        _ => 3,
+    };
+    events.sort_by(|a, b| b.time.cmp(&a.time).then(rank(a.kind).cmp(&rank(b.kind))));
+    Ok(events)
+}
+
+/// Print a timeline for people: date, kind, commit and author in aligned columns, the summary
+/// indented below.
+pub fn write_text(events: &[Event], out: &mut dyn Write) -> std::io::Result<()> {
+    for e in events {
+        let c = e.commit.as_deref().unwrap_or("");
+        let who = e.author.as_deref().unwrap_or("");
+        let line = format!("{}  {:<13} {:<10}  {who}", e.date, e.kind, c);
+        writeln!(out, "{}\n    {}", line.trim_end(), e.summary)?;
+    }
+    Ok(())
+}
+
+/// Print a timeline as JSON.
+pub fn write_json(events: &[Event], out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, events).map_err(std::io::Error::from)?;
+    writeln!(out)
+}
