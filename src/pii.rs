@@ -31,7 +31,11 @@ fn detectors() -> &'static [Detector] {
                 "e-mail address",
                 r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
             ),
-            d("Social Security number", r"\b\d{3}-\d{2}-\d{4}\b"),
+            // Dashed, spaced or bare: 123-45-6789, 123 45 6789, 123456789.
+            d(
+                "Social Security number",
+                r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b",
+            ),
             d(
                 "telephone number",
                 r"(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
@@ -43,6 +47,11 @@ fn detectors() -> &'static [Detector] {
             d(
                 "internet protocol address",
                 r"\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
+            ),
+            // IPv6, full (8 groups) or compressed with `::` (2001:db8::1, fe80::1ff:fe23).
+            d(
+                "internet protocol (IPv6) address",
+                r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?\b",
             ),
         ]
     })
@@ -161,9 +170,13 @@ fn scan_string(
                 hits.push((d.kind.to_string(), m.as_str().to_string()));
             }
         }
-        let lower = text.to_lowercase();
+        // Names are compared with white space folded (two spaces, NBSP, a line break, a
+        // zero-width character between the words) and in "Last, First" order too.
+        let folded = fold(&text);
         for n in names {
-            if lower.contains(&n.to_lowercase()) {
+            let want = fold(n);
+            let reversed = last_first(&want);
+            if folded.contains(&want) || reversed.is_some_and(|r| folded.contains(&r)) {
                 hits.push(("name of a person named in this record".into(), n.clone()));
             }
         }
@@ -188,6 +201,37 @@ fn scan_string(
         }
     }
     out
+}
+
+/// Lower case, zero-width characters removed, every run of white space (NBSP and the other
+/// Unicode spaces included) one ASCII space.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        ) {
+            continue;
+        }
+        if c.is_whitespace() || c == '\u{00A0}' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// "jane q roe" → "roe, jane q" (None for a one-word name).
+fn last_first(folded: &str) -> Option<String> {
+    let (first, last) = folded.rsplit_once(' ')?;
+    Some(format!("{last}, {first}"))
 }
 
 /// The span of `needle` inside the string's source, or the whole string's span.
@@ -282,6 +326,53 @@ mod tests {
             .map(|d| d.kind)
             .collect();
         assert_eq!(kinds.len(), 5, "{kinds:?}");
+    }
+
+    fn kinds_in(text: &str) -> Vec<&'static str> {
+        detectors()
+            .iter()
+            .filter(|d| d.regex.is_match(text))
+            .map(|d| d.kind)
+            .collect()
+    }
+
+    #[test]
+    fn finds_bare_ssns_and_ipv6_but_not_dates_or_times() {
+        assert_eq!(kinds_in("SSN 123456789"), ["Social Security number"]);
+        assert_eq!(kinds_in("SSN 123 45 6789"), ["Social Security number"]);
+        assert_eq!(
+            kinds_in("from 2001:db8::8a2e:370:7334 today"),
+            ["internet protocol (IPv6) address"]
+        );
+        assert_eq!(kinds_in("fe80::1"), ["internet protocol (IPv6) address"]);
+        assert!(kinds_in("met at 10:30 on 2024-03-15, 75 FR 404").is_empty());
+        assert!(kinds_in("A123456789")
+            .iter()
+            .all(|k| !k.starts_with("Social")));
+    }
+
+    fn names_found(text: &str, names: &[&str]) -> usize {
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        let index = LineIndex::new(text);
+        scan_string(text, "x", 0..text.len(), &names, false, "f", &index, "h")
+            .iter()
+            .filter(|f| f.message.contains("name of a person"))
+            .count()
+    }
+
+    #[test]
+    fn names_are_found_however_the_space_between_them_is_written() {
+        for text in [
+            "met Jane  Roe",
+            "met Jane\u{00A0}Roe",
+            "met Jane\u{200B} Roe",
+            "met Jane\nRoe",
+            "per Roe, Jane",
+            "per ROE,  JANE",
+        ] {
+            assert_eq!(names_found(text, &["Jane Roe"]), 1, "{text:?}");
+        }
+        assert_eq!(names_found("met Jane Doe and Roe Smith", &["Jane Roe"]), 0);
     }
 
     #[test]

@@ -155,8 +155,9 @@ fn html_filter(s: &str, _: Kwargs, _: &State) -> tera::Value {
 
 /// Text for Markdown: special characters escaped, redactions as bold labels.
 fn md_filter(s: &str, _: Kwargs, _: &State) -> String {
+    let s = newlines(s);
     let mut out = String::new();
-    for (label, text) in pieces(s) {
+    for (label, text) in pieces(&s) {
         if label {
             out.push_str(&format!("**[{text}]**"));
         } else {
@@ -171,12 +172,62 @@ fn md_filter(s: &str, _: Kwargs, _: &State) -> String {
             }
         }
     }
+    let out = escape_line_starts(&out);
     out.replace('\n', "  \n").replace("  \n  \n", "\n\n")
+}
+
+/// CRLF and a lone CR become LF: every format sees one kind of line break.
+fn newlines(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// A value line that Markdown would read as structure — a rule or setext underline (`---`,
+/// `===`), a fence (`~~~`), a list item (`- `, `+ `, `1. `) — is escaped at its start.
+fn escape_line_starts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start();
+        let lead = &line[..line.len() - body.len()];
+        out.push_str(lead);
+        let digits = body.chars().take_while(char::is_ascii_digit).count();
+        if body.starts_with(['-', '+', '=', '~']) {
+            out.push('\\');
+            out.push_str(body);
+        } else if digits > 0 && body[digits..].starts_with(['.', ')']) {
+            out.push_str(&body[..digits]);
+            out.push('\\');
+            out.push_str(&body[digits..]);
+        } else {
+            out.push_str(body);
+        }
+    }
+    out
 }
 
 /// Text for the PDF block language: one line, with `\n` and `|` escaped.
 fn pdf_filter(s: &str, _: Kwargs, _: &State) -> String {
-    s.replace('\\', "\\\\")
+    newlines(s)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_lines_never_become_markdown_structure() {
+        let s = escape_line_starts(&newlines(
+            "intro\r---\r\n~~~ fence\n  - item\n1. one\n12) x",
+        ));
+        assert_eq!(
+            s,
+            "intro\n\\---\n\\~~~ fence\n  \\- item\n1\\. one\n12\\) x"
+        );
+        assert_eq!(escape_line_starts("plain -- text 3.5"), "plain -- text 3.5");
+    }
 }
