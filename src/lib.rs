@@ -15,6 +15,8 @@ pub mod diff;
 pub mod duration;
 pub mod error;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod markup;
 pub mod par;
 pub mod pii;
