@@ -55,6 +55,16 @@ pub enum Error {
         /// The forms there are.
         known: String,
     },
+    /// A revision named for a record does not resolve.
+    #[error("record {id} has no revision `{spec}`: {why}")]
+    Revision {
+        /// The record.
+        id: String,
+        /// The revision as the user wrote it.
+        spec: String,
+        /// Why it does not resolve.
+        why: String,
+    },
     /// A git operation failed.
     #[error("git: {0}")]
     Git(String),
@@ -134,6 +144,9 @@ impl Error {
                 "record ids are lower-case letters, digits and hyphens, starting with a letter or digit (e.g. cbp-fld-2018)".into(),
             ),
             Error::File { source, .. } => Some(source.hint().into()),
+            Error::Revision { id, .. } => Some(format!(
+                "name a revision as submission/N, approved, submitted, worktree, or any git revision (a commit, tag or branch); `smout log {id}` lists the record's revisions"
+            )),
             Error::NotGit(_) => Some(
                 "a register lives in a git repository: statuses, submissions and determinations are its history. Clone the register (do not copy its files), or run `git init` and commit".into(),
             ),
@@ -146,11 +159,6 @@ impl Error {
     }
 }
 
-impl From<git2::Error> for Error {
-    fn from(e: git2::Error) -> Self {
-        Error::Git(e.message().to_string())
-    }
-}
 
 /// Result with smout's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -55,7 +55,7 @@ fn signature_from(cfg: Option<git2::Config>) -> Result<Signature<'static>> {
         Some(t) => Signature::new(&name, &email, &t),
         None => Signature::now(&name, &email),
     };
-    sig.map_err(Error::from)
+    sig.map_err(|e| Error::git("make the author's signature", e))
 }
 
 /// The committer of a change: the author, at `GIT_COMMITTER_DATE` when that is set.
@@ -175,9 +175,17 @@ pub fn resolve_commit<'r>(repo: &'r Repository, id: &str, rev: &str) -> Result<g
     };
     let obj = repo
         .revparse_single(&spec)
-        .map_err(|_| Error::Git(format!("no revision `{rev}` (for record {id})")))?;
+        .map_err(|_| Error::Revision {
+            id: id.to_string(),
+            spec: rev.to_string(),
+            why: "git knows no such commit, tag or branch".into(),
+        })?;
     obj.peel_to_commit()
-        .map_err(|_| Error::Git(format!("`{rev}` does not name a commit")))
+        .map_err(|_| Error::Revision {
+            id: id.to_string(),
+            spec: rev.to_string(),
+            why: "it does not name a commit".into(),
+        })
 }
 
 /// The bytes of `path` (repository-relative) in `commit`, or None if it did not exist there.
@@ -201,13 +209,10 @@ pub fn read_bytes_at(
 
 /// The text of `path` (repository-relative) in `commit`, or None if it did not exist there.
 pub fn read_at(repo: &Repository, commit: &git2::Commit<'_>, path: &str) -> Result<Option<String>> {
-    let tree = commit.tree()?;
-    let entry = match tree.get_path(Path::new(path)) {
-        Ok(e) => e,
-        Err(_) => return Ok(None),
+    let Some(bytes) = read_bytes_at(repo, commit, path)? else {
+        return Ok(None);
     };
-    let blob = repo.find_blob(entry.id())?;
-    String::from_utf8(blob.content().to_vec())
+    String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| Error::Git(format!("{path} at {} is not UTF-8 text", commit.id())))
 }

@@ -57,7 +57,8 @@ pub fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<Submissi
             time,
         });
         true
-    })?;
+    })
+    .map_err(|e| Error::git("list the tags", e))?;
     for v in out.values_mut() {
         v.sort_by_key(|s| s.n);
     }
@@ -116,35 +117,36 @@ pub enum Side {
 /// approving determination), `submitted` (the latest submission), `submission/N`, or any git
 /// revision. Returns the side and how to print it.
 pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result<(Side, String)> {
+    let missing = |why: String| Error::Revision {
+        id: id.to_string(),
+        spec: rev.to_string(),
+        why,
+    };
+    let commit_of = |s: &Submission| {
+        Oid::from_str(&s.commit).map_err(|e| Error::git(format!("read submission {}", s.n), e))
+    };
     match rev {
         "worktree" | "working-tree" => Ok((Side::Worktree, "working tree".into())),
         "approved" => approved(reg, repo, id)?
             .map(|(n, c)| (Side::Commit(c), format!("submission/{n} (approved)")))
-            .ok_or_else(|| Error::Refused(format!("record {id} has no approving determination"))),
-        "submitted" => submissions(repo, &prefix(repo, reg)?, id)?
-            .last()
-            .map(|s| {
-                (
-                    Side::Commit(Oid::from_str(&s.commit).expect("oid")),
-                    format!("submission/{}", s.n),
-                )
-            })
-            .ok_or_else(|| Error::Refused(format!("record {id} was never submitted"))),
+            .ok_or_else(|| missing("no determination approves any of its submissions".into())),
+        "submitted" => match submissions(repo, &prefix(repo, reg)?, id)?.last() {
+            Some(s) => Ok((Side::Commit(commit_of(s)?), format!("submission/{}", s.n))),
+            None => Err(missing("it was never submitted".into())),
+        },
         _ => {
             if let Some(n) = rev
                 .strip_prefix("submission/")
                 .and_then(|n| n.parse::<u32>().ok())
             {
-                return submissions(repo, &prefix(repo, reg)?, id)?
-                    .into_iter()
-                    .find(|s| s.n == n)
-                    .map(|s| {
-                        (
-                            Side::Commit(Oid::from_str(&s.commit).expect("oid")),
-                            rev.to_string(),
-                        )
-                    })
-                    .ok_or_else(|| Error::Refused(format!("record {id} has no submission {n}")));
+                let subs = submissions(repo, &prefix(repo, reg)?, id)?;
+                return match subs.iter().find(|s| s.n == n) {
+                    Some(s) => Ok((Side::Commit(commit_of(s)?), rev.to_string())),
+                    None => Err(missing(match subs.len() {
+                        0 => "it was never submitted".into(),
+                        k => format!("its submissions are 1 to {k}"),
+                    })),
+                };
             }
             let c = crate::store::git::resolve_commit(repo, id, rev)?;
             Ok((Side::Commit(c.id()), rev.to_string()))
@@ -184,16 +186,26 @@ pub fn record_text(reg: &Register, repo: &Repository, id: &str, side: &Side) -> 
             std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
         }
         Side::Commit(oid) => {
-            let commit = repo.find_commit(*oid)?;
+            let commit = repo
+                .find_commit(*oid)
+                .map_err(|e| Error::git(format!("read commit {}", short(*oid)), e))?;
             let path = crate::store::git::repo_path(repo, &reg.root, &rel)?;
             if let Some(t) = crate::store::git::read_at(repo, &commit, &path)? {
                 return Ok(t);
             }
             let old = former_path(repo, &commit, &path)?.ok_or_else(|| {
-                Error::Git(format!("record {id} did not exist at {}", short(*oid)))
+                Error::Revision {
+                    id: id.to_string(),
+                    spec: short(*oid),
+                    why: "the record did not exist then".into(),
+                }
             })?;
             crate::store::git::read_at(repo, &commit, &old)?
-                .ok_or_else(|| Error::Git(format!("record {id} did not exist at {}", short(*oid))))
+                .ok_or_else(|| Error::Revision {
+                    id: id.to_string(),
+                    spec: short(*oid),
+                    why: "the record did not exist then".into(),
+                })
         }
     }
 }
@@ -204,12 +216,21 @@ pub fn former_path(
     commit: &git2::Commit<'_>,
     path: &str,
 ) -> Result<Option<String>> {
-    let head = repo.head()?.peel_to_tree()?;
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .map_err(|e| Error::git("read HEAD's tree", e))?;
     let mut opts = git2::DiffOptions::new();
-    let mut diff = repo.diff_tree_to_tree(Some(&commit.tree()?), Some(&head), Some(&mut opts))?;
+    let old = commit
+        .tree()
+        .map_err(|e| Error::git(format!("read the tree of {}", short(commit.id())), e))?;
+    let mut diff = repo
+        .diff_tree_to_tree(Some(&old), Some(&head), Some(&mut opts))
+        .map_err(|e| Error::git("compare trees to follow a rename", e))?;
     let mut find = git2::DiffFindOptions::new();
     find.renames(true);
-    diff.find_similar(Some(&mut find))?;
+    diff.find_similar(Some(&mut find))
+        .map_err(|e| Error::git("find renames", e))?;
     for delta in diff.deltas() {
         if delta.status() == git2::Delta::Renamed
             && delta.new_file().path() == Some(Path::new(path))
@@ -285,7 +306,9 @@ pub fn record_history(repo: &Repository, index: &PathIndex, id: &str) -> Result<
                 rev_old = f.old;
             }
         }
-        let commit = repo.find_commit(e.commit)?;
+        let commit = repo
+            .find_commit(e.commit)
+            .map_err(|err| Error::git(format!("read commit {}", short(e.commit)), err))?;
         let sig = commit.author();
         out.push(Revision {
             commit: e.commit.to_string(),
@@ -309,7 +332,9 @@ pub fn record_history(repo: &Repository, index: &PathIndex, id: &str) -> Result<
 
 /// The text of a blob.
 pub fn blob_text(repo: &Repository, oid: Oid) -> Result<String> {
-    let b = repo.find_blob(oid)?;
+    let b = repo
+        .find_blob(oid)
+        .map_err(|e| Error::git(format!("read blob {}", short(oid)), e))?;
     String::from_utf8(b.content().to_vec())
         .map_err(|_| Error::Git(format!("blob {} is not UTF-8 text", short(oid))))
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use git2::{Oid, Repository, Tree};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::register::{RECORDS_DIR, SETTINGS_FILE};
 
 const FILE: &str = "changes-v1";
@@ -136,11 +136,17 @@ impl PathIndex {
                     let (records, settings, gitdir, done, progress) =
                         (&records, &settings, &gitdir, &done, &progress);
                     s.spawn(move || -> Result<Vec<Entry>> {
-                        let repo = Repository::open(gitdir)?;
+                        let repo = Repository::open(gitdir)
+                            .map_err(|e| Error::git("open the repository", e))?;
+                        let tree_of = |id: Oid| {
+                            repo.find_commit(id)
+                                .and_then(|c| c.tree())
+                                .map_err(|e| Error::git(format!("read commit {id}"), e))
+                        };
                         let mut out = Vec::with_capacity(part.len());
                         let mut carried: Option<(Oid, Option<Tree<'_>>)> = None;
                         for (id, parent) in part {
-                            let tree = repo.find_commit(*id)?.tree()?;
+                            let tree = tree_of(*id)?;
                             let mine: Option<Tree<'_>> = match carried.take() {
                                 Some((cid, t)) if cid == *id => t,
                                 _ => {
@@ -148,7 +154,7 @@ impl PathIndex {
                                 }
                             };
                             let ptree = match parent {
-                                Some(p) => Some(repo.find_commit(*p)?.tree()?),
+                                Some(p) => Some(tree_of(*p)?),
                                 None => None,
                             };
                             let theirs_id = ptree.as_ref().and_then(|t| subtree_id(t, records));
