@@ -66,9 +66,9 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
                 continue;
             };
             let (old, new) = (parse_dets(c.old), parse_dets(c.new));
-            let commit = repo
-                .find_commit(e.commit)
-                .map_err(|err| crate::error::Error::git(format!("read commit {}", e.commit), err))?;
+            let commit = repo.find_commit(e.commit).map_err(|err| {
+                crate::error::Error::git(format!("read commit {}", e.commit), err)
+            })?;
             let summary = commit.summary().ok().flatten().unwrap_or("").to_string();
             let author = commit.author().email().unwrap_or("").to_string();
             let oid = e.commit;

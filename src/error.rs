@@ -159,6 +159,5 @@ impl Error {
     }
 }
 
-
 /// Result with smout's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

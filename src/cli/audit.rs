@@ -15,7 +15,12 @@ use super::{findings, CliResult, Env, ReportFormat};
 /// Findings print like `check`'s. Exit status: 0 clean, 1 findings, 2 could not run.
 ///
 /// The history is read through smout's changed-path index in .git/smout; --rebuild-index
-/// ignores that cache and reads git's objects only (as a fresh clone does).
+/// ignores that cache and reads git's objects only (as a fresh clone does). A shallow clone is
+/// refused: an audit must see the whole history.
+///
+/// Examples:
+///   smout audit
+///   smout audit --rebuild-index --format json   # an audit of record, trusting git only
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct AuditArgs {

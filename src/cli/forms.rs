@@ -12,7 +12,14 @@ use smout::form::FormSet;
 use super::{CliResult, Env, ReportFormat};
 
 /// List the forms this register can use (built-in, and the register's own forms/ folder)
+///
+/// A register's forms/<name>.toml adds a form, or replaces a built-in one with the same id.
+///
+/// Examples:
+///   smout forms
+///   smout forms --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct FormsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]

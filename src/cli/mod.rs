@@ -45,15 +45,27 @@ mod submit;
 )]
 pub struct Cli {
     /// Run as if started in <REGISTER> (the register is found from there upwards)
-    #[arg(short = 'C', global = true, value_name = "REGISTER")]
+    #[arg(
+        short = 'C',
+        global = true,
+        value_name = "REGISTER",
+        help_heading = "Global options"
+    )]
     pub register: Option<PathBuf>,
 
-    /// Colour in text output
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    /// Colour in text output: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        help_heading = "Global options",
+        hide_possible_values = true
+    )]
     pub color: ColorChoice,
 
     /// Print only findings and errors, no summary lines
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
     /// Treat this date as today (YYYY-MM-DD) for date rules; default: the SMOUT_TODAY
@@ -63,9 +75,10 @@ pub struct Cli {
         global = true,
         value_name = "DATE",
         env = "SMOUT_TODAY",
-        hide_env = true
+        hide_env = true,
+        help_heading = "Global options"
     )]
-    pub today: Option<NaiveDate>,
+    pub today: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -91,38 +104,24 @@ pub enum ReportFormat {
     Json,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's help is the doc comment of its `Args` struct (in its own file),
+/// so the variants carry none: a doc comment here would replace the command's examples.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a register: smout.toml, records/, and a git repository with a first commit
     Init(init::InitArgs),
-    /// Start a record: a skeleton with every question of the form as a comment
     New(new::NewArgs),
-    /// Check records against their forms and report every problem
     Check(check::CheckArgs),
-    /// Render a record as PDF, HTML or Markdown, or its FOIA release copy
     Render(render::RenderArgs),
-    /// Submit a record for review: check, fill the date, commit and tag
     Submit(submit::SubmitArgs),
-    /// Show what changed in a record, field by field, in the words of the form
     Diff(diff::DiffArgs),
-    /// Show a record's timeline: revisions, submissions, determinations
     Log(log::LogArgs),
-    /// Record the Privacy Office's determination on a submission
     Determine(determine::DetermineArgs),
-    /// Record an appeal to the Deputy Secretary and its outcome
     Appeal(determine::AppealArgs),
-    /// Show each record's status and what to do next
     Status(status::StatusArgs),
-    /// Print the Privacy Office's inventory of the register
     Report(report::ReportArgs),
-    /// Verify the record keeping over the whole history
     Audit(audit::AuditArgs),
-    /// Print the JSON Schema of a form's records, for editor completion and validation
     Schema(schema::SchemaArgs),
-    /// List the forms this register can use
     Forms(forms::FormsArgs),
-    /// Print shell completions
     Completions(completions::CompletionsArgs),
 }
 
@@ -160,9 +159,23 @@ pub fn main() -> ExitCode {
         start,
         color,
         quiet: cli.quiet,
-        today: cli
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        today: match parse_today(cli.today.as_deref()) {
+            Ok(d) => d,
+            // Commands that read no dates work whatever the setting says.
+            Err(_)
+                if matches!(
+                    cli.command,
+                    Command::Forms(_) | Command::Schema(_) | Command::Completions(_)
+                ) =>
+            {
+                chrono::Local::now().date_naive()
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!("hint: write the date as YYYY-MM-DD (e.g. 2026-02-28), or unset SMOUT_TODAY to use the system date");
+                return ExitCode::from(2);
+            }
+        },
     };
     if std::io::stderr().is_terminal() && !cli.quiet {
         smout::store::pathindex::on_progress(|done, total| {
@@ -229,6 +242,21 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--today` / `SMOUT_TODAY`, or the system date.
+fn parse_today(s: Option<&str>) -> std::result::Result<NaiveDate, String> {
+    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(chrono::Local::now().date_naive());
+    };
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        let looks_like_date = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+        if looks_like_date {
+            format!("--today / SMOUT_TODAY `{s}` is not a day of the calendar")
+        } else {
+            format!("--today / SMOUT_TODAY `{s}` is not a date")
+        }
+    })
 }
 
 /// An error as the CLI sees it: the library's, or a failed write to stdout.

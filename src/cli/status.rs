@@ -29,10 +29,13 @@ use super::{CliResult, Env};
 pub struct StatusArgs {
     /// Only these records
     pub ids: Vec<String>,
-    /// Only records whose review-by or retention date falls within this period from today (or has passed)
+    /// Only records whose review-by or retention date falls within this period from today (or
+    /// has passed); PERIOD is a number and a unit: y (years), m (months), w (weeks), d (days),
+    /// e.g. 90d, 6m, 1y
     #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
     pub due_within: Option<Period>,
-    /// Only records with this status (repeatable)
+    /// Only records with this status (repeatable): draft, submitted, approved, due, expired,
+    /// changed, not-yet-met, not-authorized, appealed
     #[arg(long = "status", value_name = "STATUS", value_parser = parse_status)]
     pub statuses: Vec<Status>,
     /// Only records whose component contains this text

@@ -173,19 +173,16 @@ pub fn resolve_commit<'r>(repo: &'r Repository, id: &str, rev: &str) -> Result<g
     } else {
         rev.to_string()
     };
-    let obj = repo
-        .revparse_single(&spec)
-        .map_err(|_| Error::Revision {
-            id: id.to_string(),
-            spec: rev.to_string(),
-            why: "git knows no such commit, tag or branch".into(),
-        })?;
-    obj.peel_to_commit()
-        .map_err(|_| Error::Revision {
-            id: id.to_string(),
-            spec: rev.to_string(),
-            why: "it does not name a commit".into(),
-        })
+    let obj = repo.revparse_single(&spec).map_err(|_| Error::Revision {
+        id: id.to_string(),
+        spec: rev.to_string(),
+        why: "git knows no such commit, tag or branch".into(),
+    })?;
+    obj.peel_to_commit().map_err(|_| Error::Revision {
+        id: id.to_string(),
+        spec: rev.to_string(),
+        why: "it does not name a commit".into(),
+    })
 }
 
 /// The bytes of `path` (repository-relative) in `commit`, or None if it did not exist there.

@@ -193,19 +193,16 @@ pub fn record_text(reg: &Register, repo: &Repository, id: &str, side: &Side) -> 
             if let Some(t) = crate::store::git::read_at(repo, &commit, &path)? {
                 return Ok(t);
             }
-            let old = former_path(repo, &commit, &path)?.ok_or_else(|| {
-                Error::Revision {
-                    id: id.to_string(),
-                    spec: short(*oid),
-                    why: "the record did not exist then".into(),
-                }
+            let old = former_path(repo, &commit, &path)?.ok_or_else(|| Error::Revision {
+                id: id.to_string(),
+                spec: short(*oid),
+                why: "the record did not exist then".into(),
             })?;
-            crate::store::git::read_at(repo, &commit, &old)?
-                .ok_or_else(|| Error::Revision {
-                    id: id.to_string(),
-                    spec: short(*oid),
-                    why: "the record did not exist then".into(),
-                })
+            crate::store::git::read_at(repo, &commit, &old)?.ok_or_else(|| Error::Revision {
+                id: id.to_string(),
+                spec: short(*oid),
+                why: "the record did not exist then".into(),
+            })
         }
     }
 }
