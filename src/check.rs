@@ -656,7 +656,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                 let at = self.markup_span(span, e.opening);
                 self.report(
                     Finding::new("SM012", Severity::Error, e.message)
-                        .hint("mark exempt text as [[b6 b7C: text]]; write \\\\[[ for a literal [[")
+                        .hint("mark exempt text as [[b6 b7C: text]]; write \\[[ for a literal [[")
                         .field(field.path.clone()),
                     &at,
                 );

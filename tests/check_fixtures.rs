@@ -151,3 +151,28 @@ fn all_findings_of_all_records_come_in_one_run() {
     assert_eq!(report.records.len(), 3);
     assert_eq!(report.errors, 4, "{:#?}", report.records);
 }
+
+/// The whole text a drafter reads for each invalid fixture — message, caret, hint — as a
+/// snapshot, so wording and positions cannot regress unseen.
+#[test]
+fn the_findings_of_every_invalid_fixture_read_as_snapshotted() {
+    let tmp = common::register();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(common::fixtures().join("invalid")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        common::add_record(tmp.path(), &name, &std::fs::read(&path).unwrap());
+        names.push(name);
+    }
+    names.sort();
+    let reg = Register::open(tmp.path()).unwrap();
+    for name in names {
+        let report = check_targets(&reg, &[Target::record(&reg, &name)], &opts());
+        let text: String = report.records[0]
+            .findings
+            .iter()
+            .map(|f| f.render_text(false) + "\n")
+            .collect();
+        insta::assert_snapshot!(format!("findings_{name}"), text);
+    }
+}

@@ -578,6 +578,38 @@ fn the_example_register_history_shows_every_status() {
         ]
     );
     assert_eq!(audit_codes(&out), Vec::<String>::new());
+    // What a reviewer reads, whole: the status table, a timeline, and the diff of the record
+    // that changed after its approval, as text and as a merge-request comment.
+    let changed = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "changed")
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let status = ok(run(&out, "x@example.gov", "2026-11-22", &["status"]));
+    insta::assert_snapshot!("example_status", stdout(&status));
+    let log = ok(run(
+        &out,
+        "x@example.gov",
+        "2026-11-22",
+        &["log", "cbp-fld"],
+    ));
+    insta::assert_snapshot!("example_log_cbp_fld", stdout(&log));
+    let diff = ok(run(
+        &out,
+        "x@example.gov",
+        "2026-11-22",
+        &["diff", &changed],
+    ));
+    insta::assert_snapshot!("example_diff_changed_text", stdout(&diff));
+    let md = ok(run(
+        &out,
+        "x@example.gov",
+        "2026-11-22",
+        &["diff", &changed, "--format", "md"],
+    ));
+    insta::assert_snapshot!("example_diff_changed_md", stdout(&md));
     // The determinations the history makes are the ones shipped in examples/register.
     for id in [
         "cbp-fld",
