@@ -27,6 +27,10 @@ use crate::store::history::{all_submissions, short};
 /// The audit's findings and what it looked at.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditReport {
+    /// The register's root of trust (the commit that first named reviewers) and its keys.
+    pub root: Option<crate::trust::RootOfTrust>,
+    /// Signatures verified.
+    pub signatures: usize,
     /// Commits examined.
     pub commits: usize,
     /// Determinations and appeals examined.
@@ -37,8 +41,9 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
 }
 
-/// Audit the register's whole history.
-pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
+/// Audit the register's whole history. `root` pins the root of trust (else git config
+/// `audit.root`, which lives outside the history).
+pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
     let repo = crate::store::git::open(&reg.root)?;
     if repo.is_shallow() {
         return Err(crate::error::Error::Refused(
@@ -116,11 +121,27 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
                 .new
                 .and_then(|o| crate::store::history::blob_text(&repo, o).ok())
                 .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
-                .map(|s| s.roles.reviewers)
+                .map(|s| s.roles.emails())
                 .unwrap_or_default();
         }
     }
     let commits = index.entries.len();
+    let pinned = root.map(String::from).or_else(|| {
+        repo.config()
+            .ok()
+            .and_then(|c| c.get_string("audit.root").ok())
+    });
+    let trust = crate::trust::verify(&repo, &index, pinned.as_deref());
+    findings.extend(trust.findings.iter().cloned());
+    let settings_now = head
+        .as_ref()
+        .and_then(|h| crate::store::git::read_at(&repo, h, &format!("{prefix}{SETTINGS_FILE}")).ok())
+        .flatten()
+        .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok());
+    let period = settings_now
+        .as_ref()
+        .map(|s| s.review_period())
+        .unwrap_or(crate::duration::Period::Months(36));
 
     // The determinations as they stand, against the submissions they name; and the tags.
     let subs = all_submissions(&repo)?;
@@ -172,6 +193,41 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
                     ))));
                     continue;
                 };
+                // Dates: reviewed on or after the submission, not after it was committed; the
+                // review-by date within the period unless the entry says why.
+                let submitted_on = crate::store::history::date_of(sub.time);
+                let committed = trust
+                    .recorded_at
+                    .get(&(id.clone(), kind_key(kind), k))
+                    .map(|t| crate::store::history::date_of(*t));
+                let form_period = reg
+                    .form_of(&id)
+                    .ok()
+                    .and_then(|f| f.review_period)
+                    .unwrap_or(period);
+                let mut bad_dates = Vec::new();
+                if d.reviewed < submitted_on {
+                    bad_dates.push(format!("reviewed {} is before submission {} was made ({submitted_on})", d.reviewed, d.submission));
+                }
+                if let Some(c) = committed.filter(|c| d.reviewed > *c) {
+                    bad_dates.push(format!("reviewed {} is after it was recorded ({c})", d.reviewed));
+                }
+                if let Some(rb) = d.review_by {
+                    if rb > form_period.after(d.reviewed) && d.review_by_reason.trim().is_empty() {
+                        bad_dates.push(format!(
+                            "review_by {rb} lies beyond the review period ({form_period} after {}) with no review_by_reason",
+                            d.reviewed
+                        ));
+                    }
+                }
+                for why in bad_dates {
+                    findings.push(at(Finding::new(
+                        "AU010",
+                        Severity::Error,
+                        format!("{kind} {} of {id}: {why}", k + 1),
+                    )
+                    .hint("dates are what the review proves; an implausible one was typed by hand or forged — record a correction")));
+                }
                 let hash = submitted
                     .text(&repo, &id, sub)
                     .map(|t| sha256_hex(t.as_bytes()));
@@ -222,11 +278,21 @@ pub fn audit(reg: &Register, rebuild_index: bool) -> Result<AuditReport> {
         (a.file.as_str(), a.line, a.code.as_str()).cmp(&(b.file.as_str(), b.line, b.code.as_str()))
     });
     Ok(AuditReport {
+        root: trust.root,
+        signatures: trust.verified,
         commits,
         determinations,
         submissions,
         findings,
     })
+}
+
+fn kind_key(kind: &str) -> &'static str {
+    if kind == "appeal" {
+        "appeal"
+    } else {
+        "determination"
+    }
 }
 
 fn short_hash(h: &str) -> &str {

@@ -117,8 +117,8 @@ pub fn record(
             "note: {SETTINGS_FILE} has uncommitted changes; smout uses the committed reviewers"
         ));
     }
-    let reviewers = &settings.roles.reviewers;
-    if !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&email)) {
+    let reviewers = settings.roles.emails();
+    if !settings.roles.is_reviewer(&email) {
         return Err(Error::Refused(format!(
             "{email} is not a reviewer of this register, so it cannot record a {}; reviewers are listed under [roles] reviewers in the committed smout.toml ({})",
             kind.table(),
@@ -248,6 +248,13 @@ pub fn record(
                 "the review-by date {d} must come after the review date {reviewed}"
             )))
         }
+        Some(d) if d > period.after(reviewed) && input.review_by_reason.trim().is_empty() => {
+            return Err(Error::Refused(format!(
+                "the review-by date {d} lies beyond the review period (reviewed {reviewed} + {} = {}); say why with --review-by-reason, or choose an earlier date",
+                period,
+                period.after(reviewed)
+            )))
+        }
         Some(d) => Some(d),
         None if approves && form.reviews => Some(period.after(reviewed)),
         None => None,
@@ -267,6 +274,7 @@ pub fn record(
         conditions: input.conditions,
         comments: input.comments,
         review_by,
+        review_by_reason: input.review_by_reason,
         decided_by: input.decided_by,
     };
     let new_text = append(&existing_text, kind.table(), &entry)?;

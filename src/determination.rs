@@ -70,6 +70,10 @@ pub struct Determination {
         skip_serializing_if = "Option::is_none"
     )]
     pub review_by: Option<NaiveDate>,
+    /// Why review_by lies beyond the review period (the Privacy Office may set its own period;
+    /// `audit` flags a longer one without a reason).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub review_by_reason: String,
     /// For appeals: who decided it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub decided_by: String,
@@ -173,6 +177,9 @@ pub struct DeterminationInput {
     /// Review-by date (default: reviewed + the review period).
     #[serde(default, deserialize_with = "toml_date::optional")]
     pub review_by: Option<NaiveDate>,
+    /// Why review_by lies beyond the review period.
+    #[serde(default)]
+    pub review_by_reason: String,
     /// For appeals: who decided.
     #[serde(default)]
     pub decided_by: String,

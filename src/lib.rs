@@ -31,5 +31,6 @@ pub mod status;
 pub mod store;
 pub mod submit;
 pub mod timeline;
+pub mod trust;
 
 pub use error::{Error, Result};

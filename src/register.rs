@@ -70,13 +70,76 @@ impl Default for ReviewSettings {
     }
 }
 
-/// `[roles]` of `smout.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `[roles]` of `smout.toml`: who may decide, with the SSH keys that prove it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
-    /// Git author e-mails allowed to record determinations.
+    /// The reviewers: `"e-mail"` (an unsigned register) or `{ email, name, keys }`.
     #[serde(default)]
-    pub reviewers: Vec<String>,
+    pub reviewers: Vec<ReviewerEntry>,
+    /// Every committing command signs its commit and tag, and `audit` verifies them.
+    #[serde(default)]
+    pub require_signatures: bool,
+    /// How many reviewers in force must sign a change of `[roles]` (the committer plus
+    /// co-signers, see `smout roles cosign`).
+    #[serde(default = "one")]
+    pub quorum: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One reviewer as `smout.toml` lists them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum ReviewerEntry {
+    /// An e-mail only (registers without signatures).
+    Email(String),
+    /// A reviewer with a name and SSH public keys.
+    Full(Reviewer),
+}
+
+/// A reviewer: e-mail, name, and the SSH public keys (`ssh-ed25519 AAAA… comment`) that sign
+/// their determinations.
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reviewer {
+    /// The git author e-mail.
+    pub email: String,
+    /// The name printed on determinations.
+    #[serde(default)]
+    pub name: String,
+    /// SSH public keys, one per line of `authorized_keys` format.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+impl Roles {
+    /// Every reviewer, e-mail-only entries as reviewers without keys.
+    pub fn list(&self) -> Vec<Reviewer> {
+        self.reviewers
+            .iter()
+            .map(|r| match r {
+                ReviewerEntry::Email(e) => Reviewer {
+                    email: e.clone(),
+                    name: String::new(),
+                    keys: Vec::new(),
+                },
+                ReviewerEntry::Full(r) => r.clone(),
+            })
+            .collect()
+    }
+
+    /// The reviewers' e-mails.
+    pub fn emails(&self) -> Vec<String> {
+        self.list().into_iter().map(|r| r.email).collect()
+    }
+
+    /// Whether `email` is a reviewer (case-insensitively, as e-mail addresses are compared).
+    pub fn is_reviewer(&self, email: &str) -> bool {
+        self.list().iter().any(|r| r.email.eq_ignore_ascii_case(email))
+    }
 }
 
 /// `[markings]` of `smout.toml`.

@@ -439,7 +439,8 @@ fn audit_finds_a_determination_committed_by_a_non_reviewer() {
     ));
     git(reg.path(), &["add", "records/x/determinations.toml"]);
     git(reg.path(), &["commit", "-q", "-m", "approve my own use"]);
-    assert_eq!(audit_codes(reg.path()), ["AU002"]);
+    // The hand-made commit is also dated (2024-01-02) before the review it records: AU010.
+    assert_eq!(audit_codes(reg.path()), ["AU002", "AU010"]);
 }
 
 #[test]

@@ -30,12 +30,15 @@ pub struct AuditArgs {
     /// Rebuild the history index from git's objects instead of trusting the cache
     #[arg(long)]
     pub rebuild_index: bool,
+    /// The root of trust this audit must find (a commit); default: git config audit.root
+    #[arg(long, value_name = "COMMIT")]
+    pub root: Option<String>,
 }
 
 /// Run `smout audit`.
 pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
-    let report = smout::audit::audit(&reg, args.rebuild_index)?;
+    let report = smout::audit::audit(&reg, args.rebuild_index, args.root.as_deref())?;
     match args.format {
         ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
@@ -46,14 +49,36 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
                 writeln!(out, "{}", f.render_text(env.color))?;
             }
             if !env.quiet {
+                match &report.root {
+                    Some(r) => {
+                        writeln!(out, "root of trust: commit {}", r.commit)?;
+                        for (email, fps) in &r.reviewers {
+                            let keys = if fps.is_empty() {
+                                "no keys".to_string()
+                            } else {
+                                fps.join(", ")
+                            };
+                            writeln!(out, "  {email}: {keys}")?;
+                        }
+                        writeln!(
+                            out,
+                            "  pin it outside the history: git config audit.root {}",
+                            &r.commit[..12]
+                        )?;
+                    }
+                    None => writeln!(out, "root of trust: none yet (no reviewers were ever named)")?,
+                }
+                let plural = |n: usize, one: &str, many: &str| {
+                    format!("{n} {}", if n == 1 { one } else { many })
+                };
                 writeln!(
                     out,
-                    "audited {} commits, {} determinations, {} submissions: {} finding{}",
-                    report.commits,
-                    report.determinations,
-                    report.submissions,
-                    report.findings.len(),
-                    if report.findings.len() == 1 { "" } else { "s" }
+                    "audited {}, {}, {}, {}: {}",
+                    plural(report.commits, "commit", "commits"),
+                    plural(report.determinations, "determination", "determinations"),
+                    plural(report.submissions, "submission", "submissions"),
+                    plural(report.signatures, "signature verified", "signatures verified"),
+                    plural(report.findings.len(), "finding", "findings")
                 )?;
             }
         }

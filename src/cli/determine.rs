@@ -109,6 +109,9 @@ pub struct DecisionFields {
     /// Review-by date (default: reviewed + review period)
     #[arg(long, value_name = "DATE")]
     pub review_by: Option<NaiveDate>,
+    /// Why the review-by date lies beyond the review period (required then)
+    #[arg(long, value_name = "TEXT")]
+    pub review_by_reason: Option<String>,
     /// Write the file but do not commit or tag
     #[arg(long)]
     pub no_commit: bool,
@@ -162,6 +165,9 @@ impl DecisionFields {
         }
         i.reviewed = self.reviewed.or(i.reviewed);
         i.review_by = self.review_by.or(i.review_by);
+        if let Some(r) = &self.review_by_reason {
+            i.review_by_reason = r.clone();
+        }
         Ok(i)
     }
 }

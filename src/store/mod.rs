@@ -11,6 +11,7 @@ pub mod git;
 pub mod history;
 pub mod lock;
 pub mod pathindex;
+pub mod sign;
 
 use std::path::{Path, PathBuf};
 
@@ -344,17 +345,49 @@ impl Store {
             .find_tree(tree_id)
             .map_err(|e| Error::git("read the new tree", e))?;
         let parents: Vec<&git2::Commit> = head.iter().collect();
-        let commit = repo
-            .commit(None, &sig, &committer, &change.message, &tree, &parents)
-            .map_err(|e| Error::git("write the commit", e))?;
+        // A signed register signs every commit and tag, as git does with gpg.format = ssh.
+        let key = if self.requires_signatures(&change)? {
+            Some(sign::signing_key(repo).ok_or_else(sign::no_key_error)?)
+        } else {
+            None
+        };
+        let commit = match &key {
+            None => repo
+                .commit(None, &sig, &committer, &change.message, &tree, &parents)
+                .map_err(|e| Error::git("write the commit", e))?,
+            Some(k) => {
+                let buf = repo
+                    .commit_create_buffer(&sig, &committer, &change.message, &tree, &parents)
+                    .map_err(|e| Error::git("write the commit", e))?;
+                let text = buf
+                    .as_str()
+                    .map_err(|_| Error::Refused("the commit is not UTF-8 text".into()))?
+                    .to_string();
+                let signature = sign::sign(repo, k, text.as_bytes())?;
+                repo.commit_signed(&text, &signature, Some("gpgsig"))
+                    .map_err(|e| Error::git("write the signed commit", e))?
+            }
+        };
         let tag = match &change.tag {
             Some((name, message)) => {
-                let target = repo
-                    .find_object(commit, Some(ObjectType::Commit))
-                    .map_err(|e| Error::git("find the new commit", e))?;
-                let oid = repo
-                    .tag_annotation_create(name, &target, &committer, message)
-                    .map_err(|e| Error::git(format!("write tag {name}"), e))?;
+                let oid = match &key {
+                    None => {
+                        let target = repo
+                            .find_object(commit, Some(ObjectType::Commit))
+                            .map_err(|e| Error::git("find the new commit", e))?;
+                        repo.tag_annotation_create(name, &target, &committer, message)
+                            .map_err(|e| Error::git(format!("write tag {name}"), e))?
+                    }
+                    Some(k) => {
+                        let buf = sign::tag_buffer(commit, name, &committer, message);
+                        let signature = sign::sign(repo, k, buf.as_bytes())?;
+                        repo.odb()
+                            .and_then(|db| {
+                                db.write(ObjectType::Tag, format!("{buf}{signature}").as_bytes())
+                            })
+                            .map_err(|e| Error::git(format!("write tag {name}"), e))?
+                    }
+                };
                 Some((format!("refs/tags/{name}"), oid))
             }
             None => None,
@@ -394,6 +427,32 @@ impl Store {
             commit,
             tag: change.tag.map(|t| t.0),
         })
+    }
+
+    /// Whether this change must be signed: HEAD's committed `[roles]` requires signatures, or
+    /// the change itself turns them on.
+    fn requires_signatures(&self, change: &Change) -> Result<bool> {
+        let requires = |text: &str| {
+            toml::from_str::<toml::Table>(text)
+                .ok()
+                .and_then(|t| {
+                    t.get("roles")?
+                        .get("require_signatures")?
+                        .as_bool()
+                })
+                .unwrap_or(false)
+        };
+        let settings = crate::register::SETTINGS_FILE;
+        if self.read_committed(settings)?.is_some_and(|t| requires(&t)) {
+            return Ok(true);
+        }
+        Ok(change.files.iter().any(|f| {
+            f.rel == settings
+                && f.bytes
+                    .as_deref()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .is_some_and(requires)
+        }))
     }
 
     /// Everything after the branch moved: tag, work tree, index. Each step can run again.

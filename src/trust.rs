@@ -1,0 +1,316 @@
+//! The chain of trust `audit` verifies. The roles in force at a commit are those of its first
+//! parent's `smout.toml`; the commit that first names reviewers is the register's *root of
+//! trust*; every later change of `[roles]` must be made — and, in a signed register, signed —
+//! by a reviewer in force before it. In a signed register every commit that changes the record
+//! keeping carries a valid SSH signature (verified here, in pure Rust, over the exact object),
+//! determinations and appeals are signed by a key of a reviewer in force whose e-mail is the
+//! commit's author, and tags are signed by whoever signed the commit they mark.
+//!
+//! - AU005: an unsigned commit or tag in a signed register;
+//! - AU006: a signature that does not verify over the object (altered, or copied from another);
+//! - AU007: signed by a key that is not a reviewer's in force (never was, or was removed);
+//! - AU008: the author's e-mail is not the signing reviewer's;
+//! - AU009: a submission commit whose tag is missing;
+//! - AU011: `[roles]` changed by someone who was not a reviewer in force;
+//! - AU012: the root of trust is not the pinned one (`audit --root`, git config `audit.root`).
+
+use std::collections::HashMap;
+
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use crate::diag::{Finding, Severity};
+use crate::register::{Roles, Settings, DETERMINATIONS_FILE, SETTINGS_FILE};
+use crate::store::history::{blob_text, short};
+use crate::store::pathindex::PathIndex;
+use crate::store::sign::{self, Signer};
+
+/// The register's root of trust: the commit that first named reviewers, and their keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct RootOfTrust {
+    /// The commit.
+    pub commit: String,
+    /// Each reviewer's e-mail and key fingerprints.
+    pub reviewers: Vec<(String, Vec<String>)>,
+}
+
+/// What the trust pass found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TrustReport {
+    /// The root of trust, when reviewers were ever named.
+    pub root: Option<RootOfTrust>,
+    /// Commits whose signature was verified.
+    pub verified: usize,
+    /// Findings (AU005–AU009, AU011, AU012).
+    pub findings: Vec<Finding>,
+    /// When each determination or appeal entry was committed: (record id, kind, n) → seconds.
+    #[serde(skip)]
+    pub recorded_at: HashMap<(String, &'static str, usize), i64>,
+}
+
+fn roles_of(repo: &Repository, blob: Option<Oid>) -> Roles {
+    blob.and_then(|o| blob_text(repo, o).ok())
+        .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
+        .map(|s| s.roles)
+        .unwrap_or_default()
+}
+
+/// The reviewer in force who owns `signer`'s key, if any.
+fn owner<'r>(roles: &'r [crate::register::Reviewer], signer: &Signer) -> Option<&'r crate::register::Reviewer> {
+    roles.iter().find(|r| {
+        r.keys
+            .iter()
+            .any(|k| sign::parse_public(k).is_ok_and(|p| p.key == signer.key))
+    })
+}
+
+/// The signature of a commit, verified: `None` when it has none.
+fn commit_signer(repo: &Repository, oid: Oid) -> Option<Result<Signer, String>> {
+    let (sig, data) = repo.extract_signature(&oid, None).ok()?;
+    let sig = std::str::from_utf8(&sig).ok()?.to_string();
+    Some(sign::verify(&data, &sig))
+}
+
+/// The signature of an annotated tag, verified: `None` when it has none (or is not a tag).
+fn tag_signer(repo: &Repository, tag: Oid) -> Option<Result<Signer, String>> {
+    let odb = repo.odb().ok()?;
+    let obj = odb.read(tag).ok()?;
+    if obj.kind() != git2::ObjectType::Tag {
+        return None;
+    }
+    let (data, sig) = sign::split_tag(obj.data())?;
+    Some(sign::verify(data, sig))
+}
+
+fn finding(code: &str, msg: String, hint: String) -> Finding {
+    Finding::new(code, Severity::Error, msg)
+        .hint(hint)
+        .in_file(SETTINGS_FILE)
+}
+
+/// Replay the first-parent history (oldest first) and verify the chain of trust.
+pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> TrustReport {
+    let mut report = TrustReport::default();
+    let mut in_force = Roles::default();
+    let mut tag_targets: HashMap<Oid, Vec<(String, Oid)>> = HashMap::new();
+    let _ = repo.tag_foreach(|oid, name| {
+        let name = String::from_utf8_lossy(name).into_owned();
+        if name.starts_with("refs/tags/smout/") {
+            let target = repo
+                .find_tag(oid)
+                .map(|t| t.target_id())
+                .unwrap_or(oid);
+            tag_targets.entry(target).or_default().push((name, oid));
+        }
+        true
+    });
+    for e in &index.entries {
+        let Ok(commit) = repo.find_commit(e.commit) else {
+            continue;
+        };
+        let author = commit.author().email().unwrap_or("").to_string();
+        let summary = commit.summary().ok().flatten().unwrap_or("").to_string();
+        let what = format!("commit {} ({summary})", short(e.commit));
+        let reviewers = in_force.list();
+        let signed = in_force.require_signatures;
+        let roles_change = e
+            .changes
+            .iter()
+            .find(|c| c.path == SETTINGS_FILE)
+            .map(|c| roles_of(repo, c.new))
+            .filter(|new| *new != in_force);
+        let decides = e
+            .changes
+            .iter()
+            .filter(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
+            .count()
+            > 0;
+        let is_root = report.root.is_none()
+            && roles_change
+                .as_ref()
+                .is_some_and(|r| !r.list().is_empty());
+        // A roles change that turns signatures on must itself be signed.
+        let must_sign = signed
+            || roles_change
+                .as_ref()
+                .is_some_and(|r| r.require_signatures);
+
+        let signer = commit_signer(repo, e.commit);
+        match (&signer, must_sign) {
+            (None, true) => report.findings.push(finding(
+                "AU005",
+                format!("{what} is not signed, in a register that requires signatures"),
+                "every change must be made with smout (or `git commit -S`) by someone whose key is listed; find out who made it, and revert it".into(),
+            )),
+            (Some(Err(why)), _) => report.findings.push(finding(
+                "AU006",
+                format!("{what} carries a signature that does not verify: {why}"),
+                "the commit was altered after it was signed, or its signature was copied from another object; restore the original from a mirror".into(),
+            )),
+            (Some(Ok(_)), _) => report.verified += 1,
+            (None, false) => {}
+        }
+        let signer_ok = match &signer {
+            Some(Ok(s)) => Some(s),
+            _ => None,
+        };
+
+        if is_root {
+            let new = roles_change.clone().unwrap_or_default();
+            report.root = Some(RootOfTrust {
+                commit: e.commit.to_string(),
+                reviewers: new
+                    .list()
+                    .into_iter()
+                    .map(|r| {
+                        let fps = r
+                            .keys
+                            .iter()
+                            .filter_map(|k| sign::parse_public(k).ok())
+                            .map(|p| p.fingerprint)
+                            .collect();
+                        (r.email, fps)
+                    })
+                    .collect(),
+            });
+            // The root signs itself: its signature must be by a key it lists.
+            if let (Some(s), true) = (signer_ok, new.require_signatures) {
+                if owner(&new.list(), s).is_none() {
+                    report.findings.push(finding(
+                        "AU007",
+                        format!("{what}, the root of trust, is signed by {} — a key it does not list", s.fingerprint),
+                        "the first roles commit is signed by one of the reviewers it names".into(),
+                    ));
+                }
+            }
+        } else if let Some(new) = &roles_change {
+            if !in_force.is_reviewer(&author) {
+                report.findings.push(finding(
+                    "AU011",
+                    format!("{what} changed [roles], but its author {author} was not a reviewer in force"),
+                    format!(
+                        "only a reviewer may change who decides (`smout roles`); reviewers then: {}",
+                        list_or_none(&in_force.emails())
+                    ),
+                ));
+            }
+            let _ = new;
+        }
+        if (decides || (roles_change.is_some() && !is_root)) && signed {
+            if let Some(s) = signer_ok {
+                match owner(&reviewers, s) {
+                    None => report.findings.push(finding(
+                        "AU007",
+                        format!(
+                            "{what} {} is signed by {}, which is not the key of a reviewer in force",
+                            if decides { "records a decision and" } else { "changes [roles] and" },
+                            s.fingerprint
+                        ),
+                        "a key counts only while its reviewer is listed in the smout.toml before the commit; a removed key signs nothing".into(),
+                    )),
+                    Some(r) if !r.email.eq_ignore_ascii_case(&author) => {
+                        report.findings.push(finding(
+                            "AU008",
+                            format!("{what} is signed by {}'s key but authored as {author}", r.email),
+                            "a git identity is a claim; the signature is the proof, and they disagree".into(),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        // Tags on this commit: signed, by whoever signed the commit.
+        for (name, tag) in tag_targets.get(&e.commit).into_iter().flatten() {
+            match (tag_signer(repo, *tag), signed || must_sign) {
+                (None, true) => report.findings.push(finding(
+                    "AU005",
+                    format!("tag {} is not signed, in a register that requires signatures", name.trim_start_matches("refs/tags/")),
+                    "tags are made by smout with the commit, signed with the same key".into(),
+                )),
+                (Some(Err(why)), _) => report.findings.push(finding(
+                    "AU006",
+                    format!("tag {} carries a signature that does not verify: {why}", name.trim_start_matches("refs/tags/")),
+                    "the tag was altered or re-made; restore it from a mirror".into(),
+                )),
+                (Some(Ok(t)), _) => {
+                    if signer_ok.is_some_and(|s| s.key != t.key) {
+                        report.findings.push(finding(
+                            "AU007",
+                            format!("tag {} is signed by {}, not by the key that signed its commit", name.trim_start_matches("refs/tags/"), t.fingerprint),
+                            "a tag is made with its commit by the same person; a different signer re-made it".into(),
+                        ));
+                    }
+                }
+                (None, false) => {}
+            }
+        }
+        // A submission commit keeps its tag.
+        for line in commit.message().unwrap_or("").lines() {
+            if let Some(rest) = line.trim().strip_prefix("smout-submission: ") {
+                let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
+                if repo.find_reference(&tag).is_err() {
+                    report.findings.push(
+                        Finding::new(
+                            "AU009",
+                            Severity::Error,
+                            format!("{what} submitted {rest}, but its tag {} is gone", tag.trim_start_matches("refs/tags/")),
+                        )
+                        .hint(format!("a submission tag is never deleted; put it back: git tag -a {} {}", tag.trim_start_matches("refs/tags/"), short(e.commit)))
+                        .in_file(SETTINGS_FILE),
+                    );
+                }
+            }
+        }
+        // When each decision entry was committed, for the date checks.
+        for c in e
+            .changes
+            .iter()
+            .filter(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
+        {
+            let id = c.path.trim_end_matches(&format!("/{DETERMINATIONS_FILE}")).to_string();
+            let count = |o: Option<Oid>| {
+                o.and_then(|o| blob_text(repo, o).ok())
+                    .and_then(|t| crate::determination::Determinations::parse(&t, std::path::Path::new("x")).ok())
+                    .map(|d| (d.determinations.len(), d.appeals.len()))
+                    .unwrap_or((0, 0))
+            };
+            let (old, new) = (count(c.old), count(c.new));
+            for k in old.0..new.0 {
+                report
+                    .recorded_at
+                    .insert((id.clone(), "determination", k), commit.time().seconds());
+            }
+            for k in old.1..new.1 {
+                report
+                    .recorded_at
+                    .insert((id.clone(), "appeal", k), commit.time().seconds());
+            }
+        }
+        if let Some(new) = roles_change {
+            in_force = new;
+        }
+    }
+    if let Some(p) = pinned {
+        let pinned_oid = repo.revparse_single(p).ok().map(|o| o.id());
+        let found = report.root.as_ref().map(|r| r.commit.clone());
+        if pinned_oid.map(|o| o.to_string()) != found {
+            report.findings.push(finding(
+                "AU012",
+                format!(
+                    "the root of trust is {}, not the pinned {p}",
+                    found.as_deref().map(|c| &c[..10]).unwrap_or("missing")
+                ),
+                "the history below the pinned root was rewritten (or the pin is wrong): compare with a mirror before trusting anything this audit says".into(),
+            ));
+        }
+    }
+    report
+}
+
+fn list_or_none(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
