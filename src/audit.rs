@@ -135,7 +135,9 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     findings.extend(trust.findings.iter().cloned());
     let settings_now = head
         .as_ref()
-        .and_then(|h| crate::store::git::read_at(&repo, h, &format!("{prefix}{SETTINGS_FILE}")).ok())
+        .and_then(|h| {
+            crate::store::git::read_at(&repo, h, &format!("{prefix}{SETTINGS_FILE}")).ok()
+        })
         .flatten()
         .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok());
     let period = settings_now
@@ -207,10 +209,16 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                     .unwrap_or(period);
                 let mut bad_dates = Vec::new();
                 if d.reviewed < submitted_on {
-                    bad_dates.push(format!("reviewed {} is before submission {} was made ({submitted_on})", d.reviewed, d.submission));
+                    bad_dates.push(format!(
+                        "reviewed {} is before submission {} was made ({submitted_on})",
+                        d.reviewed, d.submission
+                    ));
                 }
                 if let Some(c) = committed.filter(|c| d.reviewed > *c) {
-                    bad_dates.push(format!("reviewed {} is after it was recorded ({c})", d.reviewed));
+                    bad_dates.push(format!(
+                        "reviewed {} is after it was recorded ({c})",
+                        d.reviewed
+                    ));
                 }
                 if let Some(rb) = d.review_by {
                     if rb > form_period.after(d.reviewed) && d.review_by_reason.trim().is_empty() {

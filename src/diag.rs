@@ -247,7 +247,15 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (levenshtein(word, c), c))
         .filter(|(d, c)| *d <= limit || c.starts_with(word) || word.starts_with(*c))
-        .min_by_key(|(d, _)| *d)
+        // Ties go to the candidate sharing the longest beginning with the word, then by name.
+        .min_by_key(|(d, c)| {
+            let shared = word
+                .chars()
+                .zip(c.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            (*d, std::cmp::Reverse(shared), *c)
+        })
         .map(|(_, c)| c)
 }
 

@@ -138,7 +138,9 @@ impl Roles {
 
     /// Whether `email` is a reviewer (case-insensitively, as e-mail addresses are compared).
     pub fn is_reviewer(&self, email: &str) -> bool {
-        self.list().iter().any(|r| r.email.eq_ignore_ascii_case(email))
+        self.list()
+            .iter()
+            .any(|r| r.email.eq_ignore_ascii_case(email))
     }
 }
 
@@ -229,12 +231,15 @@ impl Catalog {
         self.kinds.get(kind)?.get(id)
     }
 
-    /// All ids of a kind.
+    /// All ids of a kind, sorted (so "did you mean" hints are the same on every run).
     pub fn ids(&self, kind: &str) -> Vec<&str> {
-        self.kinds
+        let mut ids: Vec<&str> = self
+            .kinds
             .get(kind)
             .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        ids.sort_unstable();
+        ids
     }
 }
 

@@ -56,7 +56,10 @@ fn roles_of(repo: &Repository, blob: Option<Oid>) -> Roles {
 }
 
 /// The reviewer in force who owns `signer`'s key, if any.
-fn owner<'r>(roles: &'r [crate::register::Reviewer], signer: &Signer) -> Option<&'r crate::register::Reviewer> {
+fn owner<'r>(
+    roles: &'r [crate::register::Reviewer],
+    signer: &Signer,
+) -> Option<&'r crate::register::Reviewer> {
     roles.iter().find(|r| {
         r.keys
             .iter()
@@ -96,10 +99,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
     let _ = repo.tag_foreach(|oid, name| {
         let name = String::from_utf8_lossy(name).into_owned();
         if name.starts_with("refs/tags/smout/") {
-            let target = repo
-                .find_tag(oid)
-                .map(|t| t.target_id())
-                .unwrap_or(oid);
+            let target = repo.find_tag(oid).map(|t| t.target_id()).unwrap_or(oid);
             tag_targets.entry(target).or_default().push((name, oid));
         }
         true
@@ -125,15 +125,10 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             .filter(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
             .count()
             > 0;
-        let is_root = report.root.is_none()
-            && roles_change
-                .as_ref()
-                .is_some_and(|r| !r.list().is_empty());
+        let is_root =
+            report.root.is_none() && roles_change.as_ref().is_some_and(|r| !r.list().is_empty());
         // A roles change that turns signatures on must itself be signed.
-        let must_sign = signed
-            || roles_change
-                .as_ref()
-                .is_some_and(|r| r.require_signatures);
+        let must_sign = signed || roles_change.as_ref().is_some_and(|r| r.require_signatures);
 
         let signer = commit_signer(repo, e.commit);
         match (&signer, must_sign) {
@@ -178,7 +173,10 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                 if owner(&new.list(), s).is_none() {
                     report.findings.push(finding(
                         "AU007",
-                        format!("{what}, the root of trust, is signed by {} — a key it does not list", s.fingerprint),
+                        format!(
+                            "{what}, the root of trust, is signed by {} — a key it does not list",
+                            s.fingerprint
+                        ),
                         "the first roles commit is signed by one of the reviewers it names".into(),
                     ));
                 }
@@ -224,12 +222,18 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             match (tag_signer(repo, *tag), signed || must_sign) {
                 (None, true) => report.findings.push(finding(
                     "AU005",
-                    format!("tag {} is not signed, in a register that requires signatures", name.trim_start_matches("refs/tags/")),
+                    format!(
+                        "tag {} is not signed, in a register that requires signatures",
+                        name.trim_start_matches("refs/tags/")
+                    ),
                     "tags are made by smout with the commit, signed with the same key".into(),
                 )),
                 (Some(Err(why)), _) => report.findings.push(finding(
                     "AU006",
-                    format!("tag {} carries a signature that does not verify: {why}", name.trim_start_matches("refs/tags/")),
+                    format!(
+                        "tag {} carries a signature that does not verify: {why}",
+                        name.trim_start_matches("refs/tags/")
+                    ),
                     "the tag was altered or re-made; restore it from a mirror".into(),
                 )),
                 (Some(Ok(t)), _) => {
@@ -253,9 +257,16 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                         Finding::new(
                             "AU009",
                             Severity::Error,
-                            format!("{what} submitted {rest}, but its tag {} is gone", tag.trim_start_matches("refs/tags/")),
+                            format!(
+                                "{what} submitted {rest}, but its tag {} is gone",
+                                tag.trim_start_matches("refs/tags/")
+                            ),
                         )
-                        .hint(format!("a submission tag is never deleted; put it back: git tag -a {} {}", tag.trim_start_matches("refs/tags/"), short(e.commit)))
+                        .hint(format!(
+                            "a submission tag is never deleted; put it back: git tag -a {} {}",
+                            tag.trim_start_matches("refs/tags/"),
+                            short(e.commit)
+                        ))
                         .in_file(SETTINGS_FILE),
                     );
                 }
@@ -267,10 +278,16 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             .iter()
             .filter(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
         {
-            let id = c.path.trim_end_matches(&format!("/{DETERMINATIONS_FILE}")).to_string();
+            let id = c
+                .path
+                .trim_end_matches(&format!("/{DETERMINATIONS_FILE}"))
+                .to_string();
             let count = |o: Option<Oid>| {
                 o.and_then(|o| blob_text(repo, o).ok())
-                    .and_then(|t| crate::determination::Determinations::parse(&t, std::path::Path::new("x")).ok())
+                    .and_then(|t| {
+                        crate::determination::Determinations::parse(&t, std::path::Path::new("x"))
+                            .ok()
+                    })
                     .map(|d| (d.determinations.len(), d.appeals.len()))
                     .unwrap_or((0, 0))
             };

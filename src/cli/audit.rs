@@ -66,7 +66,10 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
                             &r.commit[..12]
                         )?;
                     }
-                    None => writeln!(out, "root of trust: none yet (no reviewers were ever named)")?,
+                    None => writeln!(
+                        out,
+                        "root of trust: none yet (no reviewers were ever named)"
+                    )?,
                 }
                 let plural = |n: usize, one: &str, many: &str| {
                     format!("{n} {}", if n == 1 { one } else { many })
@@ -77,7 +80,11 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
                     plural(report.commits, "commit", "commits"),
                     plural(report.determinations, "determination", "determinations"),
                     plural(report.submissions, "submission", "submissions"),
-                    plural(report.signatures, "signature verified", "signatures verified"),
+                    plural(
+                        report.signatures,
+                        "signature verified",
+                        "signatures verified"
+                    ),
                     plural(report.findings.len(), "finding", "findings")
                 )?;
             }

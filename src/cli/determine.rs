@@ -62,9 +62,9 @@ pub struct DecisionFields {
     /// Read the decision from a TOML fragment (keys as in determinations.toml); flags win
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
-    /// The outcome, as the record's form defines them: dhs-smout: met, not-yet-met,
-    /// not-authorized; cbp-pii-disclosure: approve, approve-with-conditions, disapprove.
-    /// An appeal also takes pending (lodged, not yet decided)
+    /// The outcome, as the record's form defines them — the DHS SMOUT: met, not-yet-met,
+    /// not-authorized; a CBP PII disclosure request: approve, approve-with-conditions,
+    /// disapprove. An appeal also takes pending (lodged, not yet decided)
     #[arg(long)]
     pub outcome: Option<String>,
     /// The submission judged (default: the latest)

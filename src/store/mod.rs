@@ -435,11 +435,7 @@ impl Store {
         let requires = |text: &str| {
             toml::from_str::<toml::Table>(text)
                 .ok()
-                .and_then(|t| {
-                    t.get("roles")?
-                        .get("require_signatures")?
-                        .as_bool()
-                })
+                .and_then(|t| t.get("roles")?.get("require_signatures")?.as_bool())
                 .unwrap_or(false)
         };
         let settings = crate::register::SETTINGS_FILE;

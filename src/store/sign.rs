@@ -94,9 +94,7 @@ pub fn sign(repo: &Repository, key: &SigningKey, data: &[u8]) -> Result<String> 
             ))
         })?;
         if let Some(mut stdin) = child.stdin.take() {
-            stdin
-                .write_all(data)
-                .map_err(|e| Error::io(&path, e))?;
+            stdin.write_all(data).map_err(|e| Error::io(&path, e))?;
         }
         let out = child.wait_with_output().map_err(|e| Error::io(&path, e))?;
         if !out.status.success() {
@@ -194,13 +192,14 @@ pub fn verify(data: &[u8], armored: &str) -> std::result::Result<Signer, String>
 /// Parse a public key as `[roles]` lists it; returns it without its comment, and its
 /// fingerprint.
 pub fn parse_public(s: &str) -> std::result::Result<Signer, String> {
-    let key = PublicKey::from_openssh(s.trim()).map_err(|e| {
-        format!("`{}` is not an SSH public key ({e})", short_key(s))
-    })?;
+    let key = PublicKey::from_openssh(s.trim())
+        .map_err(|e| format!("`{}` is not an SSH public key ({e})", short_key(s)))?;
     let algo = key.algorithm();
     let ok = matches!(
         algo,
-        ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Ecdsa { .. } | ssh_key::Algorithm::Rsa { .. }
+        ssh_key::Algorithm::Ed25519
+            | ssh_key::Algorithm::Ecdsa { .. }
+            | ssh_key::Algorithm::Rsa { .. }
     );
     if !ok {
         return Err(format!(
