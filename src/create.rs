@@ -13,7 +13,7 @@ use crate::store::{Change, FileChange, Store};
 pub const RENDERS_DIR: &str = "renders";
 
 /// The settings file written by `init`.
-pub fn settings_text(name: &str) -> String {
+pub fn settings_text(name: &str, signed: bool) -> String {
     format!(
         r#"# smout register settings. See `smout --help` and the README.
 name = {name}
@@ -23,14 +23,17 @@ period = "3y"        # default review period when a form does not set one
 warn = "90d"         # show approvals as due this long before their review date
 
 [roles]
-# git author e-mails allowed to record determinations (`smout determine`)
+# Who may record determinations. Change it with `smout roles add|remove|rotate-key`, never by
+# hand: each change is a commit a reviewer in force makes (and signs), which `smout audit`
+# verifies. The first reviewer added is the register's root of trust.
+require_signatures = {signed}
 reviewers = []
 
 [markings]
 banner = "FOR OFFICIAL USE ONLY"     # printed top and bottom of internal renderings
 # release_banner = "RELEASED UNDER FOIA"   # banner of `render --release` copies (none if unset)
 "#,
-        name = toml::Value::String(name.to_string())
+        name = toml::Value::String(name.to_string()),
     )
 }
 
@@ -47,7 +50,13 @@ pub struct Initialized {
 /// keeps `renders/` out of git, a git repository when `dir` is not in one, and — unless
 /// `commit` is false — a first commit. Refuses, creating nothing, when `dir` is a register
 /// already, holds other files (unless `force`), or git does not know who is committing.
-pub fn init(dir: &Path, name: &str, commit: bool, force: bool) -> Result<Initialized> {
+pub fn init(
+    dir: &Path,
+    name: &str,
+    commit: bool,
+    force: bool,
+    signed: bool,
+) -> Result<Initialized> {
     if dir.join(SETTINGS_FILE).exists() {
         return Err(Error::Refused(format!(
             "{} exists already: this is a register",
@@ -84,6 +93,22 @@ pub fn init(dir: &Path, name: &str, commit: bool, force: bool) -> Result<Initial
                 crate::store::git::default_signature()?;
             }
         }
+        // A signed register's first commit is signed too: refuse before creating anything.
+        if signed {
+            let key = match &existing {
+                Some(r) => r.config().ok(),
+                None => git2::Config::open_default().ok(),
+            }
+            .and_then(|c| c.get_string("user.signingkey").ok())
+            .filter(|k| !k.trim().is_empty());
+            if key.is_none() {
+                return Err(Error::Refused(format!(
+                    "{}
+(or make a register without signatures: smout init --unsigned)",
+                    crate::store::sign::no_key_error()
+                )));
+            }
+        }
     }
     std::fs::create_dir_all(dir.join(RECORDS_DIR)).map_err(|e| Error::io(dir, e))?;
     let created_repo = existing.is_none();
@@ -97,7 +122,7 @@ pub fn init(dir: &Path, name: &str, commit: bool, force: bool) -> Result<Initial
     let files = vec![
         FileChange {
             rel: SETTINGS_FILE.into(),
-            bytes: Some(settings_text(name).into_bytes()),
+            bytes: Some(settings_text(name, signed).into_bytes()),
         },
         FileChange {
             rel: ".gitignore".into(),

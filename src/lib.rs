@@ -25,6 +25,7 @@ pub mod register;
 pub mod release;
 pub mod render;
 pub mod report;
+pub mod roles;
 pub mod schema;
 pub mod skeleton;
 pub mod status;

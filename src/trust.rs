@@ -104,6 +104,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         }
         true
     });
+    let mut first_with_trailer: Vec<(String, Oid)> = Vec::new();
     for e in &index.entries {
         let Ok(commit) = repo.find_commit(e.commit) else {
             continue;
@@ -251,6 +252,9 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         // A submission commit keeps its tag.
         for line in commit.message().unwrap_or("").lines() {
             if let Some(rest) = line.trim().strip_prefix("smout-submission: ") {
+                if !first_with_trailer.iter().any(|(r, _)| r == rest) {
+                    first_with_trailer.push((rest.to_string(), e.commit));
+                }
                 let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
                 if repo.find_reference(&tag).is_err() {
                     report.findings.push(
@@ -305,6 +309,32 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         }
         if let Some(new) = roles_change {
             in_force = new;
+        }
+    }
+    // A submission tag marks the first commit that carries its trailer: a later commit whose
+    // message copies the trailer is not the submission.
+    for (rest, first) in &first_with_trailer {
+        let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
+        let at = repo
+            .find_reference(&tag)
+            .ok()
+            .and_then(|r| r.peel_to_commit().ok())
+            .map(|c| c.id());
+        if let Some(at) = at.filter(|a| a != first) {
+            report.findings.push(
+                Finding::new(
+                    "AU004",
+                    Severity::Error,
+                    format!(
+                        "tag {} points at {}, not at {}, the commit that submitted {rest}",
+                        tag.trim_start_matches("refs/tags/"),
+                        short(at),
+                        short(*first)
+                    ),
+                )
+                .hint("a submission tag is never moved; a later commit that copies the `smout-submission:` trailer is not a submission")
+                .in_file(SETTINGS_FILE),
+            );
         }
     }
     if let Some(p) = pinned {

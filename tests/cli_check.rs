@@ -140,7 +140,10 @@ fn record_ids_that_are_paths_or_have_spaces_are_refused() {
 #[test]
 fn init_then_new_commits_a_skeleton_that_check_explains() {
     let dir = tempfile::tempdir().unwrap();
-    let o = smout(dir.path(), &["init", "reg", "--name", "CBP SMOUT register"]);
+    let o = smout(
+        dir.path(),
+        &["init", "reg", "--name", "CBP SMOUT register", "--unsigned"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let reg = dir.path().join("reg");
     let o = smout(
@@ -192,7 +195,7 @@ fn init_then_new_commits_a_skeleton_that_check_explains() {
 #[test]
 fn new_refuses_without_a_git_identity_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let o = smout(dir.path(), &["init", "--no-commit"]);
+    let o = smout(dir.path(), &["init", "--no-commit", "--unsigned"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = common::smout_without_identity(dir.path(), &["new", "x", "--form", "dhs-smout"]);
     assert_eq!(o.status.code(), Some(2));

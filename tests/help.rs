@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "status",
     "report",
     "audit",
+    "roles",
     "schema",
     "forms",
     "completions",

@@ -14,7 +14,14 @@ use super::{CliResult, Env};
 /// created; the first commit holds smout.toml and a .gitignore that keeps renders/ out of git,
 /// authored by your git identity. A folder that holds other files is refused unless --force.
 ///
-/// Example: smout init cbp-register --name "CBP SMOUT register"
+/// A new register requires signed commits, as git makes them with an SSH key: set yours first
+/// (or pass --unsigned), then make yourself its first reviewer — its root of trust.
+///
+/// Examples:
+///   git config --global gpg.format ssh
+///   git config --global user.signingkey ~/.ssh/id_ed25519.pub
+///   smout init cbp-register --name "CBP SMOUT register"
+///   cd cbp-register && smout roles add you@example.gov --name "Your Name" --key "$(cat ~/.ssh/id_ed25519.pub)"
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct InitArgs {
@@ -32,6 +39,11 @@ pub struct InitArgs {
     /// Make the folder a register even though it holds other files
     #[arg(long)]
     pub force: bool,
+
+    /// Do not require signed commits (require_signatures = false; opt in later with
+    /// `smout roles require-signatures`)
+    #[arg(long)]
+    pub unsigned: bool,
 }
 
 /// Run `smout init`.
@@ -41,7 +53,13 @@ pub fn run(env: &Env, args: InitArgs, out: &mut dyn Write) -> CliResult {
         .clone()
         .map(|d| env.start.join(d))
         .unwrap_or_else(|| env.start.clone());
-    let done = smout::create::init(&dir, &args.name, !args.no_commit, args.force)?;
+    let done = smout::create::init(
+        &dir,
+        &args.name,
+        !args.no_commit,
+        args.force,
+        !args.unsigned,
+    )?;
     if !env.quiet {
         writeln!(
             out,

@@ -23,6 +23,7 @@ mod log;
 mod new;
 mod render;
 mod report;
+mod roles;
 mod schema;
 mod status;
 mod submit;
@@ -120,6 +121,7 @@ pub enum Command {
     Status(status::StatusArgs),
     Report(report::ReportArgs),
     Audit(audit::AuditArgs),
+    Roles(roles::RolesArgs),
     Schema(schema::SchemaArgs),
     Forms(forms::FormsArgs),
     Completions(completions::CompletionsArgs),
@@ -200,6 +202,7 @@ pub fn main() -> ExitCode {
         Command::Status(a) => status::run(&env, a, &mut out),
         Command::Report(a) => report::run(&env, a, &mut out),
         Command::Audit(a) => audit::run(&env, a, &mut out),
+        Command::Roles(a) => roles::run(&env, a, &mut out),
         Command::Schema(a) => schema::run(&env, a, &mut out),
         Command::Forms(a) => forms::run(&env, a, &mut out),
         Command::Completions(a) => completions::run(a, &mut out),

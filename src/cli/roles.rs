@@ -1,0 +1,171 @@
+//! `smout roles`: list and change who may decide, through signed commits.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use smout::roles::{allowed_signers, change, in_force, RolesChange};
+
+use super::{CliResult, Env, ReportFormat};
+
+/// List or change the reviewers: who may record determinations, and the keys that prove it
+///
+/// Every change is a commit made (and, where [roles] require_signatures is set, signed) by a
+/// reviewer in force; the first reviewer added is the register's root of trust. `audit`
+/// verifies the whole chain.
+///
+/// Examples:
+///   smout roles list
+///   smout roles add privacy@example.gov --name "Pat Privacy" --key "$(cat ~/.ssh/id_ed25519.pub)"
+///   smout roles rotate-key privacy@example.gov --key "$(ssh-add -L | head -1)"   # a PIV card
+///   smout roles remove former.reviewer@example.gov
+///   smout roles require-signatures                # an existing register opts in
+///   smout roles export-allowed-signers -o .git/allowed_signers
+///   git config gpg.ssh.allowedSignersFile .git/allowed_signers && git log --show-signature
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct RolesArgs {
+    #[command(subcommand)]
+    pub action: RolesAction,
+}
+
+/// What `roles` does.
+#[derive(Debug, Subcommand)]
+pub enum RolesAction {
+    /// List the reviewers in force (from the committed smout.toml) and their key fingerprints
+    List {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Add a reviewer
+    Add {
+        /// The e-mail they commit with
+        email: String,
+        /// Their name as printed on determinations
+        #[arg(long, default_value = "")]
+        name: String,
+        /// An SSH public key (ed25519, ecdsa-sha2-nistp256/384, rsa); repeatable
+        #[arg(long = "key", value_name = "PUBLIC KEY")]
+        keys: Vec<String>,
+    },
+    /// Remove a reviewer: their keys sign nothing from the next commit on
+    Remove {
+        /// Their e-mail
+        email: String,
+    },
+    /// Replace a reviewer's key (a new card, a lost laptop)
+    RotateKey {
+        /// Their e-mail
+        email: String,
+        /// The new SSH public key
+        #[arg(long = "key", value_name = "PUBLIC KEY")]
+        key: String,
+        /// Keep the old key as well
+        #[arg(long)]
+        keep_old: bool,
+    },
+    /// Require signed commits and tags from now on (every reviewer needs a key)
+    RequireSignatures,
+    /// Write git's allowed_signers file, so `git log --show-signature` verifies smout's commits
+    ExportAllowedSigners {
+        /// Output file (default: stdout)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Run `smout roles`.
+pub fn run(env: &Env, args: RolesArgs, out: &mut dyn Write) -> CliResult {
+    let reg = env.register()?;
+    let ch = match args.action {
+        RolesAction::List { format } => {
+            let roles = in_force(&reg)?;
+            let rows: Vec<serde_json::Value> = roles
+                .list()
+                .into_iter()
+                .map(|r| {
+                    let fps: Vec<String> = r
+                        .keys
+                        .iter()
+                        .map(|k| match smout::store::sign::parse_public(k) {
+                            Ok(p) => p.fingerprint,
+                            Err(e) => format!("invalid: {e}"),
+                        })
+                        .collect();
+                    serde_json::json!({ "email": r.email, "name": r.name, "keys": fps })
+                })
+                .collect();
+            match format {
+                ReportFormat::Json => {
+                    let v = serde_json::json!({
+                        "require_signatures": roles.require_signatures,
+                        "quorum": roles.quorum,
+                        "reviewers": rows,
+                    });
+                    serde_json::to_writer_pretty(&mut *out, &v).map_err(std::io::Error::from)?;
+                    writeln!(out)?;
+                }
+                ReportFormat::Text => {
+                    writeln!(
+                        out,
+                        "signatures: {}",
+                        if roles.require_signatures {
+                            "required"
+                        } else {
+                            "not required"
+                        }
+                    )?;
+                    if rows.is_empty() {
+                        writeln!(out, "no reviewers yet: `smout roles add <email> --key …`")?;
+                    }
+                    for r in &rows {
+                        writeln!(
+                            out,
+                            "{}  {}",
+                            r["email"].as_str().unwrap_or(""),
+                            r["name"].as_str().unwrap_or("")
+                        )?;
+                        for k in r["keys"].as_array().into_iter().flatten() {
+                            writeln!(out, "    {}", k.as_str().unwrap_or(""))?;
+                        }
+                    }
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        RolesAction::ExportAllowedSigners { output } => {
+            let text = allowed_signers(&reg)?;
+            match output {
+                Some(p) => {
+                    smout::store::fs::write_atomic(&p, text.as_bytes())
+                        .map_err(|e| smout::Error::io(&p, e))?;
+                    if !env.quiet {
+                        eprintln!("wrote {}", p.display());
+                    }
+                }
+                None => out.write_all(text.as_bytes())?,
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        RolesAction::Add { email, name, keys } => RolesChange::Add { email, name, keys },
+        RolesAction::Remove { email } => RolesChange::Remove { email },
+        RolesAction::RotateKey {
+            email,
+            key,
+            keep_old,
+        } => RolesChange::RotateKey {
+            email,
+            key,
+            keep_old,
+        },
+        RolesAction::RequireSignatures => RolesChange::RequireSignatures,
+    };
+    let done = change(&reg, ch, &mut |m| eprintln!("{m}"))?;
+    if !env.quiet {
+        writeln!(out, "committed {done}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,283 @@
+//! `smout roles`: who may decide, changed only through commits that a reviewer in force makes
+//! (and, in a signed register, signs), so that nobody edits `[roles]` by hand and `audit` can
+//! follow the chain of trust from the root. Also writes git's `allowed_signers`, so plain
+//! `git log --show-signature` verifies the same commits.
+
+use std::path::Path;
+
+use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
+
+use crate::error::{Error, Result};
+use crate::register::{Register, Reviewer, Roles, Settings, SETTINGS_FILE};
+use crate::store::fs::MAX_TEXT_BYTES;
+use crate::store::sign;
+use crate::store::{Change, FileChange, Store};
+
+/// A change of `[roles]`.
+#[derive(Debug, Clone)]
+pub enum RolesChange {
+    /// Add a reviewer with a name and keys.
+    Add {
+        /// E-mail (the git author e-mail they commit with).
+        email: String,
+        /// Name as printed.
+        name: String,
+        /// SSH public keys.
+        keys: Vec<String>,
+    },
+    /// Remove a reviewer (their keys sign nothing from then on).
+    Remove {
+        /// E-mail.
+        email: String,
+    },
+    /// Replace a reviewer's keys by a new one (or add it, keeping the old).
+    RotateKey {
+        /// E-mail.
+        email: String,
+        /// The new public key.
+        key: String,
+        /// Keep the old keys too.
+        keep_old: bool,
+    },
+    /// Turn signatures on for an existing register.
+    RequireSignatures,
+}
+
+/// The roles in force: the committed `smout.toml`'s.
+pub fn in_force(reg: &Register) -> Result<Roles> {
+    let store = Store::open(&reg.root)?;
+    let text = store.read_committed(SETTINGS_FILE)?.unwrap_or_default();
+    Ok(Settings::parse(&text, Path::new(SETTINGS_FILE))?.roles)
+}
+
+/// Make a roles change as the current git identity. Returns the commit's one-line message.
+pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> Result<String> {
+    let store = Store::open(&reg.root)?;
+    let lock = store.lock("roles", note)?;
+    store.ensure_ready()?;
+    let repo = store.repo()?;
+    let me = crate::store::git::signature(repo)?;
+    let me = me.email().unwrap_or("").to_string();
+    let committed = store.read_committed(SETTINGS_FILE)?.ok_or_else(|| {
+        Error::Refused(format!(
+            "{SETTINGS_FILE} is not committed yet; commit it first"
+        ))
+    })?;
+    if store.read_text(SETTINGS_FILE, MAX_TEXT_BYTES)?.as_deref() != Some(committed.as_str()) {
+        return Err(Error::Refused(format!(
+            "{SETTINGS_FILE} has uncommitted changes; commit or discard them first (smout changes roles only from the committed file)"
+        )));
+    }
+    let settings = Settings::parse(&committed, Path::new(SETTINGS_FILE))?;
+    let roles = settings.roles;
+    let mut list = roles.list();
+    if !list.is_empty() && !roles.is_reviewer(&me) {
+        return Err(Error::Refused(format!(
+            "{me} is not a reviewer in force, so it cannot change who decides; reviewers: {}",
+            roles.emails().join(", ")
+        )));
+    }
+    let find = |list: &[Reviewer], email: &str| {
+        list.iter()
+            .position(|r| r.email.eq_ignore_ascii_case(email))
+    };
+    let mut require = roles.require_signatures;
+    let summary = match &ch {
+        RolesChange::Add { email, name, keys } => {
+            if email.trim().is_empty() || !email.contains('@') {
+                return Err(Error::Refused(format!(
+                    "`{email}` is not an e-mail address"
+                )));
+            }
+            if find(&list, email).is_some() {
+                return Err(Error::Refused(format!(
+                    "{email} is a reviewer already; `smout roles rotate-key` changes their key"
+                )));
+            }
+            let parsed = parse_keys(keys)?;
+            if parsed.is_empty() && require {
+                return Err(Error::Refused(
+                    "this register requires signatures: a reviewer needs a key (--key \"ssh-ed25519 AAAA…\")".into(),
+                ));
+            }
+            list.push(Reviewer {
+                email: email.clone(),
+                name: name.clone(),
+                keys: parsed.iter().map(|p| p.key.clone()).collect(),
+            });
+            format!("add reviewer {email}{}", fingerprints(&parsed))
+        }
+        RolesChange::Remove { email } => {
+            let Some(i) = find(&list, email) else {
+                return Err(Error::Refused(format!("{email} is not a reviewer")));
+            };
+            if list.len() == 1 {
+                return Err(Error::Refused(
+                    "that is the last reviewer; add their successor first, then remove them".into(),
+                ));
+            }
+            list.remove(i);
+            format!("remove reviewer {email}")
+        }
+        RolesChange::RotateKey {
+            email,
+            key,
+            keep_old,
+        } => {
+            let Some(i) = find(&list, email) else {
+                return Err(Error::Refused(format!("{email} is not a reviewer")));
+            };
+            let parsed = parse_keys(std::slice::from_ref(key))?;
+            if !keep_old {
+                list[i].keys.clear();
+            }
+            list[i].keys.extend(parsed.iter().map(|p| p.key.clone()));
+            format!("rotate the key of {email}{}", fingerprints(&parsed))
+        }
+        RolesChange::RequireSignatures => {
+            if require {
+                return Err(Error::Refused(
+                    "this register requires signatures already".into(),
+                ));
+            }
+            if let Some(r) = list.iter().find(|r| r.keys.is_empty()) {
+                return Err(Error::Refused(format!(
+                    "{} has no key; give every reviewer a key first (`smout roles rotate-key {} --key …`)",
+                    r.email, r.email
+                )));
+            }
+            require = true;
+            "require signatures".to_string()
+        }
+    };
+    let text = write_roles(&committed, &list, require)?;
+    let message = format!("roles: {summary}\n\nsmout-roles: {summary}\n");
+    store.commit(
+        &lock,
+        Change {
+            what: "roles".into(),
+            files: vec![FileChange {
+                rel: SETTINGS_FILE.into(),
+                bytes: Some(text.into_bytes()),
+            }],
+            message,
+            tag: None,
+        },
+    )?;
+    Ok(format!("roles: {summary}"))
+}
+
+fn parse_keys(keys: &[String]) -> Result<Vec<sign::Signer>> {
+    keys.iter()
+        .map(|k| sign::parse_public(k).map_err(Error::Refused))
+        .collect()
+}
+
+fn fingerprints(keys: &[sign::Signer]) -> String {
+    if keys.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({})",
+            keys.iter()
+                .map(|k| k.fingerprint.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// `smout.toml` with `[roles] reviewers` rewritten as `[[roles.reviewers]]` tables, keeping
+/// every other line, comment and layout as it was.
+pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<String> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| Error::Refused(format!("{SETTINGS_FILE} is not valid TOML: {e}")))?;
+    if doc.get("roles").and_then(Item::as_table).is_none() {
+        doc.insert("roles", Item::Table(Table::new()));
+    }
+    let Some(roles) = doc.get_mut("roles").and_then(Item::as_table_mut) else {
+        return Err(Error::Refused(format!(
+            "[roles] of {SETTINGS_FILE} is not a table"
+        )));
+    };
+    roles.insert("require_signatures", value(require));
+    let mut aot = ArrayOfTables::new();
+    for r in list {
+        let mut t = Table::new();
+        t.insert("email", value(r.email.clone()));
+        if !r.name.is_empty() {
+            t.insert("name", value(r.name.clone()));
+        }
+        let mut keys = Array::new();
+        for k in &r.keys {
+            keys.push(k.as_str());
+        }
+        t.insert("keys", value(keys));
+        aot.push(t);
+    }
+    roles.insert("reviewers", Item::ArrayOfTables(aot));
+    Ok(doc.to_string())
+}
+
+/// git's `allowed_signers`: every key any reviewer held in the register's history (a commit
+/// signed before a rotation still verifies), one `email namespaces="git" key` line each.
+pub fn allowed_signers(reg: &Register) -> Result<String> {
+    let store = Store::open(&reg.root)?;
+    let repo = store.repo()?;
+    let index = crate::store::pathindex::PathIndex::open(repo, store.prefix())?;
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut add = |roles: &Roles| {
+        for r in roles.list() {
+            for k in &r.keys {
+                if let Ok(p) = sign::parse_public(k) {
+                    let entry = (r.email.clone(), p.key);
+                    if !seen.contains(&entry) {
+                        seen.push(entry);
+                    }
+                }
+            }
+        }
+    };
+    for e in &index.entries {
+        for c in e.changes.iter().filter(|c| c.path == SETTINGS_FILE) {
+            if let Some(t) = c
+                .new
+                .and_then(|o| crate::store::history::blob_text(repo, o).ok())
+            {
+                if let Ok(s) = Settings::parse(&t, Path::new(SETTINGS_FILE)) {
+                    add(&s.roles);
+                }
+            }
+        }
+    }
+    add(&in_force(reg)?);
+    Ok(seen
+        .into_iter()
+        .map(|(email, key)| format!("{email} namespaces=\"git\" {key}\n"))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_reviewers_as_tables_keeping_the_rest() {
+        let text = "# settings\nname = \"R\"\n\n[roles]\n# who decides\nreviewers = [\"a@example.gov\"]\n\n[markings]\nbanner = \"X\"\n";
+        let list = vec![Reviewer {
+            email: "a@example.gov".into(),
+            name: "A".into(),
+            keys: vec![
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB2tBzhmjVOmWj4eUX5wOm3Vd2LeE9Y+VLPdoTTbTmdx"
+                    .into(),
+            ],
+        }];
+        let out = write_roles(text, &list, true).unwrap();
+        assert!(out.starts_with("# settings\nname = \"R\"\n"), "{out}");
+        assert!(out.contains("[markings]\nbanner = \"X\""), "{out}");
+        let s = Settings::parse(&out, Path::new("smout.toml")).unwrap();
+        assert!(s.roles.require_signatures);
+        assert_eq!(s.roles.list(), list);
+    }
+}
