@@ -1,0 +1,544 @@
+//! Determinations nobody can forge: signed commits and tags made with keys that `ssh-keygen`
+//! generates here, the chain of trust of `[roles]`, and an audit that catches each attack of
+//! the adversarial round — on real repositories. Needs `ssh-keygen` (openssh-client).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{git, git_register, smout_as, stderr, stdout};
+
+const PAT: &str = "privacy@example.gov";
+const ROB: &str = "rob.reviewer@example.gov";
+const DANA: &str = "drafter@example.gov";
+
+struct Key {
+    private: PathBuf,
+    public: String,
+}
+
+fn keygen(dir: &Path, name: &str, kind: &[&str]) -> Key {
+    let private = dir.join(name);
+    let o = Command::new("ssh-keygen")
+        .args(["-q", "-N", "", "-C", name, "-f"])
+        .arg(&private)
+        .args(kind)
+        .output()
+        .expect("ssh-keygen (apt-get install openssh-client)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let public = std::fs::read_to_string(private.with_extension("pub"))
+        .unwrap()
+        .trim()
+        .to_string();
+    Key { private, public }
+}
+
+struct World {
+    reg: tempfile::TempDir,
+    _keys: tempfile::TempDir,
+    pat: Key,
+    rob: Key,
+    dana: Key,
+}
+
+impl World {
+    fn dir(&self) -> &Path {
+        self.reg.path()
+    }
+
+    /// Run smout as `who`, signing with `key` (git's user.signingkey, as a user sets it).
+    fn run(&self, who: &str, key: &Key, day: &str, args: &[&str]) -> Output {
+        git(
+            self.dir(),
+            &["config", "user.signingkey", key.private.to_str().unwrap()],
+        );
+        smout_as(self.dir(), who, day, args)
+    }
+
+    fn ok(&self, who: &str, key: &Key, day: &str, args: &[&str]) -> Output {
+        let o = self.run(who, key, day, args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}\n{}\n{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        o
+    }
+
+    fn audit(&self, extra: &[&str]) -> (Vec<String>, String) {
+        let mut args = vec!["audit", "--format", "json", "--rebuild-index"];
+        args.extend_from_slice(extra);
+        let o = smout_as(self.dir(), PAT, "2026-11-22", &args);
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
+        let mut codes: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        (codes, v.to_string())
+    }
+}
+
+/// An unsigned register migrated as the README says: Pat gives herself a key, turns signatures
+/// on, adds Rob; then Dana submits `x` (signed) and Pat approves it (signed).
+fn world() -> World {
+    let keys = tempfile::tempdir().unwrap();
+    let pat = keygen(keys.path(), "pat", &["-t", "ed25519"]);
+    let rob = keygen(keys.path(), "rob", &["-t", "ecdsa", "-b", "256"]);
+    let dana = keygen(keys.path(), "dana", &["-t", "ed25519"]);
+    let reg = git_register("x");
+    let w = World {
+        reg,
+        _keys: keys,
+        pat,
+        rob,
+        dana,
+    };
+    git(w.dir(), &["config", "gpg.format", "ssh"]);
+    let pat_pub = w.pat.public.clone();
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-01-02",
+        &["roles", "rotate-key", PAT, "--key", &pat_pub],
+    );
+    w.ok(PAT, &w.pat, "2024-01-02", &["roles", "require-signatures"]);
+    let rob_pub = w.rob.public.clone();
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-01-03",
+        &[
+            "roles",
+            "add",
+            ROB,
+            "--name",
+            "Rob Reviewer",
+            "--key",
+            &rob_pub,
+        ],
+    );
+    w.ok(DANA, &w.dana, "2024-01-10", &["submit", "x"]);
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-02-01",
+        &["determine", "x", "--outcome", "met"],
+    );
+    w
+}
+
+#[test]
+fn an_honest_signed_history_audits_clean_and_git_verifies_it_too() {
+    let w = world();
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, Vec::<String>::new(), "{json}");
+    let o = smout_as(w.dir(), PAT, "2026-11-22", &["audit"]);
+    let text = stdout(&o);
+    assert!(text.contains("root of trust: commit "), "{text}");
+    assert!(text.contains("privacy@example.gov: no keys"), "{text}");
+    assert!(text.contains("signatures verified"), "{text}");
+    // git itself says Good, with the allowed_signers smout exports.
+    let signers = w.dir().join(".git/allowed_signers");
+    let o = smout_as(
+        w.dir(),
+        PAT,
+        "2026-11-22",
+        &[
+            "roles",
+            "export-allowed-signers",
+            "-o",
+            signers.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    git(
+        w.dir(),
+        &[
+            "config",
+            "gpg.ssh.allowedSignersFile",
+            signers.to_str().unwrap(),
+        ],
+    );
+    let log = Command::new("git")
+        .args(["log", "--show-signature", "-1", "--format=%H"])
+        .current_dir(w.dir())
+        .env("HOME", w.dir())
+        .output()
+        .unwrap();
+    let shown =
+        String::from_utf8_lossy(&log.stdout).to_string() + &String::from_utf8_lossy(&log.stderr);
+    assert!(
+        shown.contains("Good \"git\" signature for privacy@example.gov"),
+        "{shown}"
+    );
+    let tag = Command::new("git")
+        .args(["tag", "-v", "smout/x/determination/1"])
+        .current_dir(w.dir())
+        .env("HOME", w.dir())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&tag.stderr);
+    assert!(
+        shown.contains("Good \"git\" signature for privacy@example.gov"),
+        "{shown}"
+    );
+    // roles list shows both reviewers with fingerprints.
+    let o = smout_as(w.dir(), PAT, "2026-11-22", &["roles", "list"]);
+    assert!(
+        stdout(&o).contains("signatures: required"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("rob.reviewer@example.gov  Rob Reviewer\n    SHA256:"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_signed_register_refuses_to_commit_without_a_key_and_says_how_to_set_one() {
+    let w = world();
+    git(w.dir(), &["config", "--unset", "user.signingkey"]);
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    let head = git(w.dir(), &["rev-parse", "HEAD"]);
+    let o = smout_as(w.dir(), DANA, "2024-03-01", &["submit", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("git config user.signingkey"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        git(w.dir(), &["rev-parse", "HEAD"]),
+        head,
+        "something was committed"
+    );
+}
+
+#[test]
+fn attack_1_a_drafter_who_grants_themselves_the_role_is_caught() {
+    let w = world();
+    // Dana adds herself to [roles] by hand, determines, and removes herself again.
+    let settings = w.dir().join("smout.toml");
+    let before = std::fs::read_to_string(&settings).unwrap();
+    let with_dana = before.clone()
+        + &format!(
+            "\n[[roles.reviewers]]\nemail = \"{DANA}\"\nkeys = [\"{}\"]\n",
+            w.dana.public
+        );
+    std::fs::write(&settings, &with_dana).unwrap();
+    git(
+        w.dir(),
+        &[
+            "config",
+            "user.signingkey",
+            w.dana.private.to_str().unwrap(),
+        ],
+    );
+    git(w.dir(), &["commit", "-q", "-S", "-am", "settings"]);
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    w.ok(
+        DANA,
+        &w.dana,
+        "2024-03-02",
+        &["determine", "x", "--outcome", "met"],
+    );
+    std::fs::write(&settings, &before).unwrap();
+    git(w.dir(), &["commit", "-q", "-S", "-am", "settings"]);
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU011".to_string()), "{json}");
+    assert!(codes.contains(&"AU007".to_string()), "{json}");
+}
+
+#[test]
+fn attack_2_a_borrowed_git_identity_does_not_make_a_reviewer() {
+    let w = world();
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    // Dana claims Pat's e-mail but can only sign with her own key.
+    w.ok(
+        PAT,
+        &w.dana,
+        "2024-03-02",
+        &["determine", "x", "--outcome", "met"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU007"], "{json}");
+    assert!(
+        json.contains("not the key of a reviewer in force"),
+        "{json}"
+    );
+}
+
+#[test]
+fn attack_2b_a_reviewer_key_with_another_reviewers_name_is_caught() {
+    let w = world();
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    w.ok(
+        PAT,
+        &w.rob,
+        "2024-03-02",
+        &["determine", "x", "--outcome", "met"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU008"], "{json}");
+}
+
+#[test]
+fn attack_3_a_rewritten_history_fails_loudly() {
+    let w = world();
+    // Pin the root of trust outside the history, as the audit output suggests.
+    let (_, json) = w.audit(&[]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let root = v["root"]["commit"].as_str().unwrap().to_string();
+    git(w.dir(), &["config", "audit.root", &root]);
+    let o = Command::new("git")
+        .args([
+            "filter-branch",
+            "-f",
+            "--msg-filter",
+            "cat; echo",
+            "--",
+            "--all",
+        ])
+        .current_dir(w.dir())
+        .env("FILTER_BRANCH_SQUELCH_WARNING", "1")
+        .env("HOME", w.dir())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU012".to_string()), "{json}");
+    assert!(codes.contains(&"AU005".to_string()), "{json}");
+}
+
+#[test]
+fn attack_4_a_moved_or_deleted_submission_tag_is_caught() {
+    let w = world();
+    // A later commit copies the trailer, and the tag is moved onto it.
+    std::fs::write(w.dir().join("records/x/rules-of-behavior.txt"), "changed\n").unwrap();
+    git(
+        w.dir(),
+        &[
+            "config",
+            "user.signingkey",
+            w.dana.private.to_str().unwrap(),
+        ],
+    );
+    git(
+        w.dir(),
+        &[
+            "commit",
+            "-q",
+            "-S",
+            "-am",
+            "touch\n\nsmout-submission: x/1",
+        ],
+    );
+    git(
+        w.dir(),
+        &["tag", "-f", "-s", "-m", "moved", "smout/x/submission/1"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU004".to_string()), "{json}");
+    // Deleted: the submission commit's tag is gone.
+    git(w.dir(), &["tag", "-d", "smout/x/submission/1"]);
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU009".to_string()), "{json}");
+}
+
+#[test]
+fn attack_5_implausible_dates_are_refused_or_caught() {
+    let w = world();
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    let o = w.run(
+        PAT,
+        &w.pat,
+        "2024-03-02",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "met",
+            "--reviewed",
+            "2030-01-01",
+            "--review-by",
+            "2099-12-31",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("in the future"), "{}", stderr(&o));
+    let o = w.run(
+        PAT,
+        &w.pat,
+        "2024-03-02",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "met",
+            "--review-by",
+            "2099-12-31",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("beyond the review period"),
+        "{}",
+        stderr(&o)
+    );
+    // Hand-edited before committing (signed by Pat, so only the dates are wrong).
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-03-02",
+        &["determine", "x", "--outcome", "met", "--no-commit"],
+    );
+    let d = w.dir().join("records/x/determinations.toml");
+    let text = std::fs::read_to_string(&d).unwrap();
+    let forged = text
+        .replace("reviewed = 2024-03-02", "reviewed = 1999-01-01")
+        .replace("review_by = 2027-03-02", "review_by = 2199-01-01");
+    assert_ne!(forged, text);
+    std::fs::write(&d, forged).unwrap();
+    git(
+        w.dir(),
+        &["config", "user.signingkey", w.pat.private.to_str().unwrap()],
+    );
+    Command::new("git")
+        .args(["commit", "-q", "-S", "-am", "determine x"])
+        .current_dir(w.dir())
+        .env("GIT_AUTHOR_EMAIL", PAT)
+        .env("GIT_COMMITTER_EMAIL", PAT)
+        .env("GIT_AUTHOR_DATE", "2024-03-02T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-03-02T12:00:00Z")
+        .env("HOME", w.dir())
+        .output()
+        .unwrap();
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU010".to_string()), "{json}");
+    assert!(json.contains("1999-01-01 is before submission 2"), "{json}");
+    assert!(
+        json.contains("review_by 2199-01-01 lies beyond the review period"),
+        "{json}"
+    );
+}
+
+#[test]
+fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
+    let w = world();
+    // A key used after its removal.
+    w.ok(PAT, &w.pat, "2024-03-01", &["roles", "remove", ROB]);
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    w.ok(DANA, &w.dana, "2024-03-02", &["submit", "x"]);
+    // smout refuses Rob now; claiming Pat's address, his old key still signs nothing.
+    let o = w.run(
+        ROB,
+        &w.rob,
+        "2024-03-03",
+        &["determine", "x", "--outcome", "met"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    w.ok(
+        PAT,
+        &w.rob,
+        "2024-03-03",
+        &["determine", "x", "--outcome", "met"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU007"], "{json}");
+
+    // An unsigned commit in a signed register.
+    let w = world();
+    std::fs::write(
+        w.dir().join("records/x/rules-of-behavior.txt"),
+        "unsigned\n",
+    )
+    .unwrap();
+    git(w.dir(), &["commit", "-q", "-am", "no signature"]);
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU005"], "{json}");
+
+    // A signature copied from another commit onto a forged one.
+    let w = world();
+    let forged = git(w.dir(), &["cat-file", "commit", "HEAD"]);
+    let tree = git(w.dir(), &["rev-parse", "HEAD^{tree}"])
+        .trim()
+        .to_string();
+    // Same signature header, another tree: the parent's tree (the determination undone).
+    let parent_tree = git(w.dir(), &["rev-parse", "HEAD^^{tree}"])
+        .trim()
+        .to_string();
+    let forged = forged.replacen(&format!("tree {tree}"), &format!("tree {parent_tree}"), 1);
+    let path = w.dir().join(".git/forged");
+    std::fs::write(&path, forged).unwrap();
+    let oid = git(
+        w.dir(),
+        &["hash-object", "-t", "commit", "-w", path.to_str().unwrap()],
+    );
+    std::fs::remove_file(&path).unwrap();
+    git(w.dir(), &["update-ref", "refs/heads/main", oid.trim()]);
+    git(w.dir(), &["reset", "-q", "--hard"]);
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU006".to_string()), "{json}");
+
+    // A roles change signed by a non-reviewer.
+    let w = world();
+    let settings = w.dir().join("smout.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, text.replace("Rob Reviewer", "Rob R.")).unwrap();
+    git(
+        w.dir(),
+        &[
+            "config",
+            "user.signingkey",
+            w.dana.private.to_str().unwrap(),
+        ],
+    );
+    git(w.dir(), &["commit", "-q", "-S", "-am", "rename"]);
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU011".to_string()), "{json}");
+    assert!(codes.contains(&"AU007".to_string()), "{json}");
+}
