@@ -41,6 +41,8 @@ pub enum RolesChange {
     },
     /// Turn signatures on for an existing register.
     RequireSignatures,
+    /// How many reviewers in force must sign a roles change.
+    Quorum(u32),
 }
 
 /// The roles in force: the committed `smout.toml`'s.
@@ -134,6 +136,15 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
             list[i].keys.extend(parsed.iter().map(|p| p.key.clone()));
             format!("rotate the key of {email}{}", fingerprints(&parsed))
         }
+        RolesChange::Quorum(n) => {
+            if *n == 0 || *n as usize > list.len() {
+                return Err(Error::Refused(format!(
+                    "a quorum is 1 to the number of reviewers ({})",
+                    list.len()
+                )));
+            }
+            format!("quorum {n}")
+        }
         RolesChange::RequireSignatures => {
             if require {
                 return Err(Error::Refused(
@@ -150,7 +161,12 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
             "require signatures".to_string()
         }
     };
+    let mut quorum = roles.quorum;
+    if let RolesChange::Quorum(n) = ch {
+        quorum = n;
+    }
     let text = write_roles(&committed, &list, require)?;
+    let text = set_quorum(&text, quorum)?;
     let message = format!("roles: {summary}\n\nsmout-roles: {summary}\n");
     store.commit(
         &lock,
@@ -187,6 +203,63 @@ fn fingerprints(keys: &[sign::Signer]) -> String {
     }
 }
 
+/// Co-sign the roles change `commit` as the current git identity: a signed tag
+/// `smout/roles/cosign/<commit>/<n>`. A roles change counts once `[roles] quorum` reviewers in
+/// force before it have signed it — its author by the commit, the others this way.
+pub fn cosign(reg: &Register, commit: &str, note: &mut dyn FnMut(String)) -> Result<String> {
+    let store = Store::open(&reg.root)?;
+    let lock = store.lock("roles cosign", note)?;
+    let repo = store.repo()?;
+    let c = repo
+        .revparse_single(commit)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| Error::Revision {
+            id: "roles".into(),
+            spec: commit.to_string(),
+            why: "no such commit".into(),
+        })?;
+    let path = format!("{}{SETTINGS_FILE}", store.prefix());
+    let before = match c.parent(0) {
+        Ok(p) => crate::store::git::read_at(repo, &p, &path)?.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let after = crate::store::git::read_at(repo, &c, &path)?.unwrap_or_default();
+    let roles_before = Settings::parse(&before, Path::new(SETTINGS_FILE))
+        .map(|s| s.roles)
+        .unwrap_or_default();
+    let roles_after = Settings::parse(&after, Path::new(SETTINGS_FILE))
+        .map(|s| s.roles)
+        .unwrap_or_default();
+    if roles_before == roles_after {
+        return Err(Error::Refused(format!(
+            "commit {commit} does not change [roles]; only roles changes are co-signed"
+        )));
+    }
+    let me = crate::store::git::signature(repo)?;
+    let me = me.email().unwrap_or("").to_string();
+    if !roles_before.is_reviewer(&me) {
+        return Err(Error::Refused(format!(
+            "{me} was not a reviewer before that change, so its signature does not count"
+        )));
+    }
+    let id = c.id();
+    let mut n = 1;
+    while repo
+        .find_reference(&format!("refs/tags/smout/roles/cosign/{id}/{n}"))
+        .is_ok()
+    {
+        n += 1;
+    }
+    let name = format!("smout/roles/cosign/{id}/{n}");
+    store.signed_tag(
+        &lock,
+        &name,
+        id,
+        &format!("co-sign roles change {id} ({me})"),
+    )?;
+    Ok(name)
+}
+
 /// `smout.toml` with `[roles] reviewers` rewritten as `[[roles.reviewers]]` tables, keeping
 /// every other line, comment and layout as it was.
 pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<String> {
@@ -217,6 +290,20 @@ pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<Strin
         aot.push(t);
     }
     roles.insert("reviewers", Item::ArrayOfTables(aot));
+    Ok(doc.to_string())
+}
+
+fn set_quorum(text: &str, quorum: u32) -> Result<String> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| Error::Refused(format!("{SETTINGS_FILE} is not valid TOML: {e}")))?;
+    if let Some(roles) = doc.get_mut("roles").and_then(Item::as_table_mut) {
+        if quorum == 1 {
+            roles.remove("quorum");
+        } else {
+            roles.insert("quorum", value(i64::from(quorum)));
+        }
+    }
     Ok(doc.to_string())
 }
 

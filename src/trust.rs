@@ -12,7 +12,9 @@
 //! - AU008: the author's e-mail is not the signing reviewer's;
 //! - AU009: a submission commit whose tag is missing;
 //! - AU011: `[roles]` changed by someone who was not a reviewer in force;
-//! - AU012: the root of trust is not the pinned one (`audit --root`, git config `audit.root`).
+//! - AU012: the root of trust is not the pinned one (`audit --root`, git config `audit.root`);
+//! - AU013: a roles change signed by fewer reviewers in force than `[roles] quorum` asks
+//!   (co-signatures are signed tags `smout/roles/cosign/<commit>/<n>`, see `smout roles cosign`).
 
 use std::collections::HashMap;
 
@@ -194,6 +196,38 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                 ));
             }
             let _ = new;
+            if in_force.quorum > 1 {
+                let mut signers: Vec<String> = Vec::new();
+                if let Some(r) = signer_ok.and_then(|s| owner(&reviewers, s)) {
+                    signers.push(r.email.to_lowercase());
+                }
+                for (name, tag) in tag_targets.get(&e.commit).into_iter().flatten() {
+                    if !name.starts_with("refs/tags/smout/roles/cosign/") {
+                        continue;
+                    }
+                    if let Some(Ok(t)) = tag_signer(repo, *tag) {
+                        if let Some(r) = owner(&reviewers, &t) {
+                            if !signers.contains(&r.email.to_lowercase()) {
+                                signers.push(r.email.to_lowercase());
+                            }
+                        }
+                    }
+                }
+                if (signers.len() as u32) < in_force.quorum {
+                    report.findings.push(finding(
+                        "AU013",
+                        format!(
+                            "{what} changed [roles] with {} of the {} reviewer signatures the quorum asks for",
+                            signers.len(),
+                            in_force.quorum
+                        ),
+                        format!(
+                            "another reviewer in force co-signs it: smout roles cosign {}",
+                            short(e.commit)
+                        ),
+                    ));
+                }
+            }
         }
         if (decides || (roles_change.is_some() && !is_root)) && signed {
             if let Some(s) = signer_ok {
@@ -220,6 +254,9 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         }
         // Tags on this commit: signed, by whoever signed the commit.
         for (name, tag) in tag_targets.get(&e.commit).into_iter().flatten() {
+            if name.starts_with("refs/tags/smout/roles/cosign/") {
+                continue; // counted with the quorum above
+            }
             match (tag_signer(repo, *tag), signed || must_sign) {
                 (None, true) => report.findings.push(finding(
                     "AU005",

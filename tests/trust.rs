@@ -542,3 +542,31 @@ fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
     assert!(codes.contains(&"AU011".to_string()), "{json}");
     assert!(codes.contains(&"AU007".to_string()), "{json}");
 }
+
+#[test]
+fn with_a_quorum_of_two_a_roles_change_counts_once_a_second_reviewer_cosigns_it() {
+    let w = world();
+    w.ok(PAT, &w.pat, "2024-03-01", &["roles", "quorum", "2"]);
+    let dana_pub = w.dana.public.clone();
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-03-02",
+        &["roles", "add", DANA, "--key", &dana_pub],
+    );
+    let change = git(w.dir(), &["rev-parse", "HEAD"]).trim().to_string();
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU013"], "{json}");
+    assert!(json.contains("1 of the 2 reviewer signatures"), "{json}");
+    // Dana cannot co-sign her own appointment: she was not a reviewer before it.
+    let o = w.run(DANA, &w.dana, "2024-03-03", &["roles", "cosign", &change]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = w.ok(ROB, &w.rob, "2024-03-03", &["roles", "cosign", &change]);
+    assert!(
+        stdout(&o).contains("co-signed: tag smout/roles/cosign/"),
+        "{}",
+        stdout(&o)
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, Vec::<String>::new(), "{json}");
+}

@@ -22,6 +22,7 @@ use super::{CliResult, Env, ReportFormat};
 ///   smout roles rotate-key privacy@example.gov --key "$(ssh-add -L | head -1)"   # a PIV card
 ///   smout roles remove former.reviewer@example.gov
 ///   smout roles require-signatures                # an existing register opts in
+///   smout roles cosign 3f2a9c1e                   # a second reviewer, where [roles] quorum = 2
 ///   smout roles export-allowed-signers -o .git/allowed_signers
 ///   git config gpg.ssh.allowedSignersFile .git/allowed_signers && git log --show-signature
 #[derive(Debug, Args)]
@@ -69,6 +70,16 @@ pub enum RolesAction {
     },
     /// Require signed commits and tags from now on (every reviewer needs a key)
     RequireSignatures,
+    /// Ask for N reviewer signatures on every later roles change (see cosign)
+    Quorum {
+        /// How many
+        n: u32,
+    },
+    /// Co-sign a roles change, for registers whose [roles] quorum asks for more than one signature
+    Cosign {
+        /// The commit that changed [roles]
+        commit: String,
+    },
     /// Write git's allowed_signers file, so `git log --show-signature` verifies smout's commits
     ExportAllowedSigners {
         /// Output file (default: stdout)
@@ -162,6 +173,14 @@ pub fn run(env: &Env, args: RolesArgs, out: &mut dyn Write) -> CliResult {
             keep_old,
         },
         RolesAction::RequireSignatures => RolesChange::RequireSignatures,
+        RolesAction::Quorum { n } => RolesChange::Quorum(n),
+        RolesAction::Cosign { commit } => {
+            let tag = smout::roles::cosign(&reg, &commit, &mut |m| eprintln!("{m}"))?;
+            if !env.quiet {
+                writeln!(out, "co-signed: tag {tag}")?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     let done = change(&reg, ch, &mut |m| eprintln!("{m}"))?;
     if !env.quiet {

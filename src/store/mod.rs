@@ -530,6 +530,33 @@ impl Store {
         Ok(())
     }
 
+    /// Make a signed annotated tag `name` on `target` under `lock` (a co-signature): always
+    /// signed, whatever the register requires, since an unsigned co-signature proves nothing.
+    pub fn signed_tag(
+        &self,
+        _lock: &RegisterLock,
+        name: &str,
+        target: Oid,
+        message: &str,
+    ) -> Result<Oid> {
+        let repo = self.repo()?;
+        let r = format!("refs/tags/{name}");
+        if repo.find_reference(&r).is_ok() {
+            return Err(Error::Refused(format!("tag {name} exists already")));
+        }
+        let key = sign::signing_key(repo).ok_or_else(sign::no_key_error)?;
+        let tagger = git::committer(&git::signature(repo)?)?;
+        let buf = sign::tag_buffer(target, name, &tagger, message);
+        let signature = sign::sign(repo, &key, buf.as_bytes())?;
+        let oid = repo
+            .odb()
+            .and_then(|db| db.write(ObjectType::Tag, format!("{buf}{signature}").as_bytes()))
+            .map_err(|e| Error::git(format!("write tag {name}"), e))?;
+        repo.reference(&r, oid, false, message)
+            .map_err(|e| Error::git(format!("create {r}"), e))?;
+        Ok(oid)
+    }
+
     /// Finish a change an interrupted smout left, or drop its journal when the change never took
     /// effect. Returns what to tell the user.
     fn recover(&self, _lock: &RegisterLock) -> Result<Option<String>> {
