@@ -160,6 +160,15 @@ pub fn record(
             input.outcome
         )));
     }
+    let says_why = !input.comments.trim().is_empty()
+        || !input.rules_do_not_comply.trim().is_empty()
+        || input.training_required;
+    if outcome.is_some_and(|o| !o.approves) && !says_why {
+        return Err(Error::Refused(format!(
+            "`{}` does not approve the use, so it says why: --comments \"…\" (or --rules-do-not-comply \"…\", --training-required)",
+            input.outcome
+        )));
+    }
     if outcome.is_some_and(|o| o.requires_conditions) && input.conditions.trim().is_empty() {
         return Err(Error::Refused(format!(
             "`{}` needs the conditions (--conditions)",

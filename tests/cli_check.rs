@@ -270,3 +270,47 @@ fn register_forms_folder_adds_forms() {
         "{ids:?}"
     );
 }
+
+/// The id grammars are the DHS lists' own, tested on real ids.
+#[test]
+fn real_pia_sorn_and_federal_register_ids_are_accepted() {
+    let set = smout::form::FormSet::builtin().unwrap();
+    let smout = set.get("dhs-smout").unwrap();
+    let f = |p: &str| smout.field(p).unwrap();
+    for id in [
+        "DHS/CBP/PIA-010(a)",
+        "DHS/S&T/PIA-012",
+        "DHS/ALL/PIA-036",
+        "DHS/USCIS/PIA-013-01(b)",
+        "DHS/OPS/PIA-004(f)",
+    ] {
+        assert!(f("summary.pia[].id").matches_pattern(id), "{id}");
+    }
+    for id in [
+        "DHS/CBP-017",
+        "DHS/USCIS/ICE/CBP-001",
+        "DHS/ALL-004",
+        "OPM/GOVT-1",
+        "GSA/GOVT-7",
+        "DHS/ICE-009",
+    ] {
+        assert!(f("summary.sorn[].id").matches_pattern(id), "{id}");
+    }
+    for c in ["75 FR 404", "77 FR 33753", "77 FR 13813", "88 FR 101234"] {
+        assert!(f("summary.sorn[].citation").matches_pattern(c), "{c}");
+    }
+    for bad in [
+        "CBP/PIA-010",
+        "DHS/CBP/PIA-10",
+        "DHS-CBP-017",
+        "DHS/CBP-17",
+        "77FR13813",
+    ] {
+        assert!(
+            !f("summary.pia[].id").matches_pattern(bad)
+                && !f("summary.sorn[].id").matches_pattern(bad)
+                && !f("summary.sorn[].citation").matches_pattern(bad),
+            "{bad}"
+        );
+    }
+}

@@ -175,7 +175,14 @@ fn not_yet_met_not_authorized_and_appeals() {
         reg.path(),
         REVIEWER,
         "2024-04-01",
-        &["determine", "x", "--outcome", "not-authorized"],
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "not-authorized",
+            "--comments",
+            "No authority.",
+        ],
     ));
     assert_eq!(status_of(reg.path(), "2024-04-02", "x"), "not-authorized");
     ok(run(
@@ -320,7 +327,14 @@ fn determine_refuses_invalid_decisions_and_changes_nothing() {
             reg.path(),
             REVIEWER,
             "2024-02-02",
-            &["determine", "x", "--outcome", "not-authorized"],
+            &[
+                "determine",
+                "x",
+                "--outcome",
+                "not-authorized",
+                "--comments",
+                "No authority.",
+            ],
         ),
         "has a determination already",
     );
@@ -670,4 +684,47 @@ fn audit_can_ignore_a_doctored_index() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("AU001"));
+}
+
+#[test]
+fn determine_refuses_contradictions_and_unexplained_refusals() {
+    let reg = submitted();
+    for (args, says) in [
+        (
+            &[
+                "--outcome",
+                "met",
+                "--pia-required",
+                "--pia-covered",
+                "DHS/CBP/PIA-010(a)",
+            ][..],
+            "both required and covered",
+        ),
+        (&["--outcome", "not-yet-met"], "says why"),
+        (&["--outcome", "not-authorized"], "says why"),
+        (
+            &["--outcome", "met", "--reviewed", "2030-01-01"],
+            "in the future",
+        ),
+    ] {
+        let mut all = vec!["determine", "x"];
+        all.extend_from_slice(args);
+        let o = run(reg.path(), REVIEWER, "2024-02-01", &all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    assert!(!reg.path().join("records/x/determinations.toml").exists());
+}
+
+#[test]
+fn report_pdf_works_when_records_have_no_determination() {
+    let reg = submitted();
+    let out = reg.path().join("inventory.pdf");
+    ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-02-01",
+        &["report", "--format", "pdf", "-o", out.to_str().unwrap()],
+    ));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF"));
 }

@@ -459,7 +459,14 @@ fn uncommitted_roles_and_determinations_are_not_believed() {
         dir,
         REVIEWER,
         "2024-02-01",
-        &["determine", "x", "--outcome", "not-authorized"],
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "not-authorized",
+            "--comments",
+            "No authority.",
+        ],
     ));
     // An uncommitted edit of determinations.toml does not change the status, and is reported.
     let d = dir.join("records/x/determinations.toml");

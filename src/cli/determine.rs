@@ -142,6 +142,18 @@ impl DecisionFields {
             i.rules_do_not_comply = t.clone();
         }
         i.training_required |= self.training_required;
+        for (what, required, covered) in [
+            ("PIA", self.pia_required, &self.pia_covered),
+            ("SORN", self.sorn_required, &self.sorn_covered),
+        ] {
+            if required && !covered.is_empty() {
+                return Err(Error::Refused(format!(
+                    "a {what} cannot be found both required and covered: choose --{}-required or --{}-covered",
+                    what.to_lowercase(),
+                    what.to_lowercase()
+                )));
+            }
+        }
         doc(
             &mut i.pia,
             self.pia_required,
