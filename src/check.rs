@@ -228,8 +228,13 @@ pub fn check_text(
                 .into_iter()
                 .map(|e| {
                     let span = e.span().unwrap_or(0..0);
+                    let hint = if e.message().contains("invalid date") {
+                        "that day does not exist in the calendar: check the day and the month (YYYY-MM-DD; February has 28 days, 29 in leap years)"
+                    } else {
+                        "see https://toml.io for TOML syntax; strings need quotes, dates do not"
+                    };
                     Finding::new("SM001", Severity::Error, syntax_message(e.message()))
-                        .hint("see https://toml.io for TOML syntax; strings need quotes, dates do not")
+                        .hint(hint)
                         .at(file, &index, &span)
                 })
                 .collect();
@@ -411,13 +416,16 @@ impl<'a, 'r> Checker<'a, 'r> {
                 }
             }
         }
+        // A table written inline (`accounts = { complies = false }`) takes missing keys inside
+        // its braces; a `[section]` table takes them on lines of their own.
+        let inline = self.index.text(&span).trim_start().starts_with('{');
         for field in form.children(parent) {
             let value = table.get(field.key.as_str());
             let answered = value.is_some_and(|v| is_answered(v.get_ref()));
             if !answered {
                 if field.required {
                     let q = question_ref(field);
-                    let hint = missing_hint(field, parent);
+                    let hint = missing_hint(field, parent, inline);
                     self.report(
                         Finding::new("SM005", Severity::Error, format!("missing answer: {q}"))
                             .hint(hint)
@@ -434,7 +442,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                                 Severity::Error,
                                 format!("missing answer: {q}, required when {why}"),
                             )
-                            .hint(missing_hint(field, parent))
+                            .hint(missing_hint(field, parent, inline))
                             .field(field.path.clone()),
                             &value.map(|v| v.span()).unwrap_or(span.clone()),
                         );
@@ -1184,7 +1192,7 @@ fn choice_list(field: &Field) -> String {
         .join(", ")
 }
 
-fn missing_hint(field: &Field, parent: &str) -> String {
+fn missing_hint(field: &Field, parent: &str, inline: bool) -> String {
     let example = match &field.kind {
         FieldType::Date => format!("{} = 2018-06-12", field.key),
         FieldType::Bool => format!("{k} = true` (Yes) or `{k} = false", k = field.key),
@@ -1210,6 +1218,13 @@ fn missing_hint(field: &Field, parent: &str) -> String {
         || (field.compound.is_none() && matches!(field.kind, FieldType::Table | FieldType::List))
     {
         String::new()
+    } else if inline {
+        let key = parent
+            .rsplit('.')
+            .next()
+            .unwrap_or(parent)
+            .replace("[]", "");
+        format!(" inside the braces of `{key} = {{ … }}`")
     } else {
         format!(" under [{}]", parent.replace("[]", ""))
     };

@@ -19,6 +19,8 @@ pub enum ChangeKind {
     Removed,
     /// A different answer.
     Changed,
+    /// The same words, wrapped differently: never material.
+    Reflowed,
 }
 
 /// A piece of a word-level diff.
@@ -285,13 +287,18 @@ fn walk(
                 if o == n {
                     continue;
                 }
+                // Prose is compared with white space folded: re-wrapping a paragraph (a space
+                // become a line break) changes no answer and reopens no review.
+                let reflowed = matches!(f.kind, FieldType::Text | FieldType::String)
+                    && matches!((&o, &n), (Some(a), Some(b)) if fold_ws(a) == fold_ws(b));
                 let kind = match (&o, &n) {
+                    _ if reflowed => ChangeKind::Reflowed,
                     (None, Some(_)) => ChangeKind::Added,
                     (Some(_), None) => ChangeKind::Removed,
                     _ => ChangeKind::Changed,
                 };
                 let inline = match (&o, &n, &f.kind) {
-                    _ if !inline_words => Vec::new(),
+                    _ if !inline_words || reflowed => Vec::new(),
                     (Some(a), Some(b), FieldType::Text | FieldType::String)
                         if a.len() + b.len() > 40 =>
                     {
@@ -304,9 +311,9 @@ fn walk(
                     label,
                     section: f.section.clone(),
                     kind,
-                    material: f.material,
-                    old: o,
-                    new: n,
+                    material: f.material && !reflowed,
+                    old: if reflowed { None } else { o },
+                    new: if reflowed { None } else { n },
                     inline,
                 });
             }
@@ -388,6 +395,11 @@ fn list(
     }
 }
 
+/// The words of a text, one space between each.
+fn fold_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Word-level diff of two texts.
 pub fn words(a: &str, b: &str) -> Vec<Inline> {
     let diff = TextDiff::from_words(a, b);
@@ -428,6 +440,7 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
             ChangeKind::Added => "added",
             ChangeKind::Removed => "removed",
             ChangeKind::Changed => "changed",
+            ChangeKind::Reflowed => "reflowed, same words",
         };
         if md {
             out += &format!(
@@ -454,8 +467,10 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
                     (_, _) => line += &format!("{{+{}+}}", p.text),
                 }
             }
+            // Markdown: a quote (four spaces would make a code block of it).
+            let lead = if md { "> " } else { "    " };
             for l in line.lines() {
-                out += &format!("    {l}\n");
+                out += &format!("{lead}{l}\n");
             }
             continue;
         }

@@ -728,3 +728,42 @@ fn report_pdf_works_when_records_have_no_determination() {
     ));
     assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF"));
 }
+
+#[test]
+fn rewrapping_a_paragraph_is_shown_as_reflowed_and_reopens_no_review() {
+    let reg = approved();
+    edit(
+        reg.path(),
+        "x",
+        "description = \"Open-source research.\"",
+        "description = \"\"\"Open-source\nresearch.\"\"\"",
+    );
+    assert_eq!(status_of(reg.path(), "2024-03-01", "x"), "approved");
+    let o = ok(run(reg.path(), REVIEWER, "2024-03-01", &["diff", "x"]));
+    assert!(
+        stdout(&o).contains("(reflowed, same words)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("[material]"), "{}", stdout(&o));
+    // A real change of a long answer is a word diff; in Markdown it is quoted, never indented
+    // into a code block.
+    edit(
+        reg.path(),
+        "x",
+        "\"\"\"Open-source\nresearch.\"\"\"",
+        "\"Open-source research of public posts about forced labor in supply chains.\"",
+    );
+    let o = ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-03-01",
+        &["diff", "x", "--format", "md"],
+    ));
+    let md = stdout(&o);
+    assert!(
+        md.contains("\n> Open-source ~~research.~~**research of"),
+        "{md}"
+    );
+    assert!(!md.contains("\n    "), "{md}");
+}
