@@ -66,6 +66,8 @@ pub fn exercise(
         text,
         determinations: &dets,
         origin: "records/x/record.toml".into(),
+        mark: String::new(),
+        revision: String::new(),
     };
     if let Ok(view) = build_view(reg, &src, &opts) {
         leaks(
@@ -83,9 +85,11 @@ pub fn exercise(
         text: text.to_string(),
         determinations: dets.clone(),
         origin: "records/x/record.toml".into(),
+        mark: String::new(),
+        revision: String::new(),
     };
     for format in [Format::Html, Format::Md] {
-        if let Ok(bytes) = render_record(reg, templates, &rec, format, &opts) {
+        if let Ok((bytes, _)) = render_record(reg, templates, &rec, format, &opts) {
             leaks(format.ext(), &String::from_utf8_lossy(&bytes))?;
         }
     }

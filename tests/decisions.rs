@@ -767,3 +767,58 @@ fn rewrapping_a_paragraph_is_shown_as_reflowed_and_reopens_no_review() {
     );
     assert!(!md.contains("\n    "), "{md}");
 }
+
+#[test]
+fn a_rendering_that_is_not_exactly_a_submission_says_so_on_every_page() {
+    let reg = git_register("x");
+    let md = |rev: &[&str]| {
+        let mut args = vec!["render", "x", "--format", "md", "-o", "-"];
+        args.extend_from_slice(rev);
+        run(reg.path(), REVIEWER, "2024-03-01", &args)
+    };
+    let o = md(&[]);
+    assert!(
+        stdout(&o).contains("DRAFT — NOT SUBMITTED"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("warning: this rendering is not a submission"),
+        "{}",
+        stderr(&o)
+    );
+    ok(run(reg.path(), DRAFTER_ID, "2024-01-10", &["submit", "x"]));
+    let o = md(&[]);
+    assert!(!stdout(&o).contains("DRAFT"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("· submission 1"), "{}", stdout(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    let o = md(&[]);
+    assert!(
+        stdout(&o).contains("CHANGED SINCE SUBMISSION 1"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("· working tree"), "{}", stdout(&o));
+    let o = md(&["--rev", "submission/1"]);
+    assert!(!stdout(&o).contains("CHANGED"), "{}", stdout(&o));
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Case system\"",
+        "it_systems = 12",
+    );
+    let o = md(&[]);
+    assert!(
+        stdout(&o).contains("NOT VALID: 1 CHECK ERROR"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+const DRAFTER_ID: &str = "drafter@example.gov";

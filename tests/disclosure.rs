@@ -324,9 +324,20 @@ fn no_engine_code_names_either_form() {
 
 #[test]
 fn the_example_pdfs_are_current() {
-    // examples/pdf holds the renderings of the example requests and the FLD SMOUT; re-rendering
-    // them must give the same bytes (they are reproducible and kept up to date).
-    let reg = common::example_register();
+    // examples/pdf holds the renderings of the example requests and the FLD SMOUT as submitted,
+    // from the example history; re-rendering them must give the same bytes (they are
+    // reproducible and kept up to date).
+    let history = tempfile::tempdir().unwrap();
+    let reg = history.path().join("reg");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-register.sh");
+    let o = Command::new("bash")
+        .arg(&script)
+        .arg(&reg)
+        .env("SMOUT", env!("CARGO_BIN_EXE_smout"))
+        .env("HOME", history.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pdf");
     let tmp = tempfile::tempdir().unwrap();
     for (id, extra) in [
@@ -341,7 +352,15 @@ fn the_example_pdfs_are_current() {
             format!("{id}-release.pdf")
         };
         let out = tmp.path().join(&name);
-        let mut args = vec!["render", id, "-q", "-o", out.to_str().unwrap()];
+        let mut args = vec![
+            "render",
+            id,
+            "--rev",
+            "submitted",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+        ];
         if !extra.is_empty() {
             args.push(extra);
         }

@@ -132,13 +132,20 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
             text: &rec.text,
             determinations: &rec.determinations,
             origin: rec.origin.clone(),
+            mark: rec.mark.clone(),
+            revision: rec.revision.clone(),
         };
         let view = build_view(&reg, &src, &opts)?;
         serde_json::to_writer_pretty(&mut *out, &view).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let bytes = render_record(&reg, &templates, &rec, format, &opts)?;
+    let (bytes, mark) = render_record(&reg, &templates, &rec, format, &opts)?;
+    if !mark.is_empty() {
+        eprintln!(
+            "warning: this rendering is not a submission as the Privacy Office received it: {mark} (marked on every page)"
+        );
+    }
     let target = args.output.clone().unwrap_or_else(|| {
         let suffix = if args.release { "-release" } else { "" };
         PathBuf::from(format!("{id}{suffix}.{}", format.ext()))

@@ -25,6 +25,11 @@ pub struct RecordAt {
     pub determinations: Determinations,
     /// `records/x/record.toml` or `records/x/record.toml at submission/2`.
     pub origin: String,
+    /// What it is when it is not exactly a submission (`DRAFT`, `CHANGED SINCE SUBMISSION 2`,
+    /// `NOT A SUBMISSION`); empty when it is one.
+    pub mark: String,
+    /// Which revision it is (`submission 2`, `working tree`, `HEAD~1`).
+    pub revision: String,
 }
 
 /// Record `id` at `rev` (`None`: the working tree), with every revision name `diff` knows
@@ -47,11 +52,40 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
             false => None,
         };
         let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
+        // Exactly the latest submission, or a draft, or changed since.
+        let latest = match store.repo() {
+            Ok(repo) => crate::store::history::submissions(repo, store.prefix(), id)?
+                .last()
+                .cloned()
+                .map(|s| {
+                    let same = git2::Oid::from_str(&s.commit)
+                        .ok()
+                        .and_then(|c| {
+                            crate::store::history::record_text(reg, repo, id, &Side::Commit(c)).ok()
+                        })
+                        .is_some_and(|t| t == text);
+                    (s.n, same)
+                }),
+            Err(_) => None,
+        };
+        let (mark, revision) = match latest {
+            None => (
+                "DRAFT — NOT SUBMITTED".to_string(),
+                "working tree".to_string(),
+            ),
+            Some((n, true)) => (String::new(), format!("submission {n}")),
+            Some((n, false)) => (
+                format!("CHANGED SINCE SUBMISSION {n}"),
+                "working tree".into(),
+            ),
+        };
         return Ok(RecordAt {
             id: id.to_string(),
             text,
             determinations,
             origin: rel,
+            mark,
+            revision,
         });
     };
     let repo = store.repo()?;
@@ -65,11 +99,19 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         .map_err(|e| Error::git(format!("read {rev}"), e))?;
     let dtext = crate::store::git::read_at(repo, &commit, &format!("{}{drel}", store.prefix()))?;
     let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
+    // A revision that is a submission's commit is that submission; any other is not one.
+    let subs = crate::store::history::submissions(repo, store.prefix(), id)?;
+    let (mark, revision) = match subs.iter().find(|s| s.commit == oid.to_string()) {
+        Some(s) => (String::new(), format!("submission {}", s.n)),
+        None => ("NOT A SUBMISSION".to_string(), label.clone()),
+    };
     Ok(RecordAt {
         id: id.to_string(),
         text,
         determinations,
         origin: format!("{rel} at {label}"),
+        mark,
+        revision,
     })
 }
 
@@ -84,30 +126,45 @@ pub fn did_you_mean(reg: &Register, id: &str) -> Error {
     }
 }
 
-/// Render `rec` in `format`. A release copy of a record with check errors is refused: a value
-/// of the wrong type or malformed markup could otherwise reach the page.
+/// Render `rec` in `format`; returns the bytes and the mark printed on every page (empty when
+/// the rendering is exactly a submission). A release copy of a record with check errors is
+/// refused: a value of the wrong type or malformed markup could otherwise reach the page; an
+/// internal copy of one is marked NOT VALID.
 pub fn render_record(
     reg: &Register,
     templates: &Templates,
     rec: &RecordAt,
     format: Format,
     opts: &RenderOptions,
-) -> Result<Vec<u8>> {
-    if opts.release {
-        let findings = check_text(
-            reg,
-            &rec.text,
-            &rec.origin,
-            None,
-            &CheckOptions {
-                today: opts.today,
-                release: false,
-            },
+) -> Result<(Vec<u8>, String)> {
+    let findings = check_text(
+        reg,
+        &rec.text,
+        &rec.origin,
+        None,
+        &CheckOptions {
+            today: opts.today,
+            release: false,
+        },
+    );
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let mut mark = rec.mark.clone();
+    if !errors.is_empty() {
+        let invalid = format!(
+            "NOT VALID: {} CHECK ERROR{}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "S" }
         );
-        let errors: Vec<_> = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
+        mark = if mark.is_empty() {
+            invalid
+        } else {
+            format!("{mark} — {invalid}")
+        };
+    }
+    if opts.release {
         if let Some(first) = errors.first() {
             return Err(Error::Refused(format!(
                 "{} has {} check error(s) (first: {} {}); a release copy is made only of a record that passes `smout check {}`",
@@ -124,8 +181,10 @@ pub fn render_record(
         text: &rec.text,
         determinations: &rec.determinations,
         origin: rec.origin.clone(),
+        mark: mark.clone(),
+        revision: rec.revision.clone(),
     };
-    render(reg, templates, &src, format, opts)
+    Ok((render(reg, templates, &src, format, opts)?, mark))
 }
 
 /// Render every record into `dir` on all cores, calling `progress(done, total)` as records are
@@ -147,7 +206,7 @@ pub fn render_all(
         |_, id| {
             let r = record_at(reg, id, None)
                 .and_then(|rec| render_record(reg, templates, &rec, format, opts))
-                .and_then(|bytes| {
+                .and_then(|(bytes, _)| {
                     let suffix = if opts.release { "-release" } else { "" };
                     let path = dir.join(format!("{id}{suffix}.{}", format.ext()));
                     crate::store::fs::write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))

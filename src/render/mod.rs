@@ -73,6 +73,11 @@ pub struct Source<'a> {
     pub determinations: &'a Determinations,
     /// Where the text came from (for errors).
     pub origin: String,
+    /// What the rendering is, when it is not exactly a submission: `DRAFT`, `CHANGED SINCE
+    /// SUBMISSION 2`, `NOT VALID` … — printed with the banner on every page.
+    pub mark: String,
+    /// Which revision it shows (`submission 2`, `working tree`, a commit) — on every page.
+    pub revision: String,
 }
 
 /// One choice as printed: a box and its wording.
@@ -228,6 +233,10 @@ pub struct View {
     pub determination: DeterminationView,
     /// Labels of redactions used (for a release's legend).
     pub exemptions_used: Vec<String>,
+    /// What the rendering is when it is not exactly a submission (empty when it is).
+    pub mark: String,
+    /// Which revision it shows.
+    pub revision: String,
 }
 
 /// Form facts for templates.
@@ -662,6 +671,8 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
         sections,
         determination,
         exemptions_used: b.used.into_iter().collect(),
+        mark: src.mark.clone(),
+        revision: src.revision.clone(),
     })
 }
 
