@@ -4,7 +4,9 @@
 //!
 //! Measures `smout log`, `smout diff` between two revisions, `smout status` and `smout audit`,
 //! beside `git log --format=%H -- <path>` with a commit-graph, with and without changed-path
-//! Bloom filters. Run: `cargo bench --bench history [-- RECORDS COMMITS]`.
+//! Bloom filters. Run: `cargo bench --bench history [-- RECORDS COMMITS] [--signed]`; with
+//! `--signed` the register requires signatures and every commit and tag is signed (in process,
+//! with a key `ssh-keygen` makes), so `audit` verifies every one.
 
 mod common;
 
@@ -33,10 +35,16 @@ fn main() {
         Some(tmp)
     };
     let repo = repo_buf.as_path();
+    let signed = std::env::args().any(|a| a == "--signed");
     let t = Instant::now();
-    build(repo, records, commits);
+    let key = signed.then(|| keygen(repo));
+    build(repo, records, commits, key.as_ref().map(|k| k.1.as_str()));
+    if let Some((private, _)) = &key {
+        sign_history(repo, private);
+    }
     eprintln!(
-        "built {records} records, {commits} commits in {:.1} s",
+        "built {records} records, {commits} commits{} in {:.1} s",
+        if signed { ", all signed" } else { "" },
         t.elapsed().as_secs_f64()
     );
     git(repo, &["commit-graph", "write", "--reachable"]);
@@ -155,12 +163,109 @@ fn record(base: &str, i: usize, round: usize) -> String {
     )
 }
 
+/// An ed25519 key made by ssh-keygen outside the repository: (private key text, public key).
+fn keygen(repo: &Path) -> (String, String) {
+    let dir = repo.parent().unwrap().join("bench-key");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("key");
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(path.with_extension("pub"));
+    let o = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f"])
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen");
+    assert!(o.status.success());
+    (
+        std::fs::read_to_string(&path).unwrap(),
+        std::fs::read_to_string(path.with_extension("pub"))
+            .unwrap()
+            .trim()
+            .to_string(),
+    )
+}
+
+/// Re-write every commit and tag with an SSH signature, as smout makes them (same trees,
+/// same messages), in process: signing 20,000 commits through ssh-keygen would take minutes.
+fn sign_history(repo: &Path, private: &str) {
+    let key = ssh_key::PrivateKey::from_openssh(private).unwrap();
+    let sign = |data: &[u8]| {
+        key.sign("git", ssh_key::HashAlg::Sha512, data)
+            .unwrap()
+            .to_pem(ssh_key::LineEnding::LF)
+            .unwrap()
+    };
+    let r = git2::Repository::open(repo).unwrap();
+    let mut walk = r.revwalk().unwrap();
+    walk.push_head().unwrap();
+    walk.simplify_first_parent().unwrap();
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .unwrap();
+    let mut map = std::collections::HashMap::new();
+    let mut last = None;
+    for oid in walk {
+        let c = r.find_commit(oid.unwrap()).unwrap();
+        let parents: Vec<git2::Commit> = c
+            .parent_ids()
+            .map(|p| r.find_commit(map[&p]).unwrap())
+            .collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        let buf = r
+            .commit_create_buffer(
+                &c.author(),
+                &c.committer(),
+                c.message().unwrap(),
+                &c.tree().unwrap(),
+                &parents,
+            )
+            .unwrap();
+        let text = buf.as_str().unwrap().to_string();
+        let new = r
+            .commit_signed(&text, &sign(text.as_bytes()), None)
+            .unwrap();
+        map.insert(c.id(), new);
+        last = Some(new);
+    }
+    r.reference("refs/heads/main", last.unwrap(), true, "signed")
+        .unwrap();
+    let mut tags = Vec::new();
+    r.tag_foreach(|oid, name| {
+        tags.push((oid, String::from_utf8_lossy(name).into_owned()));
+        true
+    })
+    .unwrap();
+    for (oid, name) in tags {
+        let t = r.find_tag(oid).unwrap();
+        let target = map[&t.target_id()];
+        let short = name.trim_start_matches("refs/tags/");
+        let buf = smout::store::sign::tag_buffer(
+            target,
+            short,
+            &t.tagger().unwrap(),
+            t.message().ok().flatten().unwrap_or(""),
+        );
+        let signature = sign(buf.as_bytes());
+        let new = r
+            .odb()
+            .unwrap()
+            .write(
+                git2::ObjectType::Tag,
+                format!("{buf}{signature}").as_bytes(),
+            )
+            .unwrap();
+        r.reference(&name, new, true, "signed").unwrap();
+    }
+}
+
 /// Write the repository with `git fast-import`.
-fn build(repo: &Path, records: usize, commits: usize) {
+fn build(repo: &Path, records: usize, commits: usize, reviewer_key: Option<&str>) {
     git(repo, &["init", "-q", "-b", "main"]);
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/register");
     let base = std::fs::read_to_string(example.join("records/cbp-fld/record.toml")).unwrap();
-    let settings = "name = \"bench\"\n[roles]\nreviewers = [\"privacy@example.gov\"]\n";
+    let settings = match reviewer_key {
+        None => "name = \"bench\"\n[roles]\nreviewers = [\"privacy@example.gov\"]\n".to_string(),
+        Some(k) => format!("name = \"bench\"\n[roles]\nrequire_signatures = true\n[[roles.reviewers]]\nemail = \"privacy@example.gov\"\nkeys = [\"{k}\"]\n"),
+    };
     let catalog = std::fs::read(example.join("catalog.toml")).unwrap();
     let mut s: Vec<u8> = Vec::with_capacity(records * 9000 + commits * 9000);
     let mut mark = 0usize;
@@ -181,7 +286,7 @@ fn build(repo: &Path, records: usize, commits: usize) {
         mark
     };
     let mut first = vec![
-        ("smout.toml".to_string(), settings.as_bytes().to_vec()),
+        ("smout.toml".to_string(), settings.clone().into_bytes()),
         ("catalog.toml".to_string(), catalog),
     ];
     for i in 0..records {

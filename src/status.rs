@@ -192,6 +192,7 @@ pub fn register_status(
     let store = crate::store::Store::open(&reg.root)?;
     store.repo()?;
     let prefix = store.prefix().to_string();
+    let unfinished = store.unfinished();
     let repo = crate::store::git::open(&reg.root).ok();
     let subs = match &repo {
         Some(r) => all_submissions(r)?,
@@ -228,10 +229,16 @@ pub fn register_status(
             )
         },
     );
-    results
+    let mut rows: Vec<RecordStatus> = results
         .into_iter()
         .map(|r| r.map(|r| if release { r.released() } else { r.internal() }))
-        .collect()
+        .collect::<Result<_>>()?;
+    if let (Some(what), Some(first)) = (unfinished, rows.first_mut()) {
+        first.warnings.push(format!(
+            "`smout {what}` was interrupted and is unfinished; the next committing smout command finishes it (e.g. run `smout {what}` again)"
+        ));
+    }
+    Ok(rows)
 }
 
 fn de_text(v: &toml::de::DeValue<'_>) -> String {

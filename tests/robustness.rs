@@ -476,3 +476,30 @@ fn uncommitted_roles_and_determinations_are_not_believed() {
     assert!(stdout(&o).contains("not-authorized"), "{}", stdout(&o));
     assert!(stderr(&o).contains("uncommitted changes"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_tag_lock_that_stops_a_submit_is_reported_then_finished_not_refused() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    let lock = dir.join(".git/refs/tags/smout/x/submission/1.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, "").unwrap();
+    let o = smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    // The commit landed, its tag did not: status says so and how it gets finished.
+    let o = ok(smout_as(dir, DRAFTER, "2024-01-11", &["status"]));
+    assert!(
+        stderr(&o).contains("`smout submit x` was interrupted"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(&lock).unwrap();
+    let o = smout_as(dir, DRAFTER, "2024-01-11", &["submit", "x"]);
+    assert!(
+        stderr(&o).contains("finished `smout submit x`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tags(dir), "smout/x/submission/1\n");
+    assert_whole(dir);
+}

@@ -257,6 +257,14 @@ impl Store {
         Ok(lock)
     }
 
+    /// A change an interrupted smout left unfinished (read-only commands report it; the next
+    /// committing command finishes it): what it was.
+    pub fn unfinished(&self) -> Option<String> {
+        let jpath = self.smout_dir().ok()?.join("journal");
+        let j: Journal = serde_json::from_slice(&std::fs::read(jpath).ok()?).ok()?;
+        Some(j.what)
+    }
+
     /// Refuse to commit when the repository is mid-merge or mid-rebase, its index is locked,
     /// or HEAD is detached (a commit there would belong to no branch).
     pub fn ensure_ready(&self) -> Result<()> {
