@@ -66,7 +66,7 @@ pub fn run(env: &Env, args: FormsArgs, out: &mut dyn Write) -> CliResult {
                 let review = match (r.reviews, r.review_period.as_deref()) {
                     (false, _) => "decided case by case, no review date".to_string(),
                     (true, Some(p)) => format!("review every {p}"),
-                    (true, None) => "review period: the register's".to_string(),
+                    (true, None) => "review period: the register's [review] period".to_string(),
                 };
                 writeln!(
                     out,
