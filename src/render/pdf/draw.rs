@@ -1,0 +1,159 @@
+//! Drawing: placed units become printpdf operations; each page gets its banner, running
+//! heading, version line and page number.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Drawing.
+
+pub(super) fn grey(v: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent: v,
+        icc_profile: None,
+    })
+}
+
+pub(super) fn ops_for(draws: &[Draw], regular: &FontId, bold: &FontId) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(draws.len() * 6);
+    for d in draws {
+        match d {
+            Draw::Text {
+                x,
+                y,
+                text,
+                bold: b,
+                size,
+                grey: g,
+            } => {
+                if text.is_empty() {
+                    continue;
+                }
+                let font = if *b { bold } else { regular };
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFillColor { col: grey(*g) });
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font.clone()),
+                    size: Pt(*size),
+                });
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                });
+                ops.push(Op::EndTextSection);
+            }
+            Draw::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => {
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+                ops.push(Op::SetOutlineColor { col: grey(0.0) });
+                let mode = match (fill, stroke) {
+                    (Some(f), true) => {
+                        ops.push(Op::SetFillColor { col: grey(*f) });
+                        PaintMode::FillStroke
+                    }
+                    (Some(f), false) => {
+                        ops.push(Op::SetFillColor { col: grey(*f) });
+                        PaintMode::Fill
+                    }
+                    (None, _) => PaintMode::Stroke,
+                };
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(*y),
+                        width: Pt(*w),
+                        height: Pt(*h),
+                        mode: Some(mode),
+                        winding_order: Some(WindingOrder::NonZero),
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Draw::Rule { x1, y1, x2, y2 } => {
+                ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+                ops.push(Op::SetOutlineColor { col: grey(0.0) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(*x1),
+                                    y: Pt(*y1),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(*x2),
+                                    y: Pt(*y2),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+        }
+    }
+    ops
+}
+
+pub(super) fn centered(text: &str, bold: bool, size: f32, y: f32) -> Draw {
+    let w = text_width(text, bold, size);
+    Draw::Text {
+        x: (PAGE_W - w) / 2.0,
+        y,
+        text: text.to_string(),
+        bold,
+        size,
+        grey: 0.0,
+    }
+}
+
+/// Header and footer of one page: banner top and bottom, running heading, version, page N of M.
+pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec<Draw> {
+    let mut d = Vec::new();
+    if !doc.banner.is_empty() {
+        d.push(centered(&doc.banner, true, 9.0, PAGE_H - 30.0));
+        d.push(centered(&doc.banner, true, 9.0, 22.0));
+    }
+    if !page.running.is_empty() {
+        d.push(centered(&page.running, true, 11.0, PAGE_H - 54.0));
+    }
+    d.push(Draw::Rule {
+        x1: MARGIN_X,
+        y1: 50.0,
+        x2: PAGE_W - MARGIN_X,
+        y2: 50.0,
+    });
+    if !doc.footer.is_empty() {
+        d.push(Draw::Text {
+            x: MARGIN_X,
+            y: 39.0,
+            text: doc.footer.clone(),
+            bold: true,
+            size: 8.0,
+            grey: 0.0,
+        });
+    }
+    let label = format!("Page {n} of {total}");
+    let w = text_width(&label, false, 8.0);
+    d.push(Draw::Text {
+        x: PAGE_W - MARGIN_X - w,
+        y: 39.0,
+        text: label,
+        bold: false,
+        size: 8.0,
+        grey: 0.0,
+    });
+    d
+}

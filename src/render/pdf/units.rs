@@ -1,0 +1,259 @@
+//! Drawing primitives, and the wrapping of styled text into unbreakable line units.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Layout: blocks → units (unbreakable strips of drawing) → pages.
+
+#[derive(Debug, Clone)]
+pub(super) enum Draw {
+    Text {
+        x: f32,
+        y: f32,
+        text: String,
+        bold: bool,
+        size: f32,
+        grey: f32,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<f32>,
+        stroke: bool,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+    },
+}
+
+/// A strip of drawing that is never split across pages. `y` grows downwards from its top.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Unit {
+    pub(super) height: f32,
+    pub(super) draws: Vec<Draw>,
+    pub(super) keep_with_next: bool,
+    pub(super) page_before: bool,
+    pub(super) running: Option<String>,
+    pub(super) outline: Option<String>,
+    /// For table rows: the header to repeat when the table continues on a new page.
+    pub(super) repeat: Option<Box<Unit>>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Token {
+    Word {
+        text: String,
+        bold: bool,
+        width: f32,
+    },
+    Box {
+        label: String,
+        width: f32,
+    },
+    Break,
+}
+
+/// Spans: (text, bold). Text may hold redaction sentinels and newlines.
+pub(super) fn tokens(spans: &[(String, bool)], size: f32) -> Vec<Token> {
+    let mut out = Vec::new();
+    for (text, bold) in spans {
+        let mut rest = text.as_str();
+        loop {
+            let (plain, label, next) = match rest.find(REDACTION_OPEN) {
+                Some(i) => {
+                    let after = &rest[i + REDACTION_OPEN.len_utf8()..];
+                    let end = after.find(REDACTION_CLOSE).unwrap_or(after.len());
+                    let next = after.get(end + REDACTION_CLOSE.len_utf8()..).unwrap_or("");
+                    (&rest[..i], Some(&after[..end]), Some(next))
+                }
+                None => (rest, None, None),
+            };
+            for (k, line) in plain.split('\n').enumerate() {
+                if k > 0 {
+                    out.push(Token::Break);
+                }
+                for w in line.split_whitespace() {
+                    out.push(Token::Word {
+                        text: w.to_string(),
+                        bold: *bold,
+                        width: text_width(w, *bold, size),
+                    });
+                }
+            }
+            if let Some(l) = label {
+                let width = text_width(l, true, size * 0.8) + 8.0;
+                out.push(Token::Box {
+                    label: l.to_string(),
+                    width,
+                });
+            }
+            match next {
+                Some(n) => rest = n,
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// Wrap spans into line units of `width`, starting at `x`; the first line may start further
+/// right (`first_x`), e.g. after a checkbox or a number.
+pub(super) fn wrap(
+    spans: &[(String, bool)],
+    x: f32,
+    first_x: f32,
+    width_end: f32,
+    size: f32,
+) -> Vec<Unit> {
+    let lh = size * LEADING;
+    let spaces = [text_width(" ", false, size), text_width(" ", true, size)];
+    let mut lines: Vec<Unit> = Vec::new();
+    let mut cur = Unit {
+        height: lh,
+        ..Default::default()
+    };
+    let mut cx = first_x;
+    let mut line_start = first_x;
+    let baseline = size * 1.0;
+    let flush = |cur: &mut Unit, lines: &mut Vec<Unit>| {
+        lines.push(std::mem::replace(
+            cur,
+            Unit {
+                height: lh,
+                ..Default::default()
+            },
+        ));
+    };
+    // Where the next token of `width` starts: after a space on this line, or at the start of a
+    // new line when it would not fit.
+    let next_x = |cur: &mut Unit,
+                  lines: &mut Vec<Unit>,
+                  cx: &mut f32,
+                  line_start: &mut f32,
+                  width: f32,
+                  space: f32| {
+        let at = if *cx > *line_start { *cx + space } else { *cx };
+        if at + width > width_end && *cx > *line_start {
+            flush(cur, lines);
+            *cx = x;
+            *line_start = x;
+            return x;
+        }
+        at
+    };
+    for t in tokens(spans, size) {
+        match t {
+            Token::Break => {
+                flush(&mut cur, &mut lines);
+                cx = x;
+                line_start = x;
+            }
+            Token::Word { text, bold, width } => {
+                let space = spaces[usize::from(bold)];
+                let at = next_x(&mut cur, &mut lines, &mut cx, &mut line_start, width, space);
+                if width > width_end - x {
+                    // A word longer than the line: break it by characters.
+                    let mut piece = String::new();
+                    let mut px = at;
+                    for c in text.chars() {
+                        let cw = text_width(&c.to_string(), bold, size);
+                        if px + text_width(&piece, bold, size) + cw > width_end && !piece.is_empty()
+                        {
+                            cur.draws.push(Draw::Text {
+                                x: px,
+                                y: baseline,
+                                text: std::mem::take(&mut piece),
+                                bold,
+                                size,
+                                grey: 0.0,
+                            });
+                            flush(&mut cur, &mut lines);
+                            px = x;
+                            line_start = x;
+                        }
+                        piece.push(c);
+                    }
+                    cx = px + text_width(&piece, bold, size);
+                    cur.draws.push(Draw::Text {
+                        x: px,
+                        y: baseline,
+                        text: piece,
+                        bold,
+                        size,
+                        grey: 0.0,
+                    });
+                    continue;
+                }
+                // Merge with the previous run when the style is the same (fewer text sections).
+                if let Some(Draw::Text {
+                    text: prev,
+                    bold: pb,
+                    size: ps,
+                    ..
+                }) = cur.draws.last_mut()
+                {
+                    if *pb == bold && *ps == size && cx > line_start {
+                        prev.push(' ');
+                        prev.push_str(&text);
+                        cx = at + width;
+                        continue;
+                    }
+                }
+                cur.draws.push(Draw::Text {
+                    x: at,
+                    y: baseline,
+                    text,
+                    bold,
+                    size,
+                    grey: 0.0,
+                });
+                cx = at + width;
+            }
+            Token::Box { label, width } => {
+                let at = next_x(
+                    &mut cur,
+                    &mut lines,
+                    &mut cx,
+                    &mut line_start,
+                    width,
+                    spaces[0],
+                );
+                let bh = lh - 1.0;
+                cur.draws.push(Draw::Rect {
+                    x: at,
+                    y: (lh - bh) / 2.0 - 1.0,
+                    w: width,
+                    h: bh,
+                    fill: Some(0.86),
+                    stroke: true,
+                });
+                let ls = size * 0.8;
+                cur.draws.push(Draw::Text {
+                    x: at + 4.0,
+                    y: baseline - 0.5,
+                    text: label,
+                    bold: true,
+                    size: ls,
+                    grey: 0.0,
+                });
+                cx = at + width;
+            }
+        }
+    }
+    if !cur.draws.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+pub(super) fn gap(h: f32) -> Unit {
+    Unit {
+        height: h,
+        ..Default::default()
+    }
+}

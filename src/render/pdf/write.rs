@@ -1,0 +1,109 @@
+//! Writing the file: reproducible bytes (document ID from the input), metadata without
+//! redaction sentinels, the outline in document order.
+
+use super::*;
+
+/// Metadata never carries redaction labels' sentinels; a withheld span reads as its label.
+pub(super) fn plain_meta(s: &str) -> String {
+    s.replace(REDACTION_OPEN, "[").replace(REDACTION_CLOSE, "]")
+}
+
+/// Make the file reproducible and its outline follow document order: the document ID is a
+/// hash of the input, outline entries are linked in the order the headings appear.
+pub(super) fn finish(doc: &mut lopdf::Document, outline: &[(String, usize)], input: &str) {
+    use lopdf::Object;
+    let digest = Sha256::digest(input.as_bytes());
+    let id: Vec<u8> = digest[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), lopdf::StringFormat::Hexadecimal),
+            Object::String(id, lopdf::StringFormat::Hexadecimal),
+        ]),
+    );
+    // printpdf writes an empty GTS_PDFXVersion, which readers take for a PDF/X claim.
+    if let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        if let Ok(dict) = doc.get_object_mut(info).and_then(Object::as_dict_mut) {
+            dict.remove(b"GTS_PDFXVersion");
+        }
+    }
+    let Ok(catalog) = doc.catalog_mut() else {
+        return;
+    };
+    catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    let Ok(outlines_id) = catalog.get(b"Outlines").and_then(Object::as_reference) else {
+        return;
+    };
+    // Collect the existing entries by title, then relink them in our order.
+    let mut entries: Vec<(String, lopdf::ObjectId)> = Vec::new();
+    let mut next = doc
+        .get_object(outlines_id)
+        .and_then(Object::as_dict)
+        .and_then(|d| d.get(b"First"))
+        .and_then(Object::as_reference)
+        .ok();
+    while let Some(idx) = next {
+        let Ok(dict) = doc.get_object(idx).and_then(Object::as_dict) else {
+            break;
+        };
+        let title = dict
+            .get(b"Title")
+            .ok()
+            .and_then(decode_pdf_text)
+            .unwrap_or_default();
+        next = dict.get(b"Next").and_then(Object::as_reference).ok();
+        entries.push((title, idx));
+        if entries.len() > outline.len() + 1 {
+            break;
+        }
+    }
+    let mut ordered: Vec<lopdf::ObjectId> = Vec::new();
+    let mut used = vec![false; entries.len()];
+    for (title, _) in outline {
+        if let Some(k) = entries
+            .iter()
+            .enumerate()
+            .position(|(k, (t, _))| !used[k] && t == title)
+        {
+            used[k] = true;
+            ordered.push(entries[k].1);
+        }
+    }
+    if ordered.len() != entries.len() {
+        return;
+    }
+    for (k, idx) in ordered.iter().enumerate() {
+        if let Ok(dict) = doc.get_object_mut(*idx).and_then(Object::as_dict_mut) {
+            dict.remove(b"Prev");
+            dict.remove(b"Next");
+            if k > 0 {
+                dict.set("Prev", Object::Reference(ordered[k - 1]));
+            }
+            if let Some(n) = ordered.get(k + 1) {
+                dict.set("Next", Object::Reference(*n));
+            }
+        }
+    }
+    if let Ok(dict) = doc
+        .get_object_mut(outlines_id)
+        .and_then(Object::as_dict_mut)
+    {
+        if let (Some(first), Some(last)) = (ordered.first(), ordered.last()) {
+            dict.set("First", Object::Reference(*first));
+            dict.set("Last", Object::Reference(*last));
+        }
+    }
+}
+
+pub(super) fn decode_pdf_text(o: &lopdf::Object) -> Option<String> {
+    let bytes = o.as_str().ok()?;
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
