@@ -1,0 +1,128 @@
+//! The release checks: `[release] redact` entries, and PII a release would show unmarked.
+
+use toml::de::DeTable;
+
+use super::*;
+use crate::diag::{did_you_mean, Finding, LineIndex, Severity};
+use crate::markup;
+use crate::register::RECORD_FILE;
+
+impl<'a, 'r> Checker<'a, 'r> {
+    pub(super) fn check_release(&mut self, release: &'r Value<'r>) {
+        let form = self.form();
+        let Some(t) = release.get_ref().as_table() else {
+            self.report(
+                Finding::new("SM020", Severity::Error, "[release] must be a table")
+                    .hint("[release]\nredact = { \"summary.contacts\" = [\"b6\", \"b7C\"] }"),
+                &release.span(),
+            );
+            return;
+        };
+        for (k, v) in t.iter() {
+            if k.get_ref() != "redact" {
+                self.report(
+                    Finding::new(
+                        "SM002",
+                        Severity::Error,
+                        format!("unknown key `{}` in [release]", k.get_ref()),
+                    )
+                    .hint("[release] takes only `redact`"),
+                    &k.span(),
+                );
+                continue;
+            }
+            let Some(map) = v.get_ref().as_table() else {
+                self.report(
+                    Finding::new(
+                        "SM020",
+                        Severity::Error,
+                        "`redact` maps field paths to exemptions",
+                    )
+                    .hint("redact = { \"summary.contacts\" = [\"b6\", \"b7C\"] }"),
+                    &v.span(),
+                );
+                continue;
+            };
+            for (path, ex) in map.iter() {
+                let p: &str = path.get_ref();
+                if form.field(p).is_none() && form.field(&p.replace('.', "[].")).is_none() {
+                    let hint = match did_you_mean(p, form.fields.iter().map(|f| f.path.as_str())) {
+                        Some(m) => format!("did you mean \"{m}\"?"),
+                        None => "name a field by its path, e.g. \"summary.contacts\"".into(),
+                    };
+                    self.report(
+                        Finding::new(
+                            "SM020",
+                            Severity::Error,
+                            format!(
+                                "[release] redact names `{p}`, which is not a field of the form"
+                            ),
+                        )
+                        .hint(hint),
+                        &path.span(),
+                    );
+                }
+                let ok = ex.get_ref().as_array().is_some_and(|a| {
+                    !a.is_empty()
+                        && a.iter().all(|e| {
+                            e.get_ref().as_str().is_some_and(|s| {
+                                markup::EXEMPTIONS.iter().any(|x| x.eq_ignore_ascii_case(s))
+                            })
+                        })
+                });
+                if !ok {
+                    self.report(
+                        Finding::new(
+                            "SM020",
+                            Severity::Error,
+                            format!(
+                                "the exemptions for `{p}` must be a list such as [\"b6\", \"b7C\"]"
+                            ),
+                        )
+                        .hint("FOIA exemptions are b1–b9 and b7A–b7F"),
+                        &ex.span(),
+                    );
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_pii(&mut self) {
+        // The release prints the determination page too: its reviewers are people to look for,
+        // and its text is scanned like the record's.
+        let dets_text = self
+            .dir
+            .and_then(|d| {
+                crate::store::read_text_file(
+                    &d.join(crate::register::DETERMINATIONS_FILE),
+                    crate::store::fs::MAX_TEXT_BYTES,
+                )
+                .ok()
+                .flatten()
+            })
+            .unwrap_or_default();
+        let dets = DeTable::parse(&dets_text).ok();
+        let reviewers = dets
+            .as_ref()
+            .map(|d| crate::pii::reviewer_names(d.get_ref()))
+            .unwrap_or_default();
+        let findings = crate::pii::scan(self.root, self.form(), self.file, &self.index, &reviewers);
+        self.findings.extend(findings);
+        if let Some(d) = dets {
+            let file = self
+                .file
+                .replace(RECORD_FILE, crate::register::DETERMINATIONS_FILE);
+            let index = LineIndex::new(&dets_text);
+            let mut names = reviewers;
+            let mut record_names = std::collections::HashSet::new();
+            crate::pii::collect_record_names(self.root, self.form(), &mut record_names);
+            names.extend(record_names);
+            self.findings.extend(crate::pii::scan_determinations(
+                d.get_ref(),
+                &file,
+                &index,
+                &names,
+            ));
+        }
+    }
+}
