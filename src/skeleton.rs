@@ -9,6 +9,9 @@ const WIDTH: usize = 96;
 /// The TOML text of a new record of `form`.
 pub fn skeleton(form: &Form, title: &str) -> String {
     let mut out = String::new();
+    // taplo (and VS Code's Even Better TOML) read this line: completion and validation from the
+    // schema `smout schema <form> > schemas/<form>.json` writes at the register's root.
+    out += &format!("#:schema ../../schemas/{}.json\n", form.id);
     out += &format!(
         "# {} — form {} (version {})\n",
         form.title, form.id, form.version

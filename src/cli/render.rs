@@ -22,10 +22,10 @@ use super::{CliResult, Env};
 /// [release] redact are removed (not covered) and replaced by their exemption label in a box.
 ///
 /// Examples:
-///   smout render cbp-fld                       # cbp-fld.pdf in the current folder
+///   smout render cbp-fld                       # renders/cbp-fld.pdf (git ignores renders/)
 ///   smout render cbp-fld --release -o fld-foia.pdf
 ///   smout render cbp-fld --rev submission/1 --format html -o -
-///   smout render --all -o out/                 # every record, in parallel
+///   smout render --all                         # every record into renders/, in parallel
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct RenderArgs {
@@ -33,11 +33,11 @@ pub struct RenderArgs {
     #[arg(required_unless_present = "all")]
     pub id: Option<String>,
 
-    /// Render every record of the register (into the folder given by -o, default: .)
+    /// Render every record of the register (into the folder given by -o, default: renders/)
     #[arg(long, conflicts_with_all = ["id", "rev", "context"])]
     pub all: bool,
 
-    /// Output file (`-` for stdout); default <id>.<format>
+    /// Output file (`-` for stdout); default renders/<id>.<format> in the register
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -97,8 +97,11 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
         today: env.today,
     };
     let format = args.format.format();
+    // Renderings are made from the records, never committed: by default they go to the
+    // register's renders/ folder, which `init` tells git to ignore.
+    let renders = reg.root.join(smout::create::RENDERS_DIR);
     if args.all {
-        let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+        let dir = args.output.clone().unwrap_or(renders);
         let progress = std::io::stderr().is_terminal() && !env.quiet;
         let (total, failures) = render_all(&reg, &templates, &opts, format, &dir, &|n, total| {
             if progress && (n.is_multiple_of(10) || n == total) {
@@ -148,8 +151,13 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     }
     let target = args.output.clone().unwrap_or_else(|| {
         let suffix = if args.release { "-release" } else { "" };
-        PathBuf::from(format!("{id}{suffix}.{}", format.ext()))
+        renders.join(format!("{id}{suffix}.{}", format.ext()))
     });
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if target.as_os_str() != "-" && !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+    }
     if target.as_os_str() == "-" {
         out.write_all(&bytes)?;
     } else {
