@@ -326,7 +326,13 @@ fn build(repo: &Path, records: usize, commits: usize, reviewer_key: Option<&str>
         } else if round == 2 && i.is_multiple_of(4) {
             files.pop();
             let sha = submitted[i].clone().unwrap_or_default();
-            let det = format!("[[determination]]\nsubmission = 1\nrecord_sha256 = \"{sha}\"\nreviewed = 2024-01-01\nreviewer = \"PO\"\noutcome = \"met\"\nreview_by = 2027-01-01\n");
+            // Reviewed the day it is recorded, reviewed again three years later: plausible
+            // dates, as audit checks them.
+            let day = chrono::DateTime::from_timestamp(when, 0)
+                .unwrap()
+                .date_naive();
+            let by = day.checked_add_months(chrono::Months::new(36)).unwrap();
+            let det = format!("[[determination]]\nsubmission = 1\nrecord_sha256 = \"{sha}\"\nreviewed = {day}\nreviewer = \"PO\"\noutcome = \"met\"\nreview_by = {by}\n");
             files.push((
                 format!("records/{id}/determinations.toml"),
                 det.into_bytes(),

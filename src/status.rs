@@ -278,15 +278,22 @@ fn one(
     let mut warnings = Vec::new();
     let dets = match repo {
         Some(r) => {
-            let rel = format!("{}{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}", prefix);
-            let committed = r
-                .head()
-                .ok()
-                .and_then(|h| h.peel_to_commit().ok())
-                .map(|c| crate::store::git::read_at(r, &c, &rel))
-                .transpose()?
-                .flatten()
-                .unwrap_or_default();
+            // HEAD's blob from the changed-path index: no tree walk per record.
+            let committed = match submitted {
+                Some(sr) => sr
+                    .at_head(r, &format!("{id}/{DETERMINATIONS_FILE}"))
+                    .unwrap_or_default(),
+                None => {
+                    let rel = format!("{prefix}{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+                    r.head()
+                        .ok()
+                        .and_then(|h| h.peel_to_commit().ok())
+                        .map(|c| crate::store::git::read_at(r, &c, &rel))
+                        .transpose()?
+                        .flatten()
+                        .unwrap_or_default()
+                }
+            };
             let worktree = crate::store::read_text_file(&dpath, crate::store::fs::MAX_TEXT_BYTES)
                 .ok()
                 .flatten()

@@ -345,6 +345,8 @@ pub fn prefix(repo: &Repository, reg: &Register) -> Result<String> {
 /// `status` and `audit` read "the record as submitted" by blob id instead of walking trees.
 pub struct SubmittedRecords {
     blobs: HashMap<(Oid, String), Oid>,
+    /// Every file under `records/` as HEAD holds it (path relative to `records/` → blob).
+    head: HashMap<String, Oid>,
     prefix: String,
 }
 
@@ -364,17 +366,28 @@ impl SubmittedRecords {
             }
         }
         let mut blobs = HashMap::new();
+        let mut head = HashMap::new();
+        let last = index.entries.last().map(|e| e.commit);
         index.replay(|e, state| {
             for id in by_commit.get(&e.commit).into_iter().flatten() {
                 if let Some(b) = state.get(&format!("{id}/{RECORD_FILE}")) {
                     blobs.insert((e.commit, (*id).clone()), *b);
                 }
             }
+            if Some(e.commit) == last {
+                head = state.clone();
+            }
         });
         SubmittedRecords {
             blobs,
+            head,
             prefix: prefix.to_string(),
         }
+    }
+
+    /// The text of `records/<path>` as HEAD holds it (`None`: HEAD has no such file).
+    pub fn at_head(&self, repo: &Repository, path: &str) -> Option<String> {
+        self.head.get(path).and_then(|b| blob_text(repo, *b).ok())
     }
 
     /// The text of record `id` as `sub` holds it; a commit off the first-parent chain is read
