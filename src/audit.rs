@@ -152,12 +152,9 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     for id in reg.record_ids()? {
         let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
         let file = reg.root.join(&rel);
-        // The committed file, never the working tree's word.
-        let Some(text) = head
-            .as_ref()
-            .and_then(|h| crate::store::git::read_at(&repo, h, &format!("{prefix}{rel}")).ok())
-            .flatten()
-        else {
+        // The committed file, never the working tree's word (HEAD's blob from the replayed
+        // index: no tree walk per record).
+        let Some(text) = submitted.at_head(&repo, &format!("{id}/{DETERMINATIONS_FILE}")) else {
             continue;
         };
         let Ok(dets) = Determinations::parse(&text, &file) else {

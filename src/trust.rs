@@ -57,6 +57,16 @@ fn roles_of(repo: &Repository, blob: Option<Oid>) -> Roles {
         .unwrap_or_default()
 }
 
+/// What one commit says, and its verified signatures (those of its tags too).
+struct Facts {
+    author: String,
+    summary: String,
+    message: String,
+    time: i64,
+    signer: Option<Result<Signer, String>>,
+    tags: Vec<(String, Option<Result<Signer, String>>)>,
+}
+
 /// The reviewer in force who owns `signer`'s key, if any.
 fn owner<'r>(
     roles: &'r [crate::register::Reviewer],
@@ -106,13 +116,39 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         }
         true
     });
-    let mut first_with_trailer: Vec<(String, Oid)> = Vec::new();
-    for e in &index.entries {
-        let Ok(commit) = repo.find_commit(e.commit) else {
+    // What each commit says and who signed it (and its tags), read and verified on every core;
+    // the chain of trust is then followed in order.
+    let gitdir = repo.path().to_path_buf();
+    let facts: Vec<Option<Facts>> = crate::par::map(
+        &index.entries,
+        || Repository::open(&gitdir).ok(),
+        |r, e| {
+            let r = r.as_ref()?;
+            let c = r.find_commit(e.commit).ok()?;
+            let author = c.author().email().unwrap_or("").to_string();
+            Some(Facts {
+                author,
+                summary: c.summary().ok().flatten().unwrap_or("").to_string(),
+                message: c.message().unwrap_or("").to_string(),
+                time: c.time().seconds(),
+                signer: commit_signer(r, e.commit),
+                tags: tag_targets
+                    .get(&e.commit)
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, tag)| (name.clone(), tag_signer(r, *tag)))
+                    .collect(),
+            })
+        },
+    );
+    let mut first_with_trailer: HashMap<String, Oid> = HashMap::new();
+    let mut trailer_order: Vec<String> = Vec::new();
+    for (e, f) in index.entries.iter().zip(facts) {
+        let Some(f) = f else {
             continue;
         };
-        let author = commit.author().email().unwrap_or("").to_string();
-        let summary = commit.summary().ok().flatten().unwrap_or("").to_string();
+        let author = f.author.clone();
+        let summary = f.summary.clone();
         let what = format!("commit {} ({summary})", short(e.commit));
         let reviewers = in_force.list();
         let signed = in_force.require_signatures;
@@ -133,7 +169,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         // A roles change that turns signatures on must itself be signed.
         let must_sign = signed || roles_change.as_ref().is_some_and(|r| r.require_signatures);
 
-        let signer = commit_signer(repo, e.commit);
+        let signer = f.signer.clone();
         match (&signer, must_sign) {
             (None, true) => report.findings.push(finding(
                 "AU005",
@@ -201,11 +237,11 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                 if let Some(r) = signer_ok.and_then(|s| owner(&reviewers, s)) {
                     signers.push(r.email.to_lowercase());
                 }
-                for (name, tag) in tag_targets.get(&e.commit).into_iter().flatten() {
+                for (name, tag_signed) in &f.tags {
                     if !name.starts_with("refs/tags/smout/roles/cosign/") {
                         continue;
                     }
-                    if let Some(Ok(t)) = tag_signer(repo, *tag) {
+                    if let Some(Ok(t)) = tag_signed {
                         if let Some(r) = owner(&reviewers, &t) {
                             if !signers.contains(&r.email.to_lowercase()) {
                                 signers.push(r.email.to_lowercase());
@@ -253,11 +289,11 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             }
         }
         // Tags on this commit: signed, by whoever signed the commit.
-        for (name, tag) in tag_targets.get(&e.commit).into_iter().flatten() {
+        for (name, tag_signed) in &f.tags {
             if name.starts_with("refs/tags/smout/roles/cosign/") {
                 continue; // counted with the quorum above
             }
-            match (tag_signer(repo, *tag), signed || must_sign) {
+            match (tag_signed.clone(), signed || must_sign) {
                 (None, true) => report.findings.push(finding(
                     "AU005",
                     format!(
@@ -287,10 +323,11 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             }
         }
         // A submission commit keeps its tag.
-        for line in commit.message().unwrap_or("").lines() {
+        for line in f.message.lines() {
             if let Some(rest) = line.trim().strip_prefix("smout-submission: ") {
-                if !first_with_trailer.iter().any(|(r, _)| r == rest) {
-                    first_with_trailer.push((rest.to_string(), e.commit));
+                if !first_with_trailer.contains_key(rest) {
+                    first_with_trailer.insert(rest.to_string(), e.commit);
+                    trailer_order.push(rest.to_string());
                 }
                 let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
                 if repo.find_reference(&tag).is_err() {
@@ -336,12 +373,10 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             for k in old.0..new.0 {
                 report
                     .recorded_at
-                    .insert((id.clone(), "determination", k), commit.time().seconds());
+                    .insert((id.clone(), "determination", k), f.time);
             }
             for k in old.1..new.1 {
-                report
-                    .recorded_at
-                    .insert((id.clone(), "appeal", k), commit.time().seconds());
+                report.recorded_at.insert((id.clone(), "appeal", k), f.time);
             }
         }
         if let Some(new) = roles_change {
@@ -350,7 +385,8 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
     }
     // A submission tag marks the first commit that carries its trailer: a later commit whose
     // message copies the trailer is not the submission.
-    for (rest, first) in &first_with_trailer {
+    for rest in &trailer_order {
+        let first = &first_with_trailer[rest];
         let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
         let at = repo
             .find_reference(&tag)
