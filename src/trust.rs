@@ -242,7 +242,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                         continue;
                     }
                     if let Some(Ok(t)) = tag_signed {
-                        if let Some(r) = owner(&reviewers, &t) {
+                        if let Some(r) = owner(&reviewers, t) {
                             if !signers.contains(&r.email.to_lowercase()) {
                                 signers.push(r.email.to_lowercase());
                             }
