@@ -4,25 +4,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{edit, git, git_register, stderr, stdout};
+use common::{edit, git, git_register, ok, stderr, stdout};
 
 const REVIEWER: &str = "privacy@example.gov";
 
 fn run(dir: &Path, who: &str, day: &str, args: &[&str]) -> Output {
     common::smout_as(dir, who, day, args)
-}
-
-fn ok(o: Output) -> Output {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
-    o
 }
 
 fn status_of(dir: &Path, day: &str, id: &str) -> String {
@@ -553,16 +542,7 @@ fn status_filters_by_due_date_status_and_component() {
 #[test]
 fn the_example_register_history_shows_every_status() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("reg");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-register.sh");
-    let o = Command::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .env("SMOUT", env!("CARGO_BIN_EXE_smout"))
-        .env("HOME", tmp.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = common::example_history(tmp.path());
     let o = ok(run(
         &out,
         "x@example.gov",

@@ -328,16 +328,7 @@ fn the_example_pdfs_are_current() {
     // from the example history; re-rendering them must give the same bytes (they are
     // reproducible and kept up to date).
     let history = tempfile::tempdir().unwrap();
-    let reg = history.path().join("reg");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-register.sh");
-    let o = Command::new("bash")
-        .arg(&script)
-        .arg(&reg)
-        .env("SMOUT", env!("CARGO_BIN_EXE_smout"))
-        .env("HOME", history.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reg = common::example_history(history.path());
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pdf");
     let tmp = tempfile::tempdir().unwrap();
     for (id, extra) in [

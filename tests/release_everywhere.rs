@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{edit, git, git_register, smout_as, stderr, stdout};
+use common::{edit, git, git_register, ok, smout_as, stderr, stdout};
 
 const DRAFTER: &str = "drafter@example.gov";
 const REVIEWER: &str = "privacy@example.gov";
@@ -23,17 +23,6 @@ const SECRETS: &[&str] = &[
     "SECRETCOMMENT",
     "SECRETEXPL",
 ];
-
-fn ok(o: Output) -> Output {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
-    o
-}
 
 fn assert_clean(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);

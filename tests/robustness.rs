@@ -7,24 +7,13 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{edit, git, git_register, smout_as, smout_with, stderr, stdout};
+use common::{edit, git, git_register, ok, smout_as, smout_with, stderr, stdout};
 
 const DRAFTER: &str = "drafter@example.gov";
 const REVIEWER: &str = "privacy@example.gov";
 
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
-}
-
-fn ok(o: Output) -> Output {
-    assert_eq!(
-        code(&o),
-        0,
-        "stdout: {}\nstderr: {}",
-        stdout(&o),
-        stderr(&o)
-    );
-    o
 }
 
 /// `git status --porcelain` of the register (empty: work tree, index and HEAD agree).

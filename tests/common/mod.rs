@@ -150,3 +150,31 @@ pub fn smout_without_identity(dir: &Path, args: &[&str]) -> Output {
         .output()
         .expect("run smout")
 }
+
+/// Assert that smout exited 0, showing its output when it did not.
+pub fn ok(o: Output) -> Output {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+/// The example register with its dated history, as `examples/build-register.sh` makes it, in
+/// `<tmp>/reg`.
+pub fn example_history(tmp: &Path) -> PathBuf {
+    let out = tmp.join("reg");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-register.sh");
+    let o = Command::new("bash")
+        .arg(&script)
+        .arg(&out)
+        .env("SMOUT", env!("CARGO_BIN_EXE_smout"))
+        .env("HOME", tmp)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    out
+}
