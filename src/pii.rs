@@ -117,12 +117,28 @@ pub fn scan_determinations(
             return;
         }
         let is_name = path.ends_with("reviewer") || path.ends_with("decided_by");
-        let hint = "mark it for withholding, e.g. [[b6 b7C: …]]";
+        // Recorded determinations are never edited: the record withholds the field instead.
+        let hint = format!(
+            "withhold it in release copies without touching the recorded determination: add \"{}\" = [\"b6\"] to the record's [release] redact",
+            determination_field(path)
+        );
         out.extend(scan_string(
-            value, path, span, &names, is_name, file, index, hint,
+            value, path, span, &names, is_name, file, index, &hint,
         ));
     });
     out
+}
+
+/// The `[release] redact` key that withholds a determinations-file value on the release's
+/// determination page: `determination[0].pia.ids[1]` → `determination.ids`,
+/// `appeal[1].reviewer` → `determination.reviewer`.
+pub fn determination_field(path: &str) -> String {
+    if path.contains(".ids") {
+        return "determination.ids".into();
+    }
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let key = key.split('[').next().unwrap_or(key);
+    format!("determination.{key}")
 }
 
 /// Reviewers' names in a determinations file (markup removed).

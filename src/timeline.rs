@@ -131,11 +131,7 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
                     .unwrap_or(0),
                 kind,
                 commit: None,
-                author: Some(if release {
-                    markup::release_plain(&d.reviewer)
-                } else {
-                    markup::plain(&d.reviewer)
-                }),
+                author: Some(person(markup::plain(&d.reviewer))),
                 summary: format!(
                     "{kind} on submission {}: {}{review}",
                     d.submission, d.outcome

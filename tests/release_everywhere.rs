@@ -229,3 +229,52 @@ fn a_release_refuses_a_record_with_check_errors_and_never_prints_raw_toml() {
     assert_eq!(o.status.code(), Some(2));
     assert_clean("refused release", &o.stdout);
 }
+
+#[test]
+fn a_reviewers_name_is_withheld_by_the_record_without_editing_the_determination() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
+    ok(smout_as(
+        dir,
+        REVIEWER,
+        "2024-02-01",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "met",
+            "--reviewer",
+            "Pat Privacy",
+        ],
+    ));
+    // check --release finds the name on the determination page and says how to withhold it.
+    let o = smout_as(dir, DRAFTER, "2024-02-02", &["check", "--release", "x"]);
+    let out = stdout(&o);
+    assert!(out.contains("\"Pat Privacy\""), "{out}");
+    assert!(
+        out.contains("add \"determination.reviewer\" = [\"b6\"] to the record's [release] redact"),
+        "{out}"
+    );
+    let p = dir.join("records/x/record.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("\n[release]\nredact = { \"determination.reviewer\" = [\"b6\"] }\n");
+    std::fs::write(&p, text).unwrap();
+    let o = smout_as(dir, DRAFTER, "2024-02-02", &["check", "--release", "x"]);
+    assert!(!stdout(&o).contains("Pat Privacy"), "{}", stdout(&o));
+    for args in [
+        &["render", "x", "--release", "--format", "md", "-o", "-"][..],
+        &["log", "x", "--release"],
+    ] {
+        let o = ok(smout_as(dir, DRAFTER, "2024-02-02", args));
+        assert!(
+            !stdout(&o).contains("Pat Privacy"),
+            "{args:?}: {}",
+            stdout(&o)
+        );
+        assert!(stdout(&o).contains("(b) (6)"), "{args:?}: {}", stdout(&o));
+    }
+    // The recorded determination is untouched.
+    let d = std::fs::read_to_string(dir.join("records/x/determinations.toml")).unwrap();
+    assert!(d.contains("reviewer = \"Pat Privacy\""), "{d}");
+}

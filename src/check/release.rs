@@ -45,7 +45,11 @@ impl<'a, 'r> Checker<'a, 'r> {
             };
             for (path, ex) in map.iter() {
                 let p: &str = path.get_ref();
-                if form.field(p).is_none() && form.field(&p.replace('.', "[].")).is_none() {
+                let on_page = crate::render::DETERMINATION_FIELDS.contains(&p);
+                if !on_page
+                    && form.field(p).is_none()
+                    && form.field(&p.replace('.', "[].")).is_none()
+                {
                     let hint = match did_you_mean(p, form.fields.iter().map(|f| f.path.as_str())) {
                         Some(m) => format!("did you mean \"{m}\"?"),
                         None => "name a field by its path, e.g. \"summary.contacts\"".into(),
@@ -117,12 +121,15 @@ impl<'a, 'r> Checker<'a, 'r> {
             let mut record_names = std::collections::HashSet::new();
             crate::pii::collect_record_names(self.root, self.form(), &mut record_names);
             names.extend(record_names);
-            self.findings.extend(crate::pii::scan_determinations(
-                d.get_ref(),
-                &file,
-                &index,
-                &names,
-            ));
+            let withheld = crate::pii::withheld_fields(self.root);
+            self.findings.extend(
+                crate::pii::scan_determinations(d.get_ref(), &file, &index, &names)
+                    .into_iter()
+                    .filter(|f| {
+                        let key = crate::pii::determination_field(f.field.as_deref().unwrap_or(""));
+                        !withheld.contains(&key)
+                    }),
+            );
         }
     }
 }

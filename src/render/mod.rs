@@ -24,6 +24,16 @@ use crate::register::Register;
 
 pub use templates::Templates;
 
+/// The determination page's fields a record may withhold with `[release] redact` (recorded
+/// determinations are never edited, so this is how a release withholds a reviewer's name).
+pub const DETERMINATION_FIELDS: &[&str] = &[
+    "determination.reviewer",
+    "determination.comments",
+    "determination.rules_do_not_comply",
+    "determination.conditions",
+    "determination.ids",
+];
+
 /// Opens a redaction label in view text (private-use character).
 pub const REDACTION_OPEN: char = '\u{E000}';
 /// Closes a redaction label in view text.
