@@ -99,8 +99,7 @@ pub fn init(
                 Some(r) => r.config().ok(),
                 None => git2::Config::open_default().ok(),
             }
-            .and_then(|c| c.get_string("user.signingkey").ok())
-            .filter(|k| !k.trim().is_empty());
+            .and_then(crate::store::sign::signing_key_in);
             if key.is_none() {
                 return Err(Error::Refused(format!(
                     "{}

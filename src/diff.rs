@@ -191,7 +191,7 @@ pub fn compare(
     use crate::store::history::{approved, record_text, resolve, Side};
     crate::register::validate_id(id)?;
     if !reg.record_dir(id).exists() {
-        return Err(crate::render::job::did_you_mean(reg, id));
+        return Err(reg.no_record(id));
     }
     let store = crate::store::Store::open(&reg.root)?;
     let repo = store.repo()?;

@@ -322,6 +322,17 @@ impl Register {
         })
     }
 
+    /// "No record `id`", with the closest id of the register when there is one.
+    pub fn no_record(&self, id: &str) -> Error {
+        let ids = self.record_ids().unwrap_or_default();
+        match crate::diag::did_you_mean(id, ids.iter().map(String::as_str)) {
+            Some(close) => Error::Refused(format!(
+                "no record `{id}` in this register; did you mean `{close}`?"
+            )),
+            None => Error::NoRecord(id.to_string()),
+        }
+    }
+
     /// The ids of every record folder, sorted.
     pub fn record_ids(&self) -> Result<Vec<String>> {
         let dir = self.root.join(RECORDS_DIR);

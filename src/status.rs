@@ -3,7 +3,6 @@
 //! "Changed" compares the working tree with the approved submission through the semantic diff,
 //! so only material changes count.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -190,23 +189,13 @@ pub fn register_status(
 ) -> Result<Vec<RecordStatus>> {
     // Statuses are history: without a repository every record would look like a draft.
     let store = crate::store::Store::open(&reg.root)?;
-    store.repo()?;
+    let repo = store.repo()?;
     let prefix = store.prefix().to_string();
     let unfinished = store.unfinished();
-    let repo = crate::store::git::open(&reg.root).ok();
-    let subs = match &repo {
-        Some(r) => all_submissions(r)?,
-        None => HashMap::new(),
-    };
+    let subs = all_submissions(repo)?;
     // The record as submitted, for every submission: one replay of the changed-path index.
-    let submitted = match &repo {
-        Some(r) => {
-            let prefix = crate::store::history::prefix(r, reg)?;
-            let index = crate::store::pathindex::PathIndex::open(r, &prefix)?;
-            Some(SubmittedRecords::new(&index, &subs, &prefix))
-        }
-        None => None,
-    };
+    let index = crate::store::pathindex::PathIndex::open(repo, &prefix)?;
+    let submitted = Some(SubmittedRecords::new(&index, &subs, &prefix));
     let ids: Vec<String> = if only.is_empty() {
         reg.record_ids()?
     } else {

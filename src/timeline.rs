@@ -42,7 +42,7 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
     let index = crate::store::pathindex::PathIndex::open(repo, &prefix)?;
     let revs = record_history(repo, &index, id)?;
     if revs.is_empty() && !reg.record_dir(id).exists() {
-        return Err(crate::render::job::did_you_mean(reg, id));
+        return Err(reg.no_record(id));
     }
     let text = |s: &str| {
         if release {

@@ -41,7 +41,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
     let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
     let Some(rev) = rev else {
         if !reg.record_dir(id).exists() {
-            return Err(did_you_mean(reg, id));
+            return Err(reg.no_record(id));
         }
         let text = store
             .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
@@ -113,17 +113,6 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         mark,
         revision,
     })
-}
-
-/// "No record x", with the closest id when there is one.
-pub fn did_you_mean(reg: &Register, id: &str) -> Error {
-    let ids = reg.record_ids().unwrap_or_default();
-    match crate::diag::did_you_mean(id, ids.iter().map(String::as_str)) {
-        Some(close) => Error::Refused(format!(
-            "no record `{id}` in this register; did you mean `{close}`?"
-        )),
-        None => Error::NoRecord(id.to_string()),
-    }
 }
 
 /// Render `rec` in `format`; returns the bytes and the mark printed on every page (empty when

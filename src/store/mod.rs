@@ -48,11 +48,6 @@ pub fn tag_name(id: &str, kind: TagKind, n: impl std::fmt::Display) -> String {
     format!("smout/{id}/{}/{n}", kind.word())
 }
 
-/// The full reference of [`tag_name`].
-pub fn tag_ref(id: &str, kind: TagKind, n: impl std::fmt::Display) -> String {
-    format!("refs/tags/{}", tag_name(id, kind, n))
-}
-
 /// One file a change writes: its path relative to the register, and its new bytes (`None`
 /// deletes it).
 #[derive(Debug, Clone)]
@@ -81,8 +76,6 @@ pub struct Change {
 pub struct Committed {
     /// The new commit.
     pub commit: Oid,
-    /// The tag's name, when the change had one.
-    pub tag: Option<String>,
 }
 
 /// The journal of a change under way (`.git/smout/journal`): what the next smout must finish if
@@ -124,11 +117,16 @@ impl std::fmt::Debug for Store {
 /// Read the text file at `path` (not a link, a regular file, at most `cap` bytes); `Ok(None)`
 /// when nothing is there.
 pub fn read_text_file(path: &Path, cap: u64) -> Result<Option<String>> {
+    as_text(fs::read_file(path, cap), path)
+}
+
+/// A read's bytes as UTF-8 text: `None` when nothing was there, an error naming `path` else.
+fn as_text(read: Result<Vec<u8>, fs::FileError>, path: &Path) -> Result<Option<String>> {
     let file_err = |source| Error::File {
         path: path.to_path_buf(),
         source,
     };
-    match fs::read_file(path, cap) {
+    match read {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
             file_err(fs::FileError::Io(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -138,6 +136,23 @@ pub fn read_text_file(path: &Path, cap: u64) -> Result<Option<String>> {
         Err(fs::FileError::NotFound) => Ok(None),
         Err(source) => Err(file_err(source)),
     }
+}
+
+/// Write an annotated tag object on `target`, signed as git signs tags (the SSH signature after
+/// the message); the reference is made by the caller.
+fn write_signed_tag(
+    repo: &Repository,
+    key: &sign::SigningKey,
+    target: Oid,
+    name: &str,
+    tagger: &git2::Signature<'_>,
+    message: &str,
+) -> Result<Oid> {
+    let buf = sign::tag_buffer(target, name, tagger, message);
+    let signature = sign::sign(repo, key, buf.as_bytes())?;
+    repo.odb()
+        .and_then(|db| db.write(ObjectType::Tag, format!("{buf}{signature}").as_bytes()))
+        .map_err(|e| Error::git(format!("write tag {name}"), e))
 }
 
 /// Stop the process at a named point when `SMOUT_TEST_CRASH_AT` names it: the fault-injection
@@ -190,20 +205,7 @@ impl Store {
     /// Read a register file as text, at most `cap` bytes, refusing links and non-regular files.
     /// `Ok(None)` when it does not exist.
     pub fn read_text(&self, rel: &str, cap: u64) -> Result<Option<String>> {
-        match fs::read(&self.root, Path::new(rel), cap) {
-            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| Error::File {
-                path: PathBuf::from(rel),
-                source: fs::FileError::Io(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "it is not UTF-8 text",
-                )),
-            }),
-            Err(fs::FileError::NotFound) => Ok(None),
-            Err(source) => Err(Error::File {
-                path: PathBuf::from(rel),
-                source,
-            }),
-        }
+        as_text(fs::read(&self.root, Path::new(rel), cap), Path::new(rel))
     }
 
     /// A register file as HEAD holds it (`None` when HEAD has no such file, or there is no HEAD).
@@ -386,15 +388,7 @@ impl Store {
                         repo.tag_annotation_create(name, &target, &committer, message)
                             .map_err(|e| Error::git(format!("write tag {name}"), e))?
                     }
-                    Some(k) => {
-                        let buf = sign::tag_buffer(commit, name, &committer, message);
-                        let signature = sign::sign(repo, k, buf.as_bytes())?;
-                        repo.odb()
-                            .and_then(|db| {
-                                db.write(ObjectType::Tag, format!("{buf}{signature}").as_bytes())
-                            })
-                            .map_err(|e| Error::git(format!("write tag {name}"), e))?
-                    }
+                    Some(k) => write_signed_tag(repo, k, commit, name, &committer, message)?,
                 };
                 Some((format!("refs/tags/{name}"), oid))
             }
@@ -431,10 +425,7 @@ impl Store {
         crash_point("after-branch");
         self.finish(&journal)?;
         let _ = std::fs::remove_file(&jpath);
-        Ok(Committed {
-            commit,
-            tag: change.tag.map(|t| t.0),
-        })
+        Ok(Committed { commit })
     }
 
     /// Whether this change must be signed: HEAD's committed `[roles]` requires signatures, or
@@ -554,12 +545,7 @@ impl Store {
         }
         let key = sign::signing_key(repo).ok_or_else(sign::no_key_error)?;
         let tagger = git::committer(&git::signature(repo)?)?;
-        let buf = sign::tag_buffer(target, name, &tagger, message);
-        let signature = sign::sign(repo, &key, buf.as_bytes())?;
-        let oid = repo
-            .odb()
-            .and_then(|db| db.write(ObjectType::Tag, format!("{buf}{signature}").as_bytes()))
-            .map_err(|e| Error::git(format!("write tag {name}"), e))?;
+        let oid = write_signed_tag(repo, &key, target, name, &tagger, message)?;
         repo.reference(&r, oid, false, message)
             .map_err(|e| Error::git(format!("create {r}"), e))?;
         Ok(oid)

@@ -28,7 +28,12 @@ pub enum SigningKey {
 
 /// The signing key git would use: `user.signingkey` (with `~/` expanded), `None` when unset.
 pub fn signing_key(repo: &Repository) -> Option<SigningKey> {
-    let cfg = repo.config().ok()?.snapshot().ok()?;
+    signing_key_in(repo.config().ok()?)
+}
+
+/// The signing key a git configuration names (a repository's, or the user's global one).
+pub fn signing_key_in(mut config: git2::Config) -> Option<SigningKey> {
+    let cfg = config.snapshot().ok()?;
     let v = cfg.get_string("user.signingkey").ok()?;
     let v = v.trim();
     if v.is_empty() {
