@@ -11,6 +11,8 @@
 //!
 //! Findings use the same format as `check`.
 
+use std::collections::HashMap;
+
 use git2::Oid;
 
 use crate::store::pathindex::PathIndex;
@@ -63,8 +65,10 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             .and_then(|t| Determinations::parse(&t, std::path::Path::new(DETERMINATIONS_FILE)).ok())
             .unwrap_or_default()
     };
-    // Replay the first-parent history, oldest first, with the reviewers in force before each commit.
+    // Replay the first-parent history, oldest first, with the reviewers in force before each
+    // commit; note when each decision entry was committed, for the date checks.
     let mut reviewers: Vec<String> = Vec::new();
+    let mut recorded_at: HashMap<(String, &'static str, usize), i64> = HashMap::new();
     for e in &index.entries {
         for c in &e.changes {
             let Some(id) = c.path.strip_suffix(&format!("/{DETERMINATIONS_FILE}")) else {
@@ -100,6 +104,10 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                                 .in_file(&rel),
                         ),
                     }
+                }
+                for k in o.len()..n.len() {
+                    recorded_at
+                        .insert((id.to_string(), kind_key(kind), k), commit.time().seconds());
                 }
                 if n.len() > o.len() && !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&author)) {
                     for k in o.len()..n.len() {
@@ -195,8 +203,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                 // Dates: reviewed on or after the submission, not after it was committed; the
                 // review-by date within the period unless the entry says why.
                 let submitted_on = crate::store::history::date_of(sub.time);
-                let committed = trust
-                    .recorded_at
+                let committed = recorded_at
                     .get(&(id.clone(), kind_key(kind), k))
                     .map(|t| crate::store::history::date_of(*t));
                 let form_period = reg
@@ -257,21 +264,34 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         for s in list {
             submissions += 1;
             let trailer = format!("smout-submission: {id}/{}", s.n);
-            let ok = Oid::from_str(&s.commit)
-                .ok()
-                .and_then(|c| repo.find_commit(c).ok())
-                .is_some_and(|c| {
-                    c.message()
-                        .unwrap_or("")
-                        .lines()
-                        .any(|l| l.trim() == trailer)
-                        && c.time().seconds() <= s.time
-                });
+            // The tag marks the first commit carrying its trailer (a later commit that copies
+            // the trailer is not the submission); off the first-parent chain, a commit carrying
+            // it that is older than the tag.
+            let first = trust.submitted_by.get(&format!("{id}/{}", s.n));
+            let ok = match first {
+                Some(first) => s.commit == first.to_string(),
+                None => Oid::from_str(&s.commit)
+                    .ok()
+                    .and_then(|c| repo.find_commit(c).ok())
+                    .is_some_and(|c| {
+                        c.message()
+                            .unwrap_or("")
+                            .lines()
+                            .any(|l| l.trim() == trailer)
+                            && c.time().seconds() <= s.time
+                    }),
+            };
             if !ok {
+                let put_back = match first {
+                    Some(c) => format!("put the tag back on {}", short(*c)),
+                    None => format!(
+                        "find the commit whose message has `{trailer}` and put the tag back"
+                    ),
+                };
                 findings.push(
                     Finding::new("AU004", Severity::Error, format!("tag smout/{id}/submission/{} does not point at the commit that submitted it", s.n))
                         .hint(format!(
-                            "it points at {}; a submission tag is never moved — find the commit whose message has `{trailer}` and put the tag back",
+                            "it points at {}; a submission tag is never moved — {put_back}",
                             &s.commit[..10]
                         ))
                         .in_file(&Register::record_rel(id)),

@@ -10,7 +10,8 @@
 //! - AU006: a signature that does not verify over the object (altered, or copied from another);
 //! - AU007: signed by a key that is not a reviewer's in force (never was, or was removed);
 //! - AU008: the author's e-mail is not the signing reviewer's;
-//! - AU009: a submission commit whose tag is missing;
+//! - AU009: a submission commit whose tag is missing (and, for AU004 in `audit`, which commit
+//!   each submission tag must mark);
 //! - AU011: `[roles]` changed by someone who was not a reviewer in force;
 //! - AU012: the root of trust is not the pinned one (`audit --root`, git config `audit.root`);
 //! - AU013: a roles change signed by fewer reviewers in force than `[roles] quorum` asks
@@ -45,9 +46,10 @@ pub struct TrustReport {
     pub verified: usize,
     /// Findings (AU005–AU009, AU011, AU012).
     pub findings: Vec<Finding>,
-    /// When each determination or appeal entry was committed: (record id, kind, n) → seconds.
+    /// The first commit on the first-parent chain carrying each `smout-submission: <id>/<n>`
+    /// trailer: the commit that submission's tag must mark.
     #[serde(skip)]
-    pub recorded_at: HashMap<(String, &'static str, usize), i64>,
+    pub submitted_by: HashMap<String, Oid>,
 }
 
 fn roles_of(repo: &Repository, blob: Option<Oid>) -> Roles {
@@ -62,7 +64,6 @@ struct Facts {
     author: String,
     summary: String,
     message: String,
-    time: i64,
     signer: Option<Result<Signer, String>>,
     tags: Vec<(String, Option<Result<Signer, String>>)>,
 }
@@ -130,7 +131,6 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                 author,
                 summary: c.summary().ok().flatten().unwrap_or("").to_string(),
                 message: c.message().unwrap_or("").to_string(),
-                time: c.time().seconds(),
                 signer: commit_signer(r, e.commit),
                 tags: tag_targets
                     .get(&e.commit)
@@ -142,7 +142,6 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         },
     );
     let mut first_with_trailer: HashMap<String, Oid> = HashMap::new();
-    let mut trailer_order: Vec<String> = Vec::new();
     for (e, f) in index.entries.iter().zip(facts) {
         let Some(f) = f else {
             continue;
@@ -325,10 +324,9 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         // A submission commit keeps its tag.
         for line in f.message.lines() {
             if let Some(rest) = line.trim().strip_prefix("smout-submission: ") {
-                if !first_with_trailer.contains_key(rest) {
-                    first_with_trailer.insert(rest.to_string(), e.commit);
-                    trailer_order.push(rest.to_string());
-                }
+                first_with_trailer
+                    .entry(rest.to_string())
+                    .or_insert(e.commit);
                 let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
                 if repo.find_reference(&tag).is_err() {
                     report.findings.push(
@@ -350,66 +348,11 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                 }
             }
         }
-        // When each decision entry was committed, for the date checks.
-        for c in e
-            .changes
-            .iter()
-            .filter(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
-        {
-            let id = c
-                .path
-                .trim_end_matches(&format!("/{DETERMINATIONS_FILE}"))
-                .to_string();
-            let count = |o: Option<Oid>| {
-                o.and_then(|o| blob_text(repo, o).ok())
-                    .and_then(|t| {
-                        crate::determination::Determinations::parse(&t, std::path::Path::new("x"))
-                            .ok()
-                    })
-                    .map(|d| (d.determinations.len(), d.appeals.len()))
-                    .unwrap_or((0, 0))
-            };
-            let (old, new) = (count(c.old), count(c.new));
-            for k in old.0..new.0 {
-                report
-                    .recorded_at
-                    .insert((id.clone(), "determination", k), f.time);
-            }
-            for k in old.1..new.1 {
-                report.recorded_at.insert((id.clone(), "appeal", k), f.time);
-            }
-        }
         if let Some(new) = roles_change {
             in_force = new;
         }
     }
-    // A submission tag marks the first commit that carries its trailer: a later commit whose
-    // message copies the trailer is not the submission.
-    for rest in &trailer_order {
-        let first = &first_with_trailer[rest];
-        let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
-        let at = repo
-            .find_reference(&tag)
-            .ok()
-            .and_then(|r| r.peel_to_commit().ok())
-            .map(|c| c.id());
-        if let Some(at) = at.filter(|a| a != first) {
-            report.findings.push(
-                Finding::new(
-                    "AU004",
-                    Severity::Error,
-                    format!(
-                        "tag {} points at {}, not at {}, the commit that submitted {rest}",
-                        tag.trim_start_matches("refs/tags/"),
-                        short(at),
-                        short(*first)
-                    ),
-                )
-                .hint("a submission tag is never moved; a later commit that copies the `smout-submission:` trailer is not a submission")
-                .in_file(SETTINGS_FILE),
-            );
-        }
-    }
+    report.submitted_by = first_with_trailer;
     if let Some(p) = pinned {
         let pinned_oid = repo.revparse_single(p).ok().map(|o| o.id());
         let found = report.root.as_ref().map(|r| r.commit.clone());
