@@ -27,14 +27,7 @@ fn status_of(dir: &Path, day: &str, id: &str) -> String {
 
 /// A register with record `x` submitted on 2024-01-10.
 fn submitted() -> tempfile::TempDir {
-    let reg = git_register("x");
-    ok(run(
-        reg.path(),
-        "drafter@example.gov",
-        "2024-01-10",
-        &["submit", "x"],
-    ));
-    reg
+    common::submitted_register()
 }
 
 #[test]

@@ -232,9 +232,8 @@ fn a_release_refuses_a_record_with_check_errors_and_never_prints_raw_toml() {
 
 #[test]
 fn a_reviewers_name_is_withheld_by_the_record_without_editing_the_determination() {
-    let reg = git_register("x");
+    let reg = common::submitted_register();
     let dir = reg.path();
-    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
     ok(smout_as(
         dir,
         REVIEWER,

@@ -97,9 +97,8 @@ fn a_submit_killed_between_any_two_steps_leaves_the_register_whole() {
 #[test]
 fn a_determination_killed_between_any_two_steps_is_finished_by_the_next_run() {
     for point in ["after-branch", "after-tag", "after-worktree", "after-index"] {
-        let reg = git_register("x");
+        let reg = common::submitted_register();
         let dir = reg.path();
-        ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
         let o = smout_with(
             dir,
             REVIEWER,
@@ -236,9 +235,8 @@ fn submit_commits_the_attachments_with_the_record() {
 
 #[test]
 fn submit_refuses_a_record_unchanged_since_its_last_submission() {
-    let reg = git_register("x");
+    let reg = common::submitted_register();
     let dir = reg.path();
-    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
     let o = smout_as(dir, DRAFTER, "2024-01-11", &["submit", "x"]);
     assert_eq!(code(&o), 2);
     assert!(
@@ -380,9 +378,8 @@ fn a_detached_head_is_refused_before_anything_changes() {
 
 #[test]
 fn a_shallow_clone_is_refused_by_audit_instead_of_false_findings() {
-    let reg = git_register("x");
+    let reg = common::submitted_register();
     let dir = reg.path();
-    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
     ok(smout_as(
         dir,
         REVIEWER,
@@ -422,9 +419,8 @@ fn a_register_without_git_says_so_instead_of_showing_drafts() {
 
 #[test]
 fn uncommitted_roles_and_determinations_are_not_believed() {
-    let reg = git_register("x");
+    let reg = common::submitted_register();
     let dir = reg.path();
-    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
     // A drafter adds themselves as a reviewer without committing: refused.
     let settings = std::fs::read_to_string(dir.join("smout.toml")).unwrap();
     std::fs::write(

@@ -68,6 +68,17 @@ impl World {
         o
     }
 
+    /// Dana changes record `x` and submits it again, signed with her key.
+    fn resubmit(&self, day: &str) {
+        common::edit(
+            self.dir(),
+            "x",
+            "it_systems = \"Shared drive\"",
+            "it_systems = \"Case system\"",
+        );
+        self.ok(DANA, &self.dana, day, &["submit", "x"]);
+    }
+
     fn audit(&self, extra: &[&str]) -> (Vec<String>, String) {
         let mut args = vec!["audit", "--format", "json", "--rebuild-index"];
         args.extend_from_slice(extra);
@@ -250,13 +261,7 @@ fn attack_1_a_drafter_who_grants_themselves_the_role_is_caught() {
         ],
     );
     git(w.dir(), &["commit", "-q", "-S", "-am", "settings"]);
-    common::edit(
-        w.dir(),
-        "x",
-        "it_systems = \"Shared drive\"",
-        "it_systems = \"Case system\"",
-    );
-    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    w.resubmit("2024-03-01");
     w.ok(
         DANA,
         &w.dana,
@@ -273,13 +278,7 @@ fn attack_1_a_drafter_who_grants_themselves_the_role_is_caught() {
 #[test]
 fn attack_2_a_borrowed_git_identity_does_not_make_a_reviewer() {
     let w = world();
-    common::edit(
-        w.dir(),
-        "x",
-        "it_systems = \"Shared drive\"",
-        "it_systems = \"Case system\"",
-    );
-    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    w.resubmit("2024-03-01");
     // Dana claims Pat's e-mail but can only sign with her own key.
     w.ok(
         PAT,
@@ -298,13 +297,7 @@ fn attack_2_a_borrowed_git_identity_does_not_make_a_reviewer() {
 #[test]
 fn attack_2b_a_reviewer_key_with_another_reviewers_name_is_caught() {
     let w = world();
-    common::edit(
-        w.dir(),
-        "x",
-        "it_systems = \"Shared drive\"",
-        "it_systems = \"Case system\"",
-    );
-    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    w.resubmit("2024-03-01");
     w.ok(
         PAT,
         &w.rob,
@@ -381,13 +374,7 @@ fn attack_4_a_moved_or_deleted_submission_tag_is_caught() {
 #[test]
 fn attack_5_implausible_dates_are_refused_or_caught() {
     let w = world();
-    common::edit(
-        w.dir(),
-        "x",
-        "it_systems = \"Shared drive\"",
-        "it_systems = \"Case system\"",
-    );
-    w.ok(DANA, &w.dana, "2024-03-01", &["submit", "x"]);
+    w.resubmit("2024-03-01");
     let o = w.run(
         PAT,
         &w.pat,
@@ -466,13 +453,7 @@ fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
     let w = world();
     // A key used after its removal.
     w.ok(PAT, &w.pat, "2024-03-01", &["roles", "remove", ROB]);
-    common::edit(
-        w.dir(),
-        "x",
-        "it_systems = \"Shared drive\"",
-        "it_systems = \"Case system\"",
-    );
-    w.ok(DANA, &w.dana, "2024-03-02", &["submit", "x"]);
+    w.resubmit("2024-03-02");
     // smout refuses Rob now; claiming Pat's address, his old key still signs nothing.
     let o = w.run(
         ROB,

@@ -178,3 +178,15 @@ pub fn example_history(tmp: &Path) -> PathBuf {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     out
 }
+
+/// A git register holding the minimal valid record `x`, submitted by a drafter on 2024-01-10.
+pub fn submitted_register() -> tempfile::TempDir {
+    let reg = git_register("x");
+    ok(smout_as(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-10",
+        &["submit", "x"],
+    ));
+    reg
+}
