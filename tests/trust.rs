@@ -49,10 +49,7 @@ impl World {
 
     /// Run smout as `who`, signing with `key` (git's user.signingkey, as a user sets it).
     fn run(&self, who: &str, key: &Key, day: &str, args: &[&str]) -> Output {
-        git(
-            self.dir(),
-            &["config", "user.signingkey", key.private.to_str().unwrap()],
-        );
+        self.use_key(key);
         smout_as(self.dir(), who, day, args)
     }
 
@@ -66,6 +63,20 @@ impl World {
             stderr(&o)
         );
         o
+    }
+
+    /// Commit every change of the work tree with plain git, signed with `key`.
+    fn commit_by_hand(&self, key: &Key, message: &str) {
+        self.use_key(key);
+        git(self.dir(), &["commit", "-q", "-S", "-am", message]);
+    }
+
+    /// Make `key` git's signing key (user.signingkey), as its owner would.
+    fn use_key(&self, key: &Key) {
+        git(
+            self.dir(),
+            &["config", "user.signingkey", key.private.to_str().unwrap()],
+        );
     }
 
     /// Dana changes record `x` and submits it again, signed with her key.
@@ -252,15 +263,7 @@ fn attack_1_a_drafter_who_grants_themselves_the_role_is_caught() {
             w.dana.public
         );
     std::fs::write(&settings, &with_dana).unwrap();
-    git(
-        w.dir(),
-        &[
-            "config",
-            "user.signingkey",
-            w.dana.private.to_str().unwrap(),
-        ],
-    );
-    git(w.dir(), &["commit", "-q", "-S", "-am", "settings"]);
+    w.commit_by_hand(&w.dana, "settings");
     w.resubmit("2024-03-01");
     w.ok(
         DANA,
@@ -341,14 +344,7 @@ fn attack_4_a_moved_or_deleted_submission_tag_is_caught() {
     let w = world();
     // A later commit copies the trailer, and the tag is moved onto it.
     std::fs::write(w.dir().join("records/x/rules-of-behavior.txt"), "changed\n").unwrap();
-    git(
-        w.dir(),
-        &[
-            "config",
-            "user.signingkey",
-            w.dana.private.to_str().unwrap(),
-        ],
-    );
+    w.use_key(&w.dana);
     git(
         w.dir(),
         &[
@@ -425,10 +421,7 @@ fn attack_5_implausible_dates_are_refused_or_caught() {
         .replace("review_by = 2027-03-02", "review_by = 2199-01-01");
     assert_ne!(forged, text);
     std::fs::write(&d, forged).unwrap();
-    git(
-        w.dir(),
-        &["config", "user.signingkey", w.pat.private.to_str().unwrap()],
-    );
+    w.use_key(&w.pat);
     Command::new("git")
         .args(["commit", "-q", "-S", "-am", "determine x"])
         .current_dir(w.dir())
@@ -510,15 +503,7 @@ fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
     let settings = w.dir().join("smout.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(&settings, text.replace("Rob Reviewer", "Rob R.")).unwrap();
-    git(
-        w.dir(),
-        &[
-            "config",
-            "user.signingkey",
-            w.dana.private.to_str().unwrap(),
-        ],
-    );
-    git(w.dir(), &["commit", "-q", "-S", "-am", "rename"]);
+    w.commit_by_hand(&w.dana, "rename");
     let (codes, json) = w.audit(&[]);
     assert!(codes.contains(&"AU011".to_string()), "{json}");
     assert!(codes.contains(&"AU007".to_string()), "{json}");
