@@ -10,7 +10,6 @@ use crate::determination::{append, Determination, DeterminationInput, Determinat
 use crate::error::{Error, Result};
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
-use crate::store::fs::MAX_TEXT_BYTES;
 use crate::store::history::{date_of, submissions};
 use crate::store::{tag_name, Change, FileChange, Store, TagKind};
 use std::path::Path;
@@ -106,13 +105,14 @@ pub fn record(
     let sig = crate::store::git::signature(repo)?;
     let email = sig.email().unwrap_or("").to_string();
     // Who may decide comes from the committed smout.toml, never from an uncommitted edit.
-    let settings_text = store.read_committed(SETTINGS_FILE)?.ok_or_else(|| {
+    let (settings_text, settings_edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
+    let settings_text = settings_text.ok_or_else(|| {
         Error::Refused(format!(
             "{SETTINGS_FILE} is not committed yet, so no reviewer is in force; commit it first"
         ))
     })?;
     let settings = crate::register::Settings::parse(&settings_text, Path::new(SETTINGS_FILE))?;
-    if store.read_text(SETTINGS_FILE, MAX_TEXT_BYTES)?.as_deref() != Some(settings_text.as_str()) {
+    if settings_edited {
         note(format!(
             "note: {SETTINGS_FILE} has uncommitted changes; smout uses the committed reviewers"
         ));
@@ -183,9 +183,9 @@ pub fn record(
     let dpath = reg.root.join(&drel);
     // Determinations are append-only and come from history: the new entry is appended to the
     // committed file, and an uncommitted edit of it is refused rather than committed.
-    let existing_text = store.read_committed(&drel)?.unwrap_or_default();
-    let worktree_text = store.read_text(&drel, MAX_TEXT_BYTES)?.unwrap_or_default();
-    if worktree_text != existing_text {
+    let (existing_text, edited) = store.read_committed_and_edited(&drel)?;
+    let existing_text = existing_text.unwrap_or_default();
+    if edited {
         return Err(Error::Refused(format!(
             "{drel} has uncommitted changes; determinations are append-only and smout records them from the committed file. Discard the edit (`git checkout -- {drel}`) and run the command again"
         )));

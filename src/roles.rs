@@ -9,7 +9,6 @@ use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::error::{Error, Result};
 use crate::register::{Register, Reviewer, Roles, Settings, SETTINGS_FILE};
-use crate::store::fs::MAX_TEXT_BYTES;
 use crate::store::sign;
 use crate::store::{Change, FileChange, Store};
 
@@ -60,12 +59,13 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
     let repo = store.repo()?;
     let me = crate::store::git::signature(repo)?;
     let me = me.email().unwrap_or("").to_string();
-    let committed = store.read_committed(SETTINGS_FILE)?.ok_or_else(|| {
+    let (committed, edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
+    let committed = committed.ok_or_else(|| {
         Error::Refused(format!(
             "{SETTINGS_FILE} is not committed yet; commit it first"
         ))
     })?;
-    if store.read_text(SETTINGS_FILE, MAX_TEXT_BYTES)?.as_deref() != Some(committed.as_str()) {
+    if edited {
         return Err(Error::Refused(format!(
             "{SETTINGS_FILE} has uncommitted changes; commit or discard them first (smout changes roles only from the committed file)"
         )));

@@ -217,6 +217,15 @@ impl Store {
         git::read_at(repo, &head, &format!("{}{rel}", self.prefix))
     }
 
+    /// A register file as HEAD holds it, and whether the working tree's copy differs (an
+    /// uncommitted edit, which decisions never believe).
+    pub fn read_committed_and_edited(&self, rel: &str) -> Result<(Option<String>, bool)> {
+        let committed = self.read_committed(rel)?;
+        let worktree = self.read_text(rel, fs::MAX_TEXT_BYTES)?;
+        let edited = worktree != committed;
+        Ok((committed, edited))
+    }
+
     /// Write a register file atomically (temporary file, fsync, rename), refusing links on the
     /// way; folders are created as needed.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
