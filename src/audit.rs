@@ -13,9 +13,7 @@
 
 use std::collections::HashMap;
 
-use git2::Oid;
-
-use crate::store::pathindex::PathIndex;
+use crate::store::{tag_name, Oid, TagKind};
 
 use crate::decide::sha256_hex;
 use crate::determination::Determinations;
@@ -24,7 +22,7 @@ use crate::error::Result;
 use crate::register::{
     Register, Settings, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE, SETTINGS_FILE,
 };
-use crate::store::history::{all_submissions, short};
+use crate::store::history::short;
 
 /// The audit's findings and what it looked at.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -46,22 +44,17 @@ pub struct AuditReport {
 /// Audit the register's whole history. `root` pins the root of trust (else git config
 /// `audit.root`, which lives outside the history).
 pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
-    let repo = crate::store::git::open(&reg.root)?;
-    if repo.is_shallow() {
+    let store = crate::store::Store::open(&reg.root)?;
+    if store.is_shallow()? {
         return Err(crate::error::Error::Refused(
             "this is a shallow clone: an audit must see the whole history, or it would blame commits whose parents it cannot read. Run `git fetch --unshallow`, then audit again".into(),
         ));
     }
-    let prefix = crate::store::git::repo_path(&repo, &reg.root, "")?;
-    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let head = store.head_commit();
     let mut findings = Vec::new();
-    let index = if rebuild_index {
-        PathIndex::rebuild(&repo, &prefix)?
-    } else {
-        PathIndex::open(&repo, &prefix)?
-    };
+    let index = store.path_index(rebuild_index)?;
     let parse_dets = |o: Option<Oid>| -> Determinations {
-        o.and_then(|o| crate::store::history::blob_text(&repo, o).ok())
+        o.and_then(|o| store.blob_text(o).ok())
             .and_then(|t| Determinations::parse(&t, std::path::Path::new(DETERMINATIONS_FILE)).ok())
             .unwrap_or_default()
     };
@@ -75,11 +68,9 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                 continue;
             };
             let (old, new) = (parse_dets(c.old), parse_dets(c.new));
-            let commit = repo.find_commit(e.commit).map_err(|err| {
-                crate::error::Error::git(format!("read commit {}", e.commit), err)
-            })?;
-            let summary = commit.summary().ok().flatten().unwrap_or("").to_string();
-            let author = commit.author().email().unwrap_or("").to_string();
+            let commit = store.commit_info(e.commit)?;
+            let summary = commit.summary.clone();
+            let author = commit.author_email.clone();
             let oid = e.commit;
             let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
             for (kind, o, n) in [
@@ -106,8 +97,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                     }
                 }
                 for k in o.len()..n.len() {
-                    recorded_at
-                        .insert((id.to_string(), kind_key(kind), k), commit.time().seconds());
+                    recorded_at.insert((id.to_string(), kind_key(kind), k), commit.time);
                 }
                 if n.len() > o.len() && !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&author)) {
                     for k in o.len()..n.len() {
@@ -127,25 +117,20 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         if let Some(sc) = e.changes.iter().find(|c| c.path == SETTINGS_FILE) {
             reviewers = sc
                 .new
-                .and_then(|o| crate::store::history::blob_text(&repo, o).ok())
+                .and_then(|o| store.blob_text(o).ok())
                 .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
                 .map(|s| s.roles.emails())
                 .unwrap_or_default();
         }
     }
     let commits = index.entries.len();
-    let pinned = root.map(String::from).or_else(|| {
-        repo.config()
-            .ok()
-            .and_then(|c| c.get_string("audit.root").ok())
-    });
-    let trust = crate::trust::verify(&repo, &index, pinned.as_deref());
+    let pinned = root
+        .map(String::from)
+        .or_else(|| store.config_string("audit.root"));
+    let trust = crate::trust::verify(&store, &index, pinned.as_deref());
     findings.extend(trust.findings.iter().cloned());
     let settings_now = head
-        .as_ref()
-        .and_then(|h| {
-            crate::store::git::read_at(&repo, h, &format!("{prefix}{SETTINGS_FILE}")).ok()
-        })
+        .and_then(|h| store.read_at(h, SETTINGS_FILE).ok())
         .flatten()
         .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok());
     let period = settings_now
@@ -154,15 +139,15 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         .unwrap_or(crate::duration::Period::Months(36));
 
     // The determinations as they stand, against the submissions they name; and the tags.
-    let subs = all_submissions(&repo)?;
-    let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, &prefix);
+    let subs = store.all_submissions()?;
+    let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, store.prefix());
     let mut determinations = 0;
     for id in reg.record_ids()? {
         let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
         let file = reg.root.join(&rel);
         // The committed file, never the working tree's word (HEAD's blob from the replayed
         // index: no tree walk per record).
-        let Some(text) = submitted.at_head(&repo, &format!("{id}/{DETERMINATIONS_FILE}")) else {
+        let Some(text) = store.head_text(&submitted, &format!("{id}/{DETERMINATIONS_FILE}")) else {
             continue;
         };
         let Ok(dets) = Determinations::parse(&text, &file) else {
@@ -195,8 +180,8 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                         ),
                     )
                     .hint(format!(
-                        "there is no tag smout/{id}/submission/{}",
-                        d.submission
+                        "there is no tag {}",
+                        tag_name(&id, TagKind::Submission, d.submission)
                     ))));
                     continue;
                 };
@@ -240,8 +225,8 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                     )
                     .hint("dates are what the review proves; an implausible one was typed by hand or forged — record a correction")));
                 }
-                let hash = submitted
-                    .text(&repo, &id, sub)
+                let hash = store
+                    .submitted_text(&submitted, &id, sub)
                     .map(|t| sha256_hex(t.as_bytes()));
                 if hash.as_deref() != Some(d.record_sha256.as_str()) {
                     findings.push(at(Finding::new(
@@ -250,9 +235,9 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                         format!("{kind} {} judged a record that is not submission {} as it stands", k + 1, d.submission),
                     )
                     .hint(format!(
-                        "record_sha256 is {}, but {RECORD_FILE} at smout/{id}/submission/{} hashes to {}; the tag was moved or the entry altered",
+                        "record_sha256 is {}, but {RECORD_FILE} at {} hashes to {}; the tag was moved or the entry altered",
                         short_hash(&d.record_sha256),
-                        d.submission,
+                        tag_name(&id, TagKind::Submission, d.submission),
                         hash.as_deref().map(short_hash).unwrap_or("nothing (no record there)")
                     ))));
                 }
@@ -270,15 +255,11 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             let first = trust.submitted_by.get(&format!("{id}/{}", s.n));
             let ok = match first {
                 Some(first) => s.commit == first.to_string(),
-                None => Oid::from_str(&s.commit)
-                    .ok()
-                    .and_then(|c| repo.find_commit(c).ok())
-                    .is_some_and(|c| {
-                        c.message()
-                            .unwrap_or("")
-                            .lines()
-                            .any(|l| l.trim() == trailer)
-                            && c.time().seconds() <= s.time
+                None => store
+                    .submission_commit(s)
+                    .and_then(|c| store.commit_info(c))
+                    .is_ok_and(|c| {
+                        c.message.lines().any(|l| l.trim() == trailer) && c.time <= s.time
                     }),
             };
             if !ok {
@@ -289,12 +270,19 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                     ),
                 };
                 findings.push(
-                    Finding::new("AU004", Severity::Error, format!("tag smout/{id}/submission/{} does not point at the commit that submitted it", s.n))
-                        .hint(format!(
-                            "it points at {}; a submission tag is never moved — {put_back}",
-                            &s.commit[..10]
-                        ))
-                        .in_file(&Register::record_rel(id)),
+                    Finding::new(
+                        "AU004",
+                        Severity::Error,
+                        format!(
+                            "tag {} does not point at the commit that submitted it",
+                            tag_name(id, TagKind::Submission, s.n)
+                        ),
+                    )
+                    .hint(format!(
+                        "it points at {}; a submission tag is never moved — {put_back}",
+                        &s.commit[..10]
+                    ))
+                    .in_file(&Register::record_rel(id)),
                 );
             }
         }

@@ -64,10 +64,10 @@ pub fn init(
         )));
     }
     if !force {
-        if let Ok(entries) = std::fs::read_dir(dir) {
+        if let Ok(entries) = crate::store::fs::list_dir(dir) {
             let mut others: Vec<String> = entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .into_iter()
+                .filter_map(|(p, _)| Some(p.file_name()?.to_string_lossy().into_owned()))
                 .filter(|n| n != ".git")
                 .collect();
             others.sort();
@@ -81,41 +81,11 @@ pub fn init(
             }
         }
     }
-    let existing = git2::Repository::discover(dir).ok();
-    if commit {
-        // Fail before writing anything if the commit could not be authored.
-        match &existing {
-            Some(r) => {
-                crate::store::git::ensure_ready(r)?;
-                crate::store::git::signature(r)?;
-            }
-            None => {
-                crate::store::git::default_signature()?;
-            }
-        }
-        // A signed register's first commit is signed too: refuse before creating anything.
-        if signed {
-            let key = match &existing {
-                Some(r) => r.config().ok(),
-                None => git2::Config::open_default().ok(),
-            }
-            .and_then(crate::store::sign::signing_key_in);
-            if key.is_none() {
-                return Err(Error::Refused(format!(
-                    "{}
-(or make a register without signatures: smout init --unsigned)",
-                    crate::store::sign::no_key_error()
-                )));
-            }
-        }
-    }
+    let in_repo = crate::store::git::prepare_init(dir, commit, signed)?;
     std::fs::create_dir_all(dir.join(RECORDS_DIR)).map_err(|e| Error::io(dir, e))?;
-    let created_repo = existing.is_none();
+    let created_repo = !in_repo;
     if created_repo {
-        let mut opts = git2::RepositoryInitOptions::new();
-        opts.initial_head("main");
-        git2::Repository::init_opts(dir, &opts)
-            .map_err(|e| Error::git("create a repository", e))?;
+        crate::store::git::create_repository(dir)?;
     }
     let store = Store::open(dir)?;
     let files = vec![
@@ -177,7 +147,7 @@ pub fn new_record(
     }
     let lock = store.lock(&format!("new {id}"), &mut |m| eprintln!("{m}"))?;
     store.ensure_ready()?;
-    crate::store::git::signature(store.repo()?)?;
+    store.identity()?;
     if reg.record_dir(id).exists() {
         return Err(Error::RecordExists(id.to_string()));
     }

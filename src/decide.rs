@@ -2,15 +2,15 @@
 //! submission and the SHA-256 of the record as submitted, is appended (never rewritten), committed
 //! by a reviewer listed in `smout.toml`, and tagged `smout/<id>/determination/<n>`.
 
+use crate::store::Oid;
 use chrono::NaiveDate;
-use git2::Oid;
 use sha2::{Digest, Sha256};
 
 use crate::determination::{append, Determination, DeterminationInput, Determinations, DocFinding};
 use crate::error::{Error, Result};
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
-use crate::store::history::{date_of, submissions};
+use crate::store::history::{date_of, Side};
 use crate::store::{tag_name, Change, FileChange, Store, TagKind};
 use std::path::Path;
 
@@ -28,6 +28,14 @@ impl Kind {
         match self {
             Kind::Determination => "determination",
             Kind::Appeal => "appeal",
+        }
+    }
+
+    /// The kind of tag its entries get.
+    pub fn tag_kind(self) -> TagKind {
+        match self {
+            Kind::Determination => TagKind::Determination,
+            Kind::Appeal => TagKind::Appeal,
         }
     }
 }
@@ -94,7 +102,6 @@ pub fn record(
 ) -> Result<Recorded> {
     let Mode { today, commit } = mode;
     let store = Store::open(&reg.root)?;
-    let repo = store.repo()?;
     let lock = if commit {
         let lock = store.lock(&format!("{} {id}", kind.table()), note)?;
         store.ensure_ready()?;
@@ -102,8 +109,7 @@ pub fn record(
     } else {
         None
     };
-    let sig = crate::store::git::signature(repo)?;
-    let email = sig.email().unwrap_or("").to_string();
+    let (name, email) = store.identity()?;
     // Who may decide comes from the committed smout.toml, never from an uncommitted edit.
     let (settings_text, settings_edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
     let settings_text = settings_text.ok_or_else(|| {
@@ -178,7 +184,7 @@ pub fn record(
     check_doc("pia", &input.pia)?;
     check_doc("sorn", &input.sorn)?;
 
-    let subs = submissions(repo, store.prefix(), id)?;
+    let subs = store.submissions(id)?;
     let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
     let dpath = reg.root.join(&drel);
     // Determinations are append-only and come from history: the new entry is appended to the
@@ -226,20 +232,7 @@ pub fn record(
             "submission {n} of {id} has no determination to appeal"
         )));
     }
-    let commit_oid = Oid::from_str(&sub.commit).map_err(|e| Error::git("read a tag", e))?;
-    let path = format!("{}{}", store.prefix(), Register::record_rel(id));
-    let sub_commit = repo
-        .find_commit(commit_oid)
-        .map_err(|e| Error::git(format!("read submission {n} of {id}"), e))?;
-    let text = match crate::store::git::read_at(repo, &sub_commit, &path)? {
-        Some(t) => t,
-        None => {
-            let old = crate::store::history::former_path(repo, &sub_commit, &path)?
-                .unwrap_or(path.clone());
-            crate::store::git::read_at(repo, &sub_commit, &old)?
-                .ok_or_else(|| Error::Git(format!("record {id} is not in submission {n}")))?
-        }
-    };
+    let text = store.record_text(id, &Side::Commit(store.submission_commit(sub)?))?;
     let submitted_on = date_of(sub.time);
     let reviewed = input.reviewed.unwrap_or(today);
     if reviewed < submitted_on {
@@ -272,9 +265,7 @@ pub fn record(
         submission: n,
         record_sha256: sha256_hex(text.as_bytes()),
         reviewed,
-        reviewer: input
-            .reviewer
-            .unwrap_or_else(|| sig.name().unwrap_or("").to_string()),
+        reviewer: input.reviewer.unwrap_or(name),
         outcome: input.outcome.clone(),
         rules_do_not_comply: input.rules_do_not_comply,
         training_required: input.training_required,
@@ -309,10 +300,7 @@ pub fn record(
         entry.outcome,
         kind.table()
     );
-    let tag_kind = match kind {
-        Kind::Determination => TagKind::Determination,
-        Kind::Appeal => TagKind::Appeal,
-    };
+    let tag_kind = kind.tag_kind();
     let done = store.commit(
         &lock,
         Change {

@@ -188,18 +188,17 @@ pub fn compare(
     release: bool,
 ) -> crate::Result<RecordDiff> {
     use crate::error::Error;
-    use crate::store::history::{approved, record_text, resolve, Side};
+    use crate::store::history::Side;
     crate::register::validate_id(id)?;
     if !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));
     }
     let store = crate::store::Store::open(&reg.root)?;
-    let repo = store.repo()?;
     let (from, from_name) = match from {
-        Some(r) => resolve(reg, repo, id, r)?,
-        None => match approved(reg, repo, id)? {
-            Some((n, c)) => (Side::Commit(c), format!("submission/{n} (approved)")),
-            None => resolve(reg, repo, id, "submitted").map_err(|_| {
+        Some(r) => store.resolve(reg, id, r)?,
+        None => match store.resolve(reg, id, "approved") {
+            Ok(side) => side,
+            Err(_) => store.resolve(reg, id, "submitted").map_err(|_| {
                 Error::Refused(format!(
                     "{id} was never submitted, so there is nothing to compare against by default; name a revision: smout diff {id} HEAD"
                 ))
@@ -207,11 +206,11 @@ pub fn compare(
         },
     };
     let (to, to_name) = match to {
-        Some(r) => resolve(reg, repo, id, r)?,
+        Some(r) => store.resolve(reg, id, r)?,
         None => (Side::Worktree, "working tree".to_string()),
     };
     let parse = |side: &Side, name: &str| -> crate::Result<Table> {
-        let text = record_text(reg, repo, id, side)?;
+        let text = store.record_text(id, side)?;
         let t: Table = toml::from_str(&text).map_err(|e| {
             Error::Refused(format!("{id} at {name} is not valid TOML: {}", e.message()))
         })?;

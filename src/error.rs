@@ -73,9 +73,9 @@ pub enum Error {
     GitOp {
         /// What smout was doing.
         op: String,
-        /// What libgit2 said.
+        /// What git said.
         #[source]
-        source: git2::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A register file is refused or unreadable.
     #[error("{}: {source}", path.display())]
@@ -117,14 +117,6 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io {
             path: path.to_path_buf(),
-            source,
-        }
-    }
-
-    /// A git operation `op` failed.
-    pub fn git(op: impl Into<String>, source: git2::Error) -> Error {
-        Error::GitOp {
-            op: op.into(),
             source,
         }
     }

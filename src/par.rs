@@ -12,26 +12,40 @@ where
     T: Sync,
     R: Send,
 {
+    chunks(items, 16, |part| {
+        let mut state = init();
+        part.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Split `items` into one contiguous stretch per core (at most `max_threads`) and run `f` on
+/// each stretch in its own thread; the results, in order. For work where each item builds on
+/// the one before it (a commit's parent tree, read once, is the next commit's).
+pub fn chunks<T, R>(items: &[T], max_threads: usize, f: impl Fn(&[T]) -> R + Sync) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .clamp(1, 16)
+        .clamp(1, max_threads.max(1))
         .min(items.len().max(1));
     let chunk = items.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
             .map(|part| {
-                let (init, f) = (&init, &f);
-                s.spawn(move || {
-                    let mut state = init();
-                    part.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
-                })
+                let f = &f;
+                s.spawn(move || f(part))
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| match h.join() {
+            .map(|h| match h.join() {
                 Ok(v) => v,
                 Err(panic) => std::panic::resume_unwind(panic),
             })

@@ -262,7 +262,10 @@ impl Register {
         let start = start.canonicalize().map_err(|e| Error::io(start, e))?;
         let mut dir: &Path = &start;
         loop {
-            if std::fs::symlink_metadata(dir.join(SETTINGS_FILE)).is_ok() {
+            if matches!(
+                crate::store::fs::kind(dir, Path::new(SETTINGS_FILE)),
+                Ok(Some(_))
+            ) {
                 return Register::open(dir);
             }
             match dir.parent() {
@@ -336,15 +339,14 @@ impl Register {
     /// The ids of every record folder, sorted.
     pub fn record_ids(&self) -> Result<Vec<String>> {
         let dir = self.root.join(RECORDS_DIR);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(&dir, e)),
-        };
+        let entries = crate::store::fs::list_dir(&dir).map_err(|source| Error::File {
+            path: PathBuf::from(RECORDS_DIR),
+            source,
+        })?;
         let mut ids: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-            .filter_map(|e| e.file_name().into_string().ok())
+            .into_iter()
+            .filter(|(_, t)| t.is_dir())
+            .filter_map(|(p, _)| p.file_name()?.to_str().map(String::from))
             .filter(|id| validate_id(id).is_ok())
             .collect();
         ids.sort();

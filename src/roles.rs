@@ -56,9 +56,7 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
     let store = Store::open(&reg.root)?;
     let lock = store.lock("roles", note)?;
     store.ensure_ready()?;
-    let repo = store.repo()?;
-    let me = crate::store::git::signature(repo)?;
-    let me = me.email().unwrap_or("").to_string();
+    let (_, me) = store.identity()?;
     let (committed, edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
     let committed = committed.ok_or_else(|| {
         Error::Refused(format!(
@@ -209,21 +207,16 @@ fn fingerprints(keys: &[sign::Signer]) -> String {
 pub fn cosign(reg: &Register, commit: &str, note: &mut dyn FnMut(String)) -> Result<String> {
     let store = Store::open(&reg.root)?;
     let lock = store.lock("roles cosign", note)?;
-    let repo = store.repo()?;
-    let c = repo
-        .revparse_single(commit)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|_| Error::Revision {
-            id: "roles".into(),
-            spec: commit.to_string(),
-            why: "no such commit".into(),
-        })?;
-    let path = format!("{}{SETTINGS_FILE}", store.prefix());
-    let before = match c.parent(0) {
-        Ok(p) => crate::store::git::read_at(repo, &p, &path)?.unwrap_or_default(),
-        Err(_) => String::new(),
+    let id = store.rev_id(commit).ok_or_else(|| Error::Revision {
+        id: "roles".into(),
+        spec: commit.to_string(),
+        why: "no such commit".into(),
+    })?;
+    let before = match store.parent(id)? {
+        Some(p) => store.read_at(p, SETTINGS_FILE)?.unwrap_or_default(),
+        None => String::new(),
     };
-    let after = crate::store::git::read_at(repo, &c, &path)?.unwrap_or_default();
+    let after = store.read_at(id, SETTINGS_FILE)?.unwrap_or_default();
     let roles_before = Settings::parse(&before, Path::new(SETTINGS_FILE))
         .map(|s| s.roles)
         .unwrap_or_default();
@@ -235,22 +228,17 @@ pub fn cosign(reg: &Register, commit: &str, note: &mut dyn FnMut(String)) -> Res
             "commit {commit} does not change [roles]; only roles changes are co-signed"
         )));
     }
-    let me = crate::store::git::signature(repo)?;
-    let me = me.email().unwrap_or("").to_string();
+    let (_, me) = store.identity()?;
     if !roles_before.is_reviewer(&me) {
         return Err(Error::Refused(format!(
             "{me} was not a reviewer before that change, so its signature does not count"
         )));
     }
-    let id = c.id();
     let mut n = 1;
-    while repo
-        .find_reference(&format!("refs/tags/smout/roles/cosign/{id}/{n}"))
-        .is_ok()
-    {
+    while store.has_ref(&format!("refs/tags/{}", crate::store::cosign_tag(id, n))) {
         n += 1;
     }
-    let name = format!("smout/roles/cosign/{id}/{n}");
+    let name = crate::store::cosign_tag(id, n);
     store.signed_tag(
         &lock,
         &name,
@@ -311,8 +299,7 @@ fn set_quorum(text: &str, quorum: u32) -> Result<String> {
 /// signed before a rotation still verifies), one `email namespaces="git" key` line each.
 pub fn allowed_signers(reg: &Register) -> Result<String> {
     let store = Store::open(&reg.root)?;
-    let repo = store.repo()?;
-    let index = crate::store::pathindex::PathIndex::open(repo, store.prefix())?;
+    let index = store.path_index(false)?;
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut add = |roles: &Roles| {
         for r in roles.list() {
@@ -328,10 +315,7 @@ pub fn allowed_signers(reg: &Register) -> Result<String> {
     };
     for e in &index.entries {
         for c in e.changes.iter().filter(|c| c.path == SETTINGS_FILE) {
-            if let Some(t) = c
-                .new
-                .and_then(|o| crate::store::history::blob_text(repo, o).ok())
-            {
+            if let Some(t) = c.new.and_then(|o| store.blob_text(o).ok()) {
                 if let Ok(s) = Settings::parse(&t, Path::new(SETTINGS_FILE)) {
                     add(&s.roles);
                 }

@@ -15,7 +15,8 @@ use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
-use crate::store::history::{all_submissions, Submission, SubmittedRecords};
+use crate::store::history::{Submission, SubmittedRecords};
+use crate::store::Store;
 
 /// A record's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -189,13 +190,11 @@ pub fn register_status(
 ) -> Result<Vec<RecordStatus>> {
     // Statuses are history: without a repository every record would look like a draft.
     let store = crate::store::Store::open(&reg.root)?;
-    let repo = store.repo()?;
-    let prefix = store.prefix().to_string();
     let unfinished = store.unfinished();
-    let subs = all_submissions(repo)?;
+    let subs = store.all_submissions()?;
     // The record as submitted, for every submission: one replay of the changed-path index.
-    let index = crate::store::pathindex::PathIndex::open(repo, &prefix)?;
-    let submitted = Some(SubmittedRecords::new(&index, &subs, &prefix));
+    let index = store.path_index(false)?;
+    let submitted = SubmittedRecords::new(&index, &subs, store.prefix());
     let ids: Vec<String> = if only.is_empty() {
         reg.record_ids()?
     } else {
@@ -203,19 +202,14 @@ pub fn register_status(
     };
     let results: Vec<Result<RecordStatus>> = crate::par::map(
         &ids,
-        // A repository handle per thread: git2 handles are not shared.
-        || crate::store::git::open(&reg.root).ok(),
-        |repo, id| {
+        // A store per thread: repository handles are not shared.
+        || crate::store::Store::open(&reg.root),
+        |thread_store, id| {
             let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            one(
-                reg,
-                repo.as_ref(),
-                submitted.as_ref(),
-                subs,
-                id,
-                &prefix,
-                today,
-            )
+            let store = thread_store
+                .as_ref()
+                .map_err(|_| crate::Error::NotGit(reg.root.clone()))?;
+            one(reg, store, &submitted, subs, id, today)
         },
     );
     let mut rows: Vec<RecordStatus> = results
@@ -243,11 +237,10 @@ fn de_text(v: &toml::de::DeValue<'_>) -> String {
 
 fn one(
     reg: &Register,
-    repo: Option<&git2::Repository>,
-    submitted: Option<&SubmittedRecords>,
+    store: &Store,
+    submitted: &SubmittedRecords,
     subs: &[Submission],
     id: &str,
-    prefix: &str,
     today: NaiveDate,
 ) -> Result<RecordStatus> {
     let dir = reg.record_dir(id);
@@ -265,36 +258,25 @@ fn one(
     // uncommitted edit is reported, never believed.
     let dpath = dir.join(DETERMINATIONS_FILE);
     let mut warnings = Vec::new();
-    let dets = match repo {
-        Some(r) => {
-            // HEAD's blob from the changed-path index: no tree walk per record.
-            let committed = match submitted {
-                Some(sr) => sr
-                    .at_head(r, &format!("{id}/{DETERMINATIONS_FILE}"))
-                    .unwrap_or_default(),
-                None => {
-                    let rel = format!("{prefix}{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
-                    r.head()
-                        .ok()
-                        .and_then(|h| h.peel_to_commit().ok())
-                        .map(|c| crate::store::git::read_at(r, &c, &rel))
-                        .transpose()?
-                        .flatten()
-                        .unwrap_or_default()
-                }
-            };
-            let worktree = crate::store::read_text_file(&dpath, crate::store::fs::MAX_TEXT_BYTES)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if worktree != committed {
-                warnings.push(format!(
-                    "{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE} has uncommitted changes; status uses the committed determinations"
-                ));
-            }
-            Determinations::parse(&committed, &dpath)?
+    let dets = {
+        // HEAD's blob from the changed-path index: no tree walk per record.
+        let committed = store
+            .head_text(submitted, &format!("{id}/{DETERMINATIONS_FILE}"))
+            .unwrap_or_default();
+        let worktree = store
+            .read_text(
+                &format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}"),
+                crate::store::fs::MAX_TEXT_BYTES,
+            )
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if worktree != committed {
+            warnings.push(format!(
+                "{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE} has uncommitted changes; status uses the committed determinations"
+            ));
         }
-        None => Determinations::default(),
+        Determinations::parse(&committed, &dpath)?
     };
     let form_id = record
         .get("form")
@@ -407,7 +389,7 @@ fn one(
                         parsed,
                     };
                     approved_status(
-                        repo, submitted, subs, form, current, ruling, id, today, warn,
+                        store, submitted, subs, form, current, ruling, id, today, warn,
                     )
                 } else {
                     Status::from_outcome(
@@ -434,8 +416,8 @@ struct Current<'t> {
 
 #[allow(clippy::too_many_arguments)]
 fn approved_status(
-    repo: Option<&git2::Repository>,
-    submitted: Option<&SubmittedRecords>,
+    store: &Store,
+    submitted: &SubmittedRecords,
     subs: &[Submission],
     form: Option<&Form>,
     current: Current<'_>,
@@ -447,15 +429,11 @@ fn approved_status(
     // Changed: the working tree differs materially from the approved submission. A record
     // whose bytes still hash to what was judged is unchanged without reading anything else.
     let unchanged = crate::decide::sha256_hex(current.text.as_bytes()) == d.record_sha256;
-    if let (false, Some(repo), Some(submitted), Some(form), Some(sub)) = (
-        unchanged,
-        repo,
-        submitted,
-        form,
-        subs.iter().find(|s| s.n == d.submission),
-    ) {
-        let approved = submitted
-            .text(repo, id, sub)
+    if let (false, Some(form), Some(sub)) =
+        (unchanged, form, subs.iter().find(|s| s.n == d.submission))
+    {
+        let approved = store
+            .submitted_text(submitted, id, sub)
             .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
         // The owned table is built from the parse already made, without lexing the text again.
         let current: toml::Table = current

@@ -3,13 +3,12 @@
 //! `smout/<id>/submission/<n>` — all under the register lock, through the store.
 
 use chrono::NaiveDate;
-use git2::Oid;
 
 use crate::check::{check_targets, lookup_value, CheckOptions, RecordCheck, Target};
 use crate::error::{Error, Result};
 use crate::register::{Register, RECORDS_DIR};
 use crate::store::fs::{MAX_ATTACHMENT_BYTES, MAX_TEXT_BYTES};
-use crate::store::{tag_name, Change, FileChange, Store, TagKind};
+use crate::store::{tag_name, Change, FileChange, Oid, Store, TagKind};
 
 /// What `submit` did.
 #[derive(Debug, Clone)]
@@ -60,14 +59,6 @@ pub fn fill_date(text: &str, path: &str, date: NaiveDate) -> Result<Option<Strin
     };
     table.insert(last, toml_edit::value(dt));
     Ok(Some(doc.to_string()))
-}
-
-/// The next submission number of `id`.
-pub fn next_number(repo: &git2::Repository, prefix: &str, id: &str) -> Result<u32> {
-    Ok(crate::store::history::submissions(repo, prefix, id)?
-        .last()
-        .map(|s| s.n + 1)
-        .unwrap_or(1))
 }
 
 /// What `submit` came to.
@@ -135,18 +126,14 @@ pub fn submit(
         if date_filled.is_some() {
             store.write(&rel, new_text.as_bytes())?;
         }
-        let n = match store.repo() {
-            Ok(repo) => next_number(repo, store.prefix(), id)?,
-            Err(_) => 1,
-        };
+        let n = store.next_submission(id)?;
         return Ok(Outcome::Submitted(Submitted {
             n,
             date_filled,
             commit: None,
         }));
     };
-    let repo = store.repo()?;
-    let subs = crate::store::history::submissions(repo, store.prefix(), id)?;
+    let subs = store.submissions(id)?;
     let n = subs.last().map(|s| s.n + 1).unwrap_or(1);
 
     // The record's attachments (the Rules of Behavior …) go into the same commit.
@@ -173,7 +160,7 @@ pub fn submit(
         });
     }
     if let Some(last) = subs.last() {
-        if unchanged_since(&store, id, last, &files)? {
+        if unchanged_since(&store, last, &files)? {
             return Err(Error::Refused(format!(
                 "{id} has not changed since submission {} (nor have its attachments): there is nothing new to review. Edit the record, then submit again",
                 last.n
@@ -203,20 +190,14 @@ pub fn submit(
 /// Whether every file of a new submission is byte for byte as it was in submission `last`.
 fn unchanged_since(
     store: &Store,
-    id: &str,
     last: &crate::store::history::Submission,
     files: &[FileChange],
 ) -> Result<bool> {
-    let repo = store.repo()?;
-    let Ok(oid) = git2::Oid::from_str(&last.commit) else {
+    let Ok(commit) = store.submission_commit(last) else {
         return Ok(false);
     };
-    let commit = repo
-        .find_commit(oid)
-        .map_err(|e| Error::git(format!("read submission {} of {id}", last.n), e))?;
     for f in files {
-        let path = format!("{}{}", store.prefix(), f.rel);
-        let then = crate::store::git::read_bytes_at(repo, &commit, &path)?;
+        let then = store.read_bytes_at(commit, &f.rel)?;
         if then.as_deref() != f.bytes.as_deref() {
             return Ok(false);
         }

@@ -12,7 +12,7 @@ use crate::diff::RecordDiff;
 use crate::error::{Error, Result};
 use crate::markup;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
-use crate::store::history::{blob_text, date_of, record_history, submissions};
+use crate::store::history::date_of;
 use crate::store::{tag_name, Store, TagKind};
 
 /// One event of a timeline.
@@ -37,10 +37,8 @@ pub struct Event {
 pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
     crate::register::validate_id(id)?;
     let store = Store::open(&reg.root)?;
-    let repo = store.repo()?;
-    let prefix = store.prefix().to_string();
-    let index = crate::store::pathindex::PathIndex::open(repo, &prefix)?;
-    let revs = record_history(repo, &index, id)?;
+    let index = store.path_index(false)?;
+    let revs = store.record_history(&index, id)?;
     if revs.is_empty() && !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));
     }
@@ -58,8 +56,8 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
             s
         }
     };
-    let parse = |o: Option<git2::Oid>| -> Option<toml::Table> {
-        o.and_then(|o| blob_text(repo, o).ok())
+    let parse = |o: Option<crate::store::Oid>| -> Option<toml::Table> {
+        o.and_then(|o| store.blob_text(o).ok())
             .and_then(|t| toml::from_str(&t).ok())
     };
     let mut events = Vec::new();
@@ -92,7 +90,7 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
             summary: format!("{}: {}{moved}", text(&r.message), text(&summary)),
         });
     }
-    for s in submissions(repo, &prefix, id)? {
+    for s in store.submissions(id)? {
         events.push(Event {
             date: date_of(s.time).to_string(),
             time: s.time,

@@ -19,14 +19,14 @@
 
 use std::collections::HashMap;
 
-use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::diag::{Finding, Severity};
 use crate::register::{Roles, Settings, DETERMINATIONS_FILE, SETTINGS_FILE};
-use crate::store::history::{blob_text, short};
+use crate::store::history::short;
 use crate::store::pathindex::PathIndex;
 use crate::store::sign::{self, Signer};
+use crate::store::{Oid, Store};
 
 /// The register's root of trust: the commit that first named reviewers, and their keys.
 #[derive(Debug, Clone, Serialize)]
@@ -52,20 +52,11 @@ pub struct TrustReport {
     pub submitted_by: HashMap<String, Oid>,
 }
 
-fn roles_of(repo: &Repository, blob: Option<Oid>) -> Roles {
-    blob.and_then(|o| blob_text(repo, o).ok())
+fn roles_of(store: &Store, blob: Option<Oid>) -> Roles {
+    blob.and_then(|o| store.blob_text(o).ok())
         .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
         .map(|s| s.roles)
         .unwrap_or_default()
-}
-
-/// What one commit says, and its verified signatures (those of its tags too).
-struct Facts {
-    author: String,
-    summary: String,
-    message: String,
-    signer: Option<Result<Signer, String>>,
-    tags: Vec<(String, Option<Result<Signer, String>>)>,
 }
 
 /// The reviewer in force who owns `signer`'s key, if any.
@@ -80,22 +71,10 @@ fn owner<'r>(
     })
 }
 
-/// The signature of a commit, verified: `None` when it has none.
-fn commit_signer(repo: &Repository, oid: Oid) -> Option<Result<Signer, String>> {
-    let (sig, data) = repo.extract_signature(&oid, None).ok()?;
-    let sig = std::str::from_utf8(&sig).ok()?.to_string();
-    Some(sign::verify(&data, &sig))
-}
-
-/// The signature of an annotated tag, verified: `None` when it has none (or is not a tag).
-fn tag_signer(repo: &Repository, tag: Oid) -> Option<Result<Signer, String>> {
-    let odb = repo.odb().ok()?;
-    let obj = odb.read(tag).ok()?;
-    if obj.kind() != git2::ObjectType::Tag {
-        return None;
-    }
-    let (data, sig) = sign::split_tag(obj.data())?;
-    Some(sign::verify(data, sig))
+/// Whether `refs/tags/…` name `name` is a co-signature of a roles change.
+fn is_cosign(name: &str) -> bool {
+    name.strip_prefix("refs/tags/")
+        .is_some_and(|n| n.starts_with(crate::store::COSIGN_TAGS))
 }
 
 fn finding(code: &str, msg: String, hint: String) -> Finding {
@@ -105,49 +84,22 @@ fn finding(code: &str, msg: String, hint: String) -> Finding {
 }
 
 /// Replay the first-parent history (oldest first) and verify the chain of trust.
-pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> TrustReport {
+pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustReport {
     let mut report = TrustReport::default();
     let mut in_force = Roles::default();
-    let mut tag_targets: HashMap<Oid, Vec<(String, Oid)>> = HashMap::new();
-    let _ = repo.tag_foreach(|oid, name| {
-        let name = String::from_utf8_lossy(name).into_owned();
-        if name.starts_with("refs/tags/smout/") {
-            let target = repo.find_tag(oid).map(|t| t.target_id()).unwrap_or(oid);
-            tag_targets.entry(target).or_default().push((name, oid));
-        }
-        true
-    });
     // What each commit says and who signed it (and its tags), read and verified on every core;
     // the chain of trust is then followed in order.
-    let gitdir = repo.path().to_path_buf();
-    let facts: Vec<Option<Facts>> = crate::par::map(
-        &index.entries,
-        || Repository::open(&gitdir).ok(),
-        |r, e| {
-            let r = r.as_ref()?;
-            let c = r.find_commit(e.commit).ok()?;
-            let author = c.author().email().unwrap_or("").to_string();
-            Some(Facts {
-                author,
-                summary: c.summary().ok().flatten().unwrap_or("").to_string(),
-                message: c.message().unwrap_or("").to_string(),
-                signer: commit_signer(r, e.commit),
-                tags: tag_targets
-                    .get(&e.commit)
-                    .into_iter()
-                    .flatten()
-                    .map(|(name, tag)| (name.clone(), tag_signer(r, *tag)))
-                    .collect(),
-            })
-        },
-    );
+    let facts = match store.signed_commits(index) {
+        Ok(f) => f,
+        Err(_) => return report,
+    };
     let mut first_with_trailer: HashMap<String, Oid> = HashMap::new();
     for (e, f) in index.entries.iter().zip(facts) {
         let Some(f) = f else {
             continue;
         };
-        let author = f.author.clone();
-        let summary = f.summary.clone();
+        let author = f.info.author_email.clone();
+        let summary = f.info.summary.clone();
         let what = format!("commit {} ({summary})", short(e.commit));
         let reviewers = in_force.list();
         let signed = in_force.require_signatures;
@@ -155,7 +107,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             .changes
             .iter()
             .find(|c| c.path == SETTINGS_FILE)
-            .map(|c| roles_of(repo, c.new))
+            .map(|c| roles_of(store, c.new))
             .filter(|new| *new != in_force);
         let decides = e
             .changes
@@ -237,7 +189,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
                     signers.push(r.email.to_lowercase());
                 }
                 for (name, tag_signed) in &f.tags {
-                    if !name.starts_with("refs/tags/smout/roles/cosign/") {
+                    if !is_cosign(name) {
                         continue;
                     }
                     if let Some(Ok(t)) = tag_signed {
@@ -289,7 +241,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
         }
         // Tags on this commit: signed, by whoever signed the commit.
         for (name, tag_signed) in &f.tags {
-            if name.starts_with("refs/tags/smout/roles/cosign/") {
+            if is_cosign(name) {
                 continue; // counted with the quorum above
             }
             match (tag_signed.clone(), signed || must_sign) {
@@ -322,25 +274,21 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
             }
         }
         // A submission commit keeps its tag.
-        for line in f.message.lines() {
+        for line in f.info.message.lines() {
             if let Some(rest) = line.trim().strip_prefix("smout-submission: ") {
                 first_with_trailer
                     .entry(rest.to_string())
                     .or_insert(e.commit);
-                let tag = format!("refs/tags/smout/{}", rest.replacen('/', "/submission/", 1));
-                if repo.find_reference(&tag).is_err() {
+                let tag = crate::store::trailer_tag(rest).unwrap_or_else(|| rest.to_string());
+                if !store.has_ref(&format!("refs/tags/{tag}")) {
                     report.findings.push(
                         Finding::new(
                             "AU009",
                             Severity::Error,
-                            format!(
-                                "{what} submitted {rest}, but its tag {} is gone",
-                                tag.trim_start_matches("refs/tags/")
-                            ),
+                            format!("{what} submitted {rest}, but its tag {tag} is gone"),
                         )
                         .hint(format!(
-                            "a submission tag is never deleted; put it back: git tag -a {} {}",
-                            tag.trim_start_matches("refs/tags/"),
+                            "a submission tag is never deleted; put it back: git tag -a {tag} {}",
                             short(e.commit)
                         ))
                         .in_file(SETTINGS_FILE),
@@ -354,7 +302,7 @@ pub fn verify(repo: &Repository, index: &PathIndex, pinned: Option<&str>) -> Tru
     }
     report.submitted_by = first_with_trailer;
     if let Some(p) = pinned {
-        let pinned_oid = repo.revparse_single(p).ok().map(|o| o.id());
+        let pinned_oid = store.rev_id(p);
         let found = report.root.as_ref().map(|r| r.commit.clone());
         if pinned_oid.map(|o| o.to_string()) != found {
             report.findings.push(finding(

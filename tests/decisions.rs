@@ -795,3 +795,24 @@ fn a_rendering_that_is_not_exactly_a_submission_says_so_on_every_page() {
 }
 
 const DRAFTER_ID: &str = "drafter@example.gov";
+
+/// `approved` names the submission a *committed* determination approves: a determination
+/// typed into the working tree (never recorded by a reviewer) approves nothing.
+#[test]
+fn an_uncommitted_determination_approves_nothing() {
+    let reg = submitted();
+    let forged = "[[determination]]\nsubmission = 1\nrecord_sha256 = \"00\"\nreviewed = 2024-02-01\nreviewer = \"Mallory\"\noutcome = \"met\"\n";
+    std::fs::write(reg.path().join("records/x/determinations.toml"), forged).unwrap();
+    for args in [
+        &["diff", "x", "approved"][..],
+        &["render", "x", "--rev", "approved", "--format", "md"][..],
+    ] {
+        let o = run(reg.path(), "x@example.gov", "2024-03-01", args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("record x has no revision `approved`: no determination approves any of its submissions"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -121,7 +121,10 @@ impl DecisionFields {
     fn input(&self) -> Result<DeterminationInput, Error> {
         let mut i = match &self.from {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+                let text = smout::store::read_text_file(p, smout::store::fs::MAX_TEXT_BYTES)?
+                    .ok_or_else(|| {
+                        Error::io(p, std::io::Error::from(std::io::ErrorKind::NotFound))
+                    })?;
                 toml::from_str(&text).map_err(|e| Error::Settings {
                     path: p.clone(),
                     message: e.to_string().trim_end().to_string(),
@@ -252,9 +255,9 @@ fn run_kind(
         if let Some(c) = r.commit {
             writeln!(
                 out,
-                "commit {} tagged smout/{id}/{what}/{}",
+                "commit {} tagged {}",
                 &c.to_string()[..10],
-                r.n
+                smout::store::tag_name(id, kind.tag_kind(), r.n)
             )?;
         }
     }

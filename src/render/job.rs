@@ -9,7 +9,7 @@ use crate::determination::Determinations;
 use crate::diag::Severity;
 use crate::error::{Error, Result};
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR};
-use crate::store::history::{resolve, Side};
+use crate::store::history::Side;
 use crate::store::Store;
 
 use super::{render, Format, RenderOptions, Source, Templates};
@@ -53,20 +53,15 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         };
         let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
         // Exactly the latest submission, or a draft, or changed since.
-        let latest = match store.repo() {
-            Ok(repo) => crate::store::history::submissions(repo, store.prefix(), id)?
-                .last()
-                .cloned()
-                .map(|s| {
-                    let same = git2::Oid::from_str(&s.commit)
-                        .ok()
-                        .and_then(|c| {
-                            crate::store::history::record_text(reg, repo, id, &Side::Commit(c)).ok()
-                        })
-                        .is_some_and(|t| t == text);
-                    (s.n, same)
-                }),
-            Err(_) => None,
+        let latest = match store.has_repo() {
+            true => store.submissions(id)?.last().cloned().map(|s| {
+                let same = store
+                    .submission_commit(&s)
+                    .and_then(|c| store.record_text(id, &Side::Commit(c)))
+                    .is_ok_and(|t| t == text);
+                (s.n, same)
+            }),
+            false => None,
         };
         let (mark, revision) = match latest {
             None => (
@@ -88,19 +83,15 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
             revision,
         });
     };
-    let repo = store.repo()?;
-    let (side, label) = resolve(reg, repo, id, rev)?;
+    let (side, label) = store.resolve(reg, id, rev)?;
     let Side::Commit(oid) = side else {
         return record_at(reg, id, None);
     };
-    let text = crate::store::history::record_text(reg, repo, id, &side)?;
-    let commit = repo
-        .find_commit(oid)
-        .map_err(|e| Error::git(format!("read {rev}"), e))?;
-    let dtext = crate::store::git::read_at(repo, &commit, &format!("{}{drel}", store.prefix()))?;
+    let text = store.record_text(id, &side)?;
+    let dtext = store.read_at(oid, &drel)?;
     let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
     // A revision that is a submission's commit is that submission; any other is not one.
-    let subs = crate::store::history::submissions(repo, store.prefix(), id)?;
+    let subs = store.submissions(id)?;
     let (mark, revision) = match subs.iter().find(|s| s.commit == oid.to_string()) {
         Some(s) => (String::new(), format!("submission {}", s.n)),
         None => ("NOT A SUBMISSION".to_string(), label.clone()),

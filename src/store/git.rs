@@ -20,6 +20,47 @@ pub fn open(root: &Path) -> Result<Repository> {
     })
 }
 
+/// Before `init` writes anything: whether `dir` is inside a repository already. When `commit`,
+/// refuses unless the first commit could be made — git knows who is committing, the repository
+/// is not mid-merge, and (for a `signed` register) git has a signing key.
+pub fn prepare_init(dir: &Path, commit: bool, signed: bool) -> Result<bool> {
+    let existing = Repository::discover(dir).ok();
+    if commit {
+        match &existing {
+            Some(r) => {
+                ensure_ready(r)?;
+                signature(r)?;
+            }
+            None => {
+                default_signature()?;
+            }
+        }
+        if signed {
+            let key = match &existing {
+                Some(r) => r.config().ok(),
+                None => git2::Config::open_default().ok(),
+            }
+            .and_then(crate::store::sign::signing_key_in);
+            if key.is_none() {
+                return Err(Error::Refused(format!(
+                    "{}\n(or make a register without signatures: smout init --unsigned)",
+                    crate::store::sign::no_key_error()
+                )));
+            }
+        }
+    }
+    Ok(existing.is_some())
+}
+
+/// Make a git repository in `dir` whose first branch is `main`.
+pub fn create_repository(dir: &Path) -> Result<()> {
+    let mut opts = git2::RepositoryInitOptions::new();
+    opts.initial_head("main");
+    Repository::init_opts(dir, &opts)
+        .map(|_| ())
+        .map_err(|e| Error::git("create a repository", e))
+}
+
 /// The author of changes: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when set (as git does), else
 /// `user.name`/`user.email` from git config; `GIT_AUTHOR_DATE` fixes the time.
 pub fn signature(repo: &Repository) -> Result<Signature<'static>> {

@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use crate::determination::Determinations;
 use crate::error::{Error, Result};
-use crate::register::{Register, DETERMINATIONS_FILE, RECORD_FILE};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
+use crate::store::Store;
 
 /// One submission of a record.
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +29,7 @@ pub struct Submission {
 }
 
 /// Every submission tag in the repository, by record id (one pass over the tags).
-pub fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<Submission>>> {
+pub(super) fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<Submission>>> {
     let mut out: HashMap<String, Vec<Submission>> = HashMap::new();
     repo.tag_foreach(|oid, name| {
         let name = String::from_utf8_lossy(name);
@@ -73,7 +74,7 @@ fn commit_time(repo: &Repository, oid: Oid) -> i64 {
 
 /// The submissions of one record, oldest first (including those made under an id the record
 /// had before it was moved).
-pub fn submissions(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<Submission>> {
+pub(super) fn submissions(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<Submission>> {
     let mut all = all_submissions(repo)?;
     if let Some(s) = all.remove(id) {
         return Ok(s);
@@ -87,7 +88,7 @@ pub fn submissions(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<Subm
 }
 
 /// The ids a record had before it was moved to `records/<id>/` (newest first).
-pub fn former_ids(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<String>> {
+pub(super) fn former_ids(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<String>> {
     let index = PathIndex::open(repo, prefix)?;
     let mut out = Vec::new();
     for r in record_history(repo, &index, id)? {
@@ -116,7 +117,13 @@ pub enum Side {
 /// Resolve a revision name for record `id`: `worktree`, `approved` (the submission of the latest
 /// approving determination), `submitted` (the latest submission), `submission/N`, or any git
 /// revision. Returns the side and how to print it.
-pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result<(Side, String)> {
+pub(super) fn resolve(
+    store: &Store,
+    reg: &Register,
+    id: &str,
+    rev: &str,
+) -> Result<(Side, String)> {
+    let repo = store.repo()?;
     let missing = |why: String| Error::Revision {
         id: id.to_string(),
         spec: rev.to_string(),
@@ -127,10 +134,10 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
     };
     match rev {
         "worktree" | "working-tree" => Ok((Side::Worktree, "working tree".into())),
-        "approved" => approved(reg, repo, id)?
+        "approved" => approved(store, reg, id)?
             .map(|(n, c)| (Side::Commit(c), format!("submission/{n} (approved)")))
             .ok_or_else(|| missing("no determination approves any of its submissions".into())),
-        "submitted" => match submissions(repo, &prefix(repo, reg)?, id)?.last() {
+        "submitted" => match submissions(repo, store.prefix(), id)?.last() {
             Some(s) => Ok((Side::Commit(commit_of(s)?), format!("submission/{}", s.n))),
             None => Err(missing("it was never submitted".into())),
         },
@@ -139,7 +146,7 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
                 .strip_prefix("submission/")
                 .and_then(|n| n.parse::<u32>().ok())
             {
-                let subs = submissions(repo, &prefix(repo, reg)?, id)?;
+                let subs = submissions(repo, store.prefix(), id)?;
                 return match subs.iter().find(|s| s.n == n) {
                     Some(s) => Ok((Side::Commit(commit_of(s)?), rev.to_string())),
                     None => Err(missing(match subs.len() {
@@ -154,9 +161,14 @@ pub fn resolve(reg: &Register, repo: &Repository, id: &str, rev: &str) -> Result
     }
 }
 
-/// The submission number and commit of the latest approving determination.
-pub fn approved(reg: &Register, repo: &Repository, id: &str) -> Result<Option<(u32, Oid)>> {
-    let dets = Determinations::load(&reg.record_dir(id).join(DETERMINATIONS_FILE))?;
+/// The submission number and commit of the latest approving determination, as HEAD records it
+/// (never the working tree's word).
+fn approved(store: &Store, reg: &Register, id: &str) -> Result<Option<(u32, Oid)>> {
+    let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let dets = match store.read_committed(&rel)? {
+        Some(t) => Determinations::parse(&t, Path::new(&rel))?,
+        None => Determinations::default(),
+    };
     let Ok(form) = reg.form_of(id) else {
         return Ok(None);
     };
@@ -168,7 +180,7 @@ pub fn approved(reg: &Register, repo: &Repository, id: &str) -> Result<Option<(u
     else {
         return Ok(None);
     };
-    let subs = submissions(repo, &prefix(repo, reg)?, id)?;
+    let subs = submissions(store.repo()?, store.prefix(), id)?;
     Ok(subs
         .iter()
         .find(|s| s.n == d.submission)
@@ -178,18 +190,18 @@ pub fn approved(reg: &Register, repo: &Repository, id: &str) -> Result<Option<(u
 
 /// The text of record `id` on a side, following a rename when the record had another path at
 /// that commit.
-pub fn record_text(reg: &Register, repo: &Repository, id: &str, side: &Side) -> Result<String> {
+pub(super) fn record_text(store: &Store, id: &str, side: &Side) -> Result<String> {
     let rel = Register::record_rel(id);
     match side {
-        Side::Worktree => {
-            let p = reg.root.join(&rel);
-            std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
-        }
+        Side::Worktree => store
+            .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
+            .ok_or_else(|| Error::NoRecord(id.to_string())),
         Side::Commit(oid) => {
+            let repo = store.repo()?;
             let commit = repo
                 .find_commit(*oid)
                 .map_err(|e| Error::git(format!("read commit {}", short(*oid)), e))?;
-            let path = crate::store::git::repo_path(repo, &reg.root, &rel)?;
+            let path = format!("{}{rel}", store.prefix());
             if let Some(t) = crate::store::git::read_at(repo, &commit, &path)? {
                 return Ok(t);
             }
@@ -208,11 +220,7 @@ pub fn record_text(reg: &Register, repo: &Repository, id: &str, side: &Side) -> 
 }
 
 /// Where the file now at `path` (in HEAD) was at `commit`, if git sees it as renamed since.
-pub fn former_path(
-    repo: &Repository,
-    commit: &git2::Commit<'_>,
-    path: &str,
-) -> Result<Option<String>> {
+fn former_path(repo: &Repository, commit: &git2::Commit<'_>, path: &str) -> Result<Option<String>> {
     let head = repo
         .head()
         .and_then(|h| h.peel_to_tree())
@@ -274,7 +282,11 @@ pub struct Revision {
 /// The revisions of record `id`, newest first, from the changed-path index (first-parent
 /// history of HEAD), following moves: a record file added in the same commit that removed
 /// another record file with the same content — or the only one removed — was moved.
-pub fn record_history(repo: &Repository, index: &PathIndex, id: &str) -> Result<Vec<Revision>> {
+pub(super) fn record_history(
+    repo: &Repository,
+    index: &PathIndex,
+    id: &str,
+) -> Result<Vec<Revision>> {
     let mut current = format!("{id}/{RECORD_FILE}");
     let mut out = Vec::new();
     for e in index.entries.iter().rev() {
@@ -328,17 +340,12 @@ pub fn record_history(repo: &Repository, index: &PathIndex, id: &str) -> Result<
 }
 
 /// The text of a blob.
-pub fn blob_text(repo: &Repository, oid: Oid) -> Result<String> {
+pub(super) fn blob_text(repo: &Repository, oid: Oid) -> Result<String> {
     let b = repo
         .find_blob(oid)
         .map_err(|e| Error::git(format!("read blob {}", short(oid)), e))?;
     String::from_utf8(b.content().to_vec())
         .map_err(|_| Error::Git(format!("blob {} is not UTF-8 text", short(oid))))
-}
-
-/// The prefix of the register inside the repository ("" when it is the repository's root).
-pub fn prefix(repo: &Repository, reg: &Register) -> Result<String> {
-    crate::store::git::repo_path(repo, &reg.root, "")
 }
 
 /// Every submitted record's blob, found by replaying the changed-path index once, so that
@@ -386,13 +393,13 @@ impl SubmittedRecords {
     }
 
     /// The text of `records/<path>` as HEAD holds it (`None`: HEAD has no such file).
-    pub fn at_head(&self, repo: &Repository, path: &str) -> Option<String> {
+    pub(super) fn at_head(&self, repo: &Repository, path: &str) -> Option<String> {
         self.head.get(path).and_then(|b| blob_text(repo, *b).ok())
     }
 
     /// The text of record `id` as `sub` holds it; a commit off the first-parent chain is read
     /// through its tree.
-    pub fn text(&self, repo: &Repository, id: &str, sub: &Submission) -> Option<String> {
+    pub(super) fn text(&self, repo: &Repository, id: &str, sub: &Submission) -> Option<String> {
         let commit = Oid::from_str(&sub.commit).ok()?;
         match self.blobs.get(&(commit, id.to_string())) {
             Some(b) => blob_text(repo, *b).ok(),

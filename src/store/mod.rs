@@ -11,11 +11,15 @@ pub mod git;
 pub mod history;
 pub mod lock;
 pub mod pathindex;
+mod read;
 pub mod sign;
+
+pub use git2::Oid;
+pub use read::{CommitInfo, SignedCommit};
 
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository};
+use git2::{ObjectType, Repository};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -46,6 +50,32 @@ impl TagKind {
 /// The tag name (without `refs/tags/`) of the `n`th entry of `kind` of record `id`.
 pub fn tag_name(id: &str, kind: TagKind, n: impl std::fmt::Display) -> String {
     format!("smout/{id}/{}/{n}", kind.word())
+}
+
+impl Error {
+    /// A git operation `op` failed (errors from git objects are made only in the store).
+    pub(crate) fn git(op: impl Into<String>, source: git2::Error) -> Error {
+        Error::GitOp {
+            op: op.into(),
+            source: Box::new(source),
+        }
+    }
+}
+
+/// The tag name (without `refs/tags/`) of the `n`th co-signature of roles change `commit`.
+pub fn cosign_tag(commit: Oid, n: u32) -> String {
+    format!("{COSIGN_TAGS}{commit}/{n}")
+}
+
+/// Where co-signature tags live (`refs/tags/` + this + `<commit>/<n>`).
+pub const COSIGN_TAGS: &str = "smout/roles/cosign/";
+
+/// The submission tag a commit's `smout-submission: <id>/<n>` trailer names (`None` when the
+/// trailer's value is not `<id>/<n>`).
+pub fn trailer_tag(value: &str) -> Option<String> {
+    let (id, n) = value.rsplit_once('/')?;
+    let n: u32 = n.parse().ok()?;
+    Some(tag_name(id, TagKind::Submission, n))
 }
 
 /// One file a change writes: its path relative to the register, and its new bytes (`None`
@@ -186,7 +216,7 @@ impl Store {
     }
 
     /// The repository, or a refusal saying the register is not in one.
-    pub fn repo(&self) -> Result<&Repository> {
+    pub(in crate::store) fn repo(&self) -> Result<&Repository> {
         self.repo
             .as_ref()
             .ok_or_else(|| Error::NotGit(self.root.clone()))

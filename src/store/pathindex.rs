@@ -110,8 +110,8 @@ impl PathIndex {
         }
         // Index the new commits on all cores, in contiguous stretches so that each parent's
         // records tree, read once, serves as the next commit's.
-        let records = format!("{prefix}{RECORDS_DIR}");
-        let settings = format!("{prefix}{SETTINGS_FILE}");
+        let records = &format!("{prefix}{RECORDS_DIR}");
+        let settings = &format!("{prefix}{SETTINGS_FILE}");
         let done = std::sync::atomic::AtomicUsize::new(0);
         let total = fresh.len();
         let progress = |n: usize| {
@@ -119,83 +119,61 @@ impl PathIndex {
                 p(n, total);
             }
         };
-        let threads = if fresh.len() < 64 {
-            1
-        } else {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-                .clamp(1, 8)
-        };
-        let chunk = fresh.len().div_ceil(threads).max(1);
+        // A short stretch is not worth the threads.
+        let max_threads = if fresh.len() < 64 { 1 } else { 8 };
         let gitdir = repo.path().to_path_buf();
-        let results: Vec<Result<Vec<Entry>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = fresh
-                .chunks(chunk)
-                .map(|part| {
-                    let (records, settings, gitdir, done, progress) =
-                        (&records, &settings, &gitdir, &done, &progress);
-                    s.spawn(move || -> Result<Vec<Entry>> {
-                        let repo = Repository::open(gitdir)
-                            .map_err(|e| Error::git("open the repository", e))?;
-                        let tree_of = |id: Oid| {
-                            repo.find_commit(id)
-                                .and_then(|c| c.tree())
-                                .map_err(|e| Error::git(format!("read commit {id}"), e))
-                        };
-                        let mut out = Vec::with_capacity(part.len());
-                        let mut carried: Option<(Oid, Option<Tree<'_>>)> = None;
-                        for (id, parent) in part {
-                            let tree = tree_of(*id)?;
-                            let mine: Option<Tree<'_>> = match carried.take() {
-                                Some((cid, t)) if cid == *id => t,
-                                _ => {
-                                    subtree_id(&tree, records).and_then(|o| repo.find_tree(o).ok())
-                                }
-                            };
-                            let ptree = match parent {
-                                Some(p) => Some(tree_of(*p)?),
-                                None => None,
-                            };
-                            let theirs_id = ptree.as_ref().and_then(|t| subtree_id(t, records));
-                            let theirs: Option<Tree<'_>> =
-                                if theirs_id == mine.as_ref().map(|t| t.id()) {
-                                    mine.clone()
-                                } else {
-                                    theirs_id.and_then(|o| repo.find_tree(o).ok())
-                                };
-                            let mut changes = diff_records(&repo, mine.as_ref(), theirs.as_ref())?;
-                            let (s_new, s_old) = (
-                                subtree_id(&tree, settings),
-                                ptree.as_ref().and_then(|t| subtree_id(t, settings)),
-                            );
-                            if s_new != s_old {
-                                changes.push(FileChange {
-                                    path: SETTINGS_FILE.into(),
-                                    old: s_old,
-                                    new: s_new,
-                                });
-                            }
-                            out.push(Entry {
-                                commit: *id,
-                                parent: *parent,
-                                changes,
-                            });
-                            carried = parent.map(|p| (p, theirs));
-                            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                            if n % 500 == 0 {
-                                progress(n);
-                            }
-                        }
-                        Ok(out)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
+        let results: Vec<Result<Vec<Entry>>> =
+            crate::par::chunks(&fresh, max_threads, |part| -> Result<Vec<Entry>> {
+                let repo =
+                    Repository::open(&gitdir).map_err(|e| Error::git("open the repository", e))?;
+                let tree_of = |id: Oid| {
+                    repo.find_commit(id)
+                        .and_then(|c| c.tree())
+                        .map_err(|e| Error::git(format!("read commit {id}"), e))
+                };
+                let mut out = Vec::with_capacity(part.len());
+                let mut carried: Option<(Oid, Option<Tree<'_>>)> = None;
+                for (id, parent) in part {
+                    let tree = tree_of(*id)?;
+                    let mine: Option<Tree<'_>> = match carried.take() {
+                        Some((cid, t)) if cid == *id => t,
+                        _ => subtree_id(&tree, records).and_then(|o| repo.find_tree(o).ok()),
+                    };
+                    let ptree = match parent {
+                        Some(p) => Some(tree_of(*p)?),
+                        None => None,
+                    };
+                    let theirs_id = ptree.as_ref().and_then(|t| subtree_id(t, records));
+                    let theirs: Option<Tree<'_>> = if theirs_id == mine.as_ref().map(|t| t.id()) {
+                        mine.clone()
+                    } else {
+                        theirs_id.and_then(|o| repo.find_tree(o).ok())
+                    };
+                    let mut changes = diff_records(&repo, mine.as_ref(), theirs.as_ref())?;
+                    let (s_new, s_old) = (
+                        subtree_id(&tree, settings),
+                        ptree.as_ref().and_then(|t| subtree_id(t, settings)),
+                    );
+                    if s_new != s_old {
+                        changes.push(FileChange {
+                            path: SETTINGS_FILE.into(),
+                            old: s_old,
+                            new: s_new,
+                        });
+                    }
+                    out.push(Entry {
+                        commit: *id,
+                        parent: *parent,
+                        changes,
+                    });
+                    carried = parent.map(|p| (p, theirs));
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    if n.is_multiple_of(500) {
+                        progress(n);
+                    }
+                }
+                Ok(out)
+            });
         for r in results {
             for e in r? {
                 known.insert(e.commit, e);

@@ -1,0 +1,255 @@
+//! What the rest of smout asks the store about history: submissions, revisions, a record or file
+//! at a commit, commit facts, settings of the user's git. Every question is a method on
+//! [`Store`], so no other module opens the repository or names a git object type beyond the
+//! object id ([`Oid`]).
+
+use std::collections::HashMap;
+
+use super::history::{self, Revision, Side, Submission, SubmittedRecords};
+use super::pathindex::PathIndex;
+use super::{git, Oid, Store};
+use crate::error::{Error, Result};
+use crate::register::Register;
+
+/// What a commit says: its author, time and message.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    /// Author name.
+    pub author_name: String,
+    /// Author e-mail.
+    pub author_email: String,
+    /// Commit time, seconds since the epoch.
+    pub time: i64,
+    /// First line of the message.
+    pub summary: String,
+    /// The whole message.
+    pub message: String,
+}
+
+impl Store {
+    /// Whether the repository is a shallow clone (part of its history is missing).
+    pub fn is_shallow(&self) -> Result<bool> {
+        Ok(self.repo()?.is_shallow())
+    }
+
+    /// The changed-path index of the first-parent history, extended to HEAD (or rebuilt).
+    pub fn path_index(&self, rebuild: bool) -> Result<PathIndex> {
+        let repo = self.repo()?;
+        if rebuild {
+            PathIndex::rebuild(repo, &self.prefix)
+        } else {
+            PathIndex::open(repo, &self.prefix)
+        }
+    }
+
+    /// The submissions of record `id`, oldest first (also those made under a former id).
+    pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
+        history::submissions(self.repo()?, &self.prefix, id)
+    }
+
+    /// Every submission tag, by record id.
+    pub fn all_submissions(&self) -> Result<HashMap<String, Vec<Submission>>> {
+        history::all_submissions(self.repo()?)
+    }
+
+    /// The number the next submission of `id` gets (1 outside a repository).
+    pub fn next_submission(&self, id: &str) -> Result<u32> {
+        if !self.has_repo() {
+            return Ok(1);
+        }
+        Ok(self.submissions(id)?.last().map(|s| s.n + 1).unwrap_or(1))
+    }
+
+    /// The commit a submission's tag marks.
+    pub fn submission_commit(&self, sub: &Submission) -> Result<Oid> {
+        Oid::from_str(&sub.commit).map_err(|e| Error::git(format!("read submission {}", sub.n), e))
+    }
+
+    /// Resolve a revision name for record `id` (`worktree`, `approved`, `submitted`,
+    /// `submission/N` or any git revision): the side and how to print it.
+    pub fn resolve(&self, reg: &Register, id: &str, rev: &str) -> Result<(Side, String)> {
+        history::resolve(self, reg, id, rev)
+    }
+
+    /// The text of record `id` on a side, following a rename.
+    pub fn record_text(&self, id: &str, side: &Side) -> Result<String> {
+        history::record_text(self, id, side)
+    }
+
+    /// The revisions that changed record `id`, newest first.
+    pub fn record_history(&self, index: &PathIndex, id: &str) -> Result<Vec<Revision>> {
+        history::record_history(self.repo()?, index, id)
+    }
+
+    /// The text of a blob.
+    pub fn blob_text(&self, oid: Oid) -> Result<String> {
+        history::blob_text(self.repo()?, oid)
+    }
+
+    /// What commit `oid` says.
+    pub fn commit_info(&self, oid: Oid) -> Result<CommitInfo> {
+        let c = self
+            .repo()?
+            .find_commit(oid)
+            .map_err(|e| Error::git(format!("read commit {}", history::short(oid)), e))?;
+        let author = c.author();
+        Ok(CommitInfo {
+            author_name: author.name().unwrap_or("").to_string(),
+            author_email: author.email().unwrap_or("").to_string(),
+            time: c.time().seconds(),
+            summary: c.summary().ok().flatten().unwrap_or("").to_string(),
+            message: c.message().unwrap_or("").to_string(),
+        })
+    }
+
+    /// The commit HEAD points to (`None` on an unborn branch or outside a repository).
+    pub fn head_commit(&self) -> Option<Oid> {
+        let repo = self.repo.as_ref()?;
+        repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
+    }
+
+    /// Register file `rel` as commit `commit` holds it (`None`: not there).
+    pub fn read_at(&self, commit: Oid, rel: &str) -> Result<Option<String>> {
+        let repo = self.repo()?;
+        let c = repo
+            .find_commit(commit)
+            .map_err(|e| Error::git(format!("read commit {}", history::short(commit)), e))?;
+        git::read_at(repo, &c, &format!("{}{rel}", self.prefix))
+    }
+
+    /// The bytes of register file `rel` at `commit` (`None`: not there).
+    pub fn read_bytes_at(&self, commit: Oid, rel: &str) -> Result<Option<Vec<u8>>> {
+        let repo = self.repo()?;
+        let c = repo
+            .find_commit(commit)
+            .map_err(|e| Error::git(format!("read commit {}", history::short(commit)), e))?;
+        git::read_bytes_at(repo, &c, &format!("{}{rel}", self.prefix))
+    }
+
+    /// The text of record `id` as submission `sub` holds it (from a replayed index when it has
+    /// the blob, else through the commit's tree).
+    pub fn submitted_text(
+        &self,
+        submitted: &SubmittedRecords,
+        id: &str,
+        sub: &Submission,
+    ) -> Option<String> {
+        submitted.text(self.repo().ok()?, id, sub)
+    }
+
+    /// `records/<path>` as HEAD holds it, from a replayed index.
+    pub fn head_text(&self, submitted: &SubmittedRecords, path: &str) -> Option<String> {
+        submitted.at_head(self.repo().ok()?, path)
+    }
+
+    /// A string from the user's git configuration (the repository's, then global).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo().ok()?.config().ok()?.get_string(key).ok()
+    }
+
+    /// The commit a git revision names, if any.
+    pub fn rev_id(&self, spec: &str) -> Option<Oid> {
+        let obj = self.repo().ok()?.revparse_single(spec).ok()?;
+        obj.peel_to_commit().ok().map(|c| c.id())
+    }
+
+    /// The first parent of commit `oid` (`None`: a root commit).
+    pub fn parent(&self, oid: Oid) -> Result<Option<Oid>> {
+        let c = self
+            .repo()?
+            .find_commit(oid)
+            .map_err(|e| Error::git(format!("read commit {}", history::short(oid)), e))?;
+        Ok(c.parent_id(0).ok())
+    }
+
+    /// Whether reference `name` (`refs/tags/…`) exists.
+    pub fn has_ref(&self, name: &str) -> bool {
+        self.repo().is_ok_and(|r| r.find_reference(name).is_ok())
+    }
+
+    /// Who commits (name, e-mail), as git would record it; a refusal saying how to tell git
+    /// when it does not know.
+    pub fn identity(&self) -> Result<(String, String)> {
+        let sig = git::signature(self.repo()?)?;
+        Ok((
+            sig.name().unwrap_or("").to_string(),
+            sig.email().unwrap_or("").to_string(),
+        ))
+    }
+}
+
+/// A verified signature: its signer, or why it does not verify; `None` when there is none.
+pub type Signature = Option<std::result::Result<super::sign::Signer, String>>;
+
+/// What one commit of the first-parent chain says, with its signature and those of the smout
+/// tags that mark it, verified.
+#[derive(Debug, Clone)]
+pub struct SignedCommit {
+    /// What the commit says.
+    pub info: CommitInfo,
+    /// The commit's signature.
+    pub signer: Signature,
+    /// Each `smout/…` tag on the commit (`refs/tags/…`) and its signature.
+    pub tags: Vec<(String, Signature)>,
+}
+
+impl Store {
+    /// Every commit of `index`, read and its signatures verified on every core, in order
+    /// (`None` for a commit that cannot be read).
+    pub fn signed_commits(&self, index: &PathIndex) -> Result<Vec<Option<SignedCommit>>> {
+        let repo = self.repo()?;
+        let mut tag_targets: HashMap<Oid, Vec<(String, Oid)>> = HashMap::new();
+        let _ = repo.tag_foreach(|oid, name| {
+            let name = String::from_utf8_lossy(name).into_owned();
+            if name.starts_with("refs/tags/smout/") {
+                let target = repo.find_tag(oid).map(|t| t.target_id()).unwrap_or(oid);
+                tag_targets.entry(target).or_default().push((name, oid));
+            }
+            true
+        });
+        let gitdir = repo.path().to_path_buf();
+        Ok(crate::par::map(
+            &index.entries,
+            || git2::Repository::open(&gitdir).ok(),
+            |r, e| {
+                let r = r.as_ref()?;
+                let c = r.find_commit(e.commit).ok()?;
+                let author = c.author();
+                Some(SignedCommit {
+                    info: CommitInfo {
+                        author_name: author.name().unwrap_or("").to_string(),
+                        author_email: author.email().unwrap_or("").to_string(),
+                        time: c.time().seconds(),
+                        summary: c.summary().ok().flatten().unwrap_or("").to_string(),
+                        message: c.message().unwrap_or("").to_string(),
+                    },
+                    signer: commit_signer(r, e.commit),
+                    tags: tag_targets
+                        .get(&e.commit)
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, tag)| (name.clone(), tag_signer(r, *tag)))
+                        .collect(),
+                })
+            },
+        ))
+    }
+}
+
+/// The signature of a commit, verified: `None` when it has none.
+fn commit_signer(repo: &git2::Repository, oid: Oid) -> Signature {
+    let (sig, data) = repo.extract_signature(&oid, None).ok()?;
+    let sig = std::str::from_utf8(&sig).ok()?.to_string();
+    Some(super::sign::verify(&data, &sig))
+}
+
+/// The signature of an annotated tag, verified: `None` when it has none (or is not a tag).
+fn tag_signer(repo: &git2::Repository, tag: Oid) -> Signature {
+    let odb = repo.odb().ok()?;
+    let obj = odb.read(tag).ok()?;
+    if obj.kind() != git2::ObjectType::Tag {
+        return None;
+    }
+    let (data, sig) = super::sign::split_tag(obj.data())?;
+    Some(super::sign::verify(data, sig))
+}
