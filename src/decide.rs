@@ -68,8 +68,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn check_doc(key: &str, d: &Option<DocFinding>) -> Result<()> {
-    let Some(d) = d else { return Ok(()) };
+fn check_doc(key: &str, d: &DocFinding) -> Result<()> {
     if !["required", "covered", ""].contains(&d.finding.as_str()) {
         return Err(Error::Refused(format!(
             "{key} finding must be `required` or `covered`, not `{}`",
@@ -87,6 +86,122 @@ fn check_doc(key: &str, d: &Option<DocFinding>) -> Result<()> {
             "{key} coverage needs the covering ids (e.g. --{key} DHS/CBP/PIA-010(a))"
         )));
     }
+    Ok(())
+}
+
+/// Refuse a decision the record's form cannot record: an outcome it does not have, an option
+/// its determination page lacks, documentation it does not rule on, or a decision that does not
+/// say what its outcome needs (why, conditions).
+fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Result<()> {
+    let outcomes: Vec<&str> = form
+        .determination
+        .outcomes
+        .iter()
+        .map(|o| o.value.as_str())
+        .collect();
+    if input.outcome.is_empty() {
+        return Err(Error::Refused(format!(
+            "say the outcome: --outcome {}{}",
+            outcomes.join(" | "),
+            if kind == Kind::Appeal {
+                " | pending"
+            } else {
+                ""
+            }
+        )));
+    }
+    let outcome_ok = form.outcome(&input.outcome).is_some()
+        || (kind == Kind::Appeal && input.outcome == "pending");
+    if !outcome_ok {
+        return Err(Error::Refused(format!(
+            "`{}` is not an outcome of {}; choose one of: {}{}",
+            input.outcome,
+            form.id,
+            outcomes.join(", "),
+            if kind == Kind::Appeal {
+                ", pending"
+            } else {
+                ""
+            }
+        )));
+    }
+    let page = &form.determination;
+    let outcome = form.outcome(&input.outcome);
+    let analysis = !input.rules_do_not_comply.trim().is_empty();
+    // The options a form's determination page does not have cannot be ticked.
+    for (given, label, flag) in [
+        (analysis, &page.rules_do_not_comply, "--rules-do-not-comply"),
+        (
+            input.training_required,
+            &page.training_required,
+            "--training-required",
+        ),
+    ] {
+        if given && label.is_none() {
+            return Err(Error::Refused(format!(
+                "the determination page of form {} has no {flag} option; say it in --comments",
+                form.id
+            )));
+        }
+    }
+    if let (true, true, Some(label)) = (
+        outcome.is_some_and(|o| o.approves),
+        analysis,
+        &page.rules_do_not_comply,
+    ) {
+        return Err(Error::Refused(format!(
+            "`{}` approves the use, so it cannot also find \"{}\"; choose another outcome or drop the analysis",
+            input.outcome,
+            label.split(" <").next().unwrap_or(label)
+        )));
+    }
+    let says_why = !input.comments.trim().is_empty() || analysis || input.training_required;
+    if outcome.is_some_and(|o| !o.approves) && !says_why {
+        let mut other = Vec::new();
+        if page.rules_do_not_comply.is_some() {
+            other.push("--rules-do-not-comply \"…\"");
+        }
+        if page.training_required.is_some() {
+            other.push("--training-required");
+        }
+        return Err(Error::Refused(format!(
+            "`{}` does not approve the use, so it says why: --comments \"…\"{}",
+            input.outcome,
+            match other.is_empty() {
+                true => String::new(),
+                false => format!(" (or {})", other.join(", ")),
+            }
+        )));
+    }
+    if outcome.is_some_and(|o| o.requires_conditions) && input.conditions.trim().is_empty() {
+        return Err(Error::Refused(format!(
+            "`{}` needs the conditions (--conditions)",
+            input.outcome
+        )));
+    }
+    let kinds: Vec<&str> = form
+        .determination
+        .documentation
+        .iter()
+        .map(|k| k.key.as_str())
+        .collect();
+    for (key, d) in &input.documentation {
+        if !kinds.contains(&key.as_str()) {
+            return Err(Error::Refused(match kinds.is_empty() {
+                true => format!(
+                    "form {} rules on no further documentation, so a determination of {id} has no `{key}` finding; drop it",
+                    form.id
+                ),
+                false => format!(
+                    "`{key}` is not documentation form {} rules on; it rules on: {}",
+                    form.id,
+                    kinds.join(", ")
+                ),
+            }));
+        }
+        check_doc(key, d)?;
+    }
+
     Ok(())
 }
 
@@ -138,51 +253,7 @@ pub fn record(
             )));
         }
     }
-    let outcomes: Vec<&str> = form
-        .determination
-        .outcomes
-        .iter()
-        .map(|o| o.value.as_str())
-        .collect();
-    let outcome_ok = form.outcome(&input.outcome).is_some()
-        || (kind == Kind::Appeal && input.outcome == "pending");
-    if !outcome_ok {
-        return Err(Error::Refused(format!(
-            "`{}` is not an outcome of {}; choose one of: {}{}",
-            input.outcome,
-            form.id,
-            outcomes.join(", "),
-            if kind == Kind::Appeal {
-                ", pending"
-            } else {
-                ""
-            }
-        )));
-    }
-    let outcome = form.outcome(&input.outcome);
-    if outcome.is_some_and(|o| o.approves) && !input.rules_do_not_comply.trim().is_empty() {
-        return Err(Error::Refused(format!(
-            "`{}` approves the use, so it cannot also find that the Rules of Behavior do not comply; choose another outcome or drop the analysis",
-            input.outcome
-        )));
-    }
-    let says_why = !input.comments.trim().is_empty()
-        || !input.rules_do_not_comply.trim().is_empty()
-        || input.training_required;
-    if outcome.is_some_and(|o| !o.approves) && !says_why {
-        return Err(Error::Refused(format!(
-            "`{}` does not approve the use, so it says why: --comments \"…\" (or --rules-do-not-comply \"…\", --training-required)",
-            input.outcome
-        )));
-    }
-    if outcome.is_some_and(|o| o.requires_conditions) && input.conditions.trim().is_empty() {
-        return Err(Error::Refused(format!(
-            "`{}` needs the conditions (--conditions)",
-            input.outcome
-        )));
-    }
-    check_doc("pia", &input.pia)?;
-    check_doc("sorn", &input.sorn)?;
+    validate(form, kind, id, &input)?;
 
     let subs = store.submissions(id)?;
     let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
@@ -243,7 +314,7 @@ pub fn record(
     let period = form
         .review_period
         .unwrap_or_else(|| reg.settings.review_period());
-    let approves = outcome.is_some_and(|o| o.approves);
+    let approves = form.outcome(&input.outcome).is_some_and(|o| o.approves);
     let review_by = match input.review_by {
         Some(d) if d <= reviewed => {
             return Err(Error::Refused(format!(
@@ -269,13 +340,12 @@ pub fn record(
         outcome: input.outcome.clone(),
         rules_do_not_comply: input.rules_do_not_comply,
         training_required: input.training_required,
-        pia: input.pia,
-        sorn: input.sorn,
         conditions: input.conditions,
         comments: input.comments,
         review_by,
         review_by_reason: input.review_by_reason,
         decided_by: input.decided_by,
+        documentation: input.documentation,
     };
     let new_text = append(&existing_text, kind.table(), &entry)?;
     let k = match kind {

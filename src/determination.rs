@@ -2,6 +2,7 @@
 //! `records/<id>/determinations.toml` as `[[determination]]` (and `[[appeal]]`) entries that are
 //! only ever appended. Each names its submission and the SHA-256 of the record it judged.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -30,8 +31,9 @@ fn none() -> String {
 }
 
 /// One determination (or appeal decision).
+// Not `deny_unknown_fields`: every key that is not a field is a documentation finding (a
+// table, checked as one), so an unknown key still fails to parse.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Determination {
     /// The submission number judged (`smout/<id>/submission/<n>`).
     pub submission: u32,
@@ -50,12 +52,6 @@ pub struct Determination {
     /// Training is required.
     #[serde(default)]
     pub training_required: bool,
-    /// PIA findings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pia: Option<DocFinding>,
-    /// SORN findings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sorn: Option<DocFinding>,
     /// Conditions of an approval, for forms that have them.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub conditions: String,
@@ -77,16 +73,16 @@ pub struct Determination {
     /// For appeals: who decided it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub decided_by: String,
+    /// Findings on further documentation, keyed by the form's documentation kinds (`pia`,
+    /// `sorn` on the DHS SMOUT; none on a form that has no such kinds).
+    #[serde(flatten)]
+    pub documentation: BTreeMap<String, DocFinding>,
 }
 
 impl Determination {
     /// The documentation finding of a kind (`pia`, `sorn`).
-    pub fn documentation(&self, key: &str) -> Option<&DocFinding> {
-        match key {
-            "pia" => self.pia.as_ref(),
-            "sorn" => self.sorn.as_ref(),
-            _ => None,
-        }
+    pub fn doc(&self, key: &str) -> Option<&DocFinding> {
+        self.documentation.get(key)
     }
 }
 
@@ -142,7 +138,6 @@ impl Determinations {
 
 /// What the reviewer decides, before smout fills in submission, hash and dates.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DeterminationInput {
     /// Submission judged (default: the latest).
     #[serde(default)]
@@ -156,12 +151,6 @@ pub struct DeterminationInput {
     /// Training required.
     #[serde(default)]
     pub training_required: bool,
-    /// PIA findings.
-    #[serde(default)]
-    pub pia: Option<DocFinding>,
-    /// SORN findings.
-    #[serde(default)]
-    pub sorn: Option<DocFinding>,
     /// Conditions of an approval.
     #[serde(default)]
     pub conditions: String,
@@ -183,6 +172,9 @@ pub struct DeterminationInput {
     /// For appeals: who decided.
     #[serde(default)]
     pub decided_by: String,
+    /// Documentation findings by the form's documentation kind (a table each).
+    #[serde(flatten)]
+    pub documentation: BTreeMap<String, DocFinding>,
 }
 
 /// Append one entry to a determinations file's text, keeping what is there byte for byte.
@@ -216,4 +208,59 @@ pub fn append(existing: &str, table: &str, entry: &Determination) -> Result<Stri
     out.push('\n');
     out.push_str(&text);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRY: &str = "[[determination]]\nsubmission = 1\nrecord_sha256 = \"ab\"\nreviewed = 2024-02-01\nreviewer = \"R\"\noutcome = \"met\"\n";
+
+    #[test]
+    fn documentation_findings_are_keyed_by_kind() {
+        let text =
+            format!("{ENTRY}pia = {{ finding = \"covered\", ids = [\"DHS/CBP/PIA-010(a)\"] }}\n");
+        let d = Determinations::parse(&text, Path::new("d.toml")).unwrap();
+        let e = d.latest().unwrap();
+        assert_eq!(e.doc("pia").unwrap().ids, ["DHS/CBP/PIA-010(a)"]);
+        assert_eq!(e.doc("pia").unwrap().action, "none");
+        assert!(e.doc("sorn").is_none());
+        assert_eq!(e.reviewed, NaiveDate::from_ymd_opt(2024, 2, 1).unwrap());
+    }
+
+    #[test]
+    fn an_unknown_key_still_fails_to_parse() {
+        for extra in [
+            "colour = \"red\"",
+            "pia = { finding = \"covered\", colour = 1 }",
+        ] {
+            let text = format!("{ENTRY}{extra}\n");
+            assert!(
+                Determinations::parse(&text, Path::new("d.toml")).is_err(),
+                "{extra} was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn an_appended_entry_reads_back_as_written() {
+        let d = Determinations::parse(ENTRY, Path::new("d.toml")).unwrap();
+        let mut e = d.latest().unwrap().clone();
+        e.submission = 2;
+        e.documentation.insert(
+            "sorn".into(),
+            DocFinding {
+                finding: "required".into(),
+                ids: vec![],
+                action: "new".into(),
+            },
+        );
+        let text = append(ENTRY, "determination", &e).unwrap();
+        assert!(
+            text.starts_with(ENTRY),
+            "past entries are kept byte for byte"
+        );
+        let back = Determinations::parse(&text, Path::new("d.toml")).unwrap();
+        assert_eq!(back.determinations[1], e);
+    }
 }

@@ -215,6 +215,8 @@ struct RawField {
     #[serde(default)]
     not_after: Option<String>,
     #[serde(default)]
+    not_after_hint: Option<String>,
+    #[serde(default)]
     min_items: Option<usize>,
     #[serde(default)]
     catalog: Option<String>,
@@ -478,6 +480,9 @@ pub struct Field {
     pub expect_hint: Option<String>,
     /// The latest date allowed ("today").
     pub not_after: Option<String>,
+    /// What a date after it means, for the hint ("a use that has not launched yet is in
+    /// development").
+    pub not_after_hint: Option<String>,
     /// Fewest list items.
     pub min_items: Option<usize>,
     /// The register catalog the value must be listed in (`pia`, `sorn`).
@@ -576,6 +581,20 @@ impl Form {
             message: e.to_string(),
         })?;
         compile(raw, source)
+    }
+
+    /// A field path to show in an example of `[release] redact`: the list of people (the
+    /// parent of the first field holding a name), else the first field.
+    pub fn redact_example(&self) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.pii.is_some())
+            .map(|f| match f.path.rsplit_once("[].") {
+                Some((list, _)) => list.to_string(),
+                None => f.path.clone(),
+            })
+            .or_else(|| self.fields.first().map(|f| f.path.clone()))
+            .unwrap_or_default()
     }
 
     /// The field at a schema path (`summary.contacts[].name`).
@@ -884,6 +903,7 @@ fn make_field(
         expect_message: rf.expect_message.clone(),
         expect_hint: rf.expect_hint.clone(),
         not_after: rf.not_after.clone(),
+        not_after_hint: rf.not_after_hint.clone(),
         min_items: rf.min_items,
         catalog: rf.catalog.clone(),
         pii: rf.pii.clone(),

@@ -233,7 +233,7 @@ fn determine_refuses_invalid_decisions_and_changes_nothing() {
                 "b",
             ],
         ),
-        "cannot also find that the Rules of Behavior do not comply",
+        "cannot also find \"Rules of Behavior do not comply.\"",
     );
     refused(
         run(

@@ -238,6 +238,46 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
         "{}",
         stderr(&o)
     );
+    // The refusals speak the form's words, never the SMOUT's.
+    for (args, why) in [
+        (
+            &["determine", "req"][..],
+            "say the outcome: --outcome approve | approve-with-conditions | disapprove",
+        ),
+        (
+            &["determine", "req", "--outcome", "disapprove"][..],
+            "`disapprove` does not approve the use, so it says why: --comments \"…\"\n",
+        ),
+        (
+            &["determine", "req", "--outcome", "disapprove", "--training-required"][..],
+            "the determination page of form cbp-pii-disclosure has no --training-required option; say it in --comments",
+        ),
+    ] {
+        let o = run(reg.path(), "privacy@example.gov", "2025-10-07", args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+    }
+    // The disclosure form rules on no PIA or SORN: a finding on one is refused, not recorded.
+    let o = run(
+        reg.path(),
+        "privacy@example.gov",
+        "2025-10-07",
+        &[
+            "determine",
+            "req",
+            "--outcome",
+            "approve-with-conditions",
+            "--conditions",
+            "After the arraignment.",
+            "--pia-required",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("form cbp-pii-disclosure rules on no further documentation, so a determination of req has no `pia` finding; drop it"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(
         reg.path(),
         "privacy@example.gov",
@@ -252,6 +292,12 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    let written =
+        std::fs::read_to_string(reg.path().join("records/req/determinations.toml")).unwrap();
+    assert!(
+        !written.contains("pia") && !written.contains("sorn"),
+        "{written}"
+    );
     assert!(
         stdout(&o).contains("approve-with-conditions") && !stdout(&o).contains("review by"),
         "case by case: no review date: {}",

@@ -12,8 +12,10 @@ impl<'a, 'r> Checker<'a, 'r> {
         let form = self.form();
         let Some(t) = release.get_ref().as_table() else {
             self.report(
-                Finding::new("SM020", Severity::Error, "[release] must be a table")
-                    .hint("[release]\nredact = { \"summary.contacts\" = [\"b6\", \"b7C\"] }"),
+                Finding::new("SM020", Severity::Error, "[release] must be a table").hint(format!(
+                    "[release]\nredact = {{ \"{}\" = [\"b6\", \"b7C\"] }}",
+                    form.redact_example()
+                )),
                 &release.span(),
             );
             return;
@@ -38,7 +40,10 @@ impl<'a, 'r> Checker<'a, 'r> {
                         Severity::Error,
                         "`redact` maps field paths to exemptions",
                     )
-                    .hint("redact = { \"summary.contacts\" = [\"b6\", \"b7C\"] }"),
+                    .hint(format!(
+                        "redact = {{ \"{}\" = [\"b6\", \"b7C\"] }}",
+                        form.redact_example()
+                    )),
                     &v.span(),
                 );
                 continue;
@@ -52,7 +57,10 @@ impl<'a, 'r> Checker<'a, 'r> {
                 {
                     let hint = match did_you_mean(p, form.fields.iter().map(|f| f.path.as_str())) {
                         Some(m) => format!("did you mean \"{m}\"?"),
-                        None => "name a field by its path, e.g. \"summary.contacts\"".into(),
+                        None => format!(
+                            "name a field by its path, e.g. \"{}\"",
+                            form.redact_example()
+                        ),
                     };
                     self.report(
                         Finding::new(

@@ -527,10 +527,13 @@ impl<'a, 'r> Checker<'a, 'r> {
                     Severity::Error,
                     format!("{} is in the future ({date})", question_ref(field)),
                 )
-                .hint(format!(
-                    "today is {}; a use that has not launched yet is in development",
-                    self.opts.today
-                ))
+                .hint(match &field.not_after_hint {
+                    Some(h) => format!("today is {}; {h}", self.opts.today),
+                    None => format!(
+                        "today is {}; a date in the future has not happened yet",
+                        self.opts.today
+                    ),
+                })
                 .field(field.path.clone()),
                 span,
             );

@@ -135,11 +135,6 @@ impl DecisionFields {
         if let Some(o) = &self.outcome {
             i.outcome = o.clone();
         }
-        if i.outcome.is_empty() {
-            return Err(Error::Refused(
-                "say the outcome: --outcome met | not-yet-met | not-authorized".into(),
-            ));
-        }
         i.submission = self.submission.or(i.submission);
         if let Some(t) = &self.rules_do_not_comply {
             i.rules_do_not_comply = t.clone();
@@ -157,18 +152,22 @@ impl DecisionFields {
                 )));
             }
         }
-        doc(
-            &mut i.pia,
-            self.pia_required,
-            &self.pia_covered,
-            &self.pia_action,
-        );
-        doc(
-            &mut i.sorn,
-            self.sorn_required,
-            &self.sorn_covered,
-            &self.sorn_action,
-        );
+        for (key, required, covered, action) in [
+            (
+                "pia",
+                self.pia_required,
+                &self.pia_covered,
+                &self.pia_action,
+            ),
+            (
+                "sorn",
+                self.sorn_required,
+                &self.sorn_covered,
+                &self.sorn_action,
+            ),
+        ] {
+            doc(&mut i.documentation, key, required, covered, action);
+        }
         if let Some(c) = &self.conditions {
             i.conditions = c.clone();
         }
@@ -187,11 +186,17 @@ impl DecisionFields {
     }
 }
 
-fn doc(slot: &mut Option<DocFinding>, required: bool, covered: &[String], action: &Option<String>) {
+fn doc(
+    docs: &mut std::collections::BTreeMap<String, DocFinding>,
+    key: &str,
+    required: bool,
+    covered: &[String],
+    action: &Option<String>,
+) {
     if !required && covered.is_empty() && action.is_none() {
         return;
     }
-    let d = slot.get_or_insert_with(|| DocFinding {
+    let d = docs.entry(key.to_string()).or_insert_with(|| DocFinding {
         action: "none".into(),
         ..Default::default()
     });

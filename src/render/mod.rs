@@ -511,7 +511,7 @@ impl ViewBuilder<'_> {
             .documentation
             .iter()
             .map(|k| {
-                let f = d.and_then(|d| d.documentation(&k.key));
+                let f = d.and_then(|d| d.doc(&k.key));
                 let finding = f.map(|f| f.finding.as_str()).unwrap_or("");
                 let action = f.map(|f| f.action.as_str()).unwrap_or("");
                 DocView {
