@@ -312,11 +312,34 @@ fn short_hash(h: &str) -> &str {
     &h[..h.len().min(12)]
 }
 
-/// The span of the k-th `[[kind]]` header in the file.
+/// The span of the k-th `[[kind]]` header in the file (a header starts a line: the same words
+/// inside a string are not one).
 fn entry_span(text: &str, kind: &str, k: usize) -> std::ops::Range<usize> {
     let header = format!("[[{kind}]]");
     text.match_indices(&header)
+        .filter(|(i, _)| {
+            let line_start = text[..*i].rfind('\n').map(|n| n + 1).unwrap_or(0);
+            text[line_start..*i].trim().is_empty()
+        })
         .nth(k)
         .map(|(i, _)| i..i + header.len())
         .unwrap_or(0..0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_found_by_its_header_not_by_words_in_a_string() {
+        let text = "[[determination]]\ncomments = \"see [[determination]] below\"\n\n  [[appeal]]\n[[determination]]\n";
+        assert_eq!(entry_span(text, "determination", 0), 0..17);
+        let second = text.rfind("[[determination]]").unwrap();
+        assert_eq!(entry_span(text, "determination", 1), second..second + 17);
+        assert_eq!(
+            entry_span(text, "appeal", 0).start,
+            text.find("[[appeal]]").unwrap()
+        );
+        assert_eq!(entry_span(text, "determination", 2), 0..0);
+    }
 }

@@ -83,7 +83,7 @@ fn check_doc(key: &str, d: &DocFinding) -> Result<()> {
     }
     if d.finding == "covered" && d.ids.is_empty() {
         return Err(Error::Refused(format!(
-            "{key} coverage needs the covering ids (e.g. --{key} DHS/CBP/PIA-010(a))"
+            "{key} coverage needs the ids of the covering documents (--{key}-covered <id>, once for each)"
         )));
     }
     Ok(())
@@ -392,4 +392,116 @@ pub fn record(
         n: k,
         commit: Some(oid),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::determination::DocFinding;
+    use crate::form::FormSet;
+
+    fn refusal(form: &str, kind: Kind, input: DeterminationInput) -> String {
+        let set = FormSet::builtin().unwrap();
+        match validate(set.get(form).unwrap(), kind, "x", &input) {
+            Ok(()) => "accepted".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn input(outcome: &str) -> DeterminationInput {
+        DeterminationInput {
+            outcome: outcome.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_outcome_is_one_of_the_forms() {
+        assert_eq!(
+            refusal("dhs-smout", Kind::Determination, input("")),
+            "say the outcome: --outcome met | not-yet-met | not-authorized"
+        );
+        assert_eq!(
+            refusal("dhs-smout", Kind::Appeal, input("")),
+            "say the outcome: --outcome met | not-yet-met | not-authorized | pending"
+        );
+        assert_eq!(
+            refusal("dhs-smout", Kind::Determination, input("approve")),
+            "`approve` is not an outcome of dhs-smout; choose one of: met, not-yet-met, not-authorized"
+        );
+        assert_eq!(
+            refusal("dhs-smout", Kind::Appeal, input("pending")),
+            "accepted"
+        );
+        assert_eq!(
+            refusal("dhs-smout", Kind::Determination, input("met")),
+            "accepted"
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_why_in_the_forms_words() {
+        assert_eq!(
+            refusal("dhs-smout", Kind::Determination, input("not-authorized")),
+            "`not-authorized` does not approve the use, so it says why: --comments \"…\" (or --rules-do-not-comply \"…\", --training-required)"
+        );
+        let mut i = input("not-yet-met");
+        i.training_required = true;
+        assert_eq!(refusal("dhs-smout", Kind::Determination, i), "accepted");
+        let mut i = input("met");
+        i.rules_do_not_comply = "They do not.".into();
+        assert_eq!(
+            refusal("dhs-smout", Kind::Determination, i),
+            "`met` approves the use, so it cannot also find \"Rules of Behavior do not comply.\"; choose another outcome or drop the analysis"
+        );
+        assert_eq!(
+            refusal(
+                "cbp-pii-disclosure",
+                Kind::Determination,
+                input("approve-with-conditions")
+            ),
+            "`approve-with-conditions` needs the conditions (--conditions)"
+        );
+    }
+
+    #[test]
+    fn documentation_findings_are_the_forms_kinds_and_well_formed() {
+        let with = |key: &str, finding: &str, ids: &[&str], action: &str| {
+            let mut i = input("met");
+            i.documentation.insert(
+                key.into(),
+                DocFinding {
+                    finding: finding.into(),
+                    ids: ids.iter().map(|s| s.to_string()).collect(),
+                    action: action.into(),
+                },
+            );
+            i
+        };
+        let d = Kind::Determination;
+        assert_eq!(
+            refusal(
+                "dhs-smout",
+                d,
+                with("pia", "covered", &["DHS/CBP/PIA-010(a)"], "none")
+            ),
+            "accepted"
+        );
+        assert_eq!(
+            refusal("dhs-smout", d, with("dpia", "required", &[], "new")),
+            "`dpia` is not documentation form dhs-smout rules on; it rules on: pia, sorn"
+        );
+        assert_eq!(
+            refusal("dhs-smout", d, with("sorn", "covered", &[], "none")),
+            "sorn coverage needs the ids of the covering documents (--sorn-covered <id>, once for each)"
+        );
+        assert_eq!(
+            refusal("dhs-smout", d, with("pia", "maybe", &[], "none")),
+            "pia finding must be `required` or `covered`, not `maybe`"
+        );
+        assert_eq!(
+            refusal("dhs-smout", d, with("pia", "required", &[], "later")),
+            "pia action must be `none`, `new` or `update`, not `later`"
+        );
+    }
 }

@@ -400,11 +400,7 @@ fn one(
         }
         (Some(_), _) => Status::Submitted,
     };
-    st.next = next_step(
-        &st,
-        today,
-        form.is_some_and(|f| f.determination.appeal_to.is_some()),
-    );
+    st.next = next_step(&st, today, form);
     Ok(st)
 }
 
@@ -507,7 +503,9 @@ fn list_values(record: &toml::de::DeTable<'_>, path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn next_step(s: &RecordStatus, today: NaiveDate, appealable: bool) -> String {
+/// What to do next, in the form's words where it has them (who hears appeals, what is kept).
+fn next_step(s: &RecordStatus, today: NaiveDate, form: Option<&Form>) -> String {
+    let appealable = form.is_some_and(|f| f.determination.appeal_to.is_some());
     let rb = s.review_by.map(|d| d.to_string()).unwrap_or_default();
     let mut next = match s.status {
         Status::Draft => format!(
@@ -532,7 +530,10 @@ fn next_step(s: &RecordStatus, today: NaiveDate, appealable: bool) -> String {
     };
     if let Some(r) = s.retain_until {
         if r >= today {
-            next.push_str(&format!("; keep consent copies until {r}"));
+            let what = form
+                .and_then(|f| f.index.retention_keeps.as_deref())
+                .unwrap_or("the record's documents");
+            next.push_str(&format!("; keep {what} until {r}"));
         }
     }
     next

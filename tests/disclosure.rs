@@ -320,7 +320,7 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
     assert!(v[0]["next"]
         .as_str()
         .unwrap()
-        .contains("keep consent copies until 2030-10-09"));
+        .contains("keep consent and waiver copies until 2030-10-09"));
     // Both forms side by side.
     let o = run(
         reg.path(),
@@ -357,6 +357,8 @@ fn no_engine_code_names_either_form() {
                 stack.push(p);
             } else {
                 let text = std::fs::read_to_string(&p).unwrap();
+                // Unit tests exercise the shipped forms by name; the engine above them may not.
+                let text = text.split("#[cfg(test)]").next().unwrap_or("");
                 for id in ["dhs-smout", "cbp-pii-disclosure"] {
                     if text.contains(id) {
                         hits.push(format!("{} names {id}", p.display()));

@@ -316,3 +316,70 @@ impl<'a, 'r> Checker<'a, 'r> {
         self.form.expect("form resolved before fields are checked")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = include_str!("../../tests/fixtures/valid/minimal.toml");
+
+    fn findings(text: &str) -> Vec<(String, usize, usize, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(crate::register::SETTINGS_FILE),
+            crate::create::settings_text("Test", false),
+        )
+        .unwrap();
+        let reg = Register::open(dir.path()).unwrap();
+        let opts = CheckOptions {
+            today: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            release: false,
+        };
+        check_text(&reg, text, "records/x/record.toml", None, &opts)
+            .into_iter()
+            .filter(|f| f.code != "SM030") // the attachment: no folder in this test
+            .map(|f| (f.code, f.line, f.column, f.hint.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_record_has_no_findings() {
+        assert_eq!(findings(MINIMAL), []);
+    }
+
+    #[test]
+    fn a_misspelled_key_is_found_where_it_is_with_the_key_meant() {
+        let f = findings(&MINIMAL.replace("it_systems =", "it_sytems ="));
+        // The answer the form asks for is missing from its table, and the key written is not one.
+        assert_eq!(
+            f,
+            [
+                (
+                    "SM005".into(),
+                    5,
+                    1,
+                    "add `it_systems = \"…\"` under [summary]".into()
+                ),
+                ("SM002".into(), 8, 1, "did you mean `it_systems`?".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_stops_the_checks_and_says_where() {
+        let f = findings("form = \"dhs-smout\"\ntitle = \"unclosed\n");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].0.as_str(), f[0].1), ("SM001", 2));
+    }
+
+    #[test]
+    fn a_launch_in_the_future_is_found_with_the_forms_hint() {
+        let f = findings(&MINIMAL.replace("launched = 2020-03-01", "launched = 2025-03-01"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "SM009");
+        assert_eq!(
+            f[0].3,
+            "today is 2024-01-01; a use that has not launched yet is in development"
+        );
+    }
+}

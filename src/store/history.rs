@@ -418,3 +418,132 @@ pub fn date_of(seconds: i64) -> NaiveDate {
         .unwrap_or_default()
         .date_naive()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository whose commits write the given files (path → text; `None` deletes).
+    struct Repo {
+        dir: tempfile::TempDir,
+        repo: Repository,
+    }
+
+    impl Repo {
+        fn new() -> Repo {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = Repository::init(dir.path()).unwrap();
+            Repo { dir, repo }
+        }
+
+        fn commit(&self, message: &str, files: &[(&str, Option<&str>)]) -> Oid {
+            let mut index = self.repo.index().unwrap();
+            for (path, text) in files {
+                let p = self.dir.path().join(path);
+                match text {
+                    Some(t) => {
+                        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                        std::fs::write(&p, t).unwrap();
+                        index.add_path(Path::new(path)).unwrap();
+                    }
+                    None => {
+                        std::fs::remove_file(&p).unwrap();
+                        index.remove_path(Path::new(path)).unwrap();
+                    }
+                }
+            }
+            index.write().unwrap();
+            let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let sig = git2::Signature::new(
+                "Drafter",
+                "d@example.gov",
+                &git2::Time::new(1_700_000_000, 0),
+            )
+            .unwrap();
+            let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            self.repo
+                .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+                .unwrap()
+        }
+    }
+
+    #[test]
+    fn a_records_history_follows_its_move_and_skips_other_records() {
+        let r = Repo::new();
+        r.commit(
+            "add a",
+            &[("records/a/record.toml", Some("title = \"A\"\n"))],
+        );
+        r.commit(
+            "add other",
+            &[("records/o/record.toml", Some("title = \"O\"\n"))],
+        );
+        r.commit(
+            "edit a",
+            &[("records/a/record.toml", Some("title = \"A2\"\n"))],
+        );
+        r.commit(
+            "move a to b",
+            &[
+                ("records/a/record.toml", None),
+                ("records/b/record.toml", Some("title = \"A2\"\n")),
+            ],
+        );
+        let index = PathIndex::rebuild(&r.repo, "").unwrap();
+        let revs = record_history(&r.repo, &index, "b").unwrap();
+        let seen: Vec<(&str, &str, Option<&str>)> = revs
+            .iter()
+            .map(|v| (v.message.as_str(), v.path.as_str(), v.moved_from.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("move a to b", "b/record.toml", Some("a/record.toml")),
+                ("edit a", "a/record.toml", None),
+                ("add a", "a/record.toml", None),
+            ]
+        );
+        assert_eq!(revs[0].email, "d@example.gov");
+        assert_eq!(
+            former_ids(&r.repo, "", "b").unwrap(),
+            ["a"],
+            "a submission made as `a` still belongs to `b`"
+        );
+    }
+
+    #[test]
+    fn submissions_are_read_from_tags_in_number_order() {
+        let r = Repo::new();
+        let c1 = r.commit("one", &[("records/a/record.toml", Some("v = 1\n"))]);
+        let c2 = r.commit("two", &[("records/a/record.toml", Some("v = 2\n"))]);
+        let sig =
+            git2::Signature::new("D", "d@example.gov", &git2::Time::new(1_700_000_100, 0)).unwrap();
+        for (n, c) in [(10, c2), (2, c1)] {
+            let obj = r.repo.find_object(c, None).unwrap();
+            r.repo
+                .tag(&format!("smout/a/submission/{n}"), &obj, &sig, "s", false)
+                .unwrap();
+        }
+        // Tags that are not submissions are not read as ones.
+        let obj = r.repo.find_object(c1, None).unwrap();
+        r.repo
+            .tag("smout/a/determination/1", &obj, &sig, "d", false)
+            .unwrap();
+        r.repo
+            .tag("smout/a/submission/x", &obj, &sig, "bad", false)
+            .unwrap();
+        let subs = submissions(&r.repo, "", "a").unwrap();
+        let got: Vec<(u32, String, i64)> = subs
+            .iter()
+            .map(|s| (s.n, s.commit.clone(), s.time))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, c1.to_string(), 1_700_000_100),
+                (10, c2.to_string(), 1_700_000_100)
+            ]
+        );
+    }
+}

@@ -14,6 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::duration::Period;
 use crate::error::Error;
 
+mod compile;
+mod condition;
+mod page;
+
+pub use condition::Condition;
+pub use page::{DeterminationDef, DocumentationKind, Outcome};
+
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 }
@@ -84,74 +91,6 @@ impl FieldType {
     }
 }
 
-/// A condition on other answers of the record (`required_when`, `forbidden_when`, `when`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(untagged)]
-pub enum Condition {
-    /// All of the conditions hold.
-    All {
-        /// The conditions.
-        all: Vec<Condition>,
-    },
-    /// Any of the conditions holds.
-    Any {
-        /// The conditions.
-        any: Vec<Condition>,
-    },
-    /// A test on one field.
-    Test {
-        /// The field's path (absolute, or relative inside a compound).
-        field: String,
-        /// The field equals this value.
-        #[serde(default)]
-        eq: Option<toml::Value>,
-        /// The field is present and differs from this value.
-        #[serde(default)]
-        ne: Option<toml::Value>,
-        /// The field equals one of these values.
-        #[serde(default, rename = "in")]
-        one_of: Option<Vec<toml::Value>>,
-        /// The field is present (true) or absent (false).
-        #[serde(default)]
-        present: Option<bool>,
-    },
-}
-
-impl Condition {
-    fn prefixed(&self, prefix: &str) -> Condition {
-        match self {
-            Condition::All { all } => Condition::All {
-                all: all.iter().map(|c| c.prefixed(prefix)).collect(),
-            },
-            Condition::Any { any } => Condition::Any {
-                any: any.iter().map(|c| c.prefixed(prefix)).collect(),
-            },
-            Condition::Test {
-                field,
-                eq,
-                ne,
-                one_of,
-                present,
-            } => Condition::Test {
-                field: format!("{prefix}.{field}"),
-                eq: eq.clone(),
-                ne: ne.clone(),
-                one_of: one_of.clone(),
-                present: *present,
-            },
-        }
-    }
-
-    /// Every field path the condition reads.
-    pub fn fields(&self) -> Vec<&str> {
-        match self {
-            Condition::All { all } => all.iter().flat_map(|c| c.fields()).collect(),
-            Condition::Any { any } => any.iter().flat_map(|c| c.fields()).collect(),
-            Condition::Test { field, .. } => vec![field.as_str()],
-        }
-    }
-}
-
 /// One allowed value of a choice field.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -163,83 +102,6 @@ pub struct Choice {
     /// Set when this value means the use needs no filing at all; says why.
     #[serde(default)]
     pub exempt: Option<String>,
-}
-
-/// A field as written in the form file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawField {
-    #[serde(default)]
-    path: String,
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    section: Option<String>,
-    #[serde(rename = "type")]
-    kind: String,
-    label: String,
-    #[serde(default)]
-    label_separator: Option<String>,
-    #[serde(default)]
-    number: Option<String>,
-    #[serde(default)]
-    question: Option<String>,
-    #[serde(default)]
-    help: Option<String>,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    required_when: Option<Condition>,
-    #[serde(default)]
-    forbidden_when: Option<Condition>,
-    #[serde(default)]
-    material: Option<bool>,
-    #[serde(default)]
-    choices: Vec<Choice>,
-    #[serde(default)]
-    type_hint: Option<String>,
-    #[serde(default)]
-    pattern: Option<String>,
-    #[serde(default)]
-    pattern_code: Option<String>,
-    #[serde(default)]
-    pattern_hint: Option<String>,
-    #[serde(default)]
-    expect: Option<toml::Value>,
-    #[serde(default)]
-    expect_code: Option<String>,
-    #[serde(default)]
-    expect_message: Option<String>,
-    #[serde(default)]
-    expect_hint: Option<String>,
-    #[serde(default)]
-    not_after: Option<String>,
-    #[serde(default)]
-    not_after_hint: Option<String>,
-    #[serde(default)]
-    min_items: Option<usize>,
-    #[serde(default)]
-    catalog: Option<String>,
-    #[serde(default)]
-    pii: Option<String>,
-    #[serde(default)]
-    retention: Option<String>,
-    #[serde(default)]
-    print: Option<bool>,
-    #[serde(default)]
-    question_before: Option<String>,
-}
-
-/// A compound answer type declared by the form (e.g. "Yes / No, if not please explain").
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCompound {
-    #[serde(default)]
-    yes: Option<String>,
-    #[serde(default)]
-    no: Option<String>,
-    #[serde(rename = "field")]
-    fields: Vec<RawField>,
 }
 
 /// A printed section of the form.
@@ -288,7 +150,7 @@ pub struct Rule {
     pub hint: Option<String>,
 }
 
-fn yes() -> bool {
+pub(super) fn yes() -> bool {
     true
 }
 
@@ -318,114 +180,12 @@ pub struct Index {
     /// How long records of an approved filing must be kept (e.g. consent copies, `5y`).
     #[serde(default)]
     pub retention: Option<String>,
+    /// What must be kept that long, as `status` says it ("copies of the consents and waivers").
+    #[serde(default)]
+    pub retention_keeps: Option<String>,
     /// The date field retention counts from (default: the date of the approval).
     #[serde(default)]
     pub retention_from: Option<String>,
-}
-
-/// One possible outcome of the reviewer's determination.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Outcome {
-    /// The value written in `determinations.toml`.
-    pub value: String,
-    /// The printed wording.
-    pub text: String,
-    /// The record's status after this outcome.
-    pub status: String,
-    /// This outcome approves the filing (starts a review period).
-    #[serde(default)]
-    pub approves: bool,
-    /// This outcome requires conditions to be written.
-    #[serde(default)]
-    pub requires_conditions: bool,
-}
-
-/// A kind of further compliance documentation the reviewer rules on (PIA, SORN).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocumentationKind {
-    /// The key in the determination (`pia`, `sorn`).
-    pub key: String,
-    /// "A PIA is required."
-    pub required: String,
-    /// "Covered by existing PIA."
-    pub covered: String,
-    /// "New."
-    pub new: String,
-    /// "Updated. …"
-    pub update: String,
-}
-
-/// The reviewer's page of the form.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeterminationDef {
-    /// Page heading.
-    pub heading: String,
-    /// Line under the heading.
-    #[serde(default)]
-    pub subheading: Option<String>,
-    /// Label of the review date.
-    pub reviewed_label: String,
-    /// Label of the reviewer's name.
-    pub reviewer_label: String,
-    /// Heading above the outcomes.
-    pub outcome_heading: String,
-    /// The possible outcomes.
-    #[serde(rename = "outcome")]
-    pub outcomes: Vec<Outcome>,
-    /// Wording of "rules do not comply", when the form has it.
-    #[serde(default)]
-    pub rules_do_not_comply: Option<String>,
-    /// Wording of "training required", when the form has it.
-    #[serde(default)]
-    pub training_required: Option<String>,
-    /// Heading above the documentation findings.
-    #[serde(default)]
-    pub documentation_heading: Option<String>,
-    /// Further documentation the reviewer rules on.
-    #[serde(default, rename = "documentation")]
-    pub documentation: Vec<DocumentationKind>,
-    /// Heading of the comments.
-    pub comments_heading: String,
-    /// Heading of the conditions, for forms whose outcomes can carry conditions.
-    #[serde(default)]
-    pub conditions_heading: Option<String>,
-    /// Who hears appeals.
-    #[serde(default)]
-    pub appeal_to: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawForm {
-    id: String,
-    version: String,
-    title: String,
-    #[serde(default)]
-    short_title: Option<String>,
-    #[serde(default)]
-    version_label: Option<String>,
-    #[serde(default)]
-    issuer: Vec<String>,
-    #[serde(default)]
-    review_period: Option<String>,
-    #[serde(default)]
-    submit_to: Option<String>,
-    #[serde(default = "yes")]
-    reviews: bool,
-    #[serde(default)]
-    index: Index,
-    #[serde(rename = "section")]
-    sections: Vec<Section>,
-    #[serde(rename = "field")]
-    fields: Vec<RawField>,
-    #[serde(default)]
-    compound: BTreeMap<String, RawCompound>,
-    #[serde(default, rename = "rule")]
-    rules: Vec<Rule>,
-    determination: DeterminationDef,
 }
 
 /// A compiled field of a form.
@@ -576,11 +336,7 @@ pub const ENGINE_KEYS: &[&str] = &["form", "form_version", "release"];
 impl Form {
     /// Parse and compile a form definition.
     pub fn parse(text: &str, source: &str) -> Result<Form, Error> {
-        let raw: RawForm = toml::from_str(text).map_err(|e| Error::Form {
-            source_name: source.to_string(),
-            message: e.to_string(),
-        })?;
-        compile(raw, source)
+        compile::parse(text, source)
     }
 
     /// A field path to show in an example of `[release] redact`: the list of people (the
@@ -679,242 +435,6 @@ pub fn item_path(field: &Field) -> String {
     } else {
         field.path.clone()
     }
-}
-
-fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
-    let err = |message: String| Error::Form {
-        source_name: source.to_string(),
-        message,
-    };
-    let section_ids: Vec<&str> = raw.sections.iter().map(|s| s.id.as_str()).collect();
-    let mut fields: Vec<Field> = Vec::new();
-    let mut by_path: HashMap<String, usize> = HashMap::new();
-
-    let push = |field: Field,
-                fields: &mut Vec<Field>,
-                by_path: &mut HashMap<String, usize>|
-     -> Result<(), Error> {
-        if by_path.contains_key(&field.path) {
-            return Err(err(format!("field `{}` is defined twice", field.path)));
-        }
-        by_path.insert(field.path.clone(), fields.len());
-        fields.push(field);
-        Ok(())
-    };
-
-    for rf in &raw.fields {
-        if rf.path.is_empty() {
-            return Err(err(format!("a field (label `{}`) has no `path`", rf.label)));
-        }
-        let (parent, key) = split_path(&rf.path);
-        let section = match &rf.section {
-            Some(s) => s.clone(),
-            None => {
-                let p = parent.trim_end_matches("[]");
-                let Some(&i) = by_path.get(p) else {
-                    return Err(err(format!(
-                        "field `{}` has no `section` and its parent `{p}` is not defined before it",
-                        rf.path
-                    )));
-                };
-                fields[i].section.clone()
-            }
-        };
-        if !section_ids.contains(&section.as_str()) {
-            return Err(err(format!(
-                "field `{}` names section `{section}`, which the form does not define",
-                rf.path
-            )));
-        }
-        let mut field = make_field(rf, &rf.path, key, &section, None, source)?;
-        if let FieldType::Compound(name) = field.kind.clone() {
-            let Some(compound) = raw.compound.get(&name) else {
-                return Err(err(format!(
-                    "field `{}` has type `{name}`, which is neither a built-in type nor a [compound.{name}]",
-                    rf.path
-                )));
-            };
-            field.kind = FieldType::Table;
-            field.compound = Some(name);
-            field.yes = compound.yes.clone();
-            field.no = compound.no.clone();
-            let base = rf.path.clone();
-            let material = field.material;
-            push(field, &mut fields, &mut by_path)?;
-            for cf in &compound.fields {
-                let path = format!("{base}.{}", cf.key);
-                let mut child = make_field(cf, &path, &cf.key, &section, Some(&base), source)?;
-                child.number = child.number.or_else(|| rf.number.clone());
-                child.label = format!("{}: {}", rf.label, cf.label);
-                if cf.material.is_none() {
-                    child.material = material;
-                }
-                push(child, &mut fields, &mut by_path)?;
-            }
-        } else {
-            push(field, &mut fields, &mut by_path)?;
-        }
-    }
-
-    // Link children to their containers, in form order.
-    let mut roots = Vec::new();
-    for i in 0..fields.len() {
-        let (parent, key) = split_path(&fields[i].path);
-        let key = key.to_string();
-        if parent.is_empty() {
-            roots.push(key);
-            continue;
-        }
-        let container = parent.trim_end_matches("[]");
-        let Some(&pi) = by_path.get(container) else {
-            return Err(err(format!(
-                "field `{}` sits under `{container}`, which is not defined",
-                fields[i].path
-            )));
-        };
-        let is_item = parent.ends_with("[]");
-        let pk = &fields[pi].kind;
-        if is_item != (*pk == FieldType::List) || !fields[pi].is_container() {
-            return Err(err(format!(
-                "field `{}`: `{container}` is a {pk:?}; write `{container}[].{key}` for list items, `{container}.{key}` for tables",
-                fields[i].path
-            )));
-        }
-        fields[pi].children.push(key);
-    }
-
-    // Conditions and rules must name defined fields.
-    let known = |p: &str| by_path.contains_key(p);
-    for f in &fields {
-        for c in [&f.required_when, &f.forbidden_when].into_iter().flatten() {
-            for p in c.fields() {
-                if !known(p) {
-                    return Err(err(format!(
-                        "field `{}` has a condition on `{p}`, which is not a field",
-                        f.path
-                    )));
-                }
-            }
-        }
-    }
-    for r in &raw.rules {
-        for p in r.when.fields().into_iter().chain(r.at.as_deref()) {
-            if !known(p) {
-                return Err(err(format!(
-                    "rule {} names `{p}`, which is not a field",
-                    r.code
-                )));
-            }
-        }
-    }
-    for p in [
-        &raw.index.component,
-        &raw.index.category,
-        &raw.index.stage,
-        &raw.index.submitted,
-        &raw.index.retention_from,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(raw.index.references.iter())
-    {
-        if !known(p) {
-            return Err(err(format!("[index] names `{p}`, which is not a field")));
-        }
-    }
-
-    if let Some(r) = &raw.index.retention {
-        Period::parse(r).map_err(|m| err(format!("[index] retention: {m}")))?;
-    }
-    let review_period = raw
-        .review_period
-        .as_deref()
-        .map(|p| Period::parse(p).map_err(|m| err(format!("review_period: {m}"))))
-        .transpose()?;
-
-    Ok(Form {
-        short_title: raw.short_title.unwrap_or_else(|| raw.title.clone()),
-        id: raw.id,
-        version: raw.version,
-        title: raw.title,
-        version_label: raw.version_label,
-        issuer: raw.issuer,
-        review_period,
-        submit_to: raw.submit_to,
-        reviews: raw.reviews,
-        index: raw.index,
-        sections: raw.sections,
-        fields,
-        roots,
-        rules: raw.rules,
-        determination: raw.determination,
-        source: source.to_string(),
-        by_path,
-    })
-}
-
-fn make_field(
-    rf: &RawField,
-    path: &str,
-    key: &str,
-    section: &str,
-    compound_base: Option<&str>,
-    source: &str,
-) -> Result<Field, Error> {
-    let err = |message: String| Error::Form {
-        source_name: source.to_string(),
-        message,
-    };
-    let kind = FieldType::parse(&rf.kind);
-    if kind == FieldType::Choice && rf.choices.is_empty() {
-        return Err(err(format!("choice field `{path}` lists no choices")));
-    }
-    let regex = rf
-        .pattern
-        .as_deref()
-        .map(|p| Regex::new(p).map_err(|e| err(format!("field `{path}`: bad pattern: {e}"))))
-        .transpose()?;
-    let relative = |c: &Option<Condition>| match (c, compound_base) {
-        (Some(c), Some(base)) => Some(c.prefixed(base)),
-        (c, _) => c.clone(),
-    };
-    Ok(Field {
-        path: path.to_string(),
-        key: key.to_string(),
-        section: section.to_string(),
-        kind,
-        compound: None,
-        label: rf.label.clone(),
-        label_separator: rf.label_separator.clone().unwrap_or_else(|| ".".into()),
-        number: rf.number.clone(),
-        question: rf.question.clone(),
-        help: rf.help.clone(),
-        required: rf.required,
-        required_when: relative(&rf.required_when),
-        forbidden_when: relative(&rf.forbidden_when),
-        material: rf.material.unwrap_or(false),
-        choices: rf.choices.clone(),
-        type_hint: rf.type_hint.clone(),
-        pattern: rf.pattern.clone(),
-        pattern_code: rf.pattern_code.clone(),
-        pattern_hint: rf.pattern_hint.clone(),
-        expect: rf.expect.clone(),
-        expect_code: rf.expect_code.clone(),
-        expect_message: rf.expect_message.clone(),
-        expect_hint: rf.expect_hint.clone(),
-        not_after: rf.not_after.clone(),
-        not_after_hint: rf.not_after_hint.clone(),
-        min_items: rf.min_items,
-        catalog: rf.catalog.clone(),
-        pii: rf.pii.clone(),
-        retention: rf.retention.clone(),
-        print: rf.print.unwrap_or(true),
-        question_before: rf.question_before.clone(),
-        children: Vec::new(),
-        yes: None,
-        no: None,
-        regex,
-    })
 }
 
 /// The schema path of a concrete one: `summary.contacts[3].name` → `summary.contacts[].name`.

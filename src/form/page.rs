@@ -1,0 +1,77 @@
+//! The reviewer's page of a form: outcomes, options, the documentation it rules on.
+
+use serde::{Deserialize, Serialize};
+
+/// One possible outcome of the reviewer's determination.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// The value written in `determinations.toml`.
+    pub value: String,
+    /// The printed wording.
+    pub text: String,
+    /// The record's status after this outcome.
+    pub status: String,
+    /// This outcome approves the filing (starts a review period).
+    #[serde(default)]
+    pub approves: bool,
+    /// This outcome requires conditions to be written.
+    #[serde(default)]
+    pub requires_conditions: bool,
+}
+
+/// A kind of further compliance documentation the reviewer rules on (PIA, SORN).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentationKind {
+    /// The key in the determination (`pia`, `sorn`).
+    pub key: String,
+    /// "A PIA is required."
+    pub required: String,
+    /// "Covered by existing PIA."
+    pub covered: String,
+    /// "New."
+    pub new: String,
+    /// "Updated. …"
+    pub update: String,
+}
+
+/// The reviewer's page of the form.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeterminationDef {
+    /// Page heading.
+    pub heading: String,
+    /// Line under the heading.
+    #[serde(default)]
+    pub subheading: Option<String>,
+    /// Label of the review date.
+    pub reviewed_label: String,
+    /// Label of the reviewer's name.
+    pub reviewer_label: String,
+    /// Heading above the outcomes.
+    pub outcome_heading: String,
+    /// The possible outcomes.
+    #[serde(rename = "outcome")]
+    pub outcomes: Vec<Outcome>,
+    /// Wording of "rules do not comply", when the form has it.
+    #[serde(default)]
+    pub rules_do_not_comply: Option<String>,
+    /// Wording of "training required", when the form has it.
+    #[serde(default)]
+    pub training_required: Option<String>,
+    /// Heading above the documentation findings.
+    #[serde(default)]
+    pub documentation_heading: Option<String>,
+    /// Further documentation the reviewer rules on.
+    #[serde(default, rename = "documentation")]
+    pub documentation: Vec<DocumentationKind>,
+    /// Heading of the comments.
+    pub comments_heading: String,
+    /// Heading of the conditions, for forms whose outcomes can carry conditions.
+    #[serde(default)]
+    pub conditions_heading: Option<String>,
+    /// Who hears appeals.
+    #[serde(default)]
+    pub appeal_to: Option<String>,
+}
