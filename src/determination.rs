@@ -116,7 +116,7 @@ pub struct Determinations {
 impl Determinations {
     /// Parse the text of a determinations file.
     pub fn parse(text: &str, path: &Path) -> Result<Determinations> {
-        toml::from_str(text).map_err(|e| Error::Settings {
+        toml::from_str(text).map_err(|e| Error::Determinations {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
         })

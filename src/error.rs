@@ -33,6 +33,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A record's `determinations.toml` (or a decision read with `--from`) does not parse.
+    #[error("{path}: {message}")]
+    Determinations {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A record id is not acceptable.
     #[error("`{id}` is not a record id: {why}")]
     BadId {
@@ -99,6 +107,9 @@ pub enum Error {
         /// How long this one waited.
         waited: std::time::Duration,
     },
+    /// The repository cannot take a change now (nothing was changed).
+    #[error(transparent)]
+    NotReady(#[from] crate::store::NotReady),
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),
@@ -136,6 +147,10 @@ impl Error {
                 "record ids are lower-case letters, digits and hyphens, starting with a letter or digit (e.g. cbp-fld-2018)".into(),
             ),
             Error::File { source, .. } => Some(source.hint().into()),
+            Error::Determinations { path, .. } => Some(format!(
+                "determinations are written by `smout determine` and `smout appeal`; restore the committed file (`git checkout -- {}`), or `smout audit` to see what changed it",
+                path.display()
+            )),
             Error::Revision { id, .. } => Some(format!(
                 "name a revision as submission/N, approved, submitted, worktree, or any git revision (a commit, tag or branch); `smout log {id}` lists the record's revisions"
             )),

@@ -5,7 +5,61 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
+use crate::register::Register;
+use crate::render::Templates;
 use crate::status::{RecordStatus, Status};
+
+/// The formats of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown (`report.md` template).
+    Md,
+    /// CSV, one row per record.
+    Csv,
+    /// JSON.
+    Json,
+    /// PDF (`report.pdf` template), laid out like `render`'s.
+    Pdf,
+}
+
+/// The register's report in `format`: statuses computed from history as of `today`; a
+/// `release` copy passes every string through the redaction step. `timestamp` dates the PDF.
+pub fn report(
+    reg: &Register,
+    today: chrono::NaiveDate,
+    release: bool,
+    format: ReportFormat,
+    timestamp: i64,
+) -> Result<Vec<u8>> {
+    let rows = crate::status::register_status(reg, &[], today, release)?;
+    let markings = &reg.settings.markings;
+    let banner = match release {
+        true => markings.release_banner.clone(),
+        false => markings.banner.clone(),
+    }
+    .unwrap_or_default();
+    let name = match reg.settings.name.is_empty() {
+        true => "smout register".to_string(),
+        false => reg.settings.name.clone(),
+    };
+    let report = build(&name, &banner, today, rows);
+    let templates = Templates::load(Some(&reg.root.join("templates")))?;
+    Ok(match format {
+        ReportFormat::Json => serde_json::to_vec_pretty(&report)
+            .map_err(|e| Error::io(&reg.root, std::io::Error::from(e)))?,
+        ReportFormat::Md => templates.render_named("report.md", &report)?.into_bytes(),
+        ReportFormat::Csv => {
+            let mut v = Vec::new();
+            crate::print::report_csv(&report, &mut v).map_err(|e| Error::io(&reg.root, e))?;
+            v
+        }
+        ReportFormat::Pdf => {
+            let blocks = templates.render_named("report.pdf", &report)?;
+            crate::render::pdf::render("report", &blocks, timestamp)?
+        }
+    })
+}
 
 /// The report.
 #[derive(Debug, Clone, Serialize)]

@@ -125,7 +125,7 @@ impl DecisionFields {
                     .ok_or_else(|| {
                         Error::io(p, std::io::Error::from(std::io::ErrorKind::NotFound))
                     })?;
-                toml::from_str(&text).map_err(|e| Error::Settings {
+                toml::from_str(&text).map_err(|e| Error::Determinations {
                     path: p.clone(),
                     message: e.to_string().trim_end().to_string(),
                 })?

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use smout::error::Error;
 use smout::render::job::{record_at, render_all, render_record};
-use smout::render::{build_view, Format, RenderOptions, Source, Templates};
+use smout::render::{Format, RenderOptions, Templates};
 
 use super::{CliResult, Env};
 
@@ -130,15 +130,7 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let id = args.id.clone().unwrap_or_default();
     let rec = record_at(&reg, &id, args.rev.as_deref())?;
     if args.context {
-        let src = Source {
-            id: &rec.id,
-            text: &rec.text,
-            determinations: &rec.determinations,
-            origin: rec.origin.clone(),
-            mark: rec.mark.clone(),
-            revision: rec.revision.clone(),
-        };
-        let view = build_view(&reg, &src, &opts)?;
+        let view = smout::render::job::render_context(&reg, &rec, &opts)?;
         serde_json::to_writer_pretty(&mut *out, &view).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);

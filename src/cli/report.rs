@@ -6,8 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use smout::render::Templates;
-use smout::status::register_status;
+use smout::report::{report, ReportFormat};
 
 use super::render::timestamp;
 use super::{CliResult, Env};
@@ -48,33 +47,13 @@ pub enum ReportKind {
 /// Run `smout report`.
 pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
-    let rows = register_status(&reg, &[], env.today, args.release)?;
-    let banner = if args.release {
-        reg.settings.markings.release_banner.clone()
-    } else {
-        reg.settings.markings.banner.clone()
-    }
-    .unwrap_or_default();
-    let name = if reg.settings.name.is_empty() {
-        "smout register".to_string()
-    } else {
-        reg.settings.name.clone()
+    let format = match args.format {
+        ReportKind::Md => ReportFormat::Md,
+        ReportKind::Csv => ReportFormat::Csv,
+        ReportKind::Json => ReportFormat::Json,
+        ReportKind::Pdf => ReportFormat::Pdf,
     };
-    let report = smout::report::build(&name, &banner, env.today, rows);
-    let templates = Templates::load(Some(&reg.root.join("templates")))?;
-    let bytes: Vec<u8> = match args.format {
-        ReportKind::Json => serde_json::to_vec_pretty(&report).map_err(std::io::Error::from)?,
-        ReportKind::Md => templates.render_named("report.md", &report)?.into_bytes(),
-        ReportKind::Csv => {
-            let mut v = Vec::new();
-            smout::print::report_csv(&report, &mut v)?;
-            v
-        }
-        ReportKind::Pdf => {
-            let blocks = templates.render_named("report.pdf", &report)?;
-            smout::render::pdf::render("report", &blocks, timestamp())?
-        }
-    };
+    let bytes = report(&reg, env.today, args.release, format, timestamp())?;
     let target = args
         .output
         .or_else(|| (args.format == ReportKind::Pdf).then(|| PathBuf::from("report.pdf")));

@@ -156,15 +156,32 @@ pub fn render_record(
             )));
         }
     }
-    let src = Source {
-        id: &rec.id,
-        text: &rec.text,
-        determinations: &rec.determinations,
-        origin: rec.origin.clone(),
-        mark: mark.clone(),
-        revision: rec.revision.clone(),
-    };
+    let src = rec.source(mark.clone());
     Ok((render(reg, templates, &src, format, opts)?, mark))
+}
+
+impl RecordAt {
+    /// What the renderers read, with `mark` on every page.
+    fn source(&self, mark: String) -> Source<'_> {
+        Source {
+            id: &self.id,
+            text: &self.text,
+            determinations: &self.determinations,
+            origin: self.origin.clone(),
+            mark,
+            revision: self.revision.clone(),
+        }
+    }
+}
+
+/// The view the templates of `rec` are given (`render --context`): every value a template can
+/// use, as JSON shows it.
+pub fn render_context(
+    reg: &Register,
+    rec: &RecordAt,
+    opts: &RenderOptions,
+) -> Result<crate::render::View> {
+    crate::render::build_view(reg, &rec.source(rec.mark.clone()), opts)
 }
 
 /// Render every record into `dir` on all cores, calling `progress(done, total)` as records are

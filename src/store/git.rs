@@ -9,17 +9,6 @@ use git2::{IndexEntry, IndexTime, Oid, Repository, RepositoryState, Signature, T
 
 use crate::error::{Error, Result};
 
-/// Open the repository holding the register at `root` (the register may be a sub-folder).
-pub fn open(root: &Path) -> Result<Repository> {
-    Repository::discover(root).map_err(|e| {
-        Error::Git(format!(
-            "{} is not inside a git repository ({})",
-            root.display(),
-            e.message()
-        ))
-    })
-}
-
 /// Before `init` writes anything: whether `dir` is inside a repository already. When `commit`,
 /// refuses unless the first commit could be made — git knows who is committing, the repository
 /// is not mid-merge, and (for a `signed` register) git has a signing key.
@@ -44,7 +33,7 @@ pub fn prepare_init(dir: &Path, commit: bool, signed: bool) -> Result<bool> {
             if key.is_none() {
                 return Err(Error::Refused(format!(
                     "{}\n(or make a register without signatures: smout init --unsigned)",
-                    crate::store::sign::no_key_error()
+                    crate::store::NotReady::NoSigningKey
                 )));
             }
         }
@@ -85,9 +74,7 @@ fn signature_from(cfg: Option<git2::Config>) -> Result<Signature<'static>> {
         get("GIT_AUTHOR_NAME", "user.name"),
         get("GIT_AUTHOR_EMAIL", "user.email"),
     ) else {
-        return Err(Error::Refused(
-            "git does not know who you are, and smout records who made each change. Set it with:\n  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.gov".into(),
-        ));
+        return Err(crate::store::NotReady::NoIdentity.into());
     };
     let sig = match std::env::var("GIT_AUTHOR_DATE")
         .ok()
@@ -160,15 +147,10 @@ pub fn ensure_ready(repo: &Repository) -> Result<()> {
             RepositoryState::Bisect => "a bisect",
             _ => "another git operation",
         };
-        return Err(Error::Refused(format!(
-            "the repository is in the middle of {what}; finish or abort it first (smout changed nothing)"
-        )));
+        return Err(crate::store::NotReady::MidOperation(what).into());
     }
     if repo.path().join("index.lock").exists() {
-        return Err(Error::Refused(format!(
-            "{} exists: another git process is running, or one crashed. If none is running, remove the file (smout changed nothing)",
-            repo.path().join("index.lock").display()
-        )));
+        return Err(crate::store::NotReady::IndexLocked(repo.path().join("index.lock")).into());
     }
     Ok(())
 }
@@ -194,7 +176,7 @@ pub(crate) fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
 pub fn repo_path(repo: &Repository, root: &Path, rel: &str) -> Result<String> {
     let workdir = repo
         .workdir()
-        .ok_or_else(|| Error::Git("the repository has no working tree".into()))?;
+        .ok_or_else(|| Error::from(crate::store::NotReady::NoWorkTree))?;
     let workdir = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let prefix = root

@@ -52,6 +52,58 @@ pub fn tag_name(id: &str, kind: TagKind, n: impl std::fmt::Display) -> String {
     format!("smout/{id}/{}/{n}", kind.word())
 }
 
+/// Why the store cannot make a change now. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    /// Git does not know who is committing.
+    #[error("git does not know who you are, and smout records who made each change. Set it with:\n  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.gov")]
+    NoIdentity,
+    /// A merge, rebase … is under way.
+    #[error(
+        "the repository is in the middle of {0}; finish or abort it first (smout changed nothing)"
+    )]
+    MidOperation(&'static str),
+    /// Another git holds the index.
+    #[error("{} exists: another git process is running, or one crashed. If none is running, remove the file (smout changed nothing)", .0.display())]
+    IndexLocked(PathBuf),
+    /// HEAD is detached (at this commit).
+    #[error("HEAD is detached (at {0}): a change committed here would belong to no branch and vanish from the register's history. Check out the register's branch first (e.g. `git switch main`); smout changed nothing")]
+    Detached(String),
+    /// Part of the history is missing.
+    #[error("this is a shallow clone: smout cannot see the whole history it must build on. Run `git fetch --unshallow` first; smout changed nothing")]
+    Shallow,
+    /// A bare repository.
+    #[error(
+        "the repository has no working tree (it is bare); clone it and run smout in the clone"
+    )]
+    NoWorkTree,
+    /// The tag a change would make exists.
+    #[error("tag {0} exists already; smout changed nothing")]
+    TagExists(String),
+    /// Another process moved the branch between smout's read and its write.
+    #[error("{branch} moved while smout was working ({why}); smout changed nothing — run the command again")]
+    BranchMoved {
+        /// The branch.
+        branch: String,
+        /// What git said.
+        why: String,
+    },
+    /// An unfinished change's reference points elsewhere than the change made it.
+    #[error("{reference} points elsewhere than the change `{what}` made; inspect it with `git show {reference}`")]
+    Diverged {
+        /// The reference.
+        reference: String,
+        /// The change.
+        what: String,
+    },
+    /// A signed register, and git has no signing key.
+    #[error("this register requires signed commits ([roles] require_signatures = true), and git has no signing key. Set one as for git itself:\n  git config gpg.format ssh\n  git config user.signingkey ~/.ssh/id_ed25519.pub      # a key file\n  git config user.signingkey \"key::$(ssh-add -L | head -1)\"   # a key in ssh-agent (a PIV card)\nsmout changed nothing")]
+    NoSigningKey,
+    /// Signing failed.
+    #[error("{0}; smout changed nothing")]
+    SigningFailed(String),
+}
+
 impl Error {
     /// A git operation `op` failed (errors from git objects are made only in the store).
     pub(crate) fn git(op: impl Into<String>, source: git2::Error) -> Error {
@@ -318,14 +370,10 @@ impl Store {
                 .and_then(|h| h.target())
                 .map(history::short)
                 .unwrap_or_default();
-            return Err(Error::Refused(format!(
-                "HEAD is detached (at {at}): a change committed here would belong to no branch and vanish from the register's history. Check out the register's branch first (e.g. `git switch main`); smout changed nothing"
-            )));
+            return Err(NotReady::Detached(at).into());
         }
         if repo.is_shallow() {
-            return Err(Error::Refused(
-                "this is a shallow clone: smout cannot see the whole history it must build on. Run `git fetch --unshallow` first; smout changed nothing".into(),
-            ));
+            return Err(NotReady::Shallow.into());
         }
         Ok(())
     }
@@ -344,7 +392,7 @@ impl Store {
             .symbolic_target()
             .ok()
             .flatten()
-            .ok_or_else(|| Error::Refused("HEAD names no branch".into()))?
+            .ok_or_else(|| NotReady::Detached("HEAD".into()))?
             .to_string();
         let head = repo
             .find_reference(&branch)
@@ -352,9 +400,7 @@ impl Store {
             .and_then(|r| r.peel_to_commit().ok());
         if let Some((name, _)) = &change.tag {
             if repo.find_reference(&format!("refs/tags/{name}")).is_ok() {
-                return Err(Error::Refused(format!(
-                    "tag {name} exists already; smout changed nothing"
-                )));
+                return Err(NotReady::TagExists(name.clone()).into());
             }
         }
 
@@ -410,7 +456,9 @@ impl Store {
                     .map_err(|e| Error::git("write the commit", e))?;
                 let text = buf
                     .as_str()
-                    .map_err(|_| Error::Refused("the commit is not UTF-8 text".into()))?
+                    .map_err(|_| {
+                        NotReady::SigningFailed("the commit to sign is not UTF-8 text".into())
+                    })?
                     .to_string();
                 let signature = sign::sign(repo, k, text.as_bytes())?;
                 repo.commit_signed(&text, &signature, Some("gpgsig"))
@@ -456,10 +504,11 @@ impl Store {
         };
         if let Err(e) = moved {
             let _ = std::fs::remove_file(&jpath);
-            return Err(Error::Refused(format!(
-                "{branch} moved while smout was working ({}); smout changed nothing — run the command again",
-                e.message()
-            )));
+            return Err(NotReady::BranchMoved {
+                branch,
+                why: e.message().to_string(),
+            }
+            .into());
         }
         crash_point("after-branch");
         self.finish(&journal)?;
@@ -497,10 +546,11 @@ impl Store {
             match repo.find_reference(r) {
                 Ok(existing) if existing.target() == Some(t) => {}
                 Ok(_) => {
-                    return Err(Error::Refused(format!(
-                        "{r} points elsewhere than the change `{}` made; inspect it with `git show {r}`",
-                        j.what
-                    )))
+                    return Err(NotReady::Diverged {
+                        reference: r.clone(),
+                        what: j.what.clone(),
+                    }
+                    .into())
                 }
                 Err(_) => {
                     repo.reference(r, t, false, &j.what)
@@ -510,7 +560,7 @@ impl Store {
         }
         crash_point("after-tag");
         if repo.workdir().is_none() {
-            return Err(Error::Refused("the repository has no working tree".into()));
+            return Err(NotReady::NoWorkTree.into());
         }
         for f in &j.files {
             let rel = f
@@ -580,7 +630,7 @@ impl Store {
         let repo = self.repo()?;
         let r = format!("refs/tags/{name}");
         if repo.find_reference(&r).is_ok() {
-            return Err(Error::Refused(format!("tag {name} exists already")));
+            return Err(NotReady::TagExists(name.to_string()).into());
         }
         let key = sign::signing_key(repo).ok_or_else(sign::no_key_error)?;
         let tagger = git::committer(&git::signature(repo)?)?;

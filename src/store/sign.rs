@@ -57,9 +57,7 @@ pub fn signing_key_in(mut config: git2::Config) -> Option<SigningKey> {
 
 /// The refusal when a signed register has no signing key: what to set, and how.
 pub fn no_key_error() -> Error {
-    Error::Refused(
-        "this register requires signed commits ([roles] require_signatures = true), and git has no signing key. Set one as for git itself:\n  git config gpg.format ssh\n  git config user.signingkey ~/.ssh/id_ed25519.pub      # a key file\n  git config user.signingkey \"key::$(ssh-add -L | head -1)\"   # a key in ssh-agent (a PIV card)\nsmout changed nothing".into(),
-    )
+    super::NotReady::NoSigningKey.into()
 }
 
 /// The program git runs: `gpg.ssh.program`, else `ssh-keygen`.
@@ -93,27 +91,29 @@ pub fn sign(repo: &Repository, key: &SigningKey, data: &[u8]) -> Result<String> 
         .spawn();
     let result = (|| {
         let mut child = child.map_err(|e| {
-            Error::Refused(format!(
+            Error::from(super::NotReady::SigningFailed(format!(
                 "could not run {} to sign ({e}); install OpenSSH's client (apt-get install openssh-client), or set gpg.ssh.program",
                 program(repo)
-            ))
+            )))
         })?;
         if let Some(mut stdin) = child.stdin.take() {
             stdin.write_all(data).map_err(|e| Error::io(&path, e))?;
         }
         let out = child.wait_with_output().map_err(|e| Error::io(&path, e))?;
         if !out.status.success() {
-            return Err(Error::Refused(format!(
-                "ssh-keygen could not sign with {}: {}; smout changed nothing",
+            return Err(super::NotReady::SigningFailed(format!(
+                "ssh-keygen could not sign with {}: {}",
                 path.display(),
                 String::from_utf8_lossy(&out.stderr).trim()
-            )));
+            ))
+            .into());
         }
         let sig = String::from_utf8_lossy(&out.stdout).into_owned();
         if !sig.contains("-----BEGIN SSH SIGNATURE-----") {
-            return Err(Error::Refused(
-                "ssh-keygen printed no SSH signature; smout changed nothing".into(),
-            ));
+            return Err(super::NotReady::SigningFailed(
+                "ssh-keygen printed no SSH signature".into(),
+            )
+            .into());
         }
         Ok(sig)
     })();
