@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::determination::{append, Determination, DeterminationInput, Determinations, DocFinding};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
 use crate::store::history::{date_of, Side};
@@ -60,6 +60,163 @@ pub struct Recorded {
     pub commit: Option<Oid>,
 }
 
+/// Why a decision is refused. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// `smout.toml` was never committed, so no reviewer is in force.
+    #[error("{SETTINGS_FILE} is not committed yet, so no reviewer is in force; commit it first")]
+    NoRoles,
+    /// The git identity is not a reviewer in force.
+    #[error("{email} is not a reviewer of this register, so it cannot record a {what}; reviewers are listed under [roles] reviewers in the committed smout.toml ({})", list_or(.reviewers, "none yet"))]
+    NotReviewer {
+        /// Who tried.
+        email: String,
+        /// `determination` or `appeal`.
+        what: &'static str,
+        /// The reviewers in force.
+        reviewers: Vec<String>,
+    },
+    /// No outcome was given.
+    #[error("say the outcome: --outcome {}", .0.join(" | "))]
+    NoOutcome(Vec<String>),
+    /// The outcome is not one of the form's.
+    #[error("`{outcome}` is not an outcome of {form}; choose one of: {}", .choices.join(", "))]
+    UnknownOutcome {
+        /// What was given.
+        outcome: String,
+        /// The record's form.
+        form: String,
+        /// Its outcomes.
+        choices: Vec<String>,
+    },
+    /// An option the form's determination page does not have.
+    #[error("the determination page of form {form} has no {flag} option; say it in --comments")]
+    NoSuchOption {
+        /// The record's form.
+        form: String,
+        /// The flag given.
+        flag: &'static str,
+    },
+    /// An approving outcome with a finding that contradicts it.
+    #[error("`{outcome}` approves the use, so it cannot also find \"{finding}\"; choose another outcome or drop the analysis")]
+    Contradiction {
+        /// The outcome.
+        outcome: String,
+        /// The finding, in the form's words.
+        finding: String,
+    },
+    /// A not-approving outcome that does not say why.
+    #[error("`{outcome}` does not approve the use, so it says why: --comments \"…\"{}", if .other.is_empty() { String::new() } else { format!(" (or {})", .other.join(", ")) })]
+    NeedsWhy {
+        /// The outcome.
+        outcome: String,
+        /// The form's other ways of saying why.
+        other: Vec<&'static str>,
+    },
+    /// An outcome that needs conditions, without them.
+    #[error("`{0}` needs the conditions (--conditions)")]
+    NeedsConditions(String),
+    /// Documentation the form does not rule on.
+    #[error("{}", match .kinds.is_empty() {
+        true => format!("form {form} rules on no further documentation, so a determination of {id} has no `{key}` finding; drop it"),
+        false => format!("`{key}` is not documentation form {form} rules on; it rules on: {}", .kinds.join(", ")),
+    })]
+    UnknownDocumentation {
+        /// The finding's key.
+        key: String,
+        /// The record.
+        id: String,
+        /// The record's form.
+        form: String,
+        /// The documentation it rules on.
+        kinds: Vec<String>,
+    },
+    /// A documentation finding that is not well formed.
+    #[error("{0}")]
+    BadDocumentation(String),
+    /// A review date after today.
+    #[error("the review date {date} is in the future (today is {today}); a determination records a review that happened")]
+    ReviewedInFuture {
+        /// The date given.
+        date: NaiveDate,
+        /// Today.
+        today: NaiveDate,
+    },
+    /// A review date before the submission was made.
+    #[error("the review date {reviewed} is before submission {n} was made ({submitted})")]
+    ReviewedBeforeSubmission {
+        /// The review date.
+        reviewed: NaiveDate,
+        /// The submission.
+        n: u32,
+        /// When it was made.
+        submitted: NaiveDate,
+    },
+    /// A review-by date on or before the review.
+    #[error("the review-by date {review_by} must come after the review date {reviewed}")]
+    ReviewByTooEarly {
+        /// The review-by date.
+        review_by: NaiveDate,
+        /// The review date.
+        reviewed: NaiveDate,
+    },
+    /// A review-by date beyond the review period, without a reason.
+    #[error("the review-by date {review_by} lies beyond the review period (reviewed {reviewed} + {period} = {limit}); say why with --review-by-reason, or choose an earlier date")]
+    ReviewByTooLate {
+        /// The review-by date.
+        review_by: NaiveDate,
+        /// The review date.
+        reviewed: NaiveDate,
+        /// The review period.
+        period: crate::duration::Period,
+        /// Review date + period.
+        limit: NaiveDate,
+    },
+    /// The working tree's determinations differ from the committed ones.
+    #[error("{0} has uncommitted changes; determinations are append-only and smout records them from the committed file. Discard the edit (`git checkout -- {0}`) and run the command again")]
+    EditedDeterminations(String),
+    /// An appeal of a record without a determination.
+    #[error("{0} has no determination to appeal")]
+    NothingToAppeal(String),
+    /// A determination of a record never submitted.
+    #[error("{0} was never submitted; the drafter runs `smout submit {0}` first")]
+    NeverSubmitted(String),
+    /// A submission number that does not exist.
+    #[error("{id} has no submission {n} (submissions: {})", list_or(&.have.iter().map(u32::to_string).collect::<Vec<_>>(), "none"))]
+    NoSuchSubmission {
+        /// The record.
+        id: String,
+        /// The number given.
+        n: u32,
+        /// The numbers there are.
+        have: Vec<u32>,
+    },
+    /// A second determination of one submission.
+    #[error("submission {n} of {id} has a determination already; past determinations are never changed — record an appeal, or ask for a new submission")]
+    AlreadyDecided {
+        /// The record.
+        id: String,
+        /// The submission.
+        n: u32,
+    },
+    /// An appeal of a submission that has no determination.
+    #[error("submission {n} of {id} has no determination to appeal")]
+    NotDecided {
+        /// The record.
+        id: String,
+        /// The submission.
+        n: u32,
+    },
+}
+
+fn list_or(v: &[String], none: &str) -> String {
+    if v.is_empty() {
+        none.to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
 /// SHA-256 of a record's bytes, as hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -70,21 +227,24 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 fn check_doc(key: &str, d: &DocFinding) -> Result<()> {
     if !["required", "covered", ""].contains(&d.finding.as_str()) {
-        return Err(Error::Refused(format!(
+        return Err(Refusal::BadDocumentation(format!(
             "{key} finding must be `required` or `covered`, not `{}`",
             d.finding
-        )));
+        ))
+        .into());
     }
     if !["none", "new", "update"].contains(&d.action.as_str()) {
-        return Err(Error::Refused(format!(
+        return Err(Refusal::BadDocumentation(format!(
             "{key} action must be `none`, `new` or `update`, not `{}`",
             d.action
-        )));
+        ))
+        .into());
     }
     if d.finding == "covered" && d.ids.is_empty() {
-        return Err(Error::Refused(format!(
+        return Err(Refusal::BadDocumentation(format!(
             "{key} coverage needs the ids of the covering documents (--{key}-covered <id>, once for each)"
-        )));
+        ))
+        .into());
     }
     Ok(())
 }
@@ -93,37 +253,25 @@ fn check_doc(key: &str, d: &DocFinding) -> Result<()> {
 /// its determination page lacks, documentation it does not rule on, or a decision that does not
 /// say what its outcome needs (why, conditions).
 fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Result<()> {
-    let outcomes: Vec<&str> = form
+    let mut outcomes: Vec<String> = form
         .determination
         .outcomes
         .iter()
-        .map(|o| o.value.as_str())
+        .map(|o| o.value.clone())
         .collect();
-    if input.outcome.is_empty() {
-        return Err(Error::Refused(format!(
-            "say the outcome: --outcome {}{}",
-            outcomes.join(" | "),
-            if kind == Kind::Appeal {
-                " | pending"
-            } else {
-                ""
-            }
-        )));
+    if kind == Kind::Appeal {
+        outcomes.push("pending".into());
     }
-    let outcome_ok = form.outcome(&input.outcome).is_some()
-        || (kind == Kind::Appeal && input.outcome == "pending");
-    if !outcome_ok {
-        return Err(Error::Refused(format!(
-            "`{}` is not an outcome of {}; choose one of: {}{}",
-            input.outcome,
-            form.id,
-            outcomes.join(", "),
-            if kind == Kind::Appeal {
-                ", pending"
-            } else {
-                ""
-            }
-        )));
+    if input.outcome.is_empty() {
+        return Err(Refusal::NoOutcome(outcomes).into());
+    }
+    if !outcomes.contains(&input.outcome) {
+        return Err(Refusal::UnknownOutcome {
+            outcome: input.outcome.clone(),
+            form: form.id.clone(),
+            choices: outcomes,
+        }
+        .into());
     }
     let page = &form.determination;
     let outcome = form.outcome(&input.outcome);
@@ -138,10 +286,11 @@ fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Re
         ),
     ] {
         if given && label.is_none() {
-            return Err(Error::Refused(format!(
-                "the determination page of form {} has no {flag} option; say it in --comments",
-                form.id
-            )));
+            return Err(Refusal::NoSuchOption {
+                form: form.id.clone(),
+                flag,
+            }
+            .into());
         }
     }
     if let (true, true, Some(label)) = (
@@ -149,11 +298,11 @@ fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Re
         analysis,
         &page.rules_do_not_comply,
     ) {
-        return Err(Error::Refused(format!(
-            "`{}` approves the use, so it cannot also find \"{}\"; choose another outcome or drop the analysis",
-            input.outcome,
-            label.split(" <").next().unwrap_or(label)
-        )));
+        return Err(Refusal::Contradiction {
+            outcome: input.outcome.clone(),
+            finding: label.split(" <").next().unwrap_or(label).to_string(),
+        }
+        .into());
     }
     let says_why = !input.comments.trim().is_empty() || analysis || input.training_required;
     if outcome.is_some_and(|o| !o.approves) && !says_why {
@@ -164,20 +313,14 @@ fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Re
         if page.training_required.is_some() {
             other.push("--training-required");
         }
-        return Err(Error::Refused(format!(
-            "`{}` does not approve the use, so it says why: --comments \"…\"{}",
-            input.outcome,
-            match other.is_empty() {
-                true => String::new(),
-                false => format!(" (or {})", other.join(", ")),
-            }
-        )));
+        return Err(Refusal::NeedsWhy {
+            outcome: input.outcome.clone(),
+            other,
+        }
+        .into());
     }
     if outcome.is_some_and(|o| o.requires_conditions) && input.conditions.trim().is_empty() {
-        return Err(Error::Refused(format!(
-            "`{}` needs the conditions (--conditions)",
-            input.outcome
-        )));
+        return Err(Refusal::NeedsConditions(input.outcome.clone()).into());
     }
     let kinds: Vec<&str> = form
         .determination
@@ -187,17 +330,13 @@ fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Re
         .collect();
     for (key, d) in &input.documentation {
         if !kinds.contains(&key.as_str()) {
-            return Err(Error::Refused(match kinds.is_empty() {
-                true => format!(
-                    "form {} rules on no further documentation, so a determination of {id} has no `{key}` finding; drop it",
-                    form.id
-                ),
-                false => format!(
-                    "`{key}` is not documentation form {} rules on; it rules on: {}",
-                    form.id,
-                    kinds.join(", ")
-                ),
-            }));
+            return Err(Refusal::UnknownDocumentation {
+                key: key.clone(),
+                id: id.to_string(),
+                form: form.id.clone(),
+                kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            }
+            .into());
         }
         check_doc(key, d)?;
     }
@@ -227,31 +366,23 @@ pub fn record(
     let (name, email) = store.identity()?;
     // Who may decide comes from the committed smout.toml, never from an uncommitted edit.
     let (settings_text, settings_edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
-    let settings_text = settings_text.ok_or_else(|| {
-        Error::Refused(format!(
-            "{SETTINGS_FILE} is not committed yet, so no reviewer is in force; commit it first"
-        ))
-    })?;
+    let settings_text = settings_text.ok_or(Refusal::NoRoles)?;
     let settings = crate::register::Settings::parse(&settings_text, Path::new(SETTINGS_FILE))?;
     if settings_edited {
         note(format!(
             "note: {SETTINGS_FILE} has uncommitted changes; smout uses the committed reviewers"
         ));
     }
-    let reviewers = settings.roles.emails();
     if !settings.roles.is_reviewer(&email) {
-        return Err(Error::Refused(format!(
-            "{email} is not a reviewer of this register, so it cannot record a {}; reviewers are listed under [roles] reviewers in the committed smout.toml ({})",
-            kind.table(),
-            if reviewers.is_empty() { "none yet".to_string() } else { reviewers.join(", ") }
-        )));
-    }
-    if let Some(r) = input.reviewed {
-        if r > today {
-            return Err(Error::Refused(format!(
-                "the review date {r} is in the future (today is {today}); a determination records a review that happened"
-            )));
+        return Err(Refusal::NotReviewer {
+            email,
+            what: kind.table(),
+            reviewers: settings.roles.emails(),
         }
+        .into());
+    }
+    if let Some(date) = input.reviewed.filter(|r| *r > today) {
+        return Err(Refusal::ReviewedInFuture { date, today }.into());
     }
     validate(form, kind, id, &input)?;
 
@@ -263,9 +394,7 @@ pub fn record(
     let (existing_text, edited) = store.read_committed_and_edited(&drel)?;
     let existing_text = existing_text.unwrap_or_default();
     if edited {
-        return Err(Error::Refused(format!(
-            "{drel} has uncommitted changes; determinations are append-only and smout records them from the committed file. Discard the edit (`git checkout -- {drel}`) and run the command again"
-        )));
+        return Err(Refusal::EditedDeterminations(drel).into());
     }
     let existing = Determinations::parse(&existing_text, &dpath)?;
     let n = match (kind, input.submission) {
@@ -273,60 +402,67 @@ pub fn record(
         (Kind::Appeal, None) => existing
             .latest()
             .map(|d| d.submission)
-            .ok_or_else(|| Error::Refused(format!("{id} has no determination to appeal")))?,
-        (Kind::Determination, None) => subs.last().map(|s| s.n).ok_or_else(|| {
-            Error::Refused(format!(
-                "{id} was never submitted; the drafter runs `smout submit {id}` first"
-            ))
-        })?,
+            .ok_or_else(|| Refusal::NothingToAppeal(id.to_string()))?,
+        (Kind::Determination, None) => subs
+            .last()
+            .map(|s| s.n)
+            .ok_or_else(|| Refusal::NeverSubmitted(id.to_string()))?,
     };
     let Some(sub) = subs.iter().find(|s| s.n == n) else {
-        let have = if subs.is_empty() {
-            "none".to_string()
-        } else {
-            subs.iter()
-                .map(|s| s.n.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        return Err(Error::Refused(format!(
-            "{id} has no submission {n} (submissions: {have})"
-        )));
+        return Err(Refusal::NoSuchSubmission {
+            id: id.to_string(),
+            n,
+            have: subs.iter().map(|s| s.n).collect(),
+        }
+        .into());
     };
     if kind == Kind::Determination && existing.determinations.iter().any(|d| d.submission == n) {
-        return Err(Error::Refused(format!(
-            "submission {n} of {id} has a determination already; past determinations are never changed — record an appeal, or ask for a new submission"
-        )));
+        return Err(Refusal::AlreadyDecided {
+            id: id.to_string(),
+            n,
+        }
+        .into());
     }
     if kind == Kind::Appeal && !existing.determinations.iter().any(|d| d.submission == n) {
-        return Err(Error::Refused(format!(
-            "submission {n} of {id} has no determination to appeal"
-        )));
+        return Err(Refusal::NotDecided {
+            id: id.to_string(),
+            n,
+        }
+        .into());
     }
     let text = store.record_text(id, &Side::Commit(store.submission_commit(sub)?))?;
     let submitted_on = date_of(sub.time);
     let reviewed = input.reviewed.unwrap_or(today);
     if reviewed < submitted_on {
-        return Err(Error::Refused(format!(
-            "the review date {reviewed} is before submission {n} was made ({submitted_on})"
-        )));
+        return Err(Refusal::ReviewedBeforeSubmission {
+            reviewed,
+            n,
+            submitted: submitted_on,
+        }
+        .into());
     }
     let period = form
         .review_period
         .unwrap_or_else(|| reg.settings.review_period());
     let approves = form.outcome(&input.outcome).is_some_and(|o| o.approves);
     let review_by = match input.review_by {
-        Some(d) if d <= reviewed => {
-            return Err(Error::Refused(format!(
-                "the review-by date {d} must come after the review date {reviewed}"
-            )))
+        Some(review_by) if review_by <= reviewed => {
+            return Err(Refusal::ReviewByTooEarly {
+                review_by,
+                reviewed,
+            }
+            .into())
         }
-        Some(d) if d > period.after(reviewed) && input.review_by_reason.trim().is_empty() => {
-            return Err(Error::Refused(format!(
-                "the review-by date {d} lies beyond the review period (reviewed {reviewed} + {} = {}); say why with --review-by-reason, or choose an earlier date",
+        Some(review_by)
+            if review_by > period.after(reviewed) && input.review_by_reason.trim().is_empty() =>
+        {
+            return Err(Refusal::ReviewByTooLate {
+                review_by,
+                reviewed,
                 period,
-                period.after(reviewed)
-            )))
+                limit: period.after(reviewed),
+            }
+            .into())
         }
         Some(d) => Some(d),
         None if approves && form.reviews => Some(period.after(reviewed)),

@@ -110,6 +110,9 @@ pub enum Error {
     /// The repository cannot take a change now (nothing was changed).
     #[error(transparent)]
     NotReady(#[from] crate::store::NotReady),
+    /// A determination or appeal is refused.
+    #[error(transparent)]
+    Decision(#[from] crate::decide::Refusal),
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),
