@@ -113,6 +113,9 @@ pub enum Error {
     /// A determination or appeal is refused.
     #[error(transparent)]
     Decision(#[from] crate::decide::Refusal),
+    /// A roles change is refused.
+    #[error(transparent)]
+    Roles(#[from] crate::roles::Refusal),
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),

@@ -51,6 +51,68 @@ pub fn in_force(reg: &Register) -> Result<Roles> {
     Ok(Settings::parse(&text, Path::new(SETTINGS_FILE))?.roles)
 }
 
+/// Why a roles change is refused. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// `smout.toml` was never committed.
+    #[error("{SETTINGS_FILE} is not committed yet; commit it first")]
+    NotCommitted,
+    /// `smout.toml` has uncommitted changes.
+    #[error("{SETTINGS_FILE} has uncommitted changes; commit or discard them first (smout changes roles only from the committed file)")]
+    Edited,
+    /// The git identity is not a reviewer in force.
+    #[error("{me} is not a reviewer in force, so it cannot change who decides; reviewers: {}", .reviewers.join(", "))]
+    NotReviewer {
+        /// Who tried.
+        me: String,
+        /// The reviewers in force.
+        reviewers: Vec<String>,
+    },
+    /// Not an e-mail address.
+    #[error("`{0}` is not an e-mail address")]
+    NotAnEmail(String),
+    /// Adding a reviewer twice.
+    #[error("{0} is a reviewer already; `smout roles rotate-key` changes their key")]
+    AlreadyReviewer(String),
+    /// Changing someone who is not a reviewer.
+    #[error("{0} is not a reviewer")]
+    NoSuchReviewer(String),
+    /// A signed register's reviewer without a key.
+    #[error(
+        "this register requires signatures: a reviewer needs a key (--key \"ssh-ed25519 AAAA…\")"
+    )]
+    NeedsKey,
+    /// A key that does not parse.
+    #[error("{0}")]
+    BadKey(String),
+    /// Removing the last reviewer.
+    #[error("that is the last reviewer; add their successor first, then remove them")]
+    LastReviewer,
+    /// A quorum outside 1..=reviewers.
+    #[error("a quorum is 1 to the number of reviewers ({0})")]
+    BadQuorum(usize),
+    /// Requiring signatures twice.
+    #[error("this register requires signatures already")]
+    AlreadySigned,
+    /// Requiring signatures while a reviewer has no key.
+    #[error(
+        "{0} has no key; give every reviewer a key first (`smout roles rotate-key {0} --key …`)"
+    )]
+    ReviewerWithoutKey(String),
+    /// Co-signing a commit that does not change the roles.
+    #[error("commit {0} does not change [roles]; only roles changes are co-signed")]
+    NotARolesChange(String),
+    /// Co-signing by someone who was not a reviewer before the change.
+    #[error("{0} was not a reviewer before that change, so its signature does not count")]
+    NotReviewerBefore(String),
+    /// `smout.toml` is not the TOML smout can edit.
+    #[error("{SETTINGS_FILE} is not valid TOML: {0}")]
+    Unreadable(String),
+    /// `[roles]` is not a table.
+    #[error("[roles] of {SETTINGS_FILE} is not a table")]
+    RolesNotATable,
+}
+
 /// Make a roles change as the current git identity. Returns the commit's one-line message.
 pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> Result<String> {
     let store = Store::open(&reg.root)?;
@@ -58,24 +120,19 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
     store.ensure_ready()?;
     let (_, me) = store.identity()?;
     let (committed, edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
-    let committed = committed.ok_or_else(|| {
-        Error::Refused(format!(
-            "{SETTINGS_FILE} is not committed yet; commit it first"
-        ))
-    })?;
+    let committed = committed.ok_or(Refusal::NotCommitted)?;
     if edited {
-        return Err(Error::Refused(format!(
-            "{SETTINGS_FILE} has uncommitted changes; commit or discard them first (smout changes roles only from the committed file)"
-        )));
+        return Err(Refusal::Edited.into());
     }
     let settings = Settings::parse(&committed, Path::new(SETTINGS_FILE))?;
     let roles = settings.roles;
     let mut list = roles.list();
     if !list.is_empty() && !roles.is_reviewer(&me) {
-        return Err(Error::Refused(format!(
-            "{me} is not a reviewer in force, so it cannot change who decides; reviewers: {}",
-            roles.emails().join(", ")
-        )));
+        return Err(Refusal::NotReviewer {
+            me,
+            reviewers: roles.emails(),
+        }
+        .into());
     }
     let find = |list: &[Reviewer], email: &str| {
         list.iter()
@@ -85,20 +142,14 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
     let summary = match &ch {
         RolesChange::Add { email, name, keys } => {
             if email.trim().is_empty() || !email.contains('@') {
-                return Err(Error::Refused(format!(
-                    "`{email}` is not an e-mail address"
-                )));
+                return Err(Refusal::NotAnEmail(email.clone()).into());
             }
             if find(&list, email).is_some() {
-                return Err(Error::Refused(format!(
-                    "{email} is a reviewer already; `smout roles rotate-key` changes their key"
-                )));
+                return Err(Refusal::AlreadyReviewer(email.clone()).into());
             }
             let parsed = parse_keys(keys)?;
             if parsed.is_empty() && require {
-                return Err(Error::Refused(
-                    "this register requires signatures: a reviewer needs a key (--key \"ssh-ed25519 AAAA…\")".into(),
-                ));
+                return Err(Refusal::NeedsKey.into());
             }
             list.push(Reviewer {
                 email: email.clone(),
@@ -109,12 +160,10 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
         }
         RolesChange::Remove { email } => {
             let Some(i) = find(&list, email) else {
-                return Err(Error::Refused(format!("{email} is not a reviewer")));
+                return Err(Refusal::NoSuchReviewer(email.clone()).into());
             };
             if list.len() == 1 {
-                return Err(Error::Refused(
-                    "that is the last reviewer; add their successor first, then remove them".into(),
-                ));
+                return Err(Refusal::LastReviewer.into());
             }
             list.remove(i);
             format!("remove reviewer {email}")
@@ -125,7 +174,7 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
             keep_old,
         } => {
             let Some(i) = find(&list, email) else {
-                return Err(Error::Refused(format!("{email} is not a reviewer")));
+                return Err(Refusal::NoSuchReviewer(email.clone()).into());
             };
             let parsed = parse_keys(std::slice::from_ref(key))?;
             if !keep_old {
@@ -136,24 +185,16 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
         }
         RolesChange::Quorum(n) => {
             if *n == 0 || *n as usize > list.len() {
-                return Err(Error::Refused(format!(
-                    "a quorum is 1 to the number of reviewers ({})",
-                    list.len()
-                )));
+                return Err(Refusal::BadQuorum(list.len()).into());
             }
             format!("quorum {n}")
         }
         RolesChange::RequireSignatures => {
             if require {
-                return Err(Error::Refused(
-                    "this register requires signatures already".into(),
-                ));
+                return Err(Refusal::AlreadySigned.into());
             }
             if let Some(r) = list.iter().find(|r| r.keys.is_empty()) {
-                return Err(Error::Refused(format!(
-                    "{} has no key; give every reviewer a key first (`smout roles rotate-key {} --key …`)",
-                    r.email, r.email
-                )));
+                return Err(Refusal::ReviewerWithoutKey(r.email.clone()).into());
             }
             require = true;
             "require signatures".to_string()
@@ -183,7 +224,7 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
 
 fn parse_keys(keys: &[String]) -> Result<Vec<sign::Signer>> {
     keys.iter()
-        .map(|k| sign::parse_public(k).map_err(Error::Refused))
+        .map(|k| sign::parse_public(k).map_err(|e| Refusal::BadKey(e).into()))
         .collect()
 }
 
@@ -224,15 +265,11 @@ pub fn cosign(reg: &Register, commit: &str, note: &mut dyn FnMut(String)) -> Res
         .map(|s| s.roles)
         .unwrap_or_default();
     if roles_before == roles_after {
-        return Err(Error::Refused(format!(
-            "commit {commit} does not change [roles]; only roles changes are co-signed"
-        )));
+        return Err(Refusal::NotARolesChange(commit.to_string()).into());
     }
     let (_, me) = store.identity()?;
     if !roles_before.is_reviewer(&me) {
-        return Err(Error::Refused(format!(
-            "{me} was not a reviewer before that change, so its signature does not count"
-        )));
+        return Err(Refusal::NotReviewerBefore(me).into());
     }
     let mut n = 1;
     while store.has_ref(&format!("refs/tags/{}", crate::store::cosign_tag(id, n))) {
@@ -253,14 +290,12 @@ pub fn cosign(reg: &Register, commit: &str, note: &mut dyn FnMut(String)) -> Res
 pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<String> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e| Error::Refused(format!("{SETTINGS_FILE} is not valid TOML: {e}")))?;
+        .map_err(|e: toml_edit::TomlError| Refusal::Unreadable(e.to_string()))?;
     if doc.get("roles").and_then(Item::as_table).is_none() {
         doc.insert("roles", Item::Table(Table::new()));
     }
     let Some(roles) = doc.get_mut("roles").and_then(Item::as_table_mut) else {
-        return Err(Error::Refused(format!(
-            "[roles] of {SETTINGS_FILE} is not a table"
-        )));
+        return Err(Refusal::RolesNotATable.into());
     };
     roles.insert("require_signatures", value(require));
     let mut aot = ArrayOfTables::new();
@@ -284,7 +319,7 @@ pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<Strin
 fn set_quorum(text: &str, quorum: u32) -> Result<String> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e| Error::Refused(format!("{SETTINGS_FILE} is not valid TOML: {e}")))?;
+        .map_err(|e: toml_edit::TomlError| Refusal::Unreadable(e.to_string()))?;
     if let Some(roles) = doc.get_mut("roles").and_then(Item::as_table_mut) {
         if quorum == 1 {
             roles.remove("quorum");
