@@ -211,8 +211,9 @@ pub fn compare(
     };
     let parse = |side: &Side, name: &str| -> crate::Result<Table> {
         let text = store.record_text(id, side)?;
-        let t: Table = toml::from_str(&text).map_err(|e| {
-            Error::Refused(format!("{id} at {name} is not valid TOML: {}", e.message()))
+        let t: Table = toml::from_str(&text).map_err(|e| Error::InvalidRecord {
+            what: format!("{id} at {name}"),
+            message: e.message().to_string(),
         })?;
         Ok(if release {
             crate::release::release_table(&t)

@@ -49,9 +49,30 @@ pub enum Error {
         /// Why it is refused.
         why: &'static str,
     },
-    /// No such record.
-    #[error("no record `{0}` in this register")]
-    NoRecord(String),
+    /// No such record (and the register's closest id, when one is close).
+    #[error("no record `{id}` in this register{}", .close.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
+    NoRecord {
+        /// The id asked for.
+        id: String,
+        /// The closest id there is.
+        close: Option<String>,
+    },
+    /// A record that is not valid TOML where it must be read.
+    #[error("{what} is not valid TOML: {message}")]
+    InvalidRecord {
+        /// The record, and where it was read (`x at submission/2`).
+        what: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// A submission that would change nothing.
+    #[error("{id} has not changed since submission {n} (nor have its attachments): there is nothing new to review. Edit the record, then submit again")]
+    Unchanged {
+        /// The record.
+        id: String,
+        /// Its latest submission.
+        n: u32,
+    },
     /// The record exists already.
     #[error("record `{0}` exists already")]
     RecordExists(String),
@@ -144,7 +165,11 @@ impl Error {
             Error::NoRegister(_) => Some(
                 "run `smout init` to create a register here, or pass `-C <register>`".into(),
             ),
-            Error::NoRecord(_) => Some("`smout status` lists the records of the register".into()),
+            Error::NoRecord { .. } => Some("`smout status` lists the records of the register".into()),
+            Error::InvalidRecord { what, .. } => Some(format!(
+                "`smout check` shows where; {} must be valid TOML to be read",
+                what.split(' ').next().unwrap_or("the record")
+            )),
             Error::RecordExists(_) => {
                 Some("choose another id, or edit the existing record.toml".into())
             }

@@ -308,8 +308,7 @@ impl Register {
     /// The form record `id` fills, as its record.toml names it in `form = …`.
     pub fn form_of(&self, id: &str) -> Result<&crate::form::Form> {
         let path = self.record_dir(id).join(RECORD_FILE);
-        let text = read_text_file(&path, MAX_TEXT_BYTES)?
-            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+        let text = read_text_file(&path, MAX_TEXT_BYTES)?.ok_or_else(|| self.no_record(id))?;
         let form_id = toml::de::DeTable::parse(&text)
             .ok()
             .and_then(|t| {
@@ -328,11 +327,9 @@ impl Register {
     /// "No record `id`", with the closest id of the register when there is one.
     pub fn no_record(&self, id: &str) -> Error {
         let ids = self.record_ids().unwrap_or_default();
-        match crate::diag::did_you_mean(id, ids.iter().map(String::as_str)) {
-            Some(close) => Error::Refused(format!(
-                "no record `{id}` in this register; did you mean `{close}`?"
-            )),
-            None => Error::NoRecord(id.to_string()),
+        Error::NoRecord {
+            id: id.to_string(),
+            close: crate::diag::did_you_mean(id, ids.iter().map(String::as_str)).map(String::from),
         }
     }
 

@@ -24,9 +24,12 @@ pub struct Submitted {
 /// Set `path` (a dotted path to a date field) to `date` in `text` when it is missing or empty,
 /// keeping everything else byte for byte. Returns the new text, or None when already set.
 pub fn fill_date(text: &str, path: &str, date: NaiveDate) -> Result<Option<String>> {
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        Error::Refused(format!("the record is not valid TOML: {e}"))
-    })?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| Error::InvalidRecord {
+                what: "the record".into(),
+                message: e.to_string(),
+            })?;
     let parts: Vec<&str> = path.split('.').collect();
     let Some((last, tables)) = parts.split_last() else {
         return Ok(None);
@@ -106,7 +109,7 @@ pub fn submit(
     let form = reg.form_of(id)?;
     let text = store
         .read_text(&rel, MAX_TEXT_BYTES)?
-        .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+        .ok_or_else(|| reg.no_record(id))?;
     let mut new_text = text.clone();
     let mut date_filled = None;
     if let Some(path) = &form.index.submitted {
@@ -161,10 +164,10 @@ pub fn submit(
     }
     if let Some(last) = subs.last() {
         if unchanged_since(&store, last, &files)? {
-            return Err(Error::Refused(format!(
-                "{id} has not changed since submission {} (nor have its attachments): there is nothing new to review. Edit the record, then submit again",
-                last.n
-            )));
+            return Err(Error::Unchanged {
+                id: id.to_string(),
+                n: last.n,
+            });
         }
     }
     let message = format!("submit {id}: submission {n}\n\nsmout-submission: {id}/{n}\n");

@@ -98,7 +98,7 @@ fn resolve(reg: &Register, arg: &str) -> Result<Target, Error> {
     if !looks_like_path {
         validate_id(arg)?;
         if !reg.record_dir(arg).exists() {
-            return Err(Error::NoRecord(arg.to_string()));
+            return Err(reg.no_record(arg));
         }
         return Ok(Target::record(reg, arg));
     }

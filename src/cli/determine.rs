@@ -223,7 +223,7 @@ fn run_kind(
     validate_id(id)?;
     let reg = env.register()?;
     if !reg.record_dir(id).exists() {
-        return Err(Error::NoRecord(id.to_string()).into());
+        return Err(reg.no_record(id).into());
     }
     let form = reg.form_of(id)?;
     if kind == Kind::Appeal && input.decided_by.is_empty() && input.outcome != "pending" {

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use smout::duration::Period;
-use smout::error::Error;
 use smout::register::validate_id;
 use smout::status::{register_status, RecordStatus, Status};
 
@@ -80,7 +79,7 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     for id in &args.ids {
         validate_id(id)?;
         if !reg.record_dir(id).exists() {
-            return Err(Error::NoRecord(id.clone()).into());
+            return Err(reg.no_record(id).into());
         }
     }
     let mut rows: Vec<RecordStatus> = register_status(&reg, &args.ids, env.today, args.release)?;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use smout::error::Error;
 use smout::register::validate_id;
 use smout::submit::Outcome;
 
@@ -36,7 +35,7 @@ pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
     validate_id(&args.id)?;
     let reg = env.register()?;
     if !reg.record_dir(&args.id).exists() {
-        return Err(Error::NoRecord(args.id).into());
+        return Err(reg.no_record(&args.id).into());
     }
     let outcome = smout::submit::submit(&reg, &args.id, env.today, !args.no_commit, &mut |m| {
         eprintln!("{m}")

@@ -45,7 +45,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         }
         let text = store
             .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
-            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+            .ok_or_else(|| reg.no_record(id))?;
         // Decisions come from history: the committed determinations, not the working tree's.
         let dtext = match store.has_repo() {
             true => store.read_committed(&drel)?,

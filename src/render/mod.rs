@@ -611,13 +611,9 @@ pub fn us_date(d: NaiveDate) -> String {
 
 /// Build the view of a record.
 pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Result<View> {
-    let root: toml::Table = toml::from_str(src.text).map_err(|e| {
-        Error::Refused(format!(
-            "{}: not valid TOML ({}); run `smout check {}`",
-            src.origin,
-            e.message(),
-            src.id
-        ))
+    let root: toml::Table = toml::from_str(src.text).map_err(|e| Error::InvalidRecord {
+        what: src.origin.clone(),
+        message: e.message().to_string(),
     })?;
     let form_id = root.get("form").and_then(Value::as_str).unwrap_or("");
     let form = reg.forms.get(form_id).ok_or_else(|| Error::NoForm {

@@ -195,7 +195,10 @@ pub(super) fn record_text(store: &Store, id: &str, side: &Side) -> Result<String
     match side {
         Side::Worktree => store
             .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
-            .ok_or_else(|| Error::NoRecord(id.to_string())),
+            .ok_or_else(|| Error::NoRecord {
+                id: id.to_string(),
+                close: None,
+            }),
         Side::Commit(oid) => {
             let repo = store.repo()?;
             let commit = repo
