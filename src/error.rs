@@ -97,7 +97,7 @@ pub enum Error {
     /// A git operation failed.
     #[error("git: {0}")]
     Git(String),
-    /// A git operation failed: which one, and what libgit2 said.
+    /// A git operation failed: which one, and what git said.
     #[error("git could not {op}")]
     GitOp {
         /// What smout was doing.

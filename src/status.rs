@@ -538,3 +538,88 @@ fn next_step(s: &RecordStatus, today: NaiveDate, form: Option<&Form>) -> String 
     }
     next
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Change, FileChange};
+
+    const MINIMAL: &str = include_str!("../tests/fixtures/valid/minimal.toml");
+
+    /// A committed register (identity in the repository's config) holding record `x`.
+    fn register() -> (tempfile::TempDir, Register) {
+        let dir = tempfile::tempdir().unwrap();
+        crate::store::git::create_repository(dir.path()).unwrap();
+        let config = dir.path().join(".git/config");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str("[user]\n\tname = Drafter\n\temail = d@example.gov\n");
+        std::fs::write(&config, text).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let lock = store.lock("test", &mut |_| {}).unwrap();
+        let file = |rel: &str, text: &str| FileChange {
+            rel: rel.into(),
+            bytes: Some(text.as_bytes().to_vec()),
+        };
+        store
+            .commit(
+                &lock,
+                Change {
+                    what: "add".into(),
+                    files: vec![
+                        file("smout.toml", &crate::create::settings_text("T", false)),
+                        file("records/x/record.toml", MINIMAL),
+                        file("records/x/rules-of-behavior.txt", "Rules.\n"),
+                    ],
+                    message: "add x\n".into(),
+                    tag: None,
+                },
+            )
+            .unwrap();
+        drop(lock);
+        let reg = Register::open(dir.path()).unwrap();
+        (dir, reg)
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 1, 10).unwrap()
+    }
+
+    fn one_status(reg: &Register) -> RecordStatus {
+        let mut rows = register_status(reg, &[], today(), false).unwrap();
+        assert_eq!(rows.len(), 1);
+        rows.remove(0)
+    }
+
+    #[test]
+    fn a_committed_record_is_a_draft_until_submitted() {
+        let (_dir, reg) = register();
+        let s = one_status(&reg);
+        assert_eq!((s.status, s.submission), (Status::Draft, None));
+        assert_eq!(
+            s.next,
+            "finish the record; `smout check x`, then `smout submit x`"
+        );
+        let out = crate::submit::submit(&reg, "x", today(), true, &mut |_| {}).unwrap();
+        assert!(matches!(out, crate::submit::Outcome::Submitted(_)));
+        let s = one_status(&reg);
+        assert_eq!((s.status, s.submission), (Status::Submitted, Some(1)));
+        assert_eq!(s.next, "awaiting the Privacy Office's determination");
+    }
+
+    #[test]
+    fn an_uncommitted_determination_is_reported_never_believed() {
+        let (dir, reg) = register();
+        crate::submit::submit(&reg, "x", today(), true, &mut |_| {}).unwrap();
+        std::fs::write(
+            dir.path().join("records/x/determinations.toml"),
+            "[[determination]]\nsubmission = 1\nrecord_sha256 = \"00\"\nreviewed = 2024-01-10\nreviewer = \"M\"\noutcome = \"met\"\n",
+        )
+        .unwrap();
+        let s = one_status(&reg);
+        assert_eq!(s.status, Status::Submitted);
+        assert_eq!(
+            s.warnings,
+            ["records/x/determinations.toml has uncommitted changes; status uses the committed determinations"]
+        );
+    }
+}
