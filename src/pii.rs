@@ -155,7 +155,7 @@ pub fn reviewer_names(root: &DeTable<'_>) -> Vec<String> {
 fn usable(names: HashSet<String>) -> Vec<String> {
     let mut v: Vec<String> = names
         .into_iter()
-        .filter(|n| n.chars().count() >= 4)
+        .filter(|n| n.chars().count() >= 4 && looks_like_a_person(n))
         .collect();
     v.sort();
     v
@@ -197,7 +197,7 @@ fn scan_string(
             }
         }
         if is_name_field
-            && !text.trim().is_empty()
+            && looks_like_a_person(&text)
             && !hits.iter().any(|(k, _)| k.starts_with("name"))
         {
             hits.push(("person's name".into(), text.trim().to_string()));
@@ -217,6 +217,93 @@ fn scan_string(
         }
     }
     out
+}
+
+/// Whether the unmarked text of a name field may be a person's name: not an office or agency
+/// ("DHS Privacy Office"), not a title alone (", Deputy Secretary" after a marked name), not
+/// punctuation.
+fn looks_like_a_person(text: &str) -> bool {
+    const ORGANISATIONS: &[&str] = &[
+        "office",
+        "department",
+        "agency",
+        "division",
+        "directorate",
+        "bureau",
+        "branch",
+        "center",
+        "centre",
+        "unit",
+        "program",
+        "programme",
+        "committee",
+        "board",
+        "service",
+        "services",
+        "administration",
+        "council",
+        "team",
+        "dhs",
+        "cbp",
+        "ice",
+        "tsa",
+        "uscis",
+        "fema",
+        "uscg",
+        "usss",
+        "cisa",
+        "oig",
+        "component",
+        "headquarters",
+        "staff",
+        "section",
+    ];
+    const TITLES: &[&str] = &[
+        "acting",
+        "assistant",
+        "associate",
+        "deputy",
+        "chief",
+        "senior",
+        "principal",
+        "special",
+        "executive",
+        "under",
+        "secretary",
+        "officer",
+        "director",
+        "commissioner",
+        "counsel",
+        "general",
+        "analyst",
+        "agent",
+        "specialist",
+        "manager",
+        "supervisor",
+        "privacy",
+        "administrator",
+        "for",
+        "of",
+        "the",
+        "and",
+        "homeland",
+        "security",
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
+        "jr",
+        "sr",
+    ];
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() || words.iter().any(|w| ORGANISATIONS.contains(&w.as_str())) {
+        return false;
+    }
+    !words.iter().all(|w| TITLES.contains(&w.as_str()))
 }
 
 /// Lower case, zero-width characters removed, every run of white space (NBSP and the other
@@ -389,6 +476,28 @@ mod tests {
             assert_eq!(names_found(text, &["Jane Roe"]), 1, "{text:?}");
         }
         assert_eq!(names_found("met Jane Doe and Roe Smith", &["Jane Roe"]), 0);
+    }
+
+    #[test]
+    fn an_office_or_a_title_alone_is_not_a_persons_name() {
+        for text in [
+            "DHS Privacy Office",
+            ", Deputy Secretary",
+            ", Deputy Secretary for Homeland Security",
+            "U.S. Customs and Border Protection Privacy Office",
+            " — ",
+            "",
+        ] {
+            assert!(!looks_like_a_person(text), "{text:?}");
+        }
+        for text in [
+            "Jane Roe",
+            "Roe, Jane",
+            "J. O'Neil-Smith",
+            "Deputy Secretary Jane Roe",
+        ] {
+            assert!(looks_like_a_person(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -595,3 +595,20 @@ fn check_release_looks_at_reviewers_and_the_determination_page() {
         "{found:#?}"
     );
 }
+
+/// An office in the reviewer field and a title after a marked name are not unmarked names.
+#[test]
+fn check_release_does_not_take_an_office_or_a_title_for_a_person() {
+    let reg = common::register();
+    let text = std::fs::read(common::fixtures().join("valid/minimal.toml")).unwrap();
+    let dir = common::add_record(reg.path(), "x", &text);
+    std::fs::write(
+        dir.join("determinations.toml"),
+        "[[determination]]\nsubmission = 1\nrecord_sha256 = \"0\"\nreviewed = 2024-02-01\nreviewer = \"DHS Privacy Office\"\noutcome = \"not-authorized\"\ncomments = \"No.\"\n\n[[appeal]]\nsubmission = 1\nrecord_sha256 = \"0\"\nreviewed = 2024-03-01\nreviewer = \"DHS Privacy Office\"\noutcome = \"met\"\ndecided_by = \"[[b6: Jane Roe]], Deputy Secretary\"\n",
+    )
+    .unwrap();
+    let o = smout(reg.path(), &["check", "--release", "x"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("SM050"), "{out}");
+    assert_eq!(o.status.code(), Some(0), "{out}");
+}
