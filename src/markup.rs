@@ -181,6 +181,34 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
     Ok(out)
 }
 
+/// Every markup error in `s`, in order (`parse` stops at the first): after each, the scan goes
+/// on past the markup it belongs to, so a drafter fixes all of them in one round.
+pub fn errors(s: &str) -> Vec<MarkupError> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while from < s.len() {
+        let Err(mut e) = parse(&s[from..]) else { break };
+        let before = &s[..from];
+        e.opening += before.matches("[[").count() - before.matches("\\[[").count();
+        let at = from + e.offset;
+        e.offset = at;
+        let stray = s[at..].starts_with("]]");
+        let never_closed = !stray && !s[at + 2..].contains("]]");
+        out.push(e);
+        if never_closed {
+            break;
+        }
+        from = match stray {
+            true => at + 2,
+            false => at + 2 + s[at + 2..].find("]]").map(|i| i + 2).unwrap_or(s.len()),
+        };
+        if !s.is_char_boundary(from) {
+            break;
+        }
+    }
+    out
+}
+
 /// The printed label of an exemption: `b7C` → `(b) (7)(C)`.
 pub fn exemption_label(e: &str) -> String {
     let digits = &e[1..2];
@@ -239,6 +267,32 @@ pub fn plain(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_markup_error_of_a_string_is_found() {
+        let s = "[[bx: Jane]] met [[John]] and [[b6: Ann]] at 5]] then [[b6: Lee";
+        let all = errors(s);
+        let found: Vec<(usize, usize, &str)> = all
+            .iter()
+            .map(|e| {
+                (
+                    e.offset,
+                    e.opening,
+                    e.message.split(';').next().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (0, 0, "`bx` is not a FOIA exemption"),
+                (17, 1, "redaction markup needs exemptions and a colon, e.g. `[[b6 b7C: Jane Roe]]`"),
+                (46, 2, "stray `]]` outside redaction markup: if the text before it is exempt, open it with `[[b6: …`"),
+                (54, 3, "redaction markup `[[` is never closed with `]]`"),
+            ]
+        );
+        assert!(errors("[[b6: Jane]] and \\[[literal]]").is_empty());
+    }
 
     #[test]
     fn splits_text_and_redactions() {

@@ -314,3 +314,50 @@ fn real_pia_sorn_and_federal_register_ids_are_accepted() {
         );
     }
 }
+
+/// Every markup error of a string is reported, each pointing at its own `[[`.
+#[test]
+fn every_markup_error_in_a_string_is_reported_where_it_is() {
+    let reg = common::register();
+    let text = String::from_utf8(fixture("valid", "minimal"))
+        .unwrap()
+        .replace(
+            "description = \"Open-source research.\"",
+            "description = \"Met [[bx: Jane]] and [[John]] at the port.\"",
+        );
+    add_record(reg.path(), "x", text.as_bytes());
+    let o = smout(reg.path(), &["check", "x", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = v["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("description"))
+        .unwrap() as u64
+        + 1;
+    let col = |needle: &str| {
+        text.lines()
+            .nth(line as usize - 1)
+            .unwrap()
+            .find(needle)
+            .unwrap() as u64
+            + 1
+    };
+    assert_eq!(
+        found,
+        [
+            ("SM012".to_string(), line, col("[[bx")),
+            ("SM012".to_string(), line, col("[[John")),
+        ]
+    );
+}

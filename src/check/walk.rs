@@ -307,7 +307,7 @@ impl<'a, 'r> Checker<'a, 'r> {
 
     pub(super) fn check_string(&mut self, field: &Field, s: &str, span: &Range<usize>) {
         if markup::has_markup(s) {
-            if let Err(e) = markup::parse(s) {
+            for e in markup::errors(s) {
                 let at = self.markup_span(span, e.opening);
                 self.report(
                     Finding::new("SM012", Severity::Error, e.message)
