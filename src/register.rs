@@ -275,6 +275,29 @@ impl Register {
         }
     }
 
+    /// The register a record file belongs to: the nearest folder above it holding `smout.toml`;
+    /// for a file in no register (a record drafted on its own, an attachment to an e-mail), a
+    /// register of its folder with the built-in forms and default settings, so it can still be
+    /// checked.
+    pub fn of_file(file: &Path) -> Result<Register> {
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        match Register::discover(dir) {
+            Err(Error::NoRegister(_)) => {
+                let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+                Ok(Register {
+                    settings: Settings::parse("", &root.join(SETTINGS_FILE))?,
+                    forms: FormSet::builtin()?,
+                    catalog: None,
+                    root,
+                })
+            }
+            other => other,
+        }
+    }
+
     /// Open the register whose root is `root`.
     pub fn open(root: &Path) -> Result<Register> {
         let settings_path = root.join(SETTINGS_FILE);

@@ -361,3 +361,50 @@ fn every_markup_error_in_a_string_is_reported_where_it_is() {
         ]
     );
 }
+
+/// A record named by its path is checked in its own register wherever smout runs; a record
+/// file in no register is checked on its own, with the built-in forms.
+#[test]
+fn a_record_path_is_checked_from_outside_its_register_or_any_register() {
+    let reg = common::register();
+    add_record(
+        reg.path(),
+        "bad",
+        &fixture("invalid", "unknown-top-level-key"),
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = reg.path().join("records/bad/record.toml");
+    let o = smout(elsewhere.path(), &["check", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("--> records/bad/record.toml:"),
+        "{}",
+        stdout(&o)
+    );
+    // The folder works as well as the file.
+    let o = smout(
+        elsewhere.path(),
+        &["check", reg.path().join("records/bad").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    // In no register: a valid record with its attachment beside it passes; a broken one is
+    // reported against its own file name.
+    std::fs::write(
+        elsewhere.path().join("draft.toml"),
+        fixture("valid", "minimal"),
+    )
+    .unwrap();
+    std::fs::write(elsewhere.path().join("rules-of-behavior.txt"), "Rules.\n").unwrap();
+    let o = smout(elsewhere.path(), &["check", "draft.toml"]);
+    assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
+    assert_eq!(stdout(&o), "checked 1 record: 0 errors, 0 warnings\n");
+    std::fs::write(
+        elsewhere.path().join("typo.toml"),
+        fixture("invalid", "unknown-top-level-key"),
+    )
+    .unwrap();
+    let o = smout(elsewhere.path(), &["check", "./typo.toml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("--> typo.toml:"), "{}", stdout(&o));
+}

@@ -42,7 +42,19 @@ pub struct CheckArgs {
 
 /// Run `smout check`.
 pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    // A record file named by its path is checked in the register it belongs to, wherever the
+    // command runs (and on its own when it belongs to none).
+    let file = args
+        .targets
+        .first()
+        .filter(|t| looks_like_path(t))
+        .map(PathBuf::from);
+    let reg = match (env.register(), file) {
+        (Ok(reg), Some(f)) if !is_inside(&f, &reg.root) => Register::of_file(&record_file(f))?,
+        (Ok(reg), _) => reg,
+        (Err(Error::NoRegister(_)), Some(f)) => Register::of_file(&record_file(f))?,
+        (Err(e), _) => return Err(e.into()),
+    };
     let targets = if args.targets.is_empty() {
         reg.record_ids()?
             .iter()
@@ -91,21 +103,33 @@ pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
     })
 }
 
+fn looks_like_path(arg: &str) -> bool {
+    arg.contains('/') || arg.contains('\\') || arg.ends_with(".toml") || arg.starts_with('.')
+}
+
+/// A record's folder names its `record.toml`.
+fn record_file(path: PathBuf) -> PathBuf {
+    if path.is_dir() {
+        path.join(RECORD_FILE)
+    } else {
+        path
+    }
+}
+
+fn is_inside(path: &Path, root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| p.starts_with(root))
+}
+
 /// An id (`cbp-fld`) or a path (`records/cbp-fld/record.toml`, `records/cbp-fld`, `x.toml`).
 fn resolve(reg: &Register, arg: &str) -> Result<Target, Error> {
-    let looks_like_path =
-        arg.contains('/') || arg.contains('\\') || arg.ends_with(".toml") || arg.starts_with('.');
-    if !looks_like_path {
+    if !looks_like_path(arg) {
         validate_id(arg)?;
         if !reg.record_dir(arg).exists() {
             return Err(reg.no_record(arg));
         }
         return Ok(Target::record(reg, arg));
     }
-    let mut path = PathBuf::from(arg);
-    if path.is_dir() {
-        path = path.join(RECORD_FILE);
-    }
+    let path = record_file(PathBuf::from(arg));
     if !path.exists() {
         return Err(Error::io(
             &path,
