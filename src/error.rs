@@ -137,6 +137,9 @@ pub enum Error {
     /// A roles change is refused.
     #[error(transparent)]
     Roles(#[from] crate::roles::Refusal),
+    /// A withdrawal or retirement is refused.
+    #[error(transparent)]
+    Lifecycle(#[from] crate::lifecycle::Refusal),
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),

@@ -17,6 +17,7 @@ pub mod error;
 pub mod form;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod lifecycle;
 pub mod markup;
 pub mod par;
 pub mod pii;

@@ -107,7 +107,7 @@ pub fn status_text(
                 "\x1b[33m"
             }
             (true, Status::Expired | Status::NotAuthorized | Status::NotYetMet) => "\x1b[31m",
-            (true, Status::Draft) => "\x1b[2m",
+            (true, Status::Draft | Status::Withdrawn | Status::Retired) => "\x1b[2m",
         };
         writeln!(
             out,

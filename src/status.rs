@@ -15,7 +15,7 @@ use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
-use crate::store::history::{Submission, SubmittedRecords};
+use crate::store::history::{Ending, Submission, SubmittedRecords};
 use crate::store::Store;
 
 /// A record's status.
@@ -40,11 +40,15 @@ pub enum Status {
     NotAuthorized,
     /// An appeal is pending.
     Appealed,
+    /// The drafter withdrew it (kept in history; a new submission reopens it).
+    Withdrawn,
+    /// The approved use ended (kept in history; out of every due list).
+    Retired,
 }
 
 impl Status {
     /// All statuses, in report order.
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 11] = [
         Status::Draft,
         Status::Submitted,
         Status::Approved,
@@ -54,6 +58,8 @@ impl Status {
         Status::NotYetMet,
         Status::NotAuthorized,
         Status::Appealed,
+        Status::Withdrawn,
+        Status::Retired,
     ];
 
     /// The word users see.
@@ -68,6 +74,8 @@ impl Status {
             Status::NotYetMet => "not-yet-met",
             Status::NotAuthorized => "not-authorized",
             Status::Appealed => "appealed",
+            Status::Withdrawn => "withdrawn",
+            Status::Retired => "retired",
         }
     }
 
@@ -121,6 +129,9 @@ pub struct RecordStatus {
     pub retain_until: Option<NaiveDate>,
     /// PIA/SORN (or other) references the record cites.
     pub references: Vec<String>,
+    /// Withdrawn or retired: when and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
     /// What to do next.
     pub next: String,
     /// What the user should know about how this status was computed (an uncommitted edit of
@@ -146,6 +157,8 @@ impl RecordStatus {
         for r in &mut self.references {
             *r = crate::markup::plain(r);
         }
+        self.next = crate::markup::plain(&self.next);
+        self.ended = self.ended.map(|e| crate::markup::plain(&e));
         self
     }
 
@@ -167,6 +180,9 @@ impl RecordStatus {
         for r in &mut self.references {
             hide("references", r, &w);
         }
+        // Why a record was withdrawn or retired is the drafter's text: it may carry markup.
+        self.next = crate::markup::release_plain(&self.next);
+        self.ended = self.ended.map(|e| crate::markup::release_plain(&e));
         self.warnings.clear();
         self.withheld = w;
         self
@@ -174,10 +190,12 @@ impl RecordStatus {
 
     /// The nearest date that needs attention (review-by or retention).
     pub fn attention_date(&self) -> Option<NaiveDate> {
-        [self.review_by, self.retain_until]
-            .into_iter()
-            .flatten()
-            .min()
+        // A withdrawn or retired use is never reviewed again; what it must keep, it keeps.
+        let review = match self.status {
+            Status::Withdrawn | Status::Retired => None,
+            _ => self.review_by,
+        };
+        [review, self.retain_until].into_iter().flatten().min()
     }
 }
 
@@ -192,6 +210,7 @@ pub fn register_status(
     let store = crate::store::Store::open(&reg.root)?;
     let unfinished = store.unfinished();
     let subs = store.all_submissions()?;
+    let endings = store.all_endings()?;
     // The record as submitted, for every submission: one replay of the changed-path index.
     let index = store.path_index(false)?;
     let submitted = SubmittedRecords::new(&index, &subs, store.prefix());
@@ -209,7 +228,8 @@ pub fn register_status(
             let store = thread_store
                 .as_ref()
                 .map_err(|_| crate::Error::NotGit(reg.root.clone()))?;
-            one(reg, store, &submitted, subs, id, today)
+            let ended = endings.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            one(reg, store, &submitted, subs, ended, id, today)
         },
     );
     let mut rows: Vec<RecordStatus> = results
@@ -235,11 +255,13 @@ fn de_text(v: &toml::de::DeValue<'_>) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn one(
     reg: &Register,
     store: &Store,
     submitted: &SubmittedRecords,
     subs: &[Submission],
+    endings: &[Ending],
     id: &str,
     today: NaiveDate,
 ) -> Result<RecordStatus> {
@@ -329,6 +351,7 @@ fn one(
         retain_until,
         references,
         next: String::new(),
+        ended: None,
         warnings,
         withheld: Vec::new(),
     };
@@ -400,6 +423,24 @@ fn one(
         }
         (Some(_), _) => Status::Submitted,
     };
+    // Withdrawn or retired: an ending of the latest submission (0: of the draft) stands until a
+    // new submission.
+    if let Some(e) = endings
+        .iter()
+        .rev()
+        .find(|e| e.after == latest_sub.unwrap_or(0))
+    {
+        st.status = match e.kind {
+            "retirement" => Status::Retired,
+            _ => Status::Withdrawn,
+        };
+        st.ended = Some(format!(
+            "{} on {}: {}",
+            e.kind,
+            crate::store::history::date_of(e.time),
+            e.message
+        ));
+    }
     st.next = next_step(&st, today, form);
     Ok(st)
 }
@@ -527,6 +568,15 @@ fn next_step(s: &RecordStatus, today: NaiveDate, form: Option<&Form>) -> String 
         }
         Status::NotAuthorized => "not approved: revise and resubmit, or withdraw".into(),
         Status::Appealed => "awaiting the decision on the appeal".into(),
+        Status::Withdrawn => format!(
+            "none ({}); `smout submit {}` reopens it",
+            s.ended.as_deref().unwrap_or("withdrawn"),
+            s.id
+        ),
+        Status::Retired => format!(
+            "none ({}); kept in the register's history",
+            s.ended.as_deref().unwrap_or("retired")
+        ),
     };
     if let Some(r) = s.retain_until {
         if r >= today {

@@ -104,6 +104,19 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
             ),
         });
     }
+    for e in store.all_endings()?.remove(id).unwrap_or_default() {
+        events.push(Event {
+            date: date_of(e.time).to_string(),
+            time: e.time,
+            kind: e.kind,
+            commit: None,
+            author: None,
+            summary: match e.after {
+                0 => format!("{} of the draft: {}", e.kind, text(&e.message)),
+                n => format!("{} after submission {n}: {}", e.kind, text(&e.message)),
+            },
+        });
+    }
     // Decisions come from history: the committed determinations.
     let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
     let dets = Determinations::parse(

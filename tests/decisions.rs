@@ -816,3 +816,143 @@ fn an_uncommitted_determination_approves_nothing() {
         );
     }
 }
+
+fn status_json(dir: &Path, day: &str) -> serde_json::Value {
+    let o = ok(run(
+        dir,
+        "x@example.gov",
+        day,
+        &["status", "--format", "json"],
+    ));
+    serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()[0].clone()
+}
+
+/// A record that will not be approved is withdrawn, an approved use retired: both stay in the
+/// register and its history, out of the work lists; a new submission reopens a withdrawn one.
+#[test]
+fn withdraw_and_retire_keep_the_record_and_end_its_work() {
+    let reg = submitted();
+    // Withdraw needs a reason; retire needs an approval.
+    let o = run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-20",
+        &["withdraw", "x", "--reason", " "],
+    );
+    refused(o, "say why: --reason");
+    let o = run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-20",
+        &["retire", "x", "--reason", "Done."],
+    );
+    refused(o, "x is submitted, never approved: a use that was not approved is withdrawn (`smout withdraw x --reason \"…\"`)");
+    let o = ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-20",
+        &[
+            "withdraw",
+            "x",
+            "--reason",
+            "Cancelled by [[b5: the program manager]].",
+        ],
+    ));
+    assert!(
+        stdout(&o).starts_with("x withdrawn; commit "),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).ends_with(" tagged smout/x/withdrawal/1\n"),
+        "{}",
+        stdout(&o)
+    );
+    let s = status_json(reg.path(), "2024-01-21");
+    assert_eq!(s["status"], "withdrawn");
+    assert_eq!(
+        s["next"],
+        "none (withdrawal on 2024-01-20: Cancelled by the program manager.); `smout submit x` reopens it"
+    );
+    // The release listing withholds the marked part of the reason.
+    let o = ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-01-21",
+        &["status", "--release", "--format", "json"],
+    ));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Cancelled by [(b) (5)].") && !text.contains("program manager"),
+        "{text}"
+    );
+    // Twice is refused; the log shows it.
+    let o = run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-01-22",
+        &["withdraw", "x", "--reason", "Again."],
+    );
+    refused(
+        o,
+        "x is withdrawn already; a new submission (`smout submit x`) reopens it",
+    );
+    let o = ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-01-22",
+        &["log", "x"],
+    ));
+    assert!(
+        stdout(&o).contains("withdrawal after submission 1: Cancelled by the program manager."),
+        "{}",
+        stdout(&o)
+    );
+    // A new submission reopens it, and an approval can then be retired — not withdrawn.
+    edit(
+        reg.path(),
+        "x",
+        "Open-source research.",
+        "Open-source research, resumed.",
+    );
+    git(reg.path(), &["commit", "-qam", "resume"]);
+    ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-02-01",
+        &["submit", "x"],
+    ));
+    assert_eq!(status_json(reg.path(), "2024-02-02")["status"], "submitted");
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-10",
+        &["determine", "x", "--outcome", "met", "--comments", "Fine."],
+    ));
+    let o = run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-03-01",
+        &["withdraw", "x", "--reason", "No."],
+    );
+    refused(o, "x is approved: an approved use is not withdrawn but retired (`smout retire x --reason \"…\"`)");
+    ok(run(
+        reg.path(),
+        "drafter@example.gov",
+        "2024-03-01",
+        &["retire", "x", "--reason", "Monitoring ended."],
+    ));
+    // Retired: never due, whatever the date.
+    let s = status_json(reg.path(), "2030-01-01");
+    assert_eq!(s["status"], "retired");
+    let o = ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2030-01-01",
+        &["status", "--due-within", "90d", "--format", "json"],
+    ));
+    assert_eq!(stdout(&o).trim(), "[]");
+    // The history stays verifiable.
+    let o = run(reg.path(), "x@example.gov", "2030-01-01", &["audit"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

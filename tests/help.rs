@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "check",
     "render",
     "submit",
+    "withdraw",
+    "retire",
     "diff",
     "log",
     "determine",

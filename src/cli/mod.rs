@@ -23,10 +23,12 @@ mod log;
 mod new;
 mod render;
 mod report;
+mod retire;
 mod roles;
 mod schema;
 mod status;
 mod submit;
+mod withdraw;
 
 /// Privacy compliance paperwork for DHS operational use of social media.
 ///
@@ -114,6 +116,8 @@ pub enum Command {
     Check(check::CheckArgs),
     Render(render::RenderArgs),
     Submit(submit::SubmitArgs),
+    Withdraw(withdraw::WithdrawArgs),
+    Retire(retire::RetireArgs),
     Diff(diff::DiffArgs),
     Log(log::LogArgs),
     Determine(determine::DetermineArgs),
@@ -195,6 +199,8 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(&env, a, &mut out),
         Command::Render(a) => render::run(&env, a, &mut out),
         Command::Submit(a) => submit::run(&env, a, &mut out),
+        Command::Withdraw(a) => withdraw::run(&env, a, &mut out),
+        Command::Retire(a) => retire::run(&env, a, &mut out),
         Command::Diff(a) => diff::run(&env, a, &mut out),
         Command::Log(a) => log::run(&env, a, &mut out),
         Command::Determine(a) => determine::run(&env, a, &mut out),

@@ -34,7 +34,7 @@ pub struct StatusArgs {
     #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
     pub due_within: Option<Period>,
     /// Only records with this status (repeatable): draft, submitted, approved, due, expired,
-    /// changed, not-yet-met, not-authorized, appealed
+    /// changed, not-yet-met, not-authorized, appealed, withdrawn, retired
     #[arg(long = "status", value_name = "STATUS", value_parser = parse_status)]
     pub statuses: Vec<Status>,
     /// Only records whose component contains this text

@@ -26,10 +26,58 @@ pub struct Submission {
     pub commit: String,
     /// When the tag was made (seconds since the epoch).
     pub time: i64,
+    /// The tag object (the commit itself for a lightweight tag).
+    #[serde(skip)]
+    pub tag: String,
 }
 
 /// Every submission tag in the repository, by record id (one pass over the tags).
 pub(super) fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<Submission>>> {
+    all_tagged(repo, "submission")
+}
+
+/// A withdrawal or retirement of a record: the tag's number is the submission it ends (0: a
+/// draft never submitted), the message says why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ending {
+    /// `withdrawal` or `retirement`.
+    pub kind: &'static str,
+    /// The submission it ends.
+    pub after: u32,
+    /// When (seconds since the epoch).
+    pub time: i64,
+    /// Why, and who.
+    pub message: String,
+}
+
+/// Every withdrawal and retirement, by record id, oldest first.
+pub(super) fn all_endings(repo: &Repository) -> Result<HashMap<String, Vec<Ending>>> {
+    let mut out: HashMap<String, Vec<Ending>> = HashMap::new();
+    for kind in ["withdrawal", "retirement"] {
+        for (id, list) in all_tagged(repo, kind)? {
+            for s in list {
+                let message = Oid::from_str(&s.tag)
+                    .ok()
+                    .and_then(|t| repo.find_tag(t).ok())
+                    .and_then(|t| t.message().ok().flatten().map(|m| m.trim().to_string()))
+                    .unwrap_or_default();
+                out.entry(id.clone()).or_default().push(Ending {
+                    kind,
+                    after: s.n,
+                    time: s.time,
+                    message,
+                });
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by_key(|e| (e.after, e.time));
+    }
+    Ok(out)
+}
+
+/// Every tag `smout/<id>/<kind>/<n>`, by record id, in number order.
+fn all_tagged(repo: &Repository, kind: &str) -> Result<HashMap<String, Vec<Submission>>> {
     let mut out: HashMap<String, Vec<Submission>> = HashMap::new();
     repo.tag_foreach(|oid, name| {
         let name = String::from_utf8_lossy(name);
@@ -37,11 +85,14 @@ pub(super) fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<S
             return true;
         };
         let mut parts = rest.split('/');
-        let (Some(id), Some("submission"), Some(n), None) =
+        let (Some(id), Some(k), Some(n), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return true;
         };
+        if k != kind {
+            return true;
+        }
         let Ok(n) = n.parse::<u32>() else { return true };
         let (commit, time) = match repo.find_tag(oid) {
             Ok(tag) => (
@@ -56,6 +107,7 @@ pub(super) fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<S
             n,
             commit: commit.to_string(),
             time,
+            tag: oid.to_string(),
         });
         true
     })

@@ -34,6 +34,10 @@ pub enum TagKind {
     Determination,
     /// An appeal.
     Appeal,
+    /// The drafter withdrew the record (its number: the submission it ends, 0 for a draft).
+    Withdrawal,
+    /// The use ended (its number: the submission whose approval it ends).
+    Retirement,
 }
 
 impl TagKind {
@@ -43,6 +47,8 @@ impl TagKind {
             TagKind::Submission => "submission",
             TagKind::Determination => "determination",
             TagKind::Appeal => "appeal",
+            TagKind::Withdrawal => "withdrawal",
+            TagKind::Retirement => "retirement",
         }
     }
 }

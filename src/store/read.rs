@@ -52,6 +52,11 @@ impl Store {
         history::all_submissions(self.repo()?)
     }
 
+    /// Every withdrawal and retirement, by record id.
+    pub fn all_endings(&self) -> Result<HashMap<String, Vec<history::Ending>>> {
+        history::all_endings(self.repo()?)
+    }
+
     /// The number the next submission of `id` gets (1 outside a repository).
     pub fn next_submission(&self, id: &str) -> Result<u32> {
         if !self.has_repo() {
