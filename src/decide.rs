@@ -192,13 +192,16 @@ pub enum Refusal {
         have: Vec<u32>,
     },
     /// A second determination of one submission.
-    #[error("submission {n} of {id} has a determination already; past determinations are never changed — record an appeal, or ask for a new submission")]
+    #[error("submission {n} of {id} has a determination already; past determinations are never changed — record an appeal, correct it (`--corrects N --correction \"…\"`), or ask for a new submission")]
     AlreadyDecided {
         /// The record.
         id: String,
         /// The submission.
         n: u32,
     },
+    /// A correction that names no recorded determination, or says not why.
+    #[error("{0}")]
+    BadCorrection(String),
     /// An appeal of a submission that has no determination.
     #[error("submission {n} of {id} has no determination to appeal")]
     NotDecided {
@@ -397,7 +400,43 @@ pub fn record(
         return Err(Refusal::EditedDeterminations(drel).into());
     }
     let existing = Determinations::parse(&existing_text, &dpath)?;
-    let n = match (kind, input.submission) {
+    // A correction supersedes a recorded determination, on the same submission.
+    let corrected = match input.corrects {
+        None => None,
+        Some(_) if kind == Kind::Appeal => {
+            return Err(Refusal::BadCorrection(
+                "an appeal is not corrected: record its outcome, or correct the determination (`smout determine --corrects N`)".into(),
+            )
+            .into())
+        }
+        Some(k) => {
+            let Some(d) = (k as usize)
+                .checked_sub(1)
+                .and_then(|i| existing.determinations.get(i))
+            else {
+                return Err(Refusal::BadCorrection(format!(
+                    "{id} has no determination {k} to correct (it has {})",
+                    existing.determinations.len()
+                ))
+                .into());
+            };
+            if input.correction.trim().is_empty() {
+                return Err(Refusal::BadCorrection(
+                    "say why the determination is corrected: --correction \"…\" (the original stays as recorded)".into(),
+                )
+                .into());
+            }
+            if input.submission.is_some_and(|n| n != d.submission) {
+                return Err(Refusal::BadCorrection(format!(
+                    "determination {k} judged submission {}; its correction judges the same submission",
+                    d.submission
+                ))
+                .into());
+            }
+            Some(d.submission)
+        }
+    };
+    let n = match (kind, corrected.or(input.submission)) {
         (_, Some(n)) => n,
         (Kind::Appeal, None) => existing
             .latest()
@@ -416,7 +455,10 @@ pub fn record(
         }
         .into());
     };
-    if kind == Kind::Determination && existing.determinations.iter().any(|d| d.submission == n) {
+    if kind == Kind::Determination
+        && corrected.is_none()
+        && existing.determinations.iter().any(|d| d.submission == n)
+    {
         return Err(Refusal::AlreadyDecided {
             id: id.to_string(),
             n,
@@ -481,6 +523,8 @@ pub fn record(
         review_by,
         review_by_reason: input.review_by_reason,
         decided_by: input.decided_by,
+        corrects: input.corrects,
+        correction: input.correction.trim().to_string(),
         documentation: input.documentation,
     };
     let new_text = append(&existing_text, kind.table(), &entry)?;

@@ -73,6 +73,13 @@ pub struct Determination {
     /// For appeals: who decided it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub decided_by: String,
+    /// A correction: the number (1-based) of the determination this one supersedes. The
+    /// corrected entry stays as recorded; this one stands in its place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<u32>,
+    /// Why the correction was made.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub correction: String,
     /// Findings on further documentation, keyed by the form's documentation kinds (`pia`,
     /// `sorn` on the DHS SMOUT; none on a form that has no such kinds).
     #[serde(flatten)]
@@ -172,6 +179,12 @@ pub struct DeterminationInput {
     /// For appeals: who decided.
     #[serde(default)]
     pub decided_by: String,
+    /// Correct determination N (1-based) instead of deciding a new submission.
+    #[serde(default)]
+    pub corrects: Option<u32>,
+    /// Why the correction is made.
+    #[serde(default)]
+    pub correction: String,
     /// Documentation findings by the form's documentation kind (a table each).
     #[serde(flatten)]
     pub documentation: BTreeMap<String, DocFinding>,

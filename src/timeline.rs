@@ -128,7 +128,11 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
         ("determination", &dets.determinations),
         ("appeal", &dets.appeals),
     ] {
-        for d in list {
+        for (k, d) in list.iter().enumerate() {
+            let corrects = match d.corrects {
+                Some(c) => format!(" (corrects {kind} {c}: {})", text(&d.correction)),
+                None => String::new(),
+            };
             let review = d
                 .review_by
                 .map(|r| format!(", review by {r}"))
@@ -144,8 +148,10 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
                 commit: None,
                 author: Some(person(markup::plain(&d.reviewer))),
                 summary: format!(
-                    "{kind} on submission {}: {}{review}",
-                    d.submission, d.outcome
+                    "{kind} {} on submission {}: {}{review}{corrects}",
+                    k + 1,
+                    d.submission,
+                    d.outcome
                 ),
             });
         }

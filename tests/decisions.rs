@@ -956,3 +956,84 @@ fn withdraw_and_retire_keep_the_record_and_end_its_work() {
     let o = run(reg.path(), "x@example.gov", "2030-01-01", &["audit"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// A determination recorded wrongly is corrected by a superseding entry that names it and says
+/// why; the original stays, audit accepts both, and the correction stands.
+#[test]
+fn a_determination_is_corrected_by_a_superseding_entry() {
+    let reg = approved();
+    let again = [
+        "determine",
+        "x",
+        "--outcome",
+        "not-yet-met",
+        "--comments",
+        "Training first.",
+    ];
+    refused(
+        run(reg.path(), REVIEWER, "2024-02-05", &again),
+        "record an appeal, correct it (`--corrects N --correction \"…\"`), or ask for a new submission",
+    );
+    let with = |extra: &[&'static str]| [&again[..], extra].concat();
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-05",
+            &with(&["--corrects", "2", "--correction", "x"]),
+        ),
+        "x has no determination 2 to correct (it has 1)",
+    );
+    refused(
+        run(
+            reg.path(),
+            REVIEWER,
+            "2024-02-05",
+            &with(&["--corrects", "1"]),
+        ),
+        "say why the determination is corrected: --correction \"…\"",
+    );
+    refused(
+        run(
+            reg.path(),
+            "drafter@example.gov",
+            "2024-02-05",
+            &with(&["--corrects", "1", "--correction", "Mine."]),
+        ),
+        "drafter@example.gov is not a reviewer of this register",
+    );
+    let before = std::fs::read_to_string(reg.path().join("records/x/determinations.toml")).unwrap();
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-05",
+        &with(&[
+            "--corrects",
+            "1",
+            "--correction",
+            "Recorded as met by mistake.",
+        ]),
+    ));
+    let after = std::fs::read_to_string(reg.path().join("records/x/determinations.toml")).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "the original stays byte for byte"
+    );
+    assert!(
+        after.contains("corrects = 1\ncorrection = \"Recorded as met by mistake.\""),
+        "{after}"
+    );
+    assert_eq!(status_of(reg.path(), "2024-02-06", "x"), "not-yet-met");
+    let o = ok(run(
+        reg.path(),
+        "x@example.gov",
+        "2024-02-06",
+        &["log", "x"],
+    ));
+    assert!(
+        stdout(&o).contains("determination 2 on submission 1: not-yet-met (corrects determination 1: Recorded as met by mistake.)"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(audit_codes(reg.path()), Vec::<String>::new());
+}

@@ -109,6 +109,13 @@ pub struct DecisionFields {
     /// Review-by date (default: reviewed + review period)
     #[arg(long, value_name = "DATE")]
     pub review_by: Option<NaiveDate>,
+    /// Correct determination N of the record (1-based, as `smout log` numbers them): a new
+    /// entry that supersedes it on the same submission; the original stays as recorded
+    #[arg(long, value_name = "N")]
+    pub corrects: Option<u32>,
+    /// Why the determination is corrected (required with --corrects)
+    #[arg(long, value_name = "TEXT")]
+    pub correction: Option<String>,
     /// Why the review-by date lies beyond the review period (required then)
     #[arg(long, value_name = "TEXT")]
     pub review_by_reason: Option<String>,
@@ -179,6 +186,10 @@ impl DecisionFields {
         }
         i.reviewed = self.reviewed.or(i.reviewed);
         i.review_by = self.review_by.or(i.review_by);
+        i.corrects = self.corrects.or(i.corrects);
+        if let Some(c) = &self.correction {
+            i.correction = c.clone();
+        }
         if let Some(r) = &self.review_by_reason {
             i.review_by_reason = r.clone();
         }
