@@ -43,7 +43,9 @@ pub fn report(
         true => "smout register".to_string(),
         false => reg.settings.name.clone(),
     };
-    let report = build(&name, &banner, today, rows);
+    let deviations = deviations(reg, &rows)?;
+    let mut report = build(&name, &banner, today, rows);
+    report.deviations = deviations;
     let templates = Templates::load(Some(&reg.root.join("templates")))?;
     Ok(match format {
         ReportFormat::Json => serde_json::to_vec_pretty(&report)
@@ -75,6 +77,33 @@ pub struct Report {
     /// Records per status, in status order (only statuses that occur).
     pub totals: Vec<Total>,
     /// All records.
+    pub count: usize,
+    /// Per Yes/No question, the approved uses that answer No (per component).
+    pub deviations: Vec<Deviation>,
+}
+
+/// How many approved uses answer No to one Yes/No question of their form (a rule of behavior
+/// they do not comply with), in all and per component.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deviation {
+    /// The form.
+    pub form: String,
+    /// The question as the form numbers and names it ("5(b) Email and accounts").
+    pub question: String,
+    /// Approved uses answering No.
+    pub count: usize,
+    /// Approved uses of the form (the denominator).
+    pub of: usize,
+    /// Per component, alphabetically (components with none left out).
+    pub components: Vec<ComponentCount>,
+}
+
+/// A count for one component.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentCount {
+    /// The component (as the listing shows it: withheld in a release when the record says so).
+    pub name: String,
+    /// How many.
     pub count: usize,
 }
 
@@ -131,5 +160,75 @@ pub fn build(
             .collect(),
         totals,
         count,
+        deviations: Vec::new(),
     }
+}
+
+/// The Yes/No answers of every approved use, as the approved submission holds them (never the
+/// working tree's edits since), counted per question of each form.
+fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
+    let store = crate::store::Store::open(&reg.root)?;
+    // (form, question) → (count, of, component → count), in form order.
+    let mut out: Vec<(String, String, usize, usize, BTreeMap<String, usize>)> = Vec::new();
+    for row in rows {
+        if !matches!(
+            row.status,
+            Status::Approved | Status::Due | Status::Expired | Status::Changed
+        ) {
+            continue;
+        }
+        let Some(form) = reg.forms.get(&row.form) else {
+            continue;
+        };
+        let Ok((side, _)) = store.resolve(reg, &row.id, "approved") else {
+            continue;
+        };
+        let Some(record) = store
+            .record_text(&row.id, &side)
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        else {
+            continue;
+        };
+        for f in form.fields.iter().filter(|f| f.yes.is_some() && f.compound.is_some()) {
+            // The compound's Yes/No is its first yes/no (bool) answer.
+            let Some(answer) = f.children.iter().find_map(|k| {
+                let path = format!("{}.{k}", f.path);
+                form.field(&path)
+                    .filter(|c| c.kind == crate::form::FieldType::Bool)
+                    .map(|_| path)
+            }) else {
+                continue;
+            };
+            let question = f.display_label();
+            let i = match out.iter().position(|d| d.0 == form.id && d.1 == question) {
+                Some(i) => i,
+                None => {
+                    out.push((form.id.clone(), question, 0, 0, BTreeMap::new()));
+                    out.len() - 1
+                }
+            };
+            let d = &mut out[i];
+            d.3 += 1;
+            if crate::check::lookup_value(&record, &answer).and_then(toml::Value::as_bool)
+                == Some(false)
+            {
+                d.2 += 1;
+                *d.4.entry(row.component.clone()).or_default() += 1;
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(form, question, count, of, by)| Deviation {
+            form,
+            question,
+            count,
+            of,
+            components: by
+                .into_iter()
+                .map(|(name, count)| ComponentCount { name, count })
+                .collect(),
+        })
+        .collect())
 }
