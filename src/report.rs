@@ -168,8 +168,8 @@ pub fn build(
 /// working tree's edits since), counted per question of each form.
 fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
     let store = crate::store::Store::open(&reg.root)?;
-    // (form, question) → (count, of, component → count), in form order.
-    let mut out: Vec<(String, String, usize, usize, BTreeMap<String, usize>)> = Vec::new();
+    // In form order, one per (form, question).
+    let mut out: Vec<Deviation> = Vec::new();
     for row in rows {
         if !matches!(
             row.status,
@@ -190,7 +190,11 @@ fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
         else {
             continue;
         };
-        for f in form.fields.iter().filter(|f| f.yes.is_some() && f.compound.is_some()) {
+        for f in form
+            .fields
+            .iter()
+            .filter(|f| f.yes.is_some() && f.compound.is_some())
+        {
             // The compound's Yes/No is its first yes/no (bool) answer.
             let Some(answer) = f.children.iter().find_map(|k| {
                 let path = format!("{}.{k}", f.path);
@@ -201,34 +205,40 @@ fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
                 continue;
             };
             let question = f.display_label();
-            let i = match out.iter().position(|d| d.0 == form.id && d.1 == question) {
+            let i = match out
+                .iter()
+                .position(|d| d.form == form.id && d.question == question)
+            {
                 Some(i) => i,
                 None => {
-                    out.push((form.id.clone(), question, 0, 0, BTreeMap::new()));
+                    out.push(Deviation {
+                        form: form.id.clone(),
+                        question,
+                        count: 0,
+                        of: 0,
+                        components: Vec::new(),
+                    });
                     out.len() - 1
                 }
             };
             let d = &mut out[i];
-            d.3 += 1;
+            d.of += 1;
             if crate::check::lookup_value(&record, &answer).and_then(toml::Value::as_bool)
                 == Some(false)
             {
-                d.2 += 1;
-                *d.4.entry(row.component.clone()).or_default() += 1;
+                d.count += 1;
+                match d.components.iter_mut().find(|c| c.name == row.component) {
+                    Some(c) => c.count += 1,
+                    None => d.components.push(ComponentCount {
+                        name: row.component.clone(),
+                        count: 1,
+                    }),
+                }
             }
         }
     }
-    Ok(out
-        .into_iter()
-        .map(|(form, question, count, of, by)| Deviation {
-            form,
-            question,
-            count,
-            of,
-            components: by
-                .into_iter()
-                .map(|(name, count)| ComponentCount { name, count })
-                .collect(),
-        })
-        .collect())
+    for d in &mut out {
+        d.components.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(out)
 }

@@ -612,3 +612,44 @@ fn check_release_does_not_take_an_office_or_a_title_for_a_person() {
     assert!(!out.contains("SM050"), "{out}");
     assert_eq!(o.status.code(), Some(0), "{out}");
 }
+
+/// The report PDF is landscape, sizes its columns to their content and never breaks a token
+/// (an id, a status, a date) across lines; it ends with the per-rule deviations.
+#[test]
+fn the_report_pdf_is_landscape_and_keeps_every_token_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let pdf = tmp.path().join("report.pdf");
+    let o = smout(
+        &reg,
+        &[
+            "-q",
+            "report",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(tool("pdfinfo", &[pdf.to_str().unwrap()]).contains("Page size:       792 x 612 pts"));
+    let text = pdftotext(&pdf);
+    let o = smout(&reg, &["status", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for r in rows.as_array().unwrap() {
+        for key in ["id", "status", "review_by"] {
+            if let Some(v) = r[key].as_str() {
+                assert!(text.contains(v), "{key} {v} is broken or missing:\n{text}");
+            }
+        }
+    }
+    assert!(
+        text.contains("Determination") && text.contains("Review by"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Deviations: approved uses answering No"),
+        "{text}"
+    );
+    assert!(text.contains("5(b) Email and accounts"), "{text}");
+}

@@ -34,6 +34,8 @@ pub(super) struct Doc {
     pub(super) banner: String,
     pub(super) footer: String,
     pub(super) blocks: Vec<Block>,
+    /// The paper (`@sheet landscape` turns it).
+    pub(super) sheet: Sheet,
 }
 
 pub(super) fn unescape(s: &str) -> String {
@@ -107,6 +109,11 @@ pub(super) fn parse(text: &str) -> Result<Doc> {
                     _ => return Err(bad()),
                 }
             }
+            "@sheet" => match arg.trim() {
+                "landscape" => doc.sheet = Sheet::LETTER.landscape(),
+                "portrait" => doc.sheet = Sheet::LETTER,
+                _ => return Err(bad()),
+            },
             "@banner" => doc.banner = unescape(arg),
             "@footer" => doc.footer = unescape(arg),
             "@page" => doc.blocks.push(Block::Page),

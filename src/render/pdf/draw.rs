@@ -107,10 +107,10 @@ pub(super) fn ops_for(draws: &[Draw], regular: &FontId, bold: &FontId) -> Vec<Op
     ops
 }
 
-pub(super) fn centered(text: &str, bold: bool, size: f32, y: f32) -> Draw {
+pub(super) fn centered(text: &str, bold: bool, size: f32, y: f32, sheet: Sheet) -> Draw {
     let w = text_width(text, bold, size);
     Draw::Text {
-        x: (PAGE_W - w) / 2.0,
+        x: (sheet.w - w) / 2.0,
         y,
         text: text.to_string(),
         bold,
@@ -122,17 +122,18 @@ pub(super) fn centered(text: &str, bold: bool, size: f32, y: f32) -> Draw {
 /// Header and footer of one page: banner top and bottom, running heading, version, page N of M.
 pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec<Draw> {
     let mut d = Vec::new();
+    let sheet = doc.sheet;
     if !doc.banner.is_empty() {
-        d.push(centered(&doc.banner, true, 9.0, PAGE_H - 30.0));
-        d.push(centered(&doc.banner, true, 9.0, 22.0));
+        d.push(centered(&doc.banner, true, 9.0, sheet.h - 30.0, sheet));
+        d.push(centered(&doc.banner, true, 9.0, 22.0, sheet));
     }
     if !page.running.is_empty() {
-        d.push(centered(&page.running, true, 11.0, PAGE_H - 54.0));
+        d.push(centered(&page.running, true, 11.0, sheet.h - 54.0, sheet));
     }
     d.push(Draw::Rule {
         x1: MARGIN_X,
         y1: 50.0,
-        x2: PAGE_W - MARGIN_X,
+        x2: sheet.right(),
         y2: 50.0,
     });
     if !doc.footer.is_empty() {
@@ -148,7 +149,7 @@ pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec
     let label = format!("Page {n} of {total}");
     let w = text_width(&label, false, 8.0);
     d.push(Draw::Text {
-        x: PAGE_W - MARGIN_X - w,
+        x: sheet.right() - w,
         y: 39.0,
         text: label,
         bold: false,

@@ -6,6 +6,7 @@ use super::*;
 pub(super) struct Layout {
     pub(super) units: Vec<Unit>,
     pub(super) indent: usize,
+    pub(super) sheet: Sheet,
 }
 
 impl Layout {
@@ -14,7 +15,7 @@ impl Layout {
     }
 
     pub(super) fn right(&self) -> f32 {
-        PAGE_W - MARGIN_X
+        self.sheet.right()
     }
 
     pub(super) fn para(&mut self, spans: Vec<(String, bool)>, size: f32, after: f32) {
@@ -88,7 +89,7 @@ impl Layout {
                         l.draws.push(Draw::Rule {
                             x1: MARGIN_X,
                             y1: l.height - 1.0,
-                            x2: PAGE_W - MARGIN_X,
+                            x2: self.sheet.right(),
                             y2: l.height - 1.0,
                         });
                     }

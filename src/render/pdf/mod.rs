@@ -25,11 +25,42 @@ use crate::error::{Error, Result};
 const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
-const PAGE_W: f32 = 612.0;
-const PAGE_H: f32 = 792.0;
 const MARGIN_X: f32 = 60.0;
-const TOP: f32 = PAGE_H - 78.0;
 const BOTTOM: f32 = 70.0;
+
+/// The paper: US Letter, upright (forms) or on its side (`@sheet landscape`: wide tables).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Sheet {
+    pub(super) w: f32,
+    pub(super) h: f32,
+}
+
+impl Default for Sheet {
+    fn default() -> Sheet {
+        Sheet::LETTER
+    }
+}
+
+impl Sheet {
+    pub(super) const LETTER: Sheet = Sheet { w: 612.0, h: 792.0 };
+
+    pub(super) fn landscape(self) -> Sheet {
+        Sheet {
+            w: self.h.max(self.w),
+            h: self.h.min(self.w),
+        }
+    }
+
+    /// Where the body starts, below the banner and the running heading.
+    pub(super) fn top(self) -> f32 {
+        self.h - 78.0
+    }
+
+    /// The body's right edge.
+    pub(super) fn right(self) -> f32 {
+        self.w - MARGIN_X
+    }
+}
 const BODY: f32 = 10.0;
 const LEADING: f32 = 1.32;
 const INDENT: f32 = 18.0;
@@ -99,11 +130,12 @@ pub fn render(identifier: &str, blocks: &str, timestamp: i64) -> Result<Vec<u8>>
     let mut layout = Layout {
         units: Vec::new(),
         indent: 0,
+        sheet: doc.sheet,
     };
     for b in doc.blocks.iter().cloned() {
         layout.block(b);
     }
-    let (pages, outline) = paginate(layout.units);
+    let (pages, outline) = paginate(layout.units, doc.sheet);
     let total = pages.len();
 
     let f = fonts();
@@ -136,8 +168,8 @@ pub fn render(identifier: &str, blocks: &str, timestamp: i64) -> Result<Vec<u8>>
         let mut draws = page.draws.clone();
         draws.extend(decorate(page, i + 1, total, &doc));
         out_pages.push(PdfPage::new(
-            Mm(215.9),
-            Mm(279.4),
+            Mm(doc.sheet.w * 25.4 / 72.0),
+            Mm(doc.sheet.h * 25.4 / 72.0),
             ops_for(&draws, &regular, &bold),
         ));
     }

@@ -7,13 +7,14 @@ pub(super) struct PageOut {
     pub(super) running: String,
 }
 
-pub(super) fn paginate(units: Vec<Unit>) -> (Vec<PageOut>, Vec<(String, usize)>) {
+pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(String, usize)>) {
+    let top = sheet.top();
     let mut pages = vec![PageOut {
         draws: Vec::new(),
         running: String::new(),
     }];
     let mut outline = Vec::new();
-    let mut y = TOP;
+    let mut y = top;
     let mut running = String::new();
     let mut i = 0;
     let new_page = |pages: &mut Vec<PageOut>, running: &str| {
@@ -21,7 +22,7 @@ pub(super) fn paginate(units: Vec<Unit>) -> (Vec<PageOut>, Vec<(String, usize)>)
             draws: Vec::new(),
             running: running.to_string(),
         });
-        TOP
+        top
     };
     while i < units.len() {
         let u = &units[i];
@@ -48,7 +49,7 @@ pub(super) fn paginate(units: Vec<Unit>) -> (Vec<PageOut>, Vec<(String, usize)>)
             need += units[j].height;
         }
         let page_has_content = pages.last().is_some_and(|p| !p.draws.is_empty());
-        let chain_breaks = y - need < BOTTOM && need < TOP - BOTTOM;
+        let chain_breaks = y - need < BOTTOM && need < top - BOTTOM;
         if (chain_breaks || y - u.height < BOTTOM) && page_has_content {
             y = new_page(&mut pages, &running);
             if let Some(h) = &u.repeat {
@@ -57,7 +58,7 @@ pub(super) fn paginate(units: Vec<Unit>) -> (Vec<PageOut>, Vec<(String, usize)>)
             }
         }
         // Gaps at the top of a page are dropped.
-        let top_gap = u.draws.is_empty() && y == TOP;
+        let top_gap = u.draws.is_empty() && y == top;
         if !top_gap {
             if let Some(t) = &u.outline {
                 outline.push((t.clone(), pages.len()));
