@@ -68,6 +68,7 @@ pub fn exercise(
         origin: "records/x/record.toml".into(),
         mark: String::new(),
         revision: String::new(),
+        attachments: &[],
     };
     if let Ok(view) = build_view(reg, &src, &opts) {
         leaks(
@@ -87,6 +88,7 @@ pub fn exercise(
         origin: "records/x/record.toml".into(),
         mark: String::new(),
         revision: String::new(),
+        attachments: Vec::new(),
     };
     for format in [Format::Html, Format::Md] {
         if let Ok((bytes, _)) = render_record(reg, templates, &rec, format, &opts) {

@@ -653,3 +653,82 @@ fn the_report_pdf_is_landscape_and_keeps_every_token_whole() {
     );
     assert!(text.contains("5(b) Email and accounts"), "{text}");
 }
+
+/// The submission is one file: the Rules of Behavior the record names is attached to the PDF
+/// (byte for byte, as submitted), question 4 reads as the filing does, and a release copy
+/// attaches nothing (the attachment's text never passed the redaction step).
+#[test]
+fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let pdf = tmp.path().join("fld.pdf");
+    let o = smout(
+        &reg,
+        &[
+            "-q",
+            "render",
+            "cbp-fld",
+            "--rev",
+            "submitted",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = tool("pdfdetach", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(list, "1 embedded files\n1: rules-of-behavior.txt\n");
+    let saved = tmp.path().join("rob.txt");
+    tool(
+        "pdfdetach",
+        &[
+            "-save",
+            "1",
+            "-o",
+            saved.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let submitted = common::git(
+        &reg,
+        &[
+            "show",
+            "smout/cbp-fld/submission/1:records/cbp-fld/rules-of-behavior.txt",
+        ],
+    );
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), submitted);
+    let text = pdftotext(&pdf);
+    assert!(
+        text.contains("See attached Rules of Behavior (RoB)"),
+        "{text}"
+    );
+    assert!(!text.contains("rules-of-behavior.txt"), "{text}");
+    // Training verification prints all three of its options, the unanswered third too.
+    let training = text
+        .split("Mechanisms are (or will be) in place")
+        .nth(1)
+        .unwrap();
+    assert!(
+        training.contains("☐ No. If not, please explain:"),
+        "{training}"
+    );
+
+    let release = tmp.path().join("fld-release.pdf");
+    let o = smout(
+        &reg,
+        &[
+            "-q",
+            "render",
+            "cbp-fld",
+            "--rev",
+            "submitted",
+            "--release",
+            "-o",
+            release.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        tool("pdfdetach", &["-list", release.to_str().unwrap()]),
+        "0 embedded files\n"
+    );
+}

@@ -60,6 +60,10 @@ struct RawField {
     #[serde(default)]
     not_after_hint: Option<String>,
     #[serde(default)]
+    boxed: bool,
+    #[serde(default)]
+    attached: Option<String>,
+    #[serde(default)]
     min_items: Option<usize>,
     #[serde(default)]
     catalog: Option<String>,
@@ -348,6 +352,8 @@ fn make_field(
         expect_hint: rf.expect_hint.clone(),
         not_after: rf.not_after.clone(),
         not_after_hint: rf.not_after_hint.clone(),
+        boxed: rf.boxed,
+        attached: rf.attached.clone(),
         min_items: rf.min_items,
         catalog: rf.catalog.clone(),
         pii: rf.pii.clone(),

@@ -243,6 +243,12 @@ pub struct Field {
     /// What a date after it means, for the hint ("a use that has not launched yet is in
     /// development").
     pub not_after_hint: Option<String>,
+    /// A text answer printed as an option of its group: its question beside a box, ticked when
+    /// answered, the answer beneath ("☐ No. If not, please explain:" — printed, empty or not).
+    pub boxed: bool,
+    /// For an attachment: what the form prints in place of the file name ("See attached Rules of
+    /// Behavior (RoB)"); the file itself is attached to the PDF.
+    pub attached: Option<String>,
     /// Fewest list items.
     pub min_items: Option<usize>,
     /// The register catalog the value must be listed in (`pia`, `sorn`).

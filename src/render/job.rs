@@ -30,6 +30,22 @@ pub struct RecordAt {
     pub mark: String,
     /// Which revision it is (`submission 2`, `working tree`, `HEAD~1`).
     pub revision: String,
+    /// The files it attaches (name, bytes), at the same revision.
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
+/// The attachments `text` names, read from the same side.
+fn attachments_of(
+    reg: &Register,
+    store: &Store,
+    id: &str,
+    text: &str,
+    side: &Side,
+) -> Vec<(String, Vec<u8>)> {
+    let (Ok(table), Ok(form)) = (toml::from_str::<toml::Table>(text), reg.form_of(id)) else {
+        return Vec::new();
+    };
+    store.attachments(id, side, &form.attachments(&table))
 }
 
 /// Record `id` at `rev` (`None`: the working tree), with every revision name `diff` knows
@@ -74,6 +90,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
                 "working tree".into(),
             ),
         };
+        let attachments = attachments_of(reg, &store, id, &text, &Side::Worktree);
         return Ok(RecordAt {
             id: id.to_string(),
             text,
@@ -81,6 +98,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
             origin: rel,
             mark,
             revision,
+            attachments,
         });
     };
     let (side, label) = store.resolve(reg, id, rev)?;
@@ -96,6 +114,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         Some(s) => (String::new(), format!("submission {}", s.n)),
         None => ("NOT A SUBMISSION".to_string(), label.clone()),
     };
+    let attachments = attachments_of(reg, &store, id, &text, &side);
     Ok(RecordAt {
         id: id.to_string(),
         text,
@@ -103,6 +122,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         origin: format!("{rel} at {label}"),
         mark,
         revision,
+        attachments,
     })
 }
 
@@ -170,6 +190,7 @@ impl RecordAt {
             origin: self.origin.clone(),
             mark,
             revision: self.revision.clone(),
+            attachments: &self.attachments,
         }
     }
 }

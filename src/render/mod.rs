@@ -88,6 +88,9 @@ pub struct Source<'a> {
     pub mark: String,
     /// Which revision it shows (`submission 2`, `working tree`, a commit) — on every page.
     pub revision: String,
+    /// The files the record attaches (name, bytes): attached to an internal PDF, never to a
+    /// release copy (their text has not passed the redaction step).
+    pub attachments: &'a [(String, Vec<u8>)],
 }
 
 /// One choice as printed: a box and its wording.
@@ -485,6 +488,26 @@ impl ViewBuilder<'_> {
                 item.empty = chosen.is_empty();
                 out.push(item);
             }
+            FieldType::Text | FieldType::String if f.boxed => {
+                item.kind = "check";
+                item.explanation = self.value_text(f, path, v);
+                item.answer = Some(!item.explanation.trim().is_empty());
+                item.empty = false;
+                item.conditional = false;
+                out.push(item);
+            }
+            FieldType::Attachment if f.attached.is_some() => {
+                item.kind = "field";
+                let named = v
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.trim().is_empty());
+                item.value = match named {
+                    true => f.attached.clone().unwrap_or_default(),
+                    false => String::new(),
+                };
+                item.empty = !named;
+                out.push(item);
+            }
             FieldType::Bool => {
                 item.kind = "check";
                 item.answer = v.and_then(Value::as_bool);
@@ -693,7 +716,14 @@ pub fn render(
     let view = build_view(reg, src, opts)?;
     let text = templates.render(&view, format)?;
     match format {
-        Format::Pdf => pdf::render(&view.id, &text, opts.timestamp),
+        Format::Pdf => {
+            let files = if opts.release {
+                &[][..]
+            } else {
+                src.attachments
+            };
+            pdf::render_with(&view.id, &text, opts.timestamp, files)
+        }
         _ => Ok(text.into_bytes()),
     }
 }

@@ -131,6 +131,27 @@ impl Store {
         git::read_bytes_at(repo, &c, &format!("{}{rel}", self.prefix))
     }
 
+    /// The files record `id` names as attachments (`names`, relative to its folder) on a side:
+    /// the bytes of each that is there (capped at the attachment limit), in the order named.
+    pub fn attachments(&self, id: &str, side: &Side, names: &[String]) -> Vec<(String, Vec<u8>)> {
+        names
+            .iter()
+            .filter_map(|n| {
+                let rel = format!("{}/{id}/{n}", crate::register::RECORDS_DIR);
+                let bytes = match side {
+                    Side::Worktree => super::fs::read(
+                        &self.root,
+                        std::path::Path::new(&rel),
+                        super::fs::MAX_ATTACHMENT_BYTES,
+                    )
+                    .ok(),
+                    Side::Commit(c) => self.read_bytes_at(*c, &rel).ok().flatten(),
+                }?;
+                Some((n.clone(), bytes))
+            })
+            .collect()
+    }
+
     /// The text of record `id` as submission `sub` holds it (from a replayed index when it has
     /// the blob, else through the commit's tree).
     pub fn submitted_text(

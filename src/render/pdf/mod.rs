@@ -126,6 +126,17 @@ use write::*;
 
 /// Lay out the block-language text and write the PDF.
 pub fn render(identifier: &str, blocks: &str, timestamp: i64) -> Result<Vec<u8>> {
+    render_with(identifier, blocks, timestamp, &[])
+}
+
+/// Render blocks to a PDF with `files` (name, bytes) attached as embedded files — the
+/// attachments a filing names, so the submission is one file.
+pub fn render_with(
+    identifier: &str,
+    blocks: &str,
+    timestamp: i64,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>> {
     let doc = parse(blocks)?;
     let mut layout = Layout {
         units: Vec::new(),
@@ -191,6 +202,7 @@ pub fn render(identifier: &str, blocks: &str, timestamp: i64) -> Result<Vec<u8>>
     };
     let mut lo = pdf.to_lopdf_document(&opts, &mut Vec::new());
     finish(&mut lo, &outline, blocks);
+    embed(&mut lo, files);
     lo.compress();
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)

@@ -3,6 +3,56 @@
 
 use super::*;
 
+/// Attach `files` as embedded files (the catalog's EmbeddedFiles name tree and its associated
+/// files), sorted by name as a name tree must be.
+pub(super) fn embed(doc: &mut lopdf::Document, files: &[(String, Vec<u8>)]) {
+    use lopdf::{dictionary, Object, Stream, StringFormat};
+    if files.is_empty() {
+        return;
+    }
+    let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut names = Vec::new();
+    let mut specs = Vec::new();
+    for (name, bytes) in sorted {
+        let stream = Stream::new(
+            dictionary! {
+                "Type" => "EmbeddedFile",
+                "Params" => dictionary! { "Size" => bytes.len() as i64 },
+            },
+            bytes.clone(),
+        );
+        let file = doc.add_object(stream);
+        let utf16: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(name.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let spec = doc.add_object(dictionary! {
+            "Type" => "Filespec",
+            "F" => Object::String(name.as_bytes().to_vec(), StringFormat::Literal),
+            "UF" => Object::String(utf16, StringFormat::Hexadecimal),
+            "Desc" => Object::string_literal("Attachment named by the record"),
+            "AFRelationship" => "Supplement",
+            "EF" => dictionary! { "F" => file, "UF" => file },
+        });
+        names.push(Object::String(
+            name.as_bytes().to_vec(),
+            StringFormat::Literal,
+        ));
+        names.push(Object::Reference(spec));
+        specs.push(Object::Reference(spec));
+    }
+    let tree = doc.add_object(dictionary! { "Names" => names });
+    let Ok(catalog) = doc.catalog_mut() else {
+        return;
+    };
+    match catalog.get_mut(b"Names").and_then(Object::as_dict_mut) {
+        Ok(names) => names.set("EmbeddedFiles", tree),
+        Err(_) => catalog.set("Names", dictionary! { "EmbeddedFiles" => tree }),
+    }
+    catalog.set("AF", specs);
+}
+
 /// Metadata never carries redaction labels' sentinels; a withheld span reads as its label.
 pub(super) fn plain_meta(s: &str) -> String {
     s.replace(REDACTION_OPEN, "[").replace(REDACTION_CLOSE, "]")
