@@ -732,3 +732,61 @@ fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
         "0 embedded files\n"
     );
 }
+
+/// A footnote is printed at the foot of the page that carries its marker.
+#[test]
+fn footnotes_sit_on_the_page_of_their_marker() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    for (id, marker, note) in [
+        ("cbp-fld", "Counsel²", "² Counsel listed here must certify"),
+        (
+            "cbp-fld",
+            "requirement¹",
+            "¹ Gathering information by the Office of Operations",
+        ),
+        (
+            "opa-seizure-release",
+            "populations⁷",
+            "⁷ Vulnerable populations include",
+        ),
+    ] {
+        let pdf = tmp.path().join(format!("{id}.pdf"));
+        let o = smout(
+            &reg,
+            &[
+                "-q",
+                "render",
+                id,
+                "--rev",
+                "submitted",
+                "-o",
+                pdf.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let pages: usize = tool("pdfinfo", &[pdf.to_str().unwrap()])
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap();
+        let page_of = |needle: &str| {
+            (1..=pages).find(|p| {
+                let p = p.to_string();
+                tool(
+                    "pdftotext",
+                    &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+                )
+                .replace('\n', " ")
+                .contains(needle)
+            })
+        };
+        let at = page_of(marker);
+        assert!(at.is_some(), "{id}: no {marker}");
+        assert_eq!(
+            at,
+            page_of(note),
+            "{id}: {note} is not on the page of {marker}"
+        );
+    }
+}

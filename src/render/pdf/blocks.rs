@@ -15,6 +15,8 @@ pub(super) enum Block {
     Lead(String),
     P(String),
     Note(String),
+    /// A footnote: its text starts with its marker (`² Counsel listed here …`).
+    Footnote(String),
     Question(String, String),
     Rule(String, String, String),
     Field(String, String),
@@ -123,6 +125,7 @@ pub(super) fn parse(text: &str) -> Result<Doc> {
             "@lead" => doc.blocks.push(Block::Lead(unescape(arg))),
             "@p" => doc.blocks.push(Block::P(unescape(arg))),
             "@note" => doc.blocks.push(Block::Note(unescape(arg))),
+            "@footnote" => doc.blocks.push(Block::Footnote(unescape(arg))),
             "@answer" => doc.blocks.push(Block::Answer(unescape(arg))),
             "@space" => doc.blocks.push(Block::Space),
             "@q" => {

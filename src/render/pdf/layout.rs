@@ -119,6 +119,14 @@ impl Layout {
             }
             Block::P(t) => self.para(vec![(t, false)], BODY, 6.0),
             Block::Note(t) => self.para(vec![(t, false)], 8.0, 3.0),
+            Block::Footnote(t) => {
+                let marker = t.chars().next().filter(|c| SUPERSCRIPTS.contains(*c));
+                let start = self.units.len();
+                self.para(vec![(t, false)], 8.0, 3.0);
+                for u in &mut self.units[start..] {
+                    u.footnote = marker;
+                }
+            }
             Block::Answer(t) => {
                 self.indent += 1;
                 if t.trim().is_empty() {

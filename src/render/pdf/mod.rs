@@ -65,6 +65,8 @@ const BODY: f32 = 10.0;
 const LEADING: f32 = 1.32;
 const INDENT: f32 = 18.0;
 const BOX_TICKED: &str = "☒";
+/// The markers footnotes start with.
+const SUPERSCRIPTS: &str = "¹²³⁴⁵⁶⁷⁸⁹⁰";
 const BOX_EMPTY: &str = "☐";
 
 struct Fonts {

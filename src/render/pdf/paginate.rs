@@ -7,8 +7,49 @@ pub(super) struct PageOut {
     pub(super) running: String,
 }
 
+/// The footnotes whose markers a unit prints (not yet placed), and the room they take.
+fn markers_in(u: &Unit, notes: &[(char, Vec<Unit>)], placed: &[char]) -> Vec<char> {
+    if u.footnote.is_some() {
+        return Vec::new();
+    }
+    notes
+        .iter()
+        .map(|(m, _)| *m)
+        .filter(|m| !placed.contains(m))
+        .filter(|m| {
+            u.draws
+                .iter()
+                .any(|d| matches!(d, Draw::Text { text, .. } if text.contains(*m)))
+        })
+        .collect()
+}
+
+/// The gap and rule between the body and the footnotes of a page.
+const FOOT_RULE: f32 = 8.0;
+
 pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(String, usize)>) {
     let top = sheet.top();
+    // Footnotes by marker: printed at the foot of the page where their marker first appears.
+    let mut notes: Vec<(char, Vec<Unit>)> = Vec::new();
+    for u in &units {
+        if let Some(m) = u.footnote {
+            match notes.iter_mut().find(|(k, _)| *k == m) {
+                Some((_, list)) => list.push(u.clone()),
+                None => notes.push((m, vec![u.clone()])),
+            }
+        }
+    }
+    let height_of = |m: char| -> f32 {
+        notes
+            .iter()
+            .find(|(k, _)| *k == m)
+            .map(|(_, l)| l.iter().map(|u| u.height).sum())
+            .unwrap_or(0.0)
+    };
+    let mut placed: Vec<char> = Vec::new();
+    // The current page's footnotes and the room they take at its foot.
+    let mut foot_notes: Vec<char> = Vec::new();
+    let mut foot: f32 = 0.0;
     let mut pages = vec![PageOut {
         draws: Vec::new(),
         running: String::new(),
@@ -17,6 +58,27 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
     let mut y = top;
     let mut running = String::new();
     let mut i = 0;
+    // Close the current page: draw its footnotes at its foot.
+    let close = |page: &mut PageOut, foot_notes: &mut Vec<char>, foot: &mut f32| {
+        if foot_notes.is_empty() {
+            return;
+        }
+        let mut at = BOTTOM + *foot;
+        page.draws.push(Draw::Rule {
+            x1: MARGIN_X,
+            y1: at - 3.0,
+            x2: MARGIN_X + 120.0,
+            y2: at - 3.0,
+        });
+        at -= FOOT_RULE;
+        for m in foot_notes.drain(..) {
+            for u in notes.iter().filter(|(k, _)| *k == m).flat_map(|(_, l)| l) {
+                place(page, u, at);
+                at -= u.height;
+            }
+        }
+        *foot = 0.0;
+    };
     let new_page = |pages: &mut Vec<PageOut>, running: &str| {
         pages.push(PageOut {
             draws: Vec::new(),
@@ -34,13 +96,33 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
                 }
             }
         }
+        // A footnote already printed at the foot of its marker's page is not printed again.
+        if u.footnote.is_some_and(|m| placed.contains(&m)) {
+            i += 1;
+            continue;
+        }
         if u.page_before {
             if pages.last().is_some_and(|p| !p.draws.is_empty()) {
+                close(
+                    pages.last_mut().expect("a page"),
+                    &mut foot_notes,
+                    &mut foot,
+                );
                 y = new_page(&mut pages, &running);
             }
             i += 1;
             continue;
         }
+        let mut markers = markers_in(u, &notes, &placed);
+        let room = |foot: f32, markers: &[char], has_notes: bool| {
+            let extra: f32 = markers.iter().map(|m| height_of(*m)).sum();
+            let rule = if !has_notes && !markers.is_empty() {
+                FOOT_RULE
+            } else {
+                0.0
+            };
+            BOTTOM + foot + extra + rule
+        };
         // Keep a chain of keep-with-next units together with the unit after it.
         let mut need = u.height;
         let mut j = i;
@@ -49,9 +131,16 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
             need += units[j].height;
         }
         let page_has_content = pages.last().is_some_and(|p| !p.draws.is_empty());
-        let chain_breaks = y - need < BOTTOM && need < top - BOTTOM;
-        if (chain_breaks || y - u.height < BOTTOM) && page_has_content {
+        let bottom = room(foot, &markers, !foot_notes.is_empty());
+        let chain_breaks = y - need < bottom && need < top - bottom;
+        if (chain_breaks || y - u.height < bottom) && page_has_content {
+            close(
+                pages.last_mut().expect("a page"),
+                &mut foot_notes,
+                &mut foot,
+            );
             y = new_page(&mut pages, &running);
+            markers = markers_in(u, &notes, &placed);
             if let Some(h) = &u.repeat {
                 place(pages.last_mut().expect("a page"), h, y);
                 y -= h.height;
@@ -65,9 +154,30 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
             }
             place(pages.last_mut().expect("a page"), u, y);
             y -= u.height;
+            for m in markers {
+                foot += height_of(m)
+                    + if foot_notes.is_empty() {
+                        FOOT_RULE
+                    } else {
+                        0.0
+                    };
+                foot_notes.push(m);
+                placed.push(m);
+            }
+            if let Some(m) = u.footnote {
+                // No marker printed before it: it stays where the form put it.
+                if units.get(i + 1).is_none_or(|n| n.footnote != Some(m)) {
+                    placed.push(m);
+                }
+            }
         }
         i += 1;
     }
+    close(
+        pages.last_mut().expect("a page"),
+        &mut foot_notes,
+        &mut foot,
+    );
     if pages.len() > 1 && pages.last().is_some_and(|p| p.draws.is_empty()) {
         pages.pop();
     }
