@@ -1,7 +1,10 @@
 //! The release check (`check --release`): warn about personally identifiable information that a
 //! FOIA or public release would show because nobody marked it. The kinds follow CBP Directive
-//! 1450-027, footnotes 4 and 6: names, e-mail addresses, telephone numbers, Social Security
-//! numbers, Alien Registration Numbers and internet protocol addresses.
+//! 1450-027: footnote 4's PII (SM050) — names, e-mail addresses, telephone numbers, IP and device
+//! identifiers, dates and places of birth, mother's maiden names, licence plates, VINs, and
+//! financial, medical, criminal, employment and education information — and footnote 6's
+//! sensitive PII (SM051): Social Security, Alien Registration, passport, driver's licence,
+//! account and payment card numbers, and biometric identifiers.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -14,47 +17,246 @@ use crate::diag::{Finding, LineIndex, Severity};
 use crate::form::{child_prefix, path_covers, schema_path, FieldType, Form};
 use crate::markup::{self, Segment};
 
+/// One kind of PII the release check looks for.
 struct Detector {
     kind: &'static str,
+    /// Sensitive PII (SPII) as the Directive lists it in footnote 6: A-Number, SSN, financial
+    /// account numbers, licence numbers, passport numbers, biometric identifiers.
+    sensitive: bool,
     regex: Regex,
+    /// A further test of a match (a check digit), when the pattern alone is too loose.
+    valid: fn(&str) -> bool,
 }
 
+fn any(_: &str) -> bool {
+    true
+}
+
+/// The Luhn check of payment card numbers and IMEIs.
+fn luhn(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() < 13 {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| match i % 2 {
+            1 if d * 2 > 9 => d * 2 - 9,
+            1 => d * 2,
+            _ => *d,
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// The check digit (position 9) of a North American vehicle identification number.
+fn vin(s: &str) -> bool {
+    let value = |c: char| -> Option<u32> {
+        Some(match c {
+            '0'..='9' => c.to_digit(10)?,
+            'A' | 'J' => 1,
+            'B' | 'K' | 'S' => 2,
+            'C' | 'L' | 'T' => 3,
+            'D' | 'M' | 'U' => 4,
+            'E' | 'N' | 'V' => 5,
+            'F' | 'W' => 6,
+            'G' | 'P' | 'X' => 7,
+            'H' | 'Y' => 8,
+            'R' | 'Z' => 9,
+            _ => return None,
+        })
+    };
+    const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() != 17 || !chars.iter().any(char::is_ascii_digit) {
+        return false;
+    }
+    let Some(sum) = chars
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| value(*c).map(|v| v * w))
+        .sum::<Option<u32>>()
+    else {
+        return false;
+    };
+    let check = match sum % 11 {
+        10 => 'X',
+        n => char::from_digit(n, 10).unwrap_or('?'),
+    };
+    chars[8] == check
+}
+
+/// Whether a match holds a digit (a licence or account "number" of letters only is a word).
+fn has_digit(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The kinds of CBP Directive 1450-027, footnote 4 (PII) and footnote 6 (SPII). Identifiers
+/// are found by their form (with a check digit where one exists); dates, places, accounts,
+/// licences and the financial, medical, criminal, employment and education categories by the
+/// words that introduce them, which is how such facts appear in prose.
 fn detectors() -> &'static [Detector] {
     static D: OnceLock<Vec<Detector>> = OnceLock::new();
     D.get_or_init(|| {
-        let d = |kind, re: &str| Detector {
+        let d = |kind, sensitive, re: &str, valid: fn(&str) -> bool| Detector {
             kind,
+            sensitive,
             regex: Regex::new(re).expect("built-in PII pattern"),
+            valid,
         };
         vec![
             d(
                 "e-mail address",
+                false,
                 r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+                any,
             ),
             // Dashed, spaced or bare: 123-45-6789, 123 45 6789, 123456789.
             d(
                 "Social Security number",
+                true,
                 r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b",
+                any,
             ),
             d(
                 "telephone number",
+                false,
                 r"(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
+                any,
             ),
             d(
                 "Alien Registration Number (A-Number)",
+                true,
                 r"\bA[- ]?\d{3}[- ]?\d{3}[- ]?\d{3}\b|\bA[- ]?\d{8}\b",
+                any,
             ),
             d(
                 "internet protocol address",
+                false,
                 r"\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
+                any,
             ),
             // IPv6, full (8 groups) or compressed with `::` (2001:db8::1, fe80::1ff:fe23).
             d(
                 "internet protocol (IPv6) address",
+                false,
                 r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?\b",
+                any,
+            ),
+            d(
+                "date of birth",
+                false,
+                r"(?i-u)\b(?:date of birth|birth ?date|DOB|born(?: on)?)\b[\s:,]*(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})",
+                any,
+            ),
+            d(
+                "place of birth",
+                false,
+                r"(?:[Pp]lace of birth|POB)[\s:,]+[A-Z][a-z]+|\b[Bb]orn in [A-Z][a-z]+",
+                any,
+            ),
+            d("mother's maiden name", false, r"(?i-u)\bmother'?s maiden name\b", any),
+            d(
+                "passport number",
+                true,
+                r"(?i-u)\bpassport\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9]{6,9}\b",
+                has_digit,
+            ),
+            d(
+                "driver's license number",
+                true,
+                r"(?i-u)\bdriver'?s?\s+licen[cs]e\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9-]{5,15}\b",
+                has_digit,
+            ),
+            d(
+                "account number",
+                true,
+                r"(?i-u)\b(?:bank |financial |checking |savings )?account\s*(?:no\.?|number|#)\s*[:#]?\s*[0-9][0-9-]{3,}",
+                any,
+            ),
+            d(
+                "payment card number",
+                true,
+                r"\b(?:\d[ -]?){12,18}\d\b",
+                luhn,
+            ),
+            d(
+                "license plate number",
+                false,
+                r"(?i-u)\b(?:license|licence|tag)\s+plate\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9][A-Z0-9 -]{1,7}[A-Z0-9]\b",
+                has_digit,
+            ),
+            d(
+                "vehicle identification number (VIN)",
+                false,
+                r"\b[A-HJ-NPR-Z0-9]{17}\b",
+                vin,
+            ),
+            d(
+                "device identifier (MAC address)",
+                false,
+                r"\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b",
+                any,
+            ),
+            d(
+                "device serial number",
+                false,
+                r"(?i-u)\b(?:serial|IMEI|device ID)\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9-]*\d[A-Z0-9-]{3,}",
+                any,
+            ),
+            d(
+                "biometric identifier",
+                true,
+                r"(?i-u)\b(?:fingerprints?|iris scans?|voice ?prints?|DNA (?:sample|profile)s?|facial (?:recognition|geometry)|palm ?prints?)\b",
+                any,
+            ),
+            d(
+                "financial information",
+                false,
+                r"(?i-u)\b(?:credit (?:score|report|history)|routing number|tax returns?|bank statements?|salary of|income of)\b",
+                any,
+            ),
+            d(
+                "medical information",
+                false,
+                r"(?i-u)\b(?:medical (?:record|condition|history|diagnosis)s?|diagnosed with|prescriptions? for|mental health (?:condition|history|record)s?|HIV)\b",
+                any,
+            ),
+            d(
+                "criminal information",
+                false,
+                r"(?i-u)\b(?:criminal (?:history|record)s?|arrest records?|rap sheet|prior convictions?|convicted of)\b",
+                any,
+            ),
+            d(
+                "employment information",
+                false,
+                r"(?i-u)\b(?:employment history|performance (?:review|appraisal)s?|disciplinary (?:action|record)s?|personnel file)\b",
+                any,
+            ),
+            d(
+                "education information",
+                false,
+                r"(?i-u)\b(?:school transcripts?|academic records?|grade point average|student ID(?: number)?)\b",
+                any,
             ),
         ]
     })
+}
+
+/// The kinds of PII in `text`: (kind, sensitive, what matched).
+fn found_in(text: &str) -> Vec<(&'static str, bool, String)> {
+    let mut out = Vec::new();
+    for d in detectors() {
+        for m in d.regex.find_iter(text) {
+            if (d.valid)(m.as_str()) {
+                out.push((d.kind, d.sensitive, m.as_str().to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// Scan every string of a record for PII outside redaction markup and outside the fields that
@@ -180,12 +382,10 @@ fn scan_string(
         let Segment::Text { text } = seg else {
             continue;
         };
-        let mut hits: Vec<(String, String)> = Vec::new();
-        for d in detectors() {
-            for m in d.regex.find_iter(&text) {
-                hits.push((d.kind.to_string(), m.as_str().to_string()));
-            }
-        }
+        let mut hits: Vec<(String, bool, String)> = found_in(&text)
+            .into_iter()
+            .map(|(k, s, m)| (k.to_string(), s, m))
+            .collect();
         // Names are compared with white space folded (two spaces, NBSP, a line break, a
         // zero-width character between the words) and in "Last, First" order too.
         let folded = fold(&text);
@@ -193,22 +393,30 @@ fn scan_string(
             let want = fold(n);
             let reversed = last_first(&want);
             if folded.contains(&want) || reversed.is_some_and(|r| folded.contains(&r)) {
-                hits.push(("name of a person named in this record".into(), n.clone()));
+                hits.push((
+                    "name of a person named in this record".into(),
+                    false,
+                    n.clone(),
+                ));
             }
         }
         if is_name_field
             && looks_like_a_person(&text)
-            && !hits.iter().any(|(k, _)| k.starts_with("name"))
+            && !hits.iter().any(|(k, _, _)| k.starts_with("name"))
         {
-            hits.push(("person's name".into(), text.trim().to_string()));
+            hits.push(("person's name".into(), false, text.trim().to_string()));
         }
-        for (kind, found) in hits {
+        for (kind, sensitive, found) in hits {
             let at = precise(index, &span, &found);
+            let (code, what) = match sensitive {
+                true => ("SM051", "sensitive PII (SPII)"),
+                false => ("SM050", "PII"),
+            };
             out.push(
                 Finding::new(
-                    "SM050",
+                    code,
                     Severity::Warning,
-                    format!("unmarked PII in a release: {kind} \"{found}\""),
+                    format!("unmarked {what} in a release: {kind} \"{found}\""),
                 )
                 .hint(hint.replace("…", &found))
                 .field(path.to_string())
@@ -423,20 +631,136 @@ mod tests {
     #[test]
     fn finds_each_kind_of_pii_from_the_directive() {
         let text = "mail jane.roe@cbp.dhs.gov or call (202) 555-0142, SSN 123-45-6789, A-Number A123456789, host 10.1.2.3";
-        let kinds: Vec<&str> = detectors()
-            .iter()
-            .filter(|d| d.regex.is_match(text))
-            .map(|d| d.kind)
-            .collect();
-        assert_eq!(kinds.len(), 5, "{kinds:?}");
+        assert_eq!(kinds_in(text).len(), 5, "{:?}", kinds_in(text));
     }
 
     fn kinds_in(text: &str) -> Vec<&'static str> {
-        detectors()
-            .iter()
-            .filter(|d| d.regex.is_match(text))
-            .map(|d| d.kind)
-            .collect()
+        found_in(text).into_iter().map(|(k, _, _)| k).collect()
+    }
+
+    /// Every kind of footnotes 4 and 6: one text it must find (and whether it is SPII), one it
+    /// must not take for it.
+    #[test]
+    fn each_kind_of_the_directives_footnotes_has_a_true_and_a_false_positive_case() {
+        let cases: &[(&str, bool, &str, &str)] = &[
+            (
+                "date of birth",
+                false,
+                "DOB: 03/14/1987",
+                "the program was born of need in 2019",
+            ),
+            (
+                "place of birth",
+                false,
+                "place of birth: Laredo",
+                "born in the spring of 2019",
+            ),
+            (
+                "mother's maiden name",
+                false,
+                "asked for her mother's maiden name",
+                "her mother's name",
+            ),
+            (
+                "passport number",
+                true,
+                "passport no. X12345678",
+                "a passport is required",
+            ),
+            (
+                "driver's license number",
+                true,
+                "driver's license D1234-5678-9012",
+                "a driver's license is needed",
+            ),
+            (
+                "account number",
+                true,
+                "bank account number 0012-3456-78",
+                "the account was opened",
+            ),
+            (
+                "payment card number",
+                true,
+                "card 4111 1111 1111 1111",
+                "case 4111 1111 1111 1112",
+            ),
+            (
+                "license plate number",
+                false,
+                "license plate 7ABC123",
+                "a license plate reader",
+            ),
+            (
+                "vehicle identification number (VIN)",
+                false,
+                "VIN 1M8GDM9AXKP042788",
+                "part 1M8GDM9AYKP042788",
+            ),
+            (
+                "device identifier (MAC address)",
+                false,
+                "MAC 00:1A:2B:3C:4D:5E",
+                "at 10:30:45 today",
+            ),
+            (
+                "device serial number",
+                false,
+                "serial number SN-48213-XK",
+                "serial killers",
+            ),
+            (
+                "biometric identifier",
+                true,
+                "took her fingerprints",
+                "biometrics policy of the agency",
+            ),
+            (
+                "financial information",
+                false,
+                "his credit score was low",
+                "the agency's budget",
+            ),
+            (
+                "medical information",
+                false,
+                "she was diagnosed with asthma",
+                "medical supplies were seized",
+            ),
+            (
+                "criminal information",
+                false,
+                "his criminal history shows",
+                "criminal investigations of the program",
+            ),
+            (
+                "employment information",
+                false,
+                "from her personnel file",
+                "the employment of social media",
+            ),
+            (
+                "education information",
+                false,
+                "his school transcripts",
+                "education and outreach",
+            ),
+        ];
+        for (kind, sensitive, yes, no) in cases {
+            let found = found_in(yes);
+            assert!(
+                found.iter().any(|(k, s, _)| k == kind && s == sensitive),
+                "{kind}: not found in {yes:?} ({found:?})"
+            );
+            assert!(
+                !kinds_in(no).contains(kind),
+                "{kind}: false positive in {no:?}"
+            );
+        }
+        // Footnote 6: SSN and A-Number are sensitive, an e-mail address is not.
+        assert!(found_in("SSN 123-45-6789").iter().all(|(_, s, _)| *s));
+        assert!(found_in("A123456789").iter().any(|(_, s, _)| *s));
+        assert!(found_in("jane@example.gov").iter().all(|(_, s, _)| !*s));
     }
 
     #[test]

@@ -790,3 +790,37 @@ fn footnotes_sit_on_the_page_of_their_marker() {
         );
     }
 }
+
+/// Sensitive PII (footnote 6) is reported apart from other PII: SM051, not SM050.
+#[test]
+fn check_release_tells_sensitive_pii_from_pii() {
+    let reg = common::register();
+    let text = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml"))
+        .unwrap()
+        .replace(
+            "description = \"Open-source research.\"",
+            "description = \"Traveler (passport no. X12345678, DOB: 03/14/1987) posted publicly.\"",
+        );
+    common::add_record(reg.path(), "x", text.as_bytes());
+    let o = smout(reg.path(), &["check", "--release", "x", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String)> = v["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().into(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("SM051".to_string(), "unmarked sensitive PII (SPII) in a release: passport number \"passport no. X12345678\"".to_string()),
+            ("SM050".to_string(), "unmarked PII in a release: date of birth \"DOB: 03/14/1987\"".to_string()),
+        ]
+    );
+    assert_eq!(o.status.code(), Some(0), "warnings only");
+}

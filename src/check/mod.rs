@@ -52,6 +52,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("SM019", "reference retired in the register's catalog"),
     ("SM020", "bad [release] redaction entry"),
     ("SM050", "unmarked PII in a release (check --release)"),
+    (
+        "SM051",
+        "unmarked sensitive PII (SPII) in a release (check --release)",
+    ),
 ];
 
 /// Records larger than this are refused unread.

@@ -35,7 +35,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
 
-    /// Also warn about PII (names, e-mail, phone, SSN, A-Number, IP) not marked for withholding
+    /// Also warn about PII (SM050) and sensitive PII (SM051) not marked for withholding: the kinds
+    /// of CBP Directive 1450-027 footnotes 4 and 6
     #[arg(long)]
     pub release: bool,
 }
