@@ -40,3 +40,50 @@ fn every_command_teaches_with_examples() {
         insta::assert_snapshot!(format!("help_{cmd}"), text);
     }
 }
+
+/// What the shell hook (`source <(COMPLETE=bash smout)`) asks smout while the user types.
+fn complete(dir: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
+        .current_dir(dir)
+        .env("COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// Completions offer what is in the register: record ids, forms, revisions.
+#[test]
+fn completions_offer_record_ids_forms_and_revisions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    assert_eq!(
+        complete(&reg, &["smout", "submit", "c"]),
+        ["cbp-fld", "cis-refugee-vetting"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "log", "ice-"]),
+        ["ice-ero-locate", "ice-hsi-osint"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "new", "x", "--form", "d"]),
+        ["dhs-smout"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "render", "cbp-fld", "--rev", "sub"]),
+        ["submitted", "submission/1"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "diff", "cbp-fld", "app"]),
+        ["approved"]
+    );
+}

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::check::{check_targets, CheckOptions, Target};
 use smout::error::Error;
@@ -29,6 +30,7 @@ use super::{findings, CliResult, Env, ReportFormat};
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
     /// Record ids or paths to record files (default: every record)
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub targets: Vec<String>,
 
     /// Output format

@@ -3,12 +3,21 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::ffi::OsStr;
+
 use clap::{Args, CommandFactory};
+use clap_complete::engine::CompletionCandidate;
 use clap_complete::Shell;
 
 use super::{Cli, CliResult};
 
-/// Print shell completions
+/// Print shell completions (static: commands and options)
+///
+/// Completions that know the register — record ids, forms, revisions such as submission/2 —
+/// come from smout itself while you type; load them instead with:
+///   bash:  source <(COMPLETE=bash smout)      (in ~/.bashrc)
+///   zsh:   source <(COMPLETE=zsh smout)       (in ~/.zshrc)
+///   fish:  COMPLETE=fish smout | source       (in ~/.config/fish/config.fish)
 ///
 /// Examples:
 ///   smout completions bash > ~/.local/share/bash-completion/completions/smout
@@ -24,4 +33,53 @@ pub struct CompletionsArgs {
 pub fn run(args: CompletionsArgs, out: &mut dyn Write) -> CliResult {
     clap_complete::generate(args.shell, &mut Cli::command(), "smout", out);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The register completions look in: the one around the current folder.
+fn register() -> Option<smout::register::Register> {
+    smout::register::Register::discover(std::path::Path::new(".")).ok()
+}
+
+fn matching(current: &OsStr, all: impl IntoIterator<Item = String>) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    all.into_iter()
+        .filter(|c| c.starts_with(current.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// The register's record ids.
+pub fn record_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+    let ids = register()
+        .and_then(|r| r.record_ids().ok())
+        .unwrap_or_default();
+    matching(current, ids)
+}
+
+/// The forms the register can use.
+pub fn form_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+    let forms: Vec<String> = register()
+        .map(|r| r.forms.iter().map(|f| f.id.clone()).collect())
+        .or_else(|| {
+            smout::form::FormSet::builtin()
+                .ok()
+                .map(|s| s.iter().map(|f| f.id.clone()).collect())
+        })
+        .unwrap_or_default();
+    matching(current, forms)
+}
+
+/// Revision names: worktree, submitted, approved and submission/N (as many as the register's
+/// most submitted record has).
+pub fn revisions(current: &OsStr) -> Vec<CompletionCandidate> {
+    let most = register()
+        .and_then(|r| smout::store::Store::open(&r.root).ok())
+        .and_then(|s| s.all_submissions().ok())
+        .and_then(|all| all.values().flatten().map(|s| s.n).max())
+        .unwrap_or(0);
+    let names = ["worktree", "submitted", "approved"]
+        .into_iter()
+        .map(String::from)
+        .chain((1..=most).map(|n| format!("submission/{n}")));
+    matching(current, names)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::decide::{record, Kind};
 use smout::determination::{DeterminationInput, DocFinding};
@@ -31,6 +32,7 @@ use super::{CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct DetermineArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
     #[command(flatten)]
     pub fields: DecisionFields,
@@ -48,6 +50,7 @@ pub struct DetermineArgs {
 #[command(verbatim_doc_comment)]
 pub struct AppealArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
     /// Who decided the appeal
     #[arg(long, value_name = "NAME")]

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::diff::{compare, render_text};
 
@@ -32,10 +33,13 @@ use super::{findings, CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct DiffArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
     /// The old side
+    #[arg(add = ArgValueCompleter::new(super::completions::revisions))]
     pub from: Option<String>,
     /// The new side (default: worktree)
+    #[arg(add = ArgValueCompleter::new(super::completions::revisions))]
     pub to: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::timeline::{timeline, write_json, write_text};
 
@@ -22,6 +23,7 @@ use super::{CliResult, Env, ReportFormat};
 #[command(verbatim_doc_comment)]
 pub struct LogArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]

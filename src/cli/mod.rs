@@ -152,6 +152,8 @@ impl Env {
 
 /// Parse, dispatch, and map the outcome to an exit code.
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash smout` prints the shell's hook; the hook calls smout back while you type.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = Cli::parse();
     let start = cli.register.clone().unwrap_or_else(|| PathBuf::from("."));
     let color = match cli.color {

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::error::Error;
 use smout::register::validate_id;
@@ -23,7 +24,7 @@ pub struct NewArgs {
     pub id: String,
 
     /// The form to fill (see `smout forms`)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(super::completions::form_ids))]
     pub form: String,
 
     /// A short title for status and reports

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::error::Error;
 use smout::render::job::{record_at, render_all, render_record};
@@ -30,7 +31,10 @@ use super::{CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct RenderArgs {
     /// The record's id
-    #[arg(required_unless_present = "all")]
+    #[arg(
+        required_unless_present = "all",
+        add = ArgValueCompleter::new(super::completions::record_ids)
+    )]
     pub id: Option<String>,
 
     /// Render every record of the register (into the folder given by -o, default: renders/)
@@ -46,7 +50,7 @@ pub struct RenderArgs {
     pub format: OutFormat,
 
     /// Render the record as it was at a revision: a commit, tag, branch or submission/N
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", add = ArgValueCompleter::new(super::completions::revisions))]
     pub rev: Option<String>,
 
     /// Make the FOIA release copy, with exempt text removed

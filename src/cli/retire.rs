@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::lifecycle::End;
 
@@ -20,6 +21,7 @@ use super::{withdraw::ended, Env};
 #[command(verbatim_doc_comment)]
 pub struct RetireArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
 
     /// Why (kept in history; may carry [[b5: …]] markup for release copies)

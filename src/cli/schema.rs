@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::error::Error;
 use smout::form::FormSet;
@@ -22,6 +23,7 @@ use super::{CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct SchemaArgs {
     /// The form id (see `smout forms`)
+    #[arg(add = ArgValueCompleter::new(super::completions::form_ids))]
     pub form: String,
 }
 

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::duration::Period;
 use smout::register::validate_id;
@@ -27,6 +28,7 @@ use super::{CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct StatusArgs {
     /// Only these records
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub ids: Vec<String>,
     /// Only records whose review-by or retention date falls within this period from today (or
     /// has passed); PERIOD is a number and a unit: y (years), m (months), w (weeks), d (days),

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::register::validate_id;
 use smout::submit::Outcome;
@@ -23,6 +24,7 @@ use super::{findings, CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct SubmitArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
 
     /// Fill the date but do not commit or tag

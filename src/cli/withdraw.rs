@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
 use smout::lifecycle::{end, End};
 
@@ -22,6 +23,7 @@ use super::{CliResult, Env};
 #[command(verbatim_doc_comment)]
 pub struct WithdrawArgs {
     /// The record's id
+    #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub id: String,
 
     /// Why (kept in history; may carry [[b5: …]] markup for release copies)
