@@ -19,9 +19,7 @@ use crate::decide::sha256_hex;
 use crate::determination::Determinations;
 use crate::diag::{Finding, LineIndex, Severity};
 use crate::error::Result;
-use crate::register::{
-    Register, Settings, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE, SETTINGS_FILE,
-};
+use crate::register::{Register, Settings, DETERMINATIONS_FILE, RECORD_FILE, SETTINGS_FILE};
 use crate::store::history::short;
 
 /// The audit's findings and what it looked at.
@@ -72,7 +70,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             let summary = commit.summary.clone();
             let author = commit.author_email.clone();
             let oid = e.commit;
-            let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+            let rel = Register::determinations_rel(id);
             for (kind, o, n) in [
                 ("determination", &old.determinations, &new.determinations),
                 ("appeal", &old.appeals, &new.appeals),
@@ -143,7 +141,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, store.prefix());
     let mut determinations = 0;
     for id in reg.record_ids()? {
-        let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+        let rel = Register::determinations_rel(&id);
         let file = reg.root.join(&rel);
         // The committed file, never the working tree's word (HEAD's blob from the replayed
         // index: no tree walk per record).

@@ -138,11 +138,28 @@ pub fn new_record(
     let rel = Register::record_rel(id);
     let store = Store::open(&reg.root)?;
     let text = crate::skeleton::skeleton(form, title);
+    // The skeleton's `#:schema` line names schemas/<form>.json: written with the first record
+    // of a form, so an editor (taplo, VS Code) completes and checks from the first keystroke.
+    let schema_rel = format!("schemas/{}.json", form.id);
+    let schema = match store.read_text(&schema_rel, crate::store::fs::MAX_TEXT_BYTES)? {
+        Some(_) => None,
+        None => Some(FileChange {
+            rel: schema_rel,
+            bytes: Some(format!("{:#}\n", crate::schema::json_schema(form)).into_bytes()),
+        }),
+    };
     if !commit {
         if reg.record_dir(id).exists() {
             return Err(Error::RecordExists(id.to_string()));
         }
         store.write(&rel, text.as_bytes())?;
+        if let Some(FileChange {
+            rel,
+            bytes: Some(b),
+        }) = &schema
+        {
+            store.write(rel, b)?;
+        }
         return Ok(rel);
     }
     let lock = store.lock(&format!("new {id}"), &mut |m| eprintln!("{m}"))?;
@@ -155,10 +172,12 @@ pub fn new_record(
         &lock,
         Change {
             what: format!("new {id}"),
-            files: vec![FileChange {
+            files: std::iter::once(FileChange {
                 rel: rel.clone(),
                 bytes: Some(text.into_bytes()),
-            }],
+            })
+            .chain(schema)
+            .collect(),
             message: format!("new {id}: start a {} record", form.short_title),
             tag: None,
         },

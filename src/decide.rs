@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::determination::{append, Determination, DeterminationInput, Determinations, DocFinding};
 use crate::error::Result;
 use crate::form::Form;
-use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
+use crate::register::{Register, SETTINGS_FILE};
 use crate::store::history::{date_of, Side};
 use crate::store::{tag_name, Change, FileChange, Store, TagKind};
 use std::path::Path;
@@ -390,7 +390,7 @@ pub fn record(
     validate(form, kind, id, &input)?;
 
     let subs = store.submissions(id)?;
-    let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let drel = Register::determinations_rel(id);
     let dpath = reg.root.join(&drel);
     // Determinations are append-only and come from history: the new entry is appended to the
     // committed file, and an uncommitted edit of it is refused rather than committed.

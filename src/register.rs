@@ -328,6 +328,11 @@ impl Register {
         format!("{RECORDS_DIR}/{id}/{RECORD_FILE}")
     }
 
+    /// `records/<id>/determinations.toml`, relative to the register.
+    pub fn determinations_rel(id: &str) -> String {
+        format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}")
+    }
+
     /// The form record `id` fills, as its record.toml names it in `form = …`.
     pub fn form_of(&self, id: &str) -> Result<&crate::form::Form> {
         let path = self.record_dir(id).join(RECORD_FILE);

@@ -287,7 +287,7 @@ fn one(
             .unwrap_or_default();
         let worktree = store
             .read_text(
-                &format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}"),
+                &Register::determinations_rel(id),
                 crate::store::fs::MAX_TEXT_BYTES,
             )
             .ok()

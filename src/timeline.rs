@@ -11,7 +11,7 @@ use crate::determination::Determinations;
 use crate::diff::RecordDiff;
 use crate::error::{Error, Result};
 use crate::markup;
-use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
+use crate::register::{Register, RECORDS_DIR, RECORD_FILE};
 use crate::store::history::date_of;
 use crate::store::{tag_name, Store, TagKind};
 
@@ -118,7 +118,7 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
         });
     }
     // Decisions come from history: the committed determinations.
-    let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let drel = Register::determinations_rel(id);
     let dets = Determinations::parse(
         &store.read_committed(&drel)?.unwrap_or_default(),
         Path::new(&drel),

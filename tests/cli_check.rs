@@ -169,6 +169,19 @@ fn init_then_new_commits_a_skeleton_that_check_explains() {
         assert!(text.contains(wording), "skeleton lacks {wording:?}");
     }
     assert!(text.contains("title = \"FLD research\""));
+    // Its `#:schema` line names a schema that is there, committed with the first record.
+    assert!(
+        text.starts_with("#:schema ../../schemas/dhs-smout.json\n"),
+        "{text}"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(reg.join("schemas/dhs-smout.json")).unwrap())
+            .unwrap();
+    assert!(
+        schema["properties"]["rules_of_behavior"].is_object(),
+        "{schema:#}"
+    );
+    assert_eq!(common::git(&reg, &["status", "--porcelain"]), "");
     let repo = git2::Repository::open(&reg).unwrap();
     let head = repo.head().unwrap().peel_to_commit().unwrap();
     assert_eq!(head.message().unwrap(), "new cbp-fld: start a SMOUT record");

@@ -8,7 +8,7 @@ use crate::check::{check_text, CheckOptions};
 use crate::determination::Determinations;
 use crate::diag::Severity;
 use crate::error::{Error, Result};
-use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR};
+use crate::register::Register;
 use crate::store::history::Side;
 use crate::store::Store;
 
@@ -54,7 +54,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
     crate::register::validate_id(id)?;
     let store = Store::open(&reg.root)?;
     let rel = Register::record_rel(id);
-    let drel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let drel = Register::determinations_rel(id);
     let Some(rev) = rev else {
         if !reg.record_dir(id).exists() {
             return Err(reg.no_record(id));

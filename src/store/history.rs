@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::determination::Determinations;
 use crate::error::{Error, Result};
-use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
+use crate::register::{Register, RECORD_FILE};
 use crate::store::Store;
 
 /// One submission of a record.
@@ -216,7 +216,7 @@ pub(super) fn resolve(
 /// The submission number and commit of the latest approving determination, as HEAD records it
 /// (never the working tree's word).
 fn approved(store: &Store, reg: &Register, id: &str) -> Result<Option<(u32, Oid)>> {
-    let rel = format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}");
+    let rel = Register::determinations_rel(id);
     let dets = match store.read_committed(&rel)? {
         Some(t) => Determinations::parse(&t, Path::new(&rel))?,
         None => Determinations::default(),
