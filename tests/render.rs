@@ -824,3 +824,47 @@ fn check_release_tells_sensitive_pii_from_pii() {
     );
     assert_eq!(o.status.code(), Some(0), "warnings only");
 }
+
+/// Numbers print as each document prints them: the template's questions "1.", the Directive's
+/// paragraphs "8.2.1" (no trailing dot), a rule "5(a)".
+#[test]
+fn question_numbers_print_as_their_document_prints_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    for (id, want, never) in [
+        (
+            "cbp-fld",
+            ["1. Describe the category", "5(a) Equipment."],
+            "1.. ",
+        ),
+        (
+            "opa-seizure-release",
+            ["8.2.1 The submission email", "8.2.2 Requests must"],
+            "8.2.1.",
+        ),
+    ] {
+        for format in ["md", "html"] {
+            let o = smout(
+                &reg,
+                &[
+                    "render",
+                    id,
+                    "--rev",
+                    "submitted",
+                    "--format",
+                    format,
+                    "-o",
+                    "-",
+                ],
+            );
+            let text = String::from_utf8_lossy(&o.stdout)
+                .replace('*', "")
+                .replace("<em>", "")
+                .replace("</em>", "");
+            for w in want {
+                assert!(text.contains(w), "{id} {format}: no {w:?}");
+            }
+            assert!(!text.contains(never), "{id} {format}: {never:?}");
+        }
+    }
+}

@@ -378,7 +378,7 @@ impl ViewBuilder<'_> {
         let mut item = ItemView {
             path: path.to_string(),
             depth,
-            number: f.number.clone().unwrap_or_default(),
+            number: printed_number(f.number.as_deref().unwrap_or_default()),
             label: f.label.clone(),
             separator: f.label_separator.clone(),
             question: f.question.clone().unwrap_or_default(),
@@ -703,6 +703,16 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
         mark: src.mark.clone(),
         revision: src.revision.clone(),
     })
+}
+
+/// A question's number as printed: "1" → "1."; a paragraph number of the Directive ("8.2.1")
+/// and a rule's letter ("5(a)") stand as they are.
+fn printed_number(n: &str) -> String {
+    if n.is_empty() || n.contains('.') || n.ends_with(')') {
+        n.to_string()
+    } else {
+        format!("{n}.")
+    }
 }
 
 /// Render a record to bytes in `format`.

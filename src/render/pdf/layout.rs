@@ -145,11 +145,6 @@ impl Layout {
                 self.indent -= 1;
             }
             Block::Question(num, text) => {
-                let num = if num.is_empty() {
-                    num
-                } else {
-                    format!("{num}.")
-                };
                 self.numbered(&num, vec![(text, true)], 24.0, 4.0);
             }
             Block::Rule(num, label, text) => {
