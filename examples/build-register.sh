@@ -55,7 +55,7 @@ git commit -q -am "uscg-port-security: allow messaging posters to confirm incide
 # USCIS: requirements not yet met; training required.
 add cis-refugee-vetting 2025-02-24; submit cis-refugee-vetting 2025-03-03
 determine cis-refugee-vetting 2025-05-12 --outcome not-yet-met --training-required \
-  --rules-do-not-comply "Rule (g): reviews are not documented in the case file." --pia-required --pia-action update
+  --rules-do-not-comply "Rule (g): reviews are not documented in the case file." --pia-update DHS/USCIS/PIA-013-01
 
 # FPS: not authorized, and appealed to the Deputy Secretary.
 add fps-threat-monitoring 2025-05-26; submit fps-threat-monitoring 2025-06-02

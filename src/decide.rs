@@ -105,6 +105,14 @@ pub enum Refusal {
         /// The finding, in the form's words.
         finding: String,
     },
+    /// A finding that qualifies another outcome.
+    #[error("\"Rules of Behavior do not comply\" and \"Training required\" are reasons requirements are not yet met: they go with --outcome {under}, not `{outcome}`; say it in --comments")]
+    NotUnder {
+        /// The outcome given.
+        outcome: String,
+        /// The outcome they qualify.
+        under: String,
+    },
     /// A not-approving outcome that does not say why.
     #[error("`{outcome}` does not approve the use, so it says why: --comments \"…\"{}", if .other.is_empty() { String::new() } else { format!(" (or {})", .other.join(", ")) })]
     NeedsWhy {
@@ -243,6 +251,19 @@ fn check_doc(key: &str, d: &DocFinding) -> Result<()> {
         ))
         .into());
     }
+    // New and Updated say what the required document will be: they go with "required" only.
+    if !matches!(d.action.as_str(), "none" | "") && d.finding != "required" {
+        return Err(Refusal::BadDocumentation(format!(
+            "{key}: New and Updated say what the required {key} will be, so they go with --{key}-required, not with coverage by an existing one"
+        ))
+        .into());
+    }
+    if d.action == "update" && d.ids.is_empty() {
+        return Err(Refusal::BadDocumentation(format!(
+            "{key}: an update names the {key} to be updated (--{key}-update <id>)"
+        ))
+        .into());
+    }
     if d.finding == "covered" && d.ids.is_empty() {
         return Err(Refusal::BadDocumentation(format!(
             "{key} coverage needs the ids of the covering documents (--{key}-covered <id>, once for each)"
@@ -306,6 +327,19 @@ fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Re
             finding: label.split(" <").next().unwrap_or(label).to_string(),
         }
         .into());
+    }
+    // They are reasons requirements are not yet met: they qualify one outcome.
+    if let (true, Some(under)) = (
+        analysis || input.training_required,
+        page.options_under.as_deref(),
+    ) {
+        if input.outcome != under && input.outcome != "pending" {
+            return Err(Refusal::NotUnder {
+                outcome: input.outcome.clone(),
+                under: under.to_string(),
+            }
+            .into());
+        }
     }
     let says_why = !input.comments.trim().is_empty() || analysis || input.training_required;
     if outcome.is_some_and(|o| !o.approves) && !says_why {

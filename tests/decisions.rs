@@ -1037,3 +1037,64 @@ fn a_determination_is_corrected_by_a_superseding_entry() {
     );
     assert_eq!(audit_codes(reg.path()), Vec::<String>::new());
 }
+
+/// The determination page as the Privacy Office fills it: the findings that explain "not yet
+/// met" go with that outcome, New/Updated say what a required document will be (Updated names
+/// it), coverage by an existing document is not also new; the page names documents as the
+/// template does.
+#[test]
+fn the_determination_page_refuses_impossible_combinations_and_names_documents() {
+    let reg = submitted();
+    for (extra, says) in [
+        (
+            &["--outcome", "not-authorized", "--comments", "No.", "--training-required"][..],
+            "\"Rules of Behavior do not comply\" and \"Training required\" are reasons requirements are not yet met: they go with --outcome not-yet-met, not `not-authorized`",
+        ),
+        (
+            &["--outcome", "met", "--pia-covered", "DHS/CBP/PIA-010(a)", "--pia-action", "new"][..],
+            "pia: New and Updated say what the required pia will be, so they go with --pia-required, not with coverage by an existing one",
+        ),
+        (
+            &["--outcome", "met", "--pia-required", "--pia-action", "update"][..],
+            "pia: an update names the pia to be updated (--pia-update <id>)",
+        ),
+    ] {
+        let args = [&["determine", "x"][..], extra].concat();
+        refused(run(reg.path(), REVIEWER, "2024-02-01", &args), says);
+    }
+    ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "not-yet-met",
+            "--training-required",
+            "--pia-update",
+            "DHS/CBP/PIA-010(a)",
+            "--sorn-covered",
+            "DHS/CBP-017",
+        ],
+    ));
+    let o = ok(run(
+        reg.path(),
+        REVIEWER,
+        "2024-02-02",
+        &["render", "x", "--format", "md", "-o", "-"],
+    ));
+    let page = stdout(&o);
+    let page = page
+        .split("DHS Privacy Office Determination")
+        .nth(1)
+        .unwrap();
+    for line in [
+        "- ☒ Program has not yet met requirements to utilize social media for operational purposes.\n  - ☐ Rules of Behavior do not comply.",
+        "  - ☒ Training required.\n- ☐ Program authorities do not authorize",
+        "- ☒ A PIA is required.\n  - ☐ New.\n  - ☒ Updated. DHS/CBP/PIA-010(a) Analytical Framework for Intelligence\n- ☐ Covered by existing PIA.",
+        "- ☒ Covered by existing SORN. DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012, 77 FR 13813",
+    ] {
+        assert!(page.contains(line), "{line:?} not in:\n{page}");
+    }
+}

@@ -701,6 +701,13 @@ fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
         text.contains("See attached Rules of Behavior (RoB)"),
         "{text}"
     );
+    // The submission carries the determination recorded on it (committed later, at HEAD).
+    let page = text.split("DHS SOCIAL MEDIA DOCUMENTATION").nth(1).unwrap();
+    assert!(
+        page.contains("9/24/2018") && page.contains("Nathaniel Brooks"),
+        "{page}"
+    );
+    assert!(page.contains("☒ Program has met requirements"), "{page}");
     assert!(!text.contains("rules-of-behavior.txt"), "{text}");
     // Training verification prints all three of its options, the unanswered third too.
     let training = text

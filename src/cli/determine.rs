@@ -88,6 +88,9 @@ pub struct DecisionFields {
     /// PIA action: none, new or update
     #[arg(long, value_name = "ACTION")]
     pub pia_action: Option<String>,
+    /// "A PIA is required. Updated.": the PIA to be updated (repeat for several)
+    #[arg(long, value_name = "ID")]
+    pub pia_update: Vec<String>,
     /// "A SORN is required."
     #[arg(long)]
     pub sorn_required: bool,
@@ -97,6 +100,9 @@ pub struct DecisionFields {
     /// SORN action: none, new or update
     #[arg(long, value_name = "ACTION")]
     pub sorn_action: Option<String>,
+    /// "A SORN is required. Updated.": the SORN to be updated (repeat for several)
+    #[arg(long, value_name = "ID")]
+    pub sorn_update: Vec<String>,
     /// Conditions of an approval (forms that have them)
     #[arg(long, value_name = "TEXT")]
     pub conditions: Option<String>,
@@ -162,21 +168,29 @@ impl DecisionFields {
                 )));
             }
         }
-        for (key, required, covered, action) in [
+        for (key, required, covered, action, update) in [
             (
                 "pia",
                 self.pia_required,
                 &self.pia_covered,
                 &self.pia_action,
+                &self.pia_update,
             ),
             (
                 "sorn",
                 self.sorn_required,
                 &self.sorn_covered,
                 &self.sorn_action,
+                &self.sorn_update,
             ),
         ] {
             doc(&mut i.documentation, key, required, covered, action);
+            if !update.is_empty() {
+                let d = i.documentation.entry(key.to_string()).or_default();
+                d.finding = "required".into();
+                d.action = "update".into();
+                d.ids = update.clone();
+            }
         }
         if let Some(c) = &self.conditions {
             i.conditions = c.clone();

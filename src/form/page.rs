@@ -32,8 +32,12 @@ pub struct DocumentationKind {
     pub covered: String,
     /// "New."
     pub new: String,
-    /// "Updated. …"
+    /// "Updated. …" (its `<…>` placeholder is replaced by the documents named).
     pub update: String,
+    /// The record's list of these documents (`summary.pia`: items with `id`, `title`, and for a
+    /// SORN `published` and `citation`), from which the page names each by more than its id.
+    #[serde(default)]
+    pub listed_in: Option<String>,
 }
 
 /// The reviewer's page of the form.
@@ -57,6 +61,10 @@ pub struct DeterminationDef {
     /// Wording of "rules do not comply", when the form has it.
     #[serde(default)]
     pub rules_do_not_comply: Option<String>,
+    /// The outcome "rules do not comply" and "training required" qualify (printed under it,
+    /// refused with any other).
+    #[serde(default)]
+    pub options_under: Option<String>,
     /// Wording of "training required", when the form has it.
     #[serde(default)]
     pub training_required: Option<String>,

@@ -106,13 +106,23 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
         return record_at(reg, id, None);
     };
     let text = store.record_text(id, &side)?;
-    let dtext = store.read_at(oid, &drel)?;
-    let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
-    // A revision that is a submission's commit is that submission; any other is not one.
+    // A revision that is a submission's commit is that submission, printed with the
+    // determinations recorded on it (as HEAD has them committed); any other revision is not a
+    // submission, printed with the determinations of its time.
     let subs = store.submissions(id)?;
-    let (mark, revision) = match subs.iter().find(|s| s.commit == oid.to_string()) {
-        Some(s) => (String::new(), format!("submission {}", s.n)),
-        None => ("NOT A SUBMISSION".to_string(), label.clone()),
+    let (mark, revision, determinations) = match subs.iter().find(|s| s.commit == oid.to_string()) {
+        Some(s) => {
+            let dtext = store.read_committed(&drel)?.unwrap_or_default();
+            let mut all = Determinations::parse(&dtext, Path::new(&drel))?;
+            all.determinations.retain(|d| d.submission == s.n);
+            all.appeals.retain(|d| d.submission == s.n);
+            (String::new(), format!("submission {}", s.n), all)
+        }
+        None => {
+            let dtext = store.read_at(oid, &drel)?.unwrap_or_default();
+            let at = Determinations::parse(&dtext, Path::new(&drel))?;
+            ("NOT A SUBMISSION".to_string(), label.clone(), at)
+        }
     };
     let attachments = attachments_of(reg, &store, id, &text, &side);
     Ok(RecordAt {

@@ -182,6 +182,8 @@ pub struct DeterminationView {
     pub outcome_heading: String,
     /// Outcomes with the chosen one ticked.
     pub outcomes: Vec<OptionView>,
+    /// The index of the outcome "rules do not comply" and "training required" print under.
+    pub options_under: usize,
     /// Rules of behavior do not comply: wording, ticked, analysis.
     pub rules_do_not_comply: Option<OptionView>,
     /// The analysis.
@@ -523,7 +525,48 @@ impl ViewBuilder<'_> {
         }
     }
 
-    fn determination(&mut self, d: Option<&Determination>) -> DeterminationView {
+    /// A document as the page names it: its id and, from the record's list of such documents,
+    /// its title (and a SORN's date and Federal Register citation), as the template does:
+    /// "DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012, 77 FR 13813".
+    fn document(&mut self, root: &toml::Table, list: Option<&str>, id: &str) -> String {
+        let shown = self.present("determination.ids", id);
+        let item = list
+            .and_then(|p| crate::check::lookup_value(root, p))
+            .and_then(Value::as_array)
+            .and_then(|items| {
+                items.iter().filter_map(Value::as_table).find(|t| {
+                    t.get("id")
+                        .and_then(Value::as_str)
+                        .map(markup::plain)
+                        .as_deref()
+                        == Some(id)
+                })
+            });
+        let Some(item) = item else { return shown };
+        let list_path = list.unwrap_or_default();
+        let mut parts = vec![shown];
+        if let Some(t) = item.get("title").and_then(Value::as_str) {
+            let title = self.present(&format!("{list_path}[].title"), t);
+            parts[0] = format!("{} {title}", parts[0]);
+        }
+        if let Some(d) = item
+            .get("published")
+            .and_then(Value::as_datetime)
+            .and_then(crate::duration::toml_date::from_toml)
+        {
+            parts.push(d.format("%B %-d, %Y").to_string());
+        }
+        if let Some(c) = item.get("citation").and_then(Value::as_str) {
+            parts.push(self.present(&format!("{list_path}[].citation"), c));
+        }
+        parts.join(", ")
+    }
+
+    fn determination(
+        &mut self,
+        d: Option<&Determination>,
+        root: &toml::Table,
+    ) -> DeterminationView {
         let def = &self.form.determination;
         let outcome = d.map(|d| d.outcome.as_str()).unwrap_or("");
         let tick = |label: &str, checked: bool| OptionView {
@@ -537,20 +580,31 @@ impl ViewBuilder<'_> {
                 let f = d.and_then(|d| d.doc(&k.key));
                 let finding = f.map(|f| f.finding.as_str()).unwrap_or("");
                 let action = f.map(|f| f.action.as_str()).unwrap_or("");
+                let named = f
+                    .map(|f| {
+                        f.ids
+                            .iter()
+                            .map(|id| self.document(root, k.listed_in.as_deref(), id))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default();
+                // "Updated. <Please include the name and number …>": the placeholder gives way to
+                // the documents named.
+                let update = match (action == "update", k.update.split_once(" <")) {
+                    (true, Some((head, _))) if !named.is_empty() => format!("{head} {named}"),
+                    _ => k.update.clone(),
+                };
                 DocView {
                     required: tick(&k.required, finding == "required"),
                     covered: tick(&k.covered, finding == "covered"),
-                    ids: f
-                        .map(|f| {
-                            f.ids
-                                .iter()
-                                .map(|id| self.present("determination.ids", id))
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        })
-                        .unwrap_or_default(),
+                    ids: if finding == "covered" {
+                        named
+                    } else {
+                        String::new()
+                    },
                     new: tick(&k.new, action == "new"),
-                    update: tick(&k.update, action == "update"),
+                    update: tick(&update, action == "update"),
                 }
             })
             .collect();
@@ -579,6 +633,11 @@ impl ViewBuilder<'_> {
                 .iter()
                 .map(|o| tick(&o.text, o.value == outcome))
                 .collect(),
+            options_under: def
+                .options_under
+                .as_deref()
+                .and_then(|u| def.outcomes.iter().position(|o| o.value == u))
+                .unwrap_or(def.outcomes.len().saturating_sub(1)),
             rules_do_not_comply: def.rules_do_not_comply.as_ref().map(|t| {
                 tick(
                     t,
@@ -676,7 +735,7 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
         }
         None => String::new(),
     };
-    let determination = b.determination(src.determinations.latest());
+    let determination = b.determination(src.determinations.latest(), &root);
     let settings = &reg.settings;
     let banner = if opts.release {
         settings.markings.release_banner.clone()
