@@ -757,6 +757,16 @@ fn footnotes_sit_on_the_page_of_their_marker() {
             "populations⁷",
             "⁷ Vulnerable populations include",
         ),
+        (
+            "opa-seizure-release",
+            "individuals,⁸",
+            "⁸ Exempt from this review requirement",
+        ),
+        (
+            "opa-seizure-release",
+            "specific person.⁵",
+            "⁵ For the purposes of this directive",
+        ),
     ] {
         let pdf = tmp.path().join(format!("{id}.pdf"));
         let o = smout(
