@@ -113,6 +113,16 @@ pub enum Refusal {
         /// The outcome they qualify.
         under: String,
     },
+    /// An outcome the submission's answers rule out.
+    #[error("`{outcome}` is ruled out by submission {n}: {why}")]
+    RuledOut {
+        /// The outcome.
+        outcome: String,
+        /// The submission.
+        n: u32,
+        /// The form's reason.
+        why: String,
+    },
     /// A not-approving outcome that does not say why.
     #[error("`{outcome}` does not approve the use, so it says why: --comments \"…\"{}", if .other.is_empty() { String::new() } else { format!(" (or {})", .other.join(", ")) })]
     NeedsWhy {
@@ -507,6 +517,24 @@ pub fn record(
         .into());
     }
     let text = store.record_text(id, &Side::Commit(store.submission_commit(sub)?))?;
+    // The submission's own answers may rule the outcome out.
+    if let (Some(o), Ok(table)) = (
+        form.outcome(&input.outcome),
+        toml::from_str::<toml::Table>(&text),
+    ) {
+        if let Some(w) = o
+            .not_while
+            .iter()
+            .find(|w| crate::check::lookup_value(&table, &w.field) == Some(&w.eq))
+        {
+            return Err(Refusal::RuledOut {
+                outcome: input.outcome.clone(),
+                n,
+                why: w.message.clone(),
+            }
+            .into());
+        }
+    }
     let submitted_on = date_of(sub.time);
     let reviewed = input.reviewed.unwrap_or(today);
     if reviewed < submitted_on {

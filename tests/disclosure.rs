@@ -417,3 +417,52 @@ fn the_example_pdfs_are_current() {
         );
     }
 }
+
+/// 8.4: while the DHS Chief Privacy Officer's approval is only requested, the release cannot be
+/// approved (it can be disapproved, or decided once the approval is obtained and resubmitted).
+#[test]
+fn a_release_awaiting_the_chief_privacy_officer_is_not_approved() {
+    let reg = common::register();
+    let text = with(
+        "dhs_cpo_approval = \"obtained\"",
+        "dhs_cpo_approval = \"requested\"",
+    );
+    let dir = common::add_record(reg.path(), "req", text.as_bytes());
+    std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    git(reg.path(), &["init", "-q", "-b", "main"]);
+    git(reg.path(), &["add", "-A"]);
+    git(reg.path(), &["commit", "-q", "-m", "add"]);
+    let o = run(
+        reg.path(),
+        "pas@example.gov",
+        "2025-10-06",
+        &["submit", "req"],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let o = run(
+        reg.path(),
+        "privacy@example.gov",
+        "2025-10-07",
+        &["determine", "req", "--outcome", "approve"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("`approve` is ruled out by submission 1: 8.4: a release of information covered by the Privacy Act or Departmental policy extension must be approved by the DHS Chief Privacy Officer; that approval is only requested"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        reg.path(),
+        "privacy@example.gov",
+        "2025-10-07",
+        &[
+            "determine",
+            "req",
+            "--outcome",
+            "disapprove",
+            "--comments",
+            "Await the CPO.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

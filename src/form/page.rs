@@ -18,6 +18,22 @@ pub struct Outcome {
     /// This outcome requires conditions to be written.
     #[serde(default)]
     pub requires_conditions: bool,
+    /// Answers of the submission that rule this outcome out (8.4: no approval while the DHS
+    /// Chief Privacy Officer's approval is only requested).
+    #[serde(default)]
+    pub not_while: Vec<NotWhile>,
+}
+
+/// An answer that rules an outcome out, and why.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotWhile {
+    /// The field (a dotted path, no lists).
+    pub field: String,
+    /// The answer that rules the outcome out.
+    pub eq: toml::Value,
+    /// Why, in the form's words.
+    pub message: String,
 }
 
 /// A kind of further compliance documentation the reviewer rules on (PIA, SORN).
