@@ -30,6 +30,14 @@ pub fn json_schema(form: &Form) -> Value {
             "additionalProperties": false
         }),
     );
+    props.insert(
+        "provenance".into(),
+        json!({
+            "type": "object",
+            "description": "Where transcribed answers come from: field path → transcribed (the source shows it), inferred (the source does not show it), withheld-in-source (the source withheld it; leave it unanswered)",
+            "additionalProperties": {"enum": crate::form::PROVENANCE_KINDS}
+        }),
+    );
     let (p, required) = object(form, "");
     props.extend(p);
     let mut req = vec![json!("form"), json!("form_version")];

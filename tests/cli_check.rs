@@ -421,3 +421,65 @@ fn a_record_path_is_checked_from_outside_its_register_or_any_register() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stdout(&o).contains("--> typo.toml:"), "{}", stdout(&o));
 }
+
+/// A transcription says what its source does not show: an answer the source withheld is left
+/// unanswered (and required of nobody), an inferred one is marked in every rendering.
+#[test]
+fn provenance_marks_inferred_and_withheld_answers() {
+    let reg = common::register();
+    let text = String::from_utf8(fixture("valid", "minimal"))
+        .unwrap()
+        .replace("accounts = { complies = true }\n", "")
+        + "\n[provenance]\n\"rules_of_behavior.accounts\" = \"withheld-in-source\"\n\"use.category\" = \"inferred\"\n";
+    let dir = add_record(reg.path(), "x", text.as_bytes());
+    std::fs::write(dir.join("rules-of-behavior.txt"), "Rules.\n").unwrap();
+    let o = smout(reg.path(), &["check", "x"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    for format in ["md", "html"] {
+        for release in [false, true] {
+            let mut args = vec!["render", "x", "--format", format, "-o", "-"];
+            if release {
+                args.push("--release");
+            }
+            let o = smout(reg.path(), &args);
+            let out = stdout(&o);
+            assert!(
+                out.contains("Withheld in the source filing."),
+                "{format} {release}"
+            );
+            assert_eq!(
+                out.matches(
+                    "Inferred by the transcriber: the source filing does not show this answer."
+                )
+                .count(),
+                1,
+                "{format} {release}: {out}"
+            );
+        }
+    }
+    // An unknown kind or field is refused with what to write instead.
+    let bad = text
+        .replace("= \"inferred\"", "= \"guessed\"")
+        .replace("\"use.category\"", "\"use.categroy\"");
+    std::fs::write(dir.join("record.toml"), bad).unwrap();
+    let o = smout(reg.path(), &["check", "x", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String)> = v["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().into(),
+                f["hint"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "SM022".to_string(),
+            "did you mean \"use.category\"?".to_string()
+        )]
+    );
+}

@@ -118,7 +118,7 @@ fn pdf_reads_like_the_template_with_the_records_answers() {
     }
     for answer in [
         "Information will be stored in users shared drive",
-        "U.S. Customs and Border Protection",
+        "Name of Component: Customs and Border Protection",
         "DHS/CBP/PIA-010(a)",
         "19 CFR § 12.42",
         "9/24/2018",
@@ -153,7 +153,7 @@ fn pdf_has_metadata_embedded_fonts_and_an_outline_in_document_order() {
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Title:           DHS Operational Use of Social Media: Forced Labor Division open-source research"), "{info}");
     assert!(
-        info.contains("Author:          U.S. Customs and Border Protection"),
+        info.contains("Author:          Customs and Border Protection"),
         "{info}"
     );
     assert!(

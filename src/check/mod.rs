@@ -51,6 +51,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("SM018", "reference not in the register's catalog"),
     ("SM019", "reference retired in the register's catalog"),
     ("SM020", "bad [release] redaction entry"),
+    ("SM022", "bad [provenance] entry"),
     ("SM050", "unmarked PII in a release (check --release)"),
     (
         "SM051",
@@ -196,6 +197,7 @@ pub fn check_text(
         opts,
         root: root.get_ref(),
         findings: Vec::new(),
+        withheld_in_source: Vec::new(),
     };
     c.run();
     c.findings.sort_by_key(|f| (f.line, f.column));
@@ -224,6 +226,8 @@ struct Checker<'a, 'r> {
     opts: &'a CheckOptions,
     root: &'r DeTable<'r>,
     findings: Vec<Finding>,
+    /// Field paths the record says its source withheld: unanswered, and required of nobody.
+    withheld_in_source: Vec<String>,
 }
 
 pub(crate) type Value<'r> = Spanned<DeValue<'r>>;
@@ -241,6 +245,9 @@ impl<'a, 'r> Checker<'a, 'r> {
         self.form = Some(form);
         if let Some(release) = self.root.get("release") {
             self.check_release(release);
+        }
+        if let Some(p) = self.root.get("provenance") {
+            self.check_provenance(p);
         }
         self.check_table(self.root, 0..0, "", &Ctx::default());
         self.check_rules();

@@ -8,6 +8,59 @@ use crate::markup;
 use crate::register::RECORD_FILE;
 
 impl<'a, 'r> Checker<'a, 'r> {
+    /// `[provenance]`: each key a field of the form, each value one of the kinds; fields the
+    /// source withheld are noted so that no answer is required of them.
+    pub(super) fn check_provenance(&mut self, p: &'r Value<'r>) {
+        let form = self.form();
+        let Some(t) = p.get_ref().as_table() else {
+            self.report(
+                Finding::new("SM022", Severity::Error, "[provenance] must be a table")
+                    .hint("[provenance]\n\"use.category\" = \"inferred\""),
+                &p.span(),
+            );
+            return;
+        };
+        for (k, v) in t.iter() {
+            let path: &str = k.get_ref();
+            if form.field(path).is_none() && form.field(&path.replace('.', "[].")).is_none() {
+                let hint = match did_you_mean(path, form.fields.iter().map(|f| f.path.as_str())) {
+                    Some(m) => format!("did you mean \"{m}\"?"),
+                    None => "name a field by its path, e.g. \"use.category\"".into(),
+                };
+                self.report(
+                    Finding::new(
+                        "SM022",
+                        Severity::Error,
+                        format!(
+                            "[provenance] names `{path}`, which is not a field of form {}",
+                            form.id
+                        ),
+                    )
+                    .hint(hint),
+                    &k.span(),
+                );
+                continue;
+            }
+            match v.get_ref().as_str() {
+                Some(kind) if crate::form::PROVENANCE_KINDS.contains(&kind) => {
+                    if kind == "withheld-in-source" {
+                        self.withheld_in_source.push(path.to_string());
+                    }
+                }
+                _ => self.report(
+                    Finding::new(
+                        "SM022",
+                        Severity::Error,
+                        format!("the provenance of `{path}` is not one of {}", crate::form::PROVENANCE_KINDS.join(", ")),
+                    )
+                    .hint("transcribed: the source shows it; inferred: the source does not show it; withheld-in-source: the source withheld it (leave it unanswered)")
+                    .field(path.to_string()),
+                    &v.span(),
+                ),
+            }
+        }
+    }
+
     pub(super) fn check_release(&mut self, release: &'r Value<'r>) {
         let form = self.form();
         let Some(t) = release.get_ref().as_table() else {

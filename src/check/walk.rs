@@ -69,6 +69,13 @@ impl<'a, 'r> Checker<'a, 'r> {
         for field in form.children(parent) {
             let value = table.get(field.key.as_str());
             let answered = value.is_some_and(|v| is_answered(v.get_ref()));
+            let withheld = self
+                .withheld_in_source
+                .iter()
+                .any(|w| crate::form::path_covers(w, &field.path));
+            if !answered && withheld {
+                continue;
+            }
             if !answered {
                 if field.required {
                     let q = question_ref(field);

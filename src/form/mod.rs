@@ -337,7 +337,25 @@ pub struct Form {
 }
 
 /// Keys every record has whatever its form: they belong to the engine.
-pub const ENGINE_KEYS: &[&str] = &["form", "form_version", "release"];
+pub const ENGINE_KEYS: &[&str] = &["form", "form_version", "release", "provenance"];
+
+/// Where a transcribed record's answers come from (`[provenance]`, field path → kind): what the
+/// source filing shows (`transcribed`, the default), what the transcriber inferred because the
+/// source does not show it (`inferred`), and what the source withheld (`withheld-in-source`:
+/// left unanswered, and no answer is required).
+pub const PROVENANCE_KINDS: &[&str] = &["transcribed", "inferred", "withheld-in-source"];
+
+/// The `[provenance]` entries of a record: (field path, kind).
+pub fn provenance(root: &toml::Table) -> Vec<(String, String)> {
+    root.get("provenance")
+        .and_then(toml::Value::as_table)
+        .map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 impl Form {
     /// Parse and compile a form definition.

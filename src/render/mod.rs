@@ -140,6 +140,9 @@ pub struct ItemView {
     pub columns: Vec<String>,
     /// Rows of cells, for `table`.
     pub rows: Vec<Vec<String>>,
+    /// Where the answer comes from when it is not simply transcribed: `inferred` (the source
+    /// does not show it) or `withheld-in-source`.
+    pub provenance: String,
 }
 
 /// One printed section.
@@ -275,6 +278,8 @@ struct ViewBuilder<'a> {
     release: bool,
     withheld: BTreeMap<String, Vec<String>>,
     used: std::collections::BTreeSet<String>,
+    /// `[provenance]`: field path → transcribed, inferred or withheld-in-source.
+    provenance: Vec<(String, String)>,
 }
 
 impl ViewBuilder<'_> {
@@ -387,6 +392,25 @@ impl ViewBuilder<'_> {
             conditional: !f.required && f.required_when.is_some(),
             ..Default::default()
         };
+        // What the record says of its source: an answer the source withheld prints as such; an
+        // inferred one is marked.
+        let bare = crate::form::schema_path(path).replace("[]", "");
+        if let Some((p, kind)) = self
+            .provenance
+            .iter()
+            .find(|(p, _)| crate::form::path_covers(p, path))
+        {
+            // The note goes on the answer the entry names, not again on each part of it.
+            if p.replace("[]", "") == bare {
+                item.provenance = kind.clone();
+            }
+            if kind == "withheld-in-source" {
+                item.kind = "field";
+                item.value = "Withheld in the source filing.".into();
+                out.push(item);
+                return;
+            }
+        }
         // A withheld answer of any kind — a rule's Yes/No, a category, a stage, a date, a
         // whole table — prints its exemption label in place of boxes and text.
         if self.release && v.is_some() {
@@ -708,6 +732,7 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
         release: opts.release,
         withheld,
         used: Default::default(),
+        provenance: crate::form::provenance(&root),
     };
     let sections = form
         .sections
