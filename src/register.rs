@@ -197,6 +197,9 @@ pub struct CatalogEntry {
     /// When it was retired, if it was.
     #[serde(default, deserialize_with = "crate::duration::toml_date::optional")]
     pub retired: Option<NaiveDate>,
+    /// Where it was published (`77 FR 33753`), when the catalog knows.
+    #[serde(default)]
+    pub citation: Option<String>,
 }
 
 /// The register's catalog: for each kind (`pia`, `sorn`), the known identifiers.

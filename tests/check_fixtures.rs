@@ -97,7 +97,10 @@ fn example_register_passes_except_its_draft() {
         if rec.id.contains("draft") {
             assert!(rec.errors() > 0, "the example draft should show findings");
         } else {
-            assert!(rec.findings.is_empty(), "{}: {:#?}", rec.id, rec.findings);
+            // Only the FLD transcription warns: it keeps its filing's citation of the AFI SORN.
+            let codes: Vec<&str> = rec.findings.iter().map(|f| f.code.as_str()).collect();
+            let expected: &[&str] = if rec.id == "cbp-fld" { &["SM023"] } else { &[] };
+            assert_eq!(codes, expected, "{}: {:#?}", rec.id, rec.findings);
         }
     }
     assert!(ids.iter().any(|i| i == "cbp-fld"));

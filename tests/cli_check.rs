@@ -483,3 +483,23 @@ fn provenance_marks_inferred_and_withheld_answers() {
         )]
     );
 }
+
+/// A citation the register's catalog knows otherwise is a warning: the FLD filing cites the AFI
+/// SORN by its FR document number (77 FR 13813); the notice is at 77 FR 33753.
+#[test]
+fn a_citation_the_catalog_knows_otherwise_is_a_warning() {
+    let o = smout(
+        &common::example_register(),
+        &["check", "cbp-fld", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["records"][0]["findings"][0];
+    assert_eq!(f["code"], "SM023");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(
+        f["message"],
+        "SORN cites DHS/CBP-017 as 77 FR 13813; the register's catalog has 77 FR 33753"
+    );
+    assert_eq!(v["records"][0]["findings"].as_array().unwrap().len(), 1);
+}

@@ -52,6 +52,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("SM019", "reference retired in the register's catalog"),
     ("SM020", "bad [release] redaction entry"),
     ("SM022", "bad [provenance] entry"),
+    ("SM023", "a citation the register's catalog knows otherwise"),
     ("SM050", "unmarked PII in a release (check --release)"),
     (
         "SM051",
@@ -251,6 +252,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         }
         self.check_table(self.root, 0..0, "", &Ctx::default());
         self.check_rules();
+        self.check_citations();
         if self.opts.release {
             self.check_pii();
         }

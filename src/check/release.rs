@@ -8,6 +8,62 @@ use crate::markup;
 use crate::register::RECORD_FILE;
 
 impl<'a, 'r> Checker<'a, 'r> {
+    /// A cited document whose Federal Register citation the catalog knows otherwise (a filing
+    /// may carry the FR document number where the notice's page is meant): a warning, since a
+    /// transcription keeps the filing's text.
+    pub(super) fn check_citations(&mut self) {
+        let (form, Some(cat)) = (self.form(), self.reg.catalog.as_ref()) else {
+            return;
+        };
+        for f in &form.fields {
+            let (Some(kind), Some(list)) = (&f.catalog, f.path.strip_suffix("[].id")) else {
+                continue;
+            };
+            let mut v: Option<&'r DeValue<'r>> = None;
+            for (i, part) in list.split('.').enumerate() {
+                let t = match (i, v) {
+                    (0, _) => Some(self.root),
+                    (_, Some(DeValue::Table(t))) => Some(t),
+                    _ => None,
+                };
+                v = t.and_then(|t| t.get(part)).map(|x| x.get_ref());
+            }
+            let Some(DeValue::Array(items)) = v else {
+                continue;
+            };
+            for item in items.iter() {
+                let Some(t) = item.get_ref().as_table() else {
+                    continue;
+                };
+                let (Some(id), Some(cited)) = (t.get("id"), t.get("citation")) else {
+                    continue;
+                };
+                let (Some(id), Some(said)) = (id.get_ref().as_str(), cited.get_ref().as_str())
+                else {
+                    continue;
+                };
+                let id = markup::plain(id);
+                let Some(known) = cat.get(kind, id.trim()).and_then(|e| e.citation.as_deref())
+                else {
+                    continue;
+                };
+                let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                if fold(&markup::plain(said)) != fold(known) {
+                    self.report(
+                        Finding::new(
+                            "SM023",
+                            Severity::Warning,
+                            format!("{} cites {id} as {}; the register's catalog has {known}", f.label.trim_end_matches(" ID").trim_end_matches(" id"), markup::plain(said)),
+                        )
+                        .hint(format!("a transcription keeps the filing's text; a new filing cites the notice where it is published ({known})"))
+                        .field(format!("{list}[].citation")),
+                        &cited.span(),
+                    );
+                }
+            }
+        }
+    }
+
     /// `[provenance]`: each key a field of the form, each value one of the kinds; fields the
     /// source withheld are noted so that no answer is required of them.
     pub(super) fn check_provenance(&mut self, p: &'r Value<'r>) {
