@@ -659,26 +659,19 @@ mod tests {
 
     #[test]
     fn an_outcome_is_one_of_the_forms() {
-        assert_eq!(
-            refusal("dhs-smout", Kind::Determination, input("")),
-            "say the outcome: --outcome met | not-yet-met | not-authorized"
-        );
-        assert_eq!(
-            refusal("dhs-smout", Kind::Appeal, input("")),
-            "say the outcome: --outcome met | not-yet-met | not-authorized | pending"
-        );
-        assert_eq!(
-            refusal("dhs-smout", Kind::Determination, input("approve")),
-            "`approve` is not an outcome of dhs-smout; choose one of: met, not-yet-met, not-authorized"
-        );
-        assert_eq!(
-            refusal("dhs-smout", Kind::Appeal, input("pending")),
-            "accepted"
-        );
-        assert_eq!(
-            refusal("dhs-smout", Kind::Determination, input("met")),
-            "accepted"
-        );
+        for (kind, outcome, says) in [
+            (Kind::Determination, "", "say the outcome: --outcome met | not-yet-met | not-authorized"),
+            (Kind::Appeal, "", "say the outcome: --outcome met | not-yet-met | not-authorized | pending"),
+            (
+                Kind::Determination,
+                "approve",
+                "`approve` is not an outcome of dhs-smout; choose one of: met, not-yet-met, not-authorized",
+            ),
+            (Kind::Appeal, "pending", "accepted"),
+            (Kind::Determination, "met", "accepted"),
+        ] {
+            assert_eq!(refusal("dhs-smout", kind, input(outcome)), says, "{outcome:?}");
+        }
     }
 
     #[test]

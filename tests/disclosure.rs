@@ -194,10 +194,11 @@ fn a_protected_class_answer_blocks_submission() {
     );
 }
 
-#[test]
-fn decisions_go_through_determine_and_retention_shows_in_status() {
+/// A git register holding request `req` (with `text`, its image beside it) and a SMOUT, the
+/// request submitted by its Public Affairs Specialist on 2025-10-06.
+fn submitted_request(text: &str) -> tempfile::TempDir {
     let reg = common::register();
-    let dir = common::add_record(reg.path(), "req", base().as_bytes());
+    let dir = common::add_record(reg.path(), "req", text.as_bytes());
     std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
     common::add_record(
         reg.path(),
@@ -207,14 +208,19 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
     git(reg.path(), &["init", "-q", "-b", "main"]);
     git(reg.path(), &["add", "-A"]);
     git(reg.path(), &["commit", "-q", "-m", "add"]);
-    assert!(run(
+    let o = run(
         reg.path(),
         "pas@example.gov",
         "2025-10-06",
-        &["submit", "req"]
-    )
-    .status
-    .success());
+        &["submit", "req"],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    reg
+}
+
+#[test]
+fn decisions_go_through_determine_and_retention_shows_in_status() {
+    let reg = submitted_request(&base());
     let o = run(
         reg.path(),
         "privacy@example.gov",
@@ -422,23 +428,10 @@ fn the_example_pdfs_are_current() {
 /// approved (it can be disapproved, or decided once the approval is obtained and resubmitted).
 #[test]
 fn a_release_awaiting_the_chief_privacy_officer_is_not_approved() {
-    let reg = common::register();
-    let text = with(
+    let reg = submitted_request(&with(
         "dhs_cpo_approval = \"obtained\"",
         "dhs_cpo_approval = \"requested\"",
-    );
-    let dir = common::add_record(reg.path(), "req", text.as_bytes());
-    std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
-    git(reg.path(), &["init", "-q", "-b", "main"]);
-    git(reg.path(), &["add", "-A"]);
-    git(reg.path(), &["commit", "-q", "-m", "add"]);
-    let o = run(
-        reg.path(),
-        "pas@example.gov",
-        "2025-10-06",
-        &["submit", "req"],
-    );
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    ));
     let o = run(
         reg.path(),
         "privacy@example.gov",

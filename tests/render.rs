@@ -28,6 +28,16 @@ fn pdftotext(pdf: &Path) -> String {
     tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
 }
 
+/// Run `smout -q <args> -o <pdf>` in `reg` (a register), expecting success; returns `pdf`.
+fn pdf_from(reg: &Path, pdf: PathBuf, args: &[&str]) -> PathBuf {
+    let mut all = vec!["-q"];
+    all.extend_from_slice(args);
+    all.extend(["-o", pdf.to_str().unwrap()]);
+    let o = smout(reg, &all);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    pdf
+}
+
 /// The file with every stream decompressed (qpdf QDF mode), as bytes.
 fn decompressed(pdf: &Path) -> Vec<u8> {
     let out = pdf.with_extension("qdf.pdf");
@@ -619,19 +629,11 @@ fn check_release_does_not_take_an_office_or_a_title_for_a_person() {
 fn the_report_pdf_is_landscape_and_keeps_every_token_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
-    let pdf = tmp.path().join("report.pdf");
-    let o = smout(
+    let pdf = pdf_from(
         &reg,
-        &[
-            "-q",
-            "report",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
+        tmp.path().join("report.pdf"),
+        &["report", "--format", "pdf"],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     assert!(tool("pdfinfo", &[pdf.to_str().unwrap()]).contains("Page size:       792 x 612 pts"));
     let text = pdftotext(&pdf);
     let o = smout(&reg, &["status", "--format", "json"]);
@@ -661,20 +663,11 @@ fn the_report_pdf_is_landscape_and_keeps_every_token_whole() {
 fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
-    let pdf = tmp.path().join("fld.pdf");
-    let o = smout(
+    let pdf = pdf_from(
         &reg,
-        &[
-            "-q",
-            "render",
-            "cbp-fld",
-            "--rev",
-            "submitted",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
+        tmp.path().join("fld.pdf"),
+        &["render", "cbp-fld", "--rev", "submitted"],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     let list = tool("pdfdetach", &["-list", pdf.to_str().unwrap()]);
     assert_eq!(list, "1 embedded files\n1: rules-of-behavior.txt\n");
     let saved = tmp.path().join("rob.txt");
@@ -719,21 +712,11 @@ fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
         "{training}"
     );
 
-    let release = tmp.path().join("fld-release.pdf");
-    let o = smout(
+    let release = pdf_from(
         &reg,
-        &[
-            "-q",
-            "render",
-            "cbp-fld",
-            "--rev",
-            "submitted",
-            "--release",
-            "-o",
-            release.to_str().unwrap(),
-        ],
+        tmp.path().join("fld-release.pdf"),
+        &["render", "cbp-fld", "--rev", "submitted", "--release"],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         tool("pdfdetach", &["-list", release.to_str().unwrap()]),
         "0 embedded files\n"
@@ -768,20 +751,11 @@ fn footnotes_sit_on_the_page_of_their_marker() {
             "⁵ For the purposes of this directive",
         ),
     ] {
-        let pdf = tmp.path().join(format!("{id}.pdf"));
-        let o = smout(
+        let pdf = pdf_from(
             &reg,
-            &[
-                "-q",
-                "render",
-                id,
-                "--rev",
-                "submitted",
-                "-o",
-                pdf.to_str().unwrap(),
-            ],
+            tmp.path().join(format!("{id}.pdf")),
+            &["render", id, "--rev", "submitted"],
         );
-        assert!(o.status.success(), "{}", stderr(&o));
         let pages: usize = tool("pdfinfo", &[pdf.to_str().unwrap()])
             .lines()
             .find_map(|l| l.strip_prefix("Pages:"))
