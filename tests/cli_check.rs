@@ -463,24 +463,9 @@ fn provenance_marks_inferred_and_withheld_answers() {
         .replace("\"use.category\"", "\"use.categroy\"");
     std::fs::write(dir.join("record.toml"), bad).unwrap();
     let o = smout(reg.path(), &["check", "x", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let found: Vec<(String, String)> = v["records"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().into(),
-                f["hint"].as_str().unwrap_or("").into(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
-        [(
-            "SM022".to_string(),
-            "did you mean \"use.category\"?".to_string()
-        )]
+        common::findings(&o, &["code", "hint"]),
+        [["SM022", "did you mean \"use.category\"?"]]
     );
 }
 

@@ -817,6 +817,11 @@ fn an_uncommitted_determination_approves_nothing() {
     }
 }
 
+/// `smout log x` as of `day`.
+fn log_of(dir: &Path, day: &str) -> String {
+    stdout(&ok(run(dir, "x@example.gov", day, &["log", "x"])))
+}
+
 fn status_json(dir: &Path, day: &str) -> serde_json::Value {
     let o = ok(run(
         dir,
@@ -897,16 +902,10 @@ fn withdraw_and_retire_keep_the_record_and_end_its_work() {
         o,
         "x is withdrawn already; a new submission (`smout submit x`) reopens it",
     );
-    let o = ok(run(
-        reg.path(),
-        "x@example.gov",
-        "2024-01-22",
-        &["log", "x"],
-    ));
+    let log = log_of(reg.path(), "2024-01-22");
     assert!(
-        stdout(&o).contains("withdrawal after submission 1: Cancelled by the program manager."),
-        "{}",
-        stdout(&o)
+        log.contains("withdrawal after submission 1: Cancelled by the program manager."),
+        "{log}"
     );
     // A new submission reopens it, and an approval can then be retired — not withdrawn.
     edit(
@@ -1024,16 +1023,10 @@ fn a_determination_is_corrected_by_a_superseding_entry() {
         "{after}"
     );
     assert_eq!(status_of(reg.path(), "2024-02-06", "x"), "not-yet-met");
-    let o = ok(run(
-        reg.path(),
-        "x@example.gov",
-        "2024-02-06",
-        &["log", "x"],
-    ));
+    let log = log_of(reg.path(), "2024-02-06");
     assert!(
-        stdout(&o).contains("determination 2 on submission 1: not-yet-met (corrects determination 1: Recorded as met by mistake.)"),
-        "{}",
-        stdout(&o)
+        log.contains("determination 2 on submission 1: not-yet-met (corrects determination 1: Recorded as met by mistake.)"),
+        "{log}"
     );
     assert_eq!(audit_codes(reg.path()), Vec::<String>::new());
 }

@@ -794,23 +794,11 @@ fn check_release_tells_sensitive_pii_from_pii() {
         );
     common::add_record(reg.path(), "x", text.as_bytes());
     let o = smout(reg.path(), &["check", "--release", "x", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let found: Vec<(String, String)> = v["records"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().into(),
-                f["message"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        common::findings(&o, &["code", "message"]),
         [
-            ("SM051".to_string(), "unmarked sensitive PII (SPII) in a release: passport number \"passport no. X12345678\"".to_string()),
-            ("SM050".to_string(), "unmarked PII in a release: date of birth \"DOB: 03/14/1987\"".to_string()),
+            ["SM051", "unmarked sensitive PII (SPII) in a release: passport number \"passport no. X12345678\""],
+            ["SM050", "unmarked PII in a release: date of birth \"DOB: 03/14/1987\""],
         ]
     );
     assert_eq!(o.status.code(), Some(0), "warnings only");

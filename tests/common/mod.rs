@@ -190,3 +190,20 @@ pub fn submitted_register() -> tempfile::TempDir {
     ));
     reg
 }
+
+/// The findings of a `--format json` check, each as the values of `keys` (missing: "").
+#[allow(dead_code)]
+pub fn findings(o: &Output, keys: &[&str]) -> Vec<Vec<String>> {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["findings"].as_array().cloned().unwrap_or_default())
+        .map(|f| {
+            keys.iter()
+                .map(|k| f[*k].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .collect()
+}
