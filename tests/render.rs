@@ -131,16 +131,16 @@ fn pdf_reads_like_the_template_with_the_records_answers() {
         "Name of Component: Customs and Border Protection",
         "DHS/CBP/PIA-010(a)",
         "19 CFR § 12.42",
-        "9/24/2018",
+        "9/24/18",
         "Alicia Moreno",
     ] {
         assert!(text.contains(answer), "PDF lacks the answer {answer:?}");
     }
     assert!(
-        text.contains("☒ Criminal investigations"),
-        "the chosen category is ticked"
+        text.contains("Criminal investigations") && !text.contains("☒ Criminal investigations"),
+        "question 1 is answered in prose: the category prints as its wording"
     );
-    assert!(text.contains("☐ Law enforcement intelligence"));
+    assert!(!text.contains("☐ Law enforcement intelligence"));
     let pages: usize = tool("pdfinfo", &[pdf.to_str().unwrap()])
         .lines()
         .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
@@ -474,12 +474,20 @@ fn html_is_an_accessible_page_and_markdown_reads_on_its_own() {
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(html.contains("<h1>SUMMARY INFORMATION</h1>"));
     assert!(html.contains("<th scope=\"col\">Name</th>"));
-    assert!(html.contains("class=\"checked\">Criminal investigations</li>"));
+    // Question 1 asks in prose: the category prints as its wording, not as a list of boxes.
+    assert!(
+        html.contains("<div class=\"answer\"><p>Criminal investigations</p></div>"),
+        "{html}"
+    );
+    assert!(!html.contains(">Law enforcement intelligence</li>"));
     assert!(!html.contains("[[b6"), "markup never reaches the page");
     let o = smout(&reg, &["render", "cbp-fld", "--format", "md", "-o", "-"]);
     let md = String::from_utf8(o.stdout).unwrap();
     assert!(md.contains("## SPECIFIC QUESTIONS"));
-    assert!(md.contains("- ☒ Criminal investigations"));
+    assert!(
+        md.contains("submit separate template for each category.**\n\nCriminal investigations\n"),
+        "{md}"
+    );
     assert!(md.contains("| Name | Title | Office | E-mail |"));
 }
 
@@ -697,7 +705,7 @@ fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
     // The submission carries the determination recorded on it (committed later, at HEAD).
     let page = text.split("DHS SOCIAL MEDIA DOCUMENTATION").nth(1).unwrap();
     assert!(
-        page.contains("9/24/2018") && page.contains("Nathaniel Brooks"),
+        page.contains("9/24/18") && page.contains("Nathaniel Brooks"),
         "{page}"
     );
     assert!(page.contains("☒ Program has met requirements"), "{page}");

@@ -62,6 +62,8 @@ struct RawField {
     #[serde(default)]
     boxed: bool,
     #[serde(default)]
+    as_text: bool,
+    #[serde(default)]
     attached: Option<String>,
     #[serde(default)]
     min_items: Option<usize>,
@@ -105,6 +107,8 @@ struct RawForm {
     review_period: Option<String>,
     #[serde(default)]
     submit_to: Option<String>,
+    #[serde(default)]
+    date_format: Option<String>,
     #[serde(default = "yes")]
     reviews: bool,
     #[serde(default)]
@@ -289,6 +293,19 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         issuer: raw.issuer,
         review_period,
         submit_to: raw.submit_to,
+        date_format: match raw.date_format {
+            Some(f)
+                if chrono::format::StrftimeItems::new(&f)
+                    .any(|i| matches!(i, chrono::format::Item::Error)) =>
+            {
+                return Err(Error::Form {
+                    source_name: source.to_string(),
+                    message: format!("date_format `{f}` is not a date format (e.g. %-m/%-d/%Y)"),
+                })
+            }
+            Some(f) => f,
+            None => "%-m/%-d/%Y".into(),
+        },
         reviews: raw.reviews,
         index: raw.index,
         sections: raw.sections,
@@ -353,6 +370,7 @@ fn make_field(
         not_after: rf.not_after.clone(),
         not_after_hint: rf.not_after_hint.clone(),
         boxed: rf.boxed,
+        as_text: rf.as_text,
         attached: rf.attached.clone(),
         min_items: rf.min_items,
         catalog: rf.catalog.clone(),

@@ -246,6 +246,9 @@ pub struct Field {
     /// A text answer printed as an option of its group: its question beside a box, ticked when
     /// answered, the answer beneath ("☐ No. If not, please explain:" — printed, empty or not).
     pub boxed: bool,
+    /// A choice printed as its chosen wording, as the answer to a free-text question, instead of
+    /// a list of boxes (the template asks the category of use in prose).
+    pub as_text: bool,
     /// For an attachment: what the form prints in place of the file name ("See attached Rules of
     /// Behavior (RoB)"); the file itself is attached to the PDF.
     pub attached: Option<String>,
@@ -316,6 +319,8 @@ pub struct Form {
     pub review_period: Option<Period>,
     /// Whom the form is sent to.
     pub submit_to: Option<String>,
+    /// How renderings print dates (chrono format; the template's filings: `%-m/%-d/%y`, 6/12/18).
+    pub date_format: String,
     /// Approvals are reviewed again after a period (false: case-by-case, no review date).
     pub reviews: bool,
     /// Facts for status and report.
@@ -568,6 +573,22 @@ mod tests {
 
     fn error(fields: &str) -> String {
         form(fields).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_bad_date_format_is_refused_when_the_form_loads() {
+        let field = "[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\n";
+        let e = Form::parse(&format!("date_format = \"%Q\"\n{HEAD}{field}"), "test").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "form definition test: date_format `%Q` is not a date format (e.g. %-m/%-d/%Y)"
+        );
+        let f = Form::parse(
+            &format!("date_format = \"%-m/%-d/%y\"\n{HEAD}{field}"),
+            "test",
+        )
+        .unwrap();
+        assert_eq!(f.date_format, "%-m/%-d/%y");
     }
 
     #[test]

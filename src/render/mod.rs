@@ -301,6 +301,11 @@ impl ViewBuilder<'_> {
         })
     }
 
+    /// A date as the form prints dates.
+    fn date(&self, d: NaiveDate) -> String {
+        d.format(&self.form.date_format).to_string()
+    }
+
     /// The redaction sentinel of `label`, noted for the legend.
     fn sentinel(&mut self, label: String) -> String {
         let s = format!("{REDACTION_OPEN}{label}{REDACTION_CLOSE}");
@@ -331,7 +336,7 @@ impl ViewBuilder<'_> {
             Some(Value::Boolean(b)) => (if *b { "Yes" } else { "No" }).to_string(),
             Some(Value::Datetime(dt)) => {
                 let d = crate::duration::toml_date::from_toml(dt);
-                let shown = d.map(us_date).unwrap_or_else(|| dt.to_string());
+                let shown = d.map(|d| self.date(d)).unwrap_or_else(|| dt.to_string());
                 self.present(path, &shown)
             }
             Some(Value::Array(a)) => a
@@ -498,6 +503,12 @@ impl ViewBuilder<'_> {
                 item.empty = item.rows.is_empty();
                 out.push(item);
             }
+            FieldType::Choice if f.as_text => {
+                item.kind = "field";
+                item.value = self.value_text(f, path, v);
+                item.empty = item.value.trim().is_empty();
+                out.push(item);
+            }
             FieldType::Choice => {
                 item.kind = "choice";
                 let chosen = v.and_then(Value::as_str).unwrap_or("");
@@ -648,7 +659,7 @@ impl ViewBuilder<'_> {
             heading: def.heading.clone(),
             subheading: def.subheading.clone().unwrap_or_default(),
             reviewed_label: def.reviewed_label.clone(),
-            reviewed: d.map(|d| us_date(d.reviewed)).unwrap_or_default(),
+            reviewed: d.map(|d| self.date(d.reviewed)).unwrap_or_default(),
             reviewer_label: def.reviewer_label.clone(),
             reviewer,
             outcome_heading: def.outcome_heading.clone(),
@@ -679,7 +690,10 @@ impl ViewBuilder<'_> {
             conditions,
             comments_heading: def.comments_heading.clone(),
             comments,
-            review_by: d.and_then(|d| d.review_by).map(us_date).unwrap_or_default(),
+            review_by: d
+                .and_then(|d| d.review_by)
+                .map(|r| self.date(r))
+                .unwrap_or_default(),
             submission: d.map(|d| d.submission.to_string()).unwrap_or_default(),
             recorded: d.is_some(),
         }
