@@ -497,17 +497,21 @@ fn retention(
 ) -> Option<NaiveDate> {
     let d = d.filter(|d| form.outcome(&d.outcome).is_some_and(|o| o.approves))?;
     let p = Period::parse(form.index.retention.as_deref()?).ok()?;
-    let from = form
-        .index
-        .retention_from
-        .as_deref()
-        .and_then(|path| lookup(record, path, &Ctx::default()))
-        .and_then(|v| {
-            v.get_ref()
-                .as_datetime()
-                .and_then(crate::duration::toml_date::from_toml)
-        })
-        .unwrap_or(d.reviewed);
+    if let (Some(path), Some(eq)) = (&form.index.retention_only_if, &form.index.retention_only_eq) {
+        if !list_values(record, path).iter().any(|v| v == eq) {
+            return None;
+        }
+    }
+    // Counted from the date the form names (the actual release); until it is recorded, there
+    // is nothing to count from. Without such a field, from the approval.
+    let Some(path) = form.index.retention_from.as_deref() else {
+        return Some(p.after(d.reviewed));
+    };
+    let from = lookup(record, path, &Ctx::default()).and_then(|v| {
+        v.get_ref()
+            .as_datetime()
+            .and_then(crate::duration::toml_date::from_toml)
+    })?;
     Some(p.after(from))
 }
 

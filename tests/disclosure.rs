@@ -220,7 +220,10 @@ fn submitted_request(text: &str) -> tempfile::TempDir {
 
 #[test]
 fn decisions_go_through_determine_and_retention_shows_in_status() {
-    let reg = submitted_request(&base());
+    let reg = submitted_request(&with(
+        "consent = \"none\"",
+        "consent = \"written\"\nin_custody_at_waiver = false\nwaiver_date = 2025-10-05",
+    ));
     let o = run(
         reg.path(),
         "privacy@example.gov",
@@ -309,13 +312,31 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
         "case by case: no review date: {}",
         stdout(&o)
     );
-    let o = run(
-        reg.path(),
-        "x@example.gov",
-        "2030-09-01",
-        &["status", "--due-within", "90d", "--format", "json"],
-    );
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // 7.2.4: consent copies are kept five years from the actual release — nothing to count
+    // from until it is recorded (a non-material edit: the approval stands).
+    let due = |day: &str| -> serde_json::Value {
+        let o = run(
+            reg.path(),
+            "x@example.gov",
+            day,
+            &["status", "--due-within", "90d", "--format", "json"],
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    assert_eq!(due("2030-09-01"), serde_json::json!([]));
+    let rec = reg.path().join("records/req/record.toml");
+    let text = std::fs::read_to_string(&rec).unwrap();
+    std::fs::write(
+        &rec,
+        text.replacen(
+            "release_date = 2025-10-09",
+            "release_date = 2025-10-09\nreleased_on = 2025-10-09",
+            1,
+        ),
+    )
+    .unwrap();
+    git(reg.path(), &["commit", "-qam", "released"]);
+    let v = due("2030-09-01");
     assert_eq!(v.as_array().unwrap().len(), 1, "{v:#}");
     assert_eq!(v[0]["id"], "req");
     assert_eq!(v[0]["status"], "approved");

@@ -186,6 +186,13 @@ pub struct Index {
     /// The date field retention counts from (default: the date of the approval).
     #[serde(default)]
     pub retention_from: Option<String>,
+    /// Retention applies only when some answer at this path (`individuals[].consent`) is
+    /// `retention_only_eq` (`written`): copies are kept only of consents obtained.
+    #[serde(default)]
+    pub retention_only_if: Option<String>,
+    /// See `retention_only_if`.
+    #[serde(default)]
+    pub retention_only_eq: Option<String>,
 }
 
 /// A compiled field of a form.
