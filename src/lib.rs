@@ -14,6 +14,7 @@ pub mod diag;
 pub mod diff;
 pub mod duration;
 pub mod error;
+pub mod forge;
 pub mod form;
 #[doc(hidden)]
 pub mod fuzz;

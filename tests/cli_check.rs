@@ -488,3 +488,84 @@ fn a_citation_the_catalog_knows_otherwise_is_a_warning() {
     );
     assert_eq!(v["records"][0]["findings"].as_array().unwrap().len(), 1);
 }
+
+/// Findings where forges read them: SARIF 2.1.0 and GitLab Code Quality carry the same findings
+/// as `--format json` — code, severity, file, line, column, message with its hint.
+#[test]
+fn check_speaks_sarif_and_gitlab_code_quality() {
+    let reg = common::example_register();
+    let o = smout(&reg, &["check", "--format", "json"]);
+    let plain = common::findings(&o, &["code", "severity", "file", "message"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines: Vec<(u64, u64)> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap().clone())
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert!(plain.len() > 2, "the example draft has findings");
+
+    let o = smout(&reg, &["check", "--format", "sarif"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the exit code is the same whatever the format"
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "smout");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), plain.len());
+    for ((r, p), (line, col)) in results.iter().zip(&plain).zip(&lines) {
+        assert_eq!(r["ruleId"], p[0].as_str());
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], p[0]);
+        assert_eq!(r["level"], p[1].as_str());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], p[2].as_str());
+        assert_eq!(
+            (
+                loc["region"]["startLine"].as_u64().unwrap(),
+                loc["region"]["startColumn"].as_u64().unwrap()
+            ),
+            (*line, *col)
+        );
+        assert!(r["message"]["text"].as_str().unwrap().starts_with(&p[3]));
+    }
+    assert!(run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !r["shortDescription"]["text"].as_str().unwrap().is_empty()));
+
+    let o = smout(&reg, &["check", "--format", "gitlab"]);
+    let gl: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let issues = gl.as_array().unwrap();
+    assert_eq!(issues.len(), plain.len());
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
+    for ((i, p), (line, _)) in issues.iter().zip(&plain).zip(&lines) {
+        assert_eq!(i["check_name"], p[0].as_str());
+        assert_eq!(
+            i["severity"],
+            if p[1] == "error" { "major" } else { "minor" }
+        );
+        assert_eq!(i["location"]["path"], p[2].as_str());
+        assert_eq!(i["location"]["lines"]["begin"].as_u64().unwrap(), *line);
+    }
+    // The same findings give the same fingerprints on the next run.
+    let again = smout(&reg, &["check", "--format", "gitlab"]);
+    assert_eq!(again.stdout, o.stdout);
+}

@@ -11,7 +11,20 @@ use smout::check::{check_targets, CheckOptions, Target};
 use smout::error::Error;
 use smout::register::{validate_id, Register, RECORDS_DIR, RECORD_FILE};
 
-use super::{findings, CliResult, Env, ReportFormat};
+use super::{findings, CliResult, Env};
+
+/// Formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// For people
+    Text,
+    /// For programs
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning, forges' security dashboards)
+    Sarif,
+    /// GitLab Code Quality (merge-request widget)
+    Gitlab,
+}
 
 /// Check records against their forms and report every problem
 ///
@@ -24,6 +37,8 @@ use super::{findings, CliResult, Env, ReportFormat};
 ///   smout check cbp-fld             # one record, by id
 ///   smout check records/x/record.toml --format json
 ///   smout check --release cbp-fld   # also warn about PII a release would show
+///   smout check --format sarif > smout.sarif      # for code scanning
+///   smout check --format gitlab > gl-code-quality-report.json
 ///
 /// Exit status: 0 no errors (warnings allowed), 1 errors found, 2 could not run.
 #[derive(Debug, Args)]
@@ -33,9 +48,10 @@ pub struct CheckArgs {
     #[arg(add = ArgValueCompleter::new(super::completions::record_ids))]
     pub targets: Vec<String>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Output format: text, json, sarif (SARIF 2.1.0, for code scanning) or gitlab (GitLab Code
+    /// Quality, for the merge-request widget)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
 
     /// Also warn about PII (SM050) and sensitive PII (SM051) not marked for withholding: the kinds
     /// of CBP Directive 1450-027 footnotes 4 and 6
@@ -75,11 +91,13 @@ pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
     };
     let report = check_targets(&reg, &targets, &opts);
     match args.format {
-        ReportFormat::Json => {
+        CheckFormat::Sarif => smout::forge::write_sarif(&report, out)?,
+        CheckFormat::Gitlab => smout::forge::write_gitlab(&report, out)?,
+        CheckFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
-        ReportFormat::Text => {
+        CheckFormat::Text => {
             for rec in &report.records {
                 for f in &rec.findings {
                     writeln!(out, "{}", f.render_text(env.color))?;
