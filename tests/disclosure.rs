@@ -480,3 +480,29 @@ fn a_release_awaiting_the_chief_privacy_officer_is_not_approved() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// The 7.1 prohibitions print as statements the requester affirms (both sides worded, the
+/// answer ticked), never as a lone box whose emptiness says nothing.
+#[test]
+fn prohibitions_print_as_affirmations() {
+    let reg = submitted_request(&base());
+    let o = run(
+        reg.path(),
+        "x@example.gov",
+        "2025-10-07",
+        &["render", "req", "--format", "md", "-o", "-"],
+    );
+    let md = stdout(&o);
+    let part = md.split("## 7.1 GENERAL PROHIBITIONS").nth(1).unwrap();
+    assert_eq!(
+        part.matches("- ☒ The requester affirms that the release includes none of it.")
+            .count(),
+        3,
+        "{part}"
+    );
+    assert!(part.contains("- ☐ The release identifies DHS or CBP personnel on duty.\n- ☒ The requester affirms that the release identifies no DHS or CBP personnel on duty."), "{part}");
+    assert!(
+        !part.contains("- ☐ Releases identifying"),
+        "no lone box: {part}"
+    );
+}

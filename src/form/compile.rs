@@ -63,6 +63,11 @@ struct RawField {
     boxed: bool,
     #[serde(default)]
     as_text: bool,
+    /// A Yes/No answer's own wording of each side (a prohibition the requester affirms).
+    #[serde(default)]
+    yes: Option<String>,
+    #[serde(default)]
+    no: Option<String>,
     #[serde(default)]
     attached: Option<String>,
     #[serde(default)]
@@ -379,8 +384,8 @@ fn make_field(
         print: rf.print.unwrap_or(true),
         question_before: rf.question_before.clone(),
         children: Vec::new(),
-        yes: None,
-        no: None,
+        yes: rf.yes.clone(),
+        no: rf.no.clone(),
         regex,
     })
 }

@@ -545,6 +545,16 @@ impl ViewBuilder<'_> {
                 item.empty = !named;
                 out.push(item);
             }
+            // A Yes/No worded by the form: both sides printed, the answer ticked — a statement
+            // the requester affirms, never a lone box whose emptiness means nothing.
+            FieldType::Bool if f.yes.is_some() && f.no.is_some() => {
+                item.kind = "yesno";
+                item.yes = f.yes.clone().unwrap_or_default();
+                item.no = f.no.clone().unwrap_or_default();
+                item.answer = v.and_then(Value::as_bool);
+                item.empty = item.answer.is_none();
+                out.push(item);
+            }
             FieldType::Bool => {
                 item.kind = "check";
                 item.answer = v.and_then(Value::as_bool);
