@@ -494,13 +494,20 @@ pub fn schema_path(path: &str) -> String {
 /// Whether the field path `withheld` (as `[release] redact` names it: `summary.contacts`,
 /// `summary.contacts[].email` …) covers the concrete path `path`.
 pub fn path_covers(withheld: &str, path: &str) -> bool {
+    // `p` is `withheld` or lies under it (the next character opens a child or an item).
+    let under = |p: &str| {
+        p.strip_prefix(withheld)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+    };
+    if under(path) {
+        return true;
+    }
+    // Concrete indices only when there are any: `a[3].b` → `a[].b`, then `a.b`.
+    if !path.contains('[') {
+        return false;
+    }
     let schema = schema_path(path);
-    let plain = schema.replace("[]", "");
-    [path, schema.as_str(), plain.as_str()].iter().any(|p| {
-        *p == withheld
-            || p.starts_with(&format!("{withheld}."))
-            || p.starts_with(&format!("{withheld}["))
-    })
+    under(&schema) || under(&schema.replace("[]", ""))
 }
 
 /// Split `a.b[].c` into (`a.b[]`, `c`).
