@@ -31,11 +31,6 @@ pub struct Submission {
     pub tag: String,
 }
 
-/// Every submission tag in the repository, by record id (one pass over the tags).
-pub(super) fn all_submissions(repo: &Repository) -> Result<HashMap<String, Vec<Submission>>> {
-    all_tagged(repo, "submission")
-}
-
 /// A withdrawal or retirement of a record: the tag's number is the submission it ends (0: a
 /// draft never submitted), the message says why.
 #[derive(Debug, Clone, Serialize)]
@@ -51,10 +46,10 @@ pub struct Ending {
 }
 
 /// Every withdrawal and retirement, by record id, oldest first.
-pub(super) fn all_endings(repo: &Repository) -> Result<HashMap<String, Vec<Ending>>> {
+pub(super) fn all_endings(repo: &Repository, tags: &Tags) -> Result<HashMap<String, Vec<Ending>>> {
     let mut out: HashMap<String, Vec<Ending>> = HashMap::new();
     for kind in ["withdrawal", "retirement"] {
-        for (id, list) in all_tagged(repo, kind)? {
+        for (id, list) in tags.get(kind).cloned().unwrap_or_default() {
             for s in list {
                 let message = Oid::from_str(&s.tag)
                     .ok()
@@ -76,23 +71,23 @@ pub(super) fn all_endings(repo: &Repository) -> Result<HashMap<String, Vec<Endin
     Ok(out)
 }
 
-/// Every tag `smout/<id>/<kind>/<n>`, by record id, in number order.
-fn all_tagged(repo: &Repository, kind: &str) -> Result<HashMap<String, Vec<Submission>>> {
-    let mut out: HashMap<String, Vec<Submission>> = HashMap::new();
+/// The record tags: kind (`submission`, `withdrawal` …) → record id → entries in number order.
+pub type Tags = HashMap<String, HashMap<String, Vec<Submission>>>;
+
+/// Every record tag `smout/<id>/<kind>/<n>` in one pass over the references.
+pub(super) fn all_tags(repo: &Repository) -> Result<Tags> {
+    let mut out: HashMap<String, HashMap<String, Vec<Submission>>> = HashMap::new();
     repo.tag_foreach(|oid, name| {
         let name = String::from_utf8_lossy(name);
         let Some(rest) = name.strip_prefix("refs/tags/smout/") else {
             return true;
         };
         let mut parts = rest.split('/');
-        let (Some(id), Some(k), Some(n), None) =
+        let (Some(id), Some(kind), Some(n), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return true;
         };
-        if k != kind {
-            return true;
-        }
         let Ok(n) = n.parse::<u32>() else { return true };
         let (commit, time) = match repo.find_tag(oid) {
             Ok(tag) => (
@@ -103,16 +98,20 @@ fn all_tagged(repo: &Repository, kind: &str) -> Result<HashMap<String, Vec<Submi
             ),
             Err(_) => (oid, commit_time(repo, oid)),
         };
-        out.entry(id.to_string()).or_default().push(Submission {
-            n,
-            commit: commit.to_string(),
-            time,
-            tag: oid.to_string(),
-        });
+        out.entry(kind.to_string())
+            .or_default()
+            .entry(id.to_string())
+            .or_default()
+            .push(Submission {
+                n,
+                commit: commit.to_string(),
+                time,
+                tag: oid.to_string(),
+            });
         true
     })
     .map_err(|e| Error::git("list the tags", e))?;
-    for v in out.values_mut() {
+    for v in out.values_mut().flat_map(|m| m.values_mut()) {
         v.sort_by_key(|s| s.n);
     }
     Ok(out)
@@ -122,21 +121,6 @@ fn commit_time(repo: &Repository, oid: Oid) -> i64 {
     repo.find_commit(oid)
         .map(|c| c.time().seconds())
         .unwrap_or(0)
-}
-
-/// The submissions of one record, oldest first (including those made under an id the record
-/// had before it was moved).
-pub(super) fn submissions(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<Submission>> {
-    let mut all = all_submissions(repo)?;
-    if let Some(s) = all.remove(id) {
-        return Ok(s);
-    }
-    for former in former_ids(repo, prefix, id)? {
-        if let Some(s) = all.remove(&former) {
-            return Ok(s);
-        }
-    }
-    Ok(Vec::new())
 }
 
 /// The ids a record had before it was moved to `records/<id>/` (newest first).
@@ -189,7 +173,7 @@ pub(super) fn resolve(
         "approved" => approved(store, reg, id)?
             .map(|(n, c)| (Side::Commit(c), format!("submission/{n} (approved)")))
             .ok_or_else(|| missing("no determination approves any of its submissions".into())),
-        "submitted" => match submissions(repo, store.prefix(), id)?.last() {
+        "submitted" => match store.submissions(id)?.last() {
             Some(s) => Ok((Side::Commit(commit_of(s)?), format!("submission/{}", s.n))),
             None => Err(missing("it was never submitted".into())),
         },
@@ -198,7 +182,7 @@ pub(super) fn resolve(
                 .strip_prefix("submission/")
                 .and_then(|n| n.parse::<u32>().ok())
             {
-                let subs = submissions(repo, store.prefix(), id)?;
+                let subs = store.submissions(id)?;
                 return match subs.iter().find(|s| s.n == n) {
                     Some(s) => Ok((Side::Commit(commit_of(s)?), rev.to_string())),
                     None => Err(missing(match subs.len() {
@@ -232,7 +216,7 @@ fn approved(store: &Store, reg: &Register, id: &str) -> Result<Option<(u32, Oid)
     else {
         return Ok(None);
     };
-    let subs = submissions(store.repo()?, store.prefix(), id)?;
+    let subs = store.submissions(id)?;
     Ok(subs
         .iter()
         .find(|s| s.n == d.submission)
@@ -588,7 +572,8 @@ mod tests {
         r.repo
             .tag("smout/a/submission/x", &obj, &sig, "bad", false)
             .unwrap();
-        let subs = submissions(&r.repo, "", "a").unwrap();
+        let tags = all_tags(&r.repo).unwrap();
+        let subs = &tags["submission"]["a"];
         let got: Vec<(u32, String, i64)> = subs
             .iter()
             .map(|s| (s.n, s.commit.clone(), s.time))

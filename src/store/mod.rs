@@ -191,6 +191,9 @@ pub struct Store {
     root: PathBuf,
     repo: Option<Repository>,
     prefix: String,
+    /// The record tags, read once per store (kind → record id → entries).
+    /// Dropped by every change the store makes.
+    tags: std::cell::RefCell<Option<std::rc::Rc<history::Tags>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -260,7 +263,12 @@ impl Store {
             Some(r) => git::repo_path(r, &root, "")?,
             None => String::new(),
         };
-        Ok(Store { root, repo, prefix })
+        Ok(Store {
+            root,
+            repo,
+            prefix,
+            tags: std::cell::RefCell::new(None),
+        })
     }
 
     /// The register's root folder.
@@ -387,6 +395,7 @@ impl Store {
     /// Commit `change` on top of HEAD under `lock`: the files as given (the user's other edits,
     /// staged or not, are neither committed nor lost), the tag, the work tree and the index.
     pub fn commit(&self, _lock: &RegisterLock, change: Change) -> Result<Committed> {
+        self.tags.replace(None);
         let repo = self.repo()?;
         self.ensure_ready()?;
         let sig = git::signature(repo)?;
@@ -633,6 +642,7 @@ impl Store {
         target: Oid,
         message: &str,
     ) -> Result<Oid> {
+        self.tags.replace(None);
         let repo = self.repo()?;
         let r = format!("refs/tags/{name}");
         if repo.find_reference(&r).is_ok() {

@@ -42,19 +42,40 @@ impl Store {
         }
     }
 
+    /// The record tags, kind → record id → entries, read once per store.
+    fn tags(&self) -> Result<std::rc::Rc<history::Tags>> {
+        if let Some(t) = self.tags.borrow().as_ref() {
+            return Ok(t.clone());
+        }
+        let t = std::rc::Rc::new(history::all_tags(self.repo()?)?);
+        self.tags.replace(Some(t.clone()));
+        Ok(t)
+    }
+
     /// The submissions of record `id`, oldest first (also those made under a former id).
     pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
-        history::submissions(self.repo()?, &self.prefix, id)
+        let tags = self.tags()?;
+        let subs = tags.get("submission");
+        if let Some(s) = subs.and_then(|m| m.get(id)) {
+            return Ok(s.clone());
+        }
+        for former in history::former_ids(self.repo()?, &self.prefix, id)? {
+            if let Some(s) = subs.and_then(|m| m.get(&former)) {
+                return Ok(s.clone());
+            }
+        }
+        Ok(Vec::new())
     }
 
     /// Every submission tag, by record id.
     pub fn all_submissions(&self) -> Result<HashMap<String, Vec<Submission>>> {
-        history::all_submissions(self.repo()?)
+        Ok(self.tags()?.get("submission").cloned().unwrap_or_default())
     }
 
     /// Every withdrawal and retirement, by record id.
     pub fn all_endings(&self) -> Result<HashMap<String, Vec<history::Ending>>> {
-        history::all_endings(self.repo()?)
+        let tags = self.tags()?;
+        history::all_endings(self.repo()?, &tags)
     }
 
     /// The number the next submission of `id` gets (1 outside a repository).
