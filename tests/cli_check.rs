@@ -443,6 +443,11 @@ fn provenance_marks_inferred_and_withheld_answers() {
             }
             let o = smout(reg.path(), &args);
             let out = stdout(&o);
+            // A rule the source withheld keeps its heading, as the released filing does.
+            assert!(
+                out.contains("Email and accounts."),
+                "{format} {release}: {out}"
+            );
             assert!(
                 out.contains("Withheld in the source filing."),
                 "{format} {release}"

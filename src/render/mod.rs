@@ -410,7 +410,7 @@ impl ViewBuilder<'_> {
                 item.provenance = kind.clone();
             }
             if kind == "withheld-in-source" {
-                item.kind = "field";
+                item.kind = withheld_kind(f);
                 item.value = "Withheld in the source filing.".into();
                 out.push(item);
                 return;
@@ -420,7 +420,7 @@ impl ViewBuilder<'_> {
         // whole table — prints its exemption label in place of boxes and text.
         if self.release && v.is_some() {
             if let Some(ex) = self.withheld_for(path) {
-                item.kind = "field";
+                item.kind = withheld_kind(f);
                 item.value = self.sentinel(markup::label(&ex));
                 out.push(item);
                 return;
@@ -811,6 +811,18 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
         mark: src.mark.clone(),
         revision: src.revision.clone(),
     })
+}
+
+/// How a withheld answer prints: a rule keeps its heading (number, label, wording) as the
+/// released filing does ("b) Email and accounts. … (b) (7)(E)"), anything else as a field.
+fn withheld_kind(f: &Field) -> &'static str {
+    let rule = (f.kind == FieldType::Table && f.compound.is_some())
+        || (f.kind == FieldType::Bool && f.yes.is_some());
+    if rule {
+        "withheld-rule"
+    } else {
+        "field"
+    }
 }
 
 /// A question's number as printed: "1" → "1."; a paragraph number of the Directive ("8.2.1")
