@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::determination::{append, Determination, DeterminationInput, Determinations, DocFinding};
+use crate::diag::list_or;
 use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, SETTINGS_FILE};
@@ -228,14 +229,6 @@ pub enum Refusal {
         /// The submission.
         n: u32,
     },
-}
-
-fn list_or(v: &[String], none: &str) -> String {
-    if v.is_empty() {
-        none.to_string()
-    } else {
-        v.join(", ")
-    }
 }
 
 /// SHA-256 of a record's bytes, as hex.

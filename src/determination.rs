@@ -129,14 +129,6 @@ impl Determinations {
         })
     }
 
-    /// Read a record's determinations (none when the file does not exist).
-    pub fn load(path: &Path) -> Result<Determinations> {
-        match crate::store::read_text_file(path, crate::store::fs::MAX_TEXT_BYTES)? {
-            Some(t) => Determinations::parse(&t, path),
-            None => Ok(Determinations::default()),
-        }
-    }
-
     /// The latest determination.
     pub fn latest(&self) -> Option<&Determination> {
         self.determinations.last()

@@ -35,6 +35,15 @@ impl Severity {
     }
 }
 
+/// `v` joined with commas, or `none` when it is empty ("reviewers: a@x, b@y" / "none yet").
+pub fn list_or(v: &[String], none: &str) -> String {
+    if v.is_empty() {
+        none.to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
 /// One problem found in a file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {

@@ -44,10 +44,7 @@ pub fn write_sarif(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
             json!({
                 "ruleId": f.code,
                 "ruleIndex": index.iter().position(|c| *c == f.code),
-                "level": match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                },
+                "level": f.severity.word(),
                 "message": { "text": text(f) },
                 "locations": [{
                     "physicalLocation": {
@@ -68,10 +65,7 @@ pub fn write_sarif(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
                 "rules": rules.iter().map(|(code, first)| json!({
                     "id": code,
                     "shortDescription": { "text": describe(code, first) },
-                    "defaultConfiguration": { "level": match first.severity {
-                        Severity::Error => "error",
-                        Severity::Warning => "warning",
-                    } }
+                    "defaultConfiguration": { "level": first.severity.word() }
                 })).collect::<Vec<_>>()
             } },
             "originalUriBaseIds": { "REGISTER": { "description": { "text": "the register's root folder" } } },

@@ -3,11 +3,9 @@
 //! printers below (text or JSON) to any `io::Write`.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
-use crate::determination::Determinations;
 use crate::diff::RecordDiff;
 use crate::error::{Error, Result};
 use crate::markup;
@@ -118,12 +116,12 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
         });
     }
     // Decisions come from history: the committed determinations.
-    let drel = Register::determinations_rel(id);
-    let dets = Determinations::parse(
-        &store.read_committed(&drel)?.unwrap_or_default(),
-        Path::new(&drel),
-    )
-    .map_err(|e| Error::Refused(format!("{drel} at HEAD: {e}")))?;
+    let dets = store.committed_determinations(id).map_err(|e| match e {
+        Error::Determinations { .. } => {
+            Error::Refused(format!("{} at HEAD: {e}", Register::determinations_rel(id)))
+        }
+        e => e,
+    })?;
     for (kind, list) in [
         ("determination", &dets.determinations),
         ("appeal", &dets.appeals),

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::diag::{Finding, Severity};
+use crate::diag::{list_or, Finding, Severity};
 use crate::register::{Roles, Settings, DETERMINATIONS_FILE, SETTINGS_FILE};
 use crate::store::history::short;
 use crate::store::pathindex::PathIndex;
@@ -178,7 +178,7 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
                     format!("{what} changed [roles], but its author {author} was not a reviewer in force"),
                     format!(
                         "only a reviewer may change who decides (`smout roles`); reviewers then: {}",
-                        list_or_none(&in_force.emails())
+                        list_or(&in_force.emails(), "none")
                     ),
                 ));
             }
@@ -316,12 +316,4 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
         }
     }
     report
-}
-
-fn list_or_none(v: &[String]) -> String {
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
 }

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{edit, git, git_register, ok, stderr, stdout};
+use common::{edit, git, git_register, ok, refused, stderr, stdout};
 
 const REVIEWER: &str = "privacy@example.gov";
 
@@ -194,15 +194,6 @@ fn not_yet_met_not_authorized_and_appeals() {
     assert!(
         text.contains("decided_by = \"Deputy Secretary for Homeland Security\""),
         "{text}"
-    );
-}
-
-fn refused(o: Output, why: &str) {
-    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(
-        stderr(&o).contains(why),
-        "expected {why:?} in: {}",
-        stderr(&o)
     );
 }
 

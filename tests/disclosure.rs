@@ -230,12 +230,7 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
         "2025-10-07",
         &["determine", "req", "--outcome", "approve-with-conditions"],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("needs the conditions"),
-        "{}",
-        stderr(&o)
-    );
+    common::refused(o, "needs the conditions");
     let o = run(
         reg.path(),
         "privacy@example.gov",
@@ -262,9 +257,7 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
             "the determination page of form cbp-pii-disclosure has no --training-required option; say it in --comments",
         ),
     ] {
-        let o = run(reg.path(), "privacy@example.gov", "2025-10-07", args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+        common::refused(run(reg.path(), "privacy@example.gov", "2025-10-07", args), why);
     }
     // The disclosure form rules on no PIA or SORN: a finding on one is refused, not recorded.
     let o = run(
@@ -281,11 +274,9 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
             "--pia-required",
         ],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("form cbp-pii-disclosure rules on no further documentation, so a determination of req has no `pia` finding; drop it"),
-        "{}",
-        stderr(&o)
+    common::refused(
+        o,
+        "form cbp-pii-disclosure rules on no further documentation, so a determination of req has no `pia` finding; drop it",
     );
     let o = run(
         reg.path(),
@@ -459,12 +450,7 @@ fn a_release_awaiting_the_chief_privacy_officer_is_not_approved() {
         "2025-10-07",
         &["determine", "req", "--outcome", "approve"],
     );
-    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(
-        stderr(&o).contains("`approve` is ruled out by submission 1: 8.4: a release of information covered by the Privacy Act or Departmental policy extension must be approved by the DHS Chief Privacy Officer; that approval is only requested"),
-        "{}",
-        stderr(&o)
-    );
+    common::refused(o, "`approve` is ruled out by submission 1: 8.4: a release of information covered by the Privacy Act or Departmental policy extension must be approved by the DHS Chief Privacy Officer; that approval is only requested");
     let o = run(
         reg.path(),
         "privacy@example.gov",

@@ -19,16 +19,9 @@ impl<'a, 'r> Checker<'a, 'r> {
             let (Some(kind), Some(list)) = (&f.catalog, f.path.strip_suffix("[].id")) else {
                 continue;
             };
-            let mut v: Option<&'r DeValue<'r>> = None;
-            for (i, part) in list.split('.').enumerate() {
-                let t = match (i, v) {
-                    (0, _) => Some(self.root),
-                    (_, Some(DeValue::Table(t))) => Some(t),
-                    _ => None,
-                };
-                v = t.and_then(|t| t.get(part)).map(|x| x.get_ref());
-            }
-            let Some(DeValue::Array(items)) = v else {
+            let Some(DeValue::Array(items)) =
+                lookup(self.root, list, &Ctx::default()).map(|v| v.get_ref())
+            else {
                 continue;
             };
             for item in items.iter() {

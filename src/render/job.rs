@@ -63,11 +63,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
             .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
             .ok_or_else(|| reg.no_record(id))?;
         // Decisions come from history: the committed determinations, not the working tree's.
-        let dtext = match store.has_repo() {
-            true => store.read_committed(&drel)?,
-            false => None,
-        };
-        let determinations = Determinations::parse(&dtext.unwrap_or_default(), Path::new(&drel))?;
+        let determinations = store.committed_determinations(id)?;
         // Exactly the latest submission, or a draft, or changed since.
         let latest = match store.has_repo() {
             true => store.submissions(id)?.last().cloned().map(|s| {
@@ -112,8 +108,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
     let subs = store.submissions(id)?;
     let (mark, revision, determinations) = match subs.iter().find(|s| s.commit == oid.to_string()) {
         Some(s) => {
-            let dtext = store.read_committed(&drel)?.unwrap_or_default();
-            let mut all = Determinations::parse(&dtext, Path::new(&drel))?;
+            let mut all = store.committed_determinations(id)?;
             all.determinations.retain(|d| d.submission == s.n);
             all.appeals.retain(|d| d.submission == s.n);
             (String::new(), format!("submission {}", s.n), all)

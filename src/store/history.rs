@@ -12,7 +12,6 @@ use git2::{Oid, Repository};
 use crate::store::pathindex::PathIndex;
 use serde::Serialize;
 
-use crate::determination::Determinations;
 use crate::error::{Error, Result};
 use crate::register::{Register, RECORD_FILE};
 use crate::store::Store;
@@ -200,11 +199,7 @@ pub(super) fn resolve(
 /// The submission number and commit of the latest approving determination, as HEAD records it
 /// (never the working tree's word).
 fn approved(store: &Store, reg: &Register, id: &str) -> Result<Option<(u32, Oid)>> {
-    let rel = Register::determinations_rel(id);
-    let dets = match store.read_committed(&rel)? {
-        Some(t) => Determinations::parse(&t, Path::new(&rel))?,
-        None => Determinations::default(),
-    };
+    let dets = store.committed_determinations(id)?;
     let Ok(form) = reg.form_of(id) else {
         return Ok(None);
     };
@@ -237,9 +232,7 @@ pub(super) fn record_text(store: &Store, id: &str, side: &Side) -> Result<String
             }),
         Side::Commit(oid) => {
             let repo = store.repo()?;
-            let commit = repo
-                .find_commit(*oid)
-                .map_err(|e| Error::git(format!("read commit {}", short(*oid)), e))?;
+            let commit = store.find_commit(*oid)?;
             let path = format!("{}{rel}", store.prefix());
             if let Some(t) = crate::store::git::read_at(repo, &commit, &path)? {
                 return Ok(t);

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::history::{self, Revision, Side, Submission, SubmittedRecords};
 use super::pathindex::PathIndex;
 use super::{git, Oid, Store};
+use crate::determination::Determinations;
 use crate::error::{Error, Result};
 use crate::register::Register;
 
@@ -24,6 +25,19 @@ pub struct CommitInfo {
     pub summary: String,
     /// The whole message.
     pub message: String,
+}
+
+impl CommitInfo {
+    fn of(c: &git2::Commit<'_>) -> CommitInfo {
+        let author = c.author();
+        CommitInfo {
+            author_name: author.name().unwrap_or("").to_string(),
+            author_email: author.email().unwrap_or("").to_string(),
+            time: c.time().seconds(),
+            summary: c.summary().ok().flatten().unwrap_or("").to_string(),
+            message: c.message().unwrap_or("").to_string(),
+        }
+    }
 }
 
 impl Store {
@@ -112,20 +126,27 @@ impl Store {
         history::blob_text(self.repo()?, oid)
     }
 
+    /// Commit `oid`, or an error naming it.
+    pub(super) fn find_commit(&self, oid: Oid) -> Result<git2::Commit<'_>> {
+        self.repo()?
+            .find_commit(oid)
+            .map_err(|e| Error::git(format!("read commit {}", history::short(oid)), e))
+    }
+
     /// What commit `oid` says.
     pub fn commit_info(&self, oid: Oid) -> Result<CommitInfo> {
-        let c = self
-            .repo()?
-            .find_commit(oid)
-            .map_err(|e| Error::git(format!("read commit {}", history::short(oid)), e))?;
-        let author = c.author();
-        Ok(CommitInfo {
-            author_name: author.name().unwrap_or("").to_string(),
-            author_email: author.email().unwrap_or("").to_string(),
-            time: c.time().seconds(),
-            summary: c.summary().ok().flatten().unwrap_or("").to_string(),
-            message: c.message().unwrap_or("").to_string(),
-        })
+        Ok(CommitInfo::of(&self.find_commit(oid)?))
+    }
+
+    /// Record `id`'s determinations as HEAD has them committed — decisions come from history,
+    /// never from the working tree (none when HEAD has no such file, or there is no repository).
+    pub fn committed_determinations(&self, id: &str) -> Result<Determinations> {
+        let rel = Register::determinations_rel(id);
+        let text = match self.has_repo() {
+            true => self.read_committed(&rel)?,
+            false => None,
+        };
+        Determinations::parse(&text.unwrap_or_default(), std::path::Path::new(&rel))
     }
 
     /// The commit HEAD points to (`None` on an unborn branch or outside a repository).
@@ -136,20 +157,14 @@ impl Store {
 
     /// Register file `rel` as commit `commit` holds it (`None`: not there).
     pub fn read_at(&self, commit: Oid, rel: &str) -> Result<Option<String>> {
-        let repo = self.repo()?;
-        let c = repo
-            .find_commit(commit)
-            .map_err(|e| Error::git(format!("read commit {}", history::short(commit)), e))?;
-        git::read_at(repo, &c, &format!("{}{rel}", self.prefix))
+        let c = self.find_commit(commit)?;
+        git::read_at(self.repo()?, &c, &format!("{}{rel}", self.prefix))
     }
 
     /// The bytes of register file `rel` at `commit` (`None`: not there).
     pub fn read_bytes_at(&self, commit: Oid, rel: &str) -> Result<Option<Vec<u8>>> {
-        let repo = self.repo()?;
-        let c = repo
-            .find_commit(commit)
-            .map_err(|e| Error::git(format!("read commit {}", history::short(commit)), e))?;
-        git::read_bytes_at(repo, &c, &format!("{}{rel}", self.prefix))
+        let c = self.find_commit(commit)?;
+        git::read_bytes_at(self.repo()?, &c, &format!("{}{rel}", self.prefix))
     }
 
     /// The files record `id` names as attachments (`names`, relative to its folder) on a side:
@@ -202,11 +217,7 @@ impl Store {
 
     /// The first parent of commit `oid` (`None`: a root commit).
     pub fn parent(&self, oid: Oid) -> Result<Option<Oid>> {
-        let c = self
-            .repo()?
-            .find_commit(oid)
-            .map_err(|e| Error::git(format!("read commit {}", history::short(oid)), e))?;
-        Ok(c.parent_id(0).ok())
+        Ok(self.find_commit(oid)?.parent_id(0).ok())
     }
 
     /// Whether reference `name` (`refs/tags/…`) exists.
@@ -261,15 +272,8 @@ impl Store {
             |r, e| {
                 let r = r.as_ref()?;
                 let c = r.find_commit(e.commit).ok()?;
-                let author = c.author();
                 Some(SignedCommit {
-                    info: CommitInfo {
-                        author_name: author.name().unwrap_or("").to_string(),
-                        author_email: author.email().unwrap_or("").to_string(),
-                        time: c.time().seconds(),
-                        summary: c.summary().ok().flatten().unwrap_or("").to_string(),
-                        message: c.message().unwrap_or("").to_string(),
-                    },
+                    info: CommitInfo::of(&c),
                     signer: commit_signer(r, e.commit),
                     tags: tag_targets
                         .get(&e.commit)

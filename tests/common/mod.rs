@@ -207,3 +207,14 @@ pub fn findings(o: &Output, keys: &[&str]) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// A command refused, changing nothing: exit code 2 and `why` in what it said.
+#[allow(dead_code)]
+pub fn refused(o: Output, why: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(why),
+        "expected {why:?} in: {}",
+        stderr(&o)
+    );
+}

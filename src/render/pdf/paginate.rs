@@ -113,16 +113,7 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
             i += 1;
             continue;
         }
-        let mut markers = markers_in(u, &notes, &placed);
-        let room = |foot: f32, markers: &[char], has_notes: bool| {
-            let extra: f32 = markers.iter().map(|m| height_of(*m)).sum();
-            let rule = if !has_notes && !markers.is_empty() {
-                FOOT_RULE
-            } else {
-                0.0
-            };
-            BOTTOM + foot + extra + rule
-        };
+        let markers = markers_in(u, &notes, &placed);
         // Keep a chain of keep-with-next units together with the unit after it.
         let mut need = u.height;
         let mut j = i;
@@ -131,7 +122,15 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
             need += units[j].height;
         }
         let page_has_content = pages.last().is_some_and(|p| !p.draws.is_empty());
-        let bottom = room(foot, &markers, !foot_notes.is_empty());
+        // The body ends above the footnotes already at the foot, and those this unit brings
+        // (with the rule above them when they are the page's first).
+        let brought: f32 = markers.iter().map(|m| height_of(*m)).sum();
+        let rule = if foot_notes.is_empty() && !markers.is_empty() {
+            FOOT_RULE
+        } else {
+            0.0
+        };
+        let bottom = BOTTOM + foot + brought + rule;
         let chain_breaks = y - need < bottom && need < top - bottom;
         if (chain_breaks || y - u.height < bottom) && page_has_content {
             close(
@@ -140,7 +139,6 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
                 &mut foot,
             );
             y = new_page(&mut pages, &running);
-            markers = markers_in(u, &notes, &placed);
             if let Some(h) = &u.repeat {
                 place(pages.last_mut().expect("a page"), h, y);
                 y -= h.height;
