@@ -67,6 +67,7 @@ at 2025-08-20; reviewer; "$smout" -q appeal fps-threat-monitoring --outcome pend
 # A news release approved with conditions; consent copies are kept five years from the release.
 add opa-seizure-release 2025-10-03; submit opa-seizure-release 2025-10-06
 determine opa-seizure-release 2025-10-07 --outcome approve-with-conditions --reviewer "[[b6: Ruth Adeyemi]]" \
+  --finding no_unwarranted_invasion --finding criterion=8.1.2.1 \
   --conditions "Publish on or after the arraignment on October 9. Use only the blurred image submitted." \
   --comments "7.2.2.1 and 7.2.2.3 permit naming an adult with an active felony warrant; DHS Chief Privacy Officer approval (8.4) is on file."
 # A response to a reporter refused: the traveler is in a protected class (7.1.3).

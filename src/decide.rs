@@ -218,6 +218,41 @@ pub enum Refusal {
         /// The submission.
         n: u32,
     },
+    /// A finding the form's determination page does not have.
+    #[error("{}", match .keys.is_empty() {
+        true => format!("the determination page of form {form} has no findings, so `{key}` cannot be recorded; say it in --comments"),
+        false => format!("`{key}` is not a finding of form {form}; its findings are: {}", .keys.join(", ")),
+    })]
+    UnknownFinding {
+        /// The key given.
+        key: String,
+        /// The record's form.
+        form: String,
+        /// The form's finding keys.
+        keys: Vec<String>,
+    },
+    /// A finding whose value is not one the form allows.
+    #[error("finding `{key}`: {why}")]
+    BadFinding {
+        /// The finding.
+        key: String,
+        /// What it takes.
+        why: String,
+    },
+    /// An approving outcome without a finding it needs.
+    #[error("`{outcome}` approves, so the Privacy Officer records finding {number}: \"{text}\" — add --finding {key}{value}")]
+    NeedsFinding {
+        /// The outcome.
+        outcome: String,
+        /// The finding's key.
+        key: String,
+        /// Its number and wording.
+        number: String,
+        /// Its wording.
+        text: String,
+        /// `=<choice>` for a finding with choices.
+        value: String,
+    },
     /// A correction that names no recorded determination, or says not why.
     #[error("{0}")]
     BadCorrection(String),
@@ -380,8 +415,75 @@ fn validate(form: &Form, kind: Kind, id: &str, input: &DeterminationInput) -> Re
         }
         check_doc(key, d)?;
     }
-
     Ok(())
+}
+
+/// The reviewer's findings: only the form's, each of the kind it takes, and every one an
+/// approval needs.
+fn check_findings(form: &Form, approves: bool, input: &DeterminationInput) -> Result<()> {
+    let defs = &form.determination.findings;
+    for (key, value) in &input.findings {
+        let Some(def) = defs.iter().find(|f| &f.key == key) else {
+            return Err(Refusal::UnknownFinding {
+                key: key.clone(),
+                form: form.id.clone(),
+                keys: defs.iter().map(|f| f.key.clone()).collect(),
+            }
+            .into());
+        };
+        let choices = finding_choices(form, def);
+        let ok = match (&choices, value) {
+            (None, toml::Value::Boolean(_)) => true,
+            (Some(c), toml::Value::String(v)) => c.contains(v),
+            _ => false,
+        };
+        if !ok {
+            let why = match choices {
+                None => "it is a statement the reviewer affirms: true or false".to_string(),
+                Some(c) => format!("choose one of: {}", c.join(", ")),
+            };
+            return Err(Refusal::BadFinding {
+                key: key.clone(),
+                why,
+            }
+            .into());
+        }
+    }
+    if !approves || input.outcome == "pending" {
+        return Ok(());
+    }
+    for def in defs.iter().filter(|f| f.to_approve) {
+        let given = input.findings.get(&def.key);
+        let affirmed = match given {
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => true,
+            None => false,
+        };
+        if !affirmed {
+            let choices = finding_choices(form, def);
+            return Err(Refusal::NeedsFinding {
+                outcome: input.outcome.clone(),
+                key: def.key.clone(),
+                number: def.number.clone().unwrap_or_default(),
+                text: def.text.clone(),
+                value: choices
+                    .map(|c| format!("=<{}>", c.join("|")))
+                    .unwrap_or_default(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The values a finding with choices takes (`None`: a statement affirmed or not).
+pub fn finding_choices(form: &Form, def: &crate::form::FindingDef) -> Option<Vec<String>> {
+    let path = def.choices_from.as_deref()?;
+    Some(
+        form.field(path)
+            .map(|f| f.choices.iter().map(|c| c.value.clone()).collect())
+            .unwrap_or_default(),
+    )
 }
 
 /// Record a determination (or appeal) on record `id`.
@@ -528,6 +630,12 @@ pub fn record(
             .into());
         }
     }
+    // What an approval needs the reviewer to find, once the submission allows it at all.
+    check_findings(
+        form,
+        form.outcome(&input.outcome).is_some_and(|o| o.approves),
+        &input,
+    )?;
     let submitted_on = date_of(sub.time);
     let reviewed = input.reviewed.unwrap_or(today);
     if reviewed < submitted_on {
@@ -580,6 +688,7 @@ pub fn record(
         decided_by: input.decided_by,
         corrects: input.corrects,
         correction: input.correction.trim().to_string(),
+        findings: input.findings,
         documentation: input.documentation,
     };
     let new_text = append(&existing_text, kind.table(), &entry)?;

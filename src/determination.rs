@@ -80,6 +80,10 @@ pub struct Determination {
     /// Why the correction was made.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub correction: String,
+    /// The reviewer's findings, keyed by the form's `[[determination.finding]]` keys: `true` for
+    /// a statement affirmed, a choice's value for a finding with choices.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub findings: BTreeMap<String, toml::Value>,
     /// Findings on further documentation, keyed by the form's documentation kinds (`pia`,
     /// `sorn` on the DHS SMOUT; none on a form that has no such kinds).
     #[serde(flatten)]
@@ -177,6 +181,9 @@ pub struct DeterminationInput {
     /// Why the correction is made.
     #[serde(default)]
     pub correction: String,
+    /// The reviewer's findings (`[findings]`).
+    #[serde(default)]
+    pub findings: BTreeMap<String, toml::Value>,
     /// Documentation findings by the form's documentation kind (a table each).
     #[serde(flatten)]
     pub documentation: BTreeMap<String, DocFinding>,

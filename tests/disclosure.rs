@@ -20,6 +20,7 @@ fn codes(text: &str) -> Vec<String> {
     let reg = common::register();
     let dir = common::add_record(reg.path(), "req", text.as_bytes());
     std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    std::fs::write(dir.join("waiver.pdf"), b"%PDF-1.7").unwrap();
     let reg = Register::open(reg.path()).unwrap();
     let opts = CheckOptions {
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
@@ -89,18 +90,11 @@ fn each_prohibition_answered_yes_is_an_error_citing_its_paragraph() {
         ["PD041"],
         "7.1.6 says 'should, where practicable': a warning"
     );
-    assert_eq!(
-        codes(&with(
-            "no_unwarranted_invasion = true",
-            "no_unwarranted_invasion = false"
-        )),
-        ["PD001"]
-    );
 }
 
 #[test]
 fn consent_from_a_minor_or_a_person_in_custody_is_invalid() {
-    let consent = "consent = \"written\"\nin_custody_at_waiver = false\nwaiver_date = 2025-10-01";
+    let consent = "consent = \"written\"\nin_custody_at_waiver = false\nwaiver_date = 2025-10-01\nwaiver_copy = \"waiver.pdf\"\nwaiver_kept_by = \"OPA Media Division\"";
     assert_eq!(
         codes(&with("consent = \"none\"", consent)),
         Vec::<String>::new()
@@ -175,6 +169,7 @@ fn a_protected_class_answer_blocks_submission() {
         with("protected_class = false", "protected_class = true").as_bytes(),
     );
     std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    std::fs::write(dir.join("waiver.pdf"), b"%PDF-1.7").unwrap();
     git(reg.path(), &["init", "-q", "-b", "main"]);
     git(reg.path(), &["add", "-A"]);
     git(reg.path(), &["commit", "-q", "-m", "add"]);
@@ -200,6 +195,7 @@ fn submitted_request(text: &str) -> tempfile::TempDir {
     let reg = common::register();
     let dir = common::add_record(reg.path(), "req", text.as_bytes());
     std::fs::write(dir.join("seizure-blurred.png"), b"\x89PNG").unwrap();
+    std::fs::write(dir.join("waiver.pdf"), b"%PDF-1.7").unwrap();
     common::add_record(
         reg.path(),
         "smout-use",
@@ -222,7 +218,7 @@ fn submitted_request(text: &str) -> tempfile::TempDir {
 fn decisions_go_through_determine_and_retention_shows_in_status() {
     let reg = submitted_request(&with(
         "consent = \"none\"",
-        "consent = \"written\"\nin_custody_at_waiver = false\nwaiver_date = 2025-10-05",
+        "consent = \"written\"\nin_custody_at_waiver = false\nwaiver_date = 2025-10-05\nwaiver_copy = \"waiver.pdf\"\nwaiver_kept_by = \"OPA Media Division\"",
     ));
     let o = run(
         reg.path(),
@@ -278,24 +274,64 @@ fn decisions_go_through_determine_and_retention_shows_in_status() {
         o,
         "form cbp-pii-disclosure rules on no further documentation, so a determination of req has no `pia` finding; drop it",
     );
-    let o = run(
-        reg.path(),
-        "privacy@example.gov",
-        "2025-10-07",
-        &[
+    // 8.1.1 and 8.1.2 are the Privacy Officer's determination: an approval records both.
+    let approve = |more: &[&str]| {
+        let mut args = vec![
             "determine",
             "req",
             "--outcome",
             "approve-with-conditions",
             "--conditions",
             "After the arraignment.",
-        ],
-    );
+        ];
+        args.extend_from_slice(more);
+        run(reg.path(), "privacy@example.gov", "2025-10-07", &args)
+    };
+    for (more, why) in [
+        (
+            &[][..],
+            "`approve-with-conditions` approves, so the Privacy Officer records finding 8.1.1: \"The release does not constitute an unwarranted invasion of personal privacy.\" — add --finding no_unwarranted_invasion\n",
+        ),
+        (
+            &["--finding", "no_unwarranted_invasion=false", "--finding", "criterion=8.1.2.1"][..],
+            "records finding 8.1.1",
+        ),
+        (
+            &["--finding", "no_unwarranted_invasion"][..],
+            "records finding 8.1.2: \"There being no unwarranted invasion of privacy, the release meets the following criterion:\" — add --finding criterion=<8.1.2.1|8.1.2.2|8.1.2.3|8.1.2.4>",
+        ),
+        (
+            &["--finding", "no_unwarranted_invasion", "--finding", "criterion=8.1.2.9"][..],
+            "finding `criterion`: choose one of: 8.1.2.1, 8.1.2.2, 8.1.2.3, 8.1.2.4",
+        ),
+        (
+            &["--finding", "criterion"][..],
+            "finding `criterion`: choose one of",
+        ),
+        (
+            &["--finding", "newsworthy"][..],
+            "`newsworthy` is not a finding of form cbp-pii-disclosure; its findings are: no_unwarranted_invasion, criterion",
+        ),
+    ] {
+        common::refused(approve(more), why);
+    }
+    let o = approve(&[
+        "--finding",
+        "no_unwarranted_invasion",
+        "--finding",
+        "criterion=8.1.2.1",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let written =
         std::fs::read_to_string(reg.path().join("records/req/determinations.toml")).unwrap();
     assert!(
         !written.contains("pia") && !written.contains("sorn"),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "[determination.findings]\ncriterion = \"8.1.2.1\"\nno_unwarranted_invasion = true\n"
+        ),
         "{written}"
     );
     assert!(

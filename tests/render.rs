@@ -855,3 +855,91 @@ fn question_numbers_print_as_their_document_prints_them() {
         }
     }
 }
+
+/// The template's italics are kept: the Directive's title and each rule's name are set in the
+/// oblique face, in every format; an answer typed with asterisks prints as typed.
+#[test]
+fn the_templates_italics_are_kept_and_answers_stay_as_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let pdf = pdf_from(&reg, tmp.path().join("fld.pdf"), &["render", "cbp-fld"]);
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("DejaVuSans-Oblique"), "{fonts}");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(
+        text.contains("Privacy Policy for Operational Use of Social Media. For"),
+        "the title and its full stop with no space between: {text}"
+    );
+    assert!(!text.contains("*Privacy"), "{text}");
+    let html = smout(
+        &reg,
+        &["-q", "render", "cbp-fld", "--format", "html", "-o", "-"],
+    );
+    assert!(
+        common::stdout(&html)
+            .contains("<em>Privacy Policy for Operational Use of Social Media</em>."),
+        "{}",
+        common::stdout(&html)
+    );
+    let md = smout(
+        &reg,
+        &["-q", "render", "cbp-fld", "--format", "md", "-o", "-"],
+    );
+    assert!(
+        common::stdout(&md).contains("*Privacy Policy for Operational Use of Social Media*."),
+        "{}",
+        common::stdout(&md)
+    );
+    // A drafter's asterisks are text, not markup, in every format.
+    common::edit(
+        &reg,
+        "cbp-fld",
+        "title = \"Forced",
+        "title = \"*Draft* Forced",
+    );
+    let pdf = pdf_from(&reg, tmp.path().join("typed.pdf"), &["render", "cbp-fld"]);
+    assert!(
+        tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).contains("*Draft*"),
+        "asterisks typed in an answer print"
+    );
+    let html = common::stdout(&smout(
+        &reg,
+        &["-q", "render", "cbp-fld", "--format", "html", "-o", "-"],
+    ));
+    assert!(
+        html.contains("*Draft*") && !html.contains("<em>Draft"),
+        "{html}"
+    );
+}
+
+/// 7.2.4: the written consent is attached to the internal PDF (never to a release copy), and
+/// who keeps it is printed.
+#[test]
+fn the_consent_waiver_is_attached_and_its_keeper_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let pdf = pdf_from(
+        &reg,
+        tmp.path().join("vawa.pdf"),
+        &["render", "opa-media-vawa"],
+    );
+    assert_eq!(
+        tool("pdfdetach", &["-list", pdf.to_str().unwrap()]),
+        "1 embedded files\n1: consent-waiver.txt\n"
+    );
+    let text = pdftotext(&pdf);
+    assert!(text.contains("See attached written consent"), "{text}");
+    assert!(
+        text.contains("OPA Media Division, Miami Field Office"),
+        "{text}"
+    );
+    let release = pdf_from(
+        &reg,
+        tmp.path().join("vawa-release.pdf"),
+        &["render", "opa-media-vawa", "--release"],
+    );
+    assert_eq!(
+        tool("pdfdetach", &["-list", release.to_str().unwrap()]),
+        "0 embedded files\n"
+    );
+}

@@ -28,6 +28,8 @@ use super::{CliResult, Env};
 ///       --sorn-covered DHS/CBP-017 --sorn-covered DHS/CBP-001 --comments "..."
 ///   smout determine cbp-fld --outcome not-yet-met --rules-do-not-comply "Rule (b) ..." --training-required
 ///   smout determine cbp-fld --from determination.toml      # the same fields as a TOML fragment
+///   smout determine opa-seizure-release --outcome approve --finding no_unwarranted_invasion \
+///       --finding criterion=8.1.2.1                        # a CBP PII disclosure: 8.1.1, 8.1.2
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct DetermineArgs {
@@ -103,6 +105,11 @@ pub struct DecisionFields {
     /// "A SORN is required. Updated.": the SORN to be updated (repeat for several)
     #[arg(long, value_name = "ID")]
     pub sorn_update: Vec<String>,
+    /// A finding of the form's determination page: KEY for a statement affirmed, KEY=VALUE for a
+    /// choice (repeat for several). A CBP PII disclosure approval records both 8.1.1 and the
+    /// 8.1.2 criterion relied on: --finding no_unwarranted_invasion --finding criterion=8.1.2.1
+    #[arg(long, value_name = "KEY[=VALUE]")]
+    pub finding: Vec<String>,
     /// Conditions of an approval (forms that have them)
     #[arg(long, value_name = "TEXT")]
     pub conditions: Option<String>,
@@ -156,6 +163,15 @@ impl DecisionFields {
             i.rules_do_not_comply = t.clone();
         }
         i.training_required |= self.training_required;
+        for f in &self.finding {
+            let (key, value) = match f.split_once('=') {
+                None => (f.as_str(), toml::Value::Boolean(true)),
+                Some((k, "true" | "yes")) => (k, toml::Value::Boolean(true)),
+                Some((k, "false" | "no")) => (k, toml::Value::Boolean(false)),
+                Some((k, v)) => (k, toml::Value::String(v.to_string())),
+            };
+            i.findings.insert(key.trim().to_string(), value);
+        }
         for (what, required, covered) in [
             ("PIA", self.pia_required, &self.pia_covered),
             ("SORN", self.sorn_required, &self.sorn_covered),

@@ -280,6 +280,19 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         }
     }
 
+    for f in &raw.determination.findings {
+        if let Some(p) = &f.choices_from {
+            let choice = fields
+                .iter()
+                .any(|x| &x.path == p && x.kind == FieldType::Choice);
+            if !choice {
+                return Err(err(format!(
+                    "determination finding `{}` takes its choices from `{p}`, which is not a choice field",
+                    f.key
+                )));
+            }
+        }
+    }
     if let Some(r) = &raw.index.retention {
         Period::parse(r).map_err(|m| err(format!("[index] retention: {m}")))?;
     }

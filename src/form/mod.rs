@@ -19,7 +19,7 @@ mod condition;
 mod page;
 
 pub use condition::Condition;
-pub use page::{DeterminationDef, DocumentationKind, Outcome};
+pub use page::{DeterminationDef, DocumentationKind, FindingDef, Outcome};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

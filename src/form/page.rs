@@ -56,6 +56,28 @@ pub struct DocumentationKind {
     pub listed_in: Option<String>,
 }
 
+/// A finding the reviewer makes on the page (8.1.1: "no unwarranted invasion of personal privacy,
+/// as determined by the CBP Privacy Officer"; 8.1.2: the criterion relied on).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDef {
+    /// The key in the determination's `[findings]` table.
+    pub key: String,
+    /// The paragraph number printed before it.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// The printed wording: a statement the reviewer affirms, or (with `choices_from`) the
+    /// question whose answer is one of those choices.
+    pub text: String,
+    /// A choice field of the record whose choices are this finding's (the reviewer picks the
+    /// one relied on; the request's own pick is what the requester proposed).
+    #[serde(default)]
+    pub choices_from: Option<String>,
+    /// An approving outcome needs this finding (affirmed, or a choice made).
+    #[serde(default)]
+    pub to_approve: bool,
+}
+
 /// The reviewer's page of the form.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +106,12 @@ pub struct DeterminationDef {
     /// Wording of "training required", when the form has it.
     #[serde(default)]
     pub training_required: Option<String>,
+    /// Heading above the reviewer's findings.
+    #[serde(default)]
+    pub findings_heading: Option<String>,
+    /// Findings the reviewer makes (the Directive's 8.1.1 and 8.1.2).
+    #[serde(default, rename = "finding")]
+    pub findings: Vec<FindingDef>,
     /// Heading above the documentation findings.
     #[serde(default)]
     pub documentation_heading: Option<String>,

@@ -166,6 +166,15 @@ pub struct SectionView {
     pub items: Vec<ItemView>,
 }
 
+/// One finding on the determination page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    /// The paragraph number and wording, ticked when a statement is affirmed.
+    pub statement: OptionView,
+    /// For a finding with choices: every choice, the one relied on ticked.
+    pub choices: Vec<OptionView>,
+}
+
 /// The reviewer's page.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeterminationView {
@@ -193,6 +202,11 @@ pub struct DeterminationView {
     pub rules_analysis: String,
     /// Training required: wording and tick.
     pub training_required: Option<OptionView>,
+    /// Heading over the reviewer's findings.
+    pub findings_heading: String,
+    /// The reviewer's findings: a statement ticked when affirmed, or a question with its
+    /// choices, the one relied on ticked.
+    pub findings: Vec<FindingView>,
     /// Heading over the documentation findings.
     pub documentation_heading: String,
     /// PIA / SORN findings as ticked lines.
@@ -322,6 +336,15 @@ impl ViewBuilder<'_> {
     fn value_text(&mut self, field: &Field, path: &str, v: Option<&Value>) -> String {
         match v {
             None => String::new(),
+            // "See attached …": the file travels with the PDF, its name is nobody's business.
+            Some(Value::String(s))
+                if field.kind == FieldType::Attachment && !s.trim().is_empty() =>
+            {
+                match &field.attached {
+                    Some(a) => self.present(path, a),
+                    None => self.present(path, s),
+                }
+            }
             Some(Value::String(s)) => {
                 if field.kind == FieldType::Choice {
                     let label = field
@@ -694,6 +717,41 @@ impl ViewBuilder<'_> {
                 .training_required
                 .as_ref()
                 .map(|t| tick(t, d.is_some_and(|d| d.training_required))),
+            findings_heading: def.findings_heading.clone().unwrap_or_default(),
+            findings: def
+                .findings
+                .iter()
+                .map(|f| {
+                    let given = d.and_then(|d| d.findings.get(&f.key));
+                    let label = match &f.number {
+                        Some(n) => format!("{n} {}", f.text),
+                        None => f.text.clone(),
+                    };
+                    let choices = f
+                        .choices_from
+                        .as_deref()
+                        .and_then(|p| self.form.field(p))
+                        .map(|field| {
+                            field
+                                .choices
+                                .iter()
+                                .map(|c| {
+                                    let on = given.and_then(|g| g.as_str()) == Some(&c.value);
+                                    tick(&c.label, on)
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    FindingView {
+                        statement: tick(
+                            &label,
+                            f.choices_from.is_none()
+                                && given.and_then(|g| g.as_bool()) == Some(true),
+                        ),
+                        choices,
+                    }
+                })
+                .collect(),
             documentation_heading: def.documentation_heading.clone().unwrap_or_default(),
             documentation,
             conditions_heading: def.conditions_heading.clone().unwrap_or_default(),

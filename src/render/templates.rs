@@ -7,6 +7,7 @@ use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera};
 
+use super::pdf::{ITALIC_CLOSE, ITALIC_OPEN};
 use super::{Format, View, REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
@@ -134,7 +135,40 @@ fn pieces(s: &str) -> Vec<(bool, &str)> {
 }
 
 /// Text for HTML: escaped, paragraphs kept, redactions as labelled boxes. Marked safe.
-fn html_filter(s: &str, _: Kwargs, _: &State) -> tera::Value {
+/// Form text marks the template's italics `*thus*` (a directive's title): pieces of `s`, each
+/// with whether it is emphasized. A lone `*` stays as it is.
+fn emphasis(s: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('*') {
+        let Some(j) = rest[i + 1..].find('*') else {
+            break;
+        };
+        out.push((false, &rest[..i]));
+        out.push((true, &rest[i + 1..i + 1 + j]));
+        rest = &rest[i + 2 + j..];
+    }
+    out.push((false, rest));
+    out.retain(|(_, p)| !p.is_empty());
+    out
+}
+
+/// The `emphasis=true` argument: the string is the form's wording, whose `*…*` are italics.
+fn emphasized(kw: &Kwargs) -> bool {
+    kw.get::<bool>("emphasis").ok().flatten().unwrap_or(false)
+}
+
+fn html_filter(s: &str, kw: Kwargs, _: &State) -> tera::Value {
+    if emphasized(&kw) {
+        let out: String = emphasis(s)
+            .into_iter()
+            .map(|(em, p)| match em {
+                true => format!("<em>{}</em>", escape_html(p)),
+                false => escape_html(p),
+            })
+            .collect();
+        return tera::Value::safe_string(&out);
+    }
     let mut out = String::new();
     for (label, text) in pieces(s) {
         if label {
@@ -154,7 +188,20 @@ fn html_filter(s: &str, _: Kwargs, _: &State) -> tera::Value {
 }
 
 /// Text for Markdown: special characters escaped, redactions as bold labels.
-fn md_filter(s: &str, _: Kwargs, _: &State) -> String {
+fn md_filter(s: &str, kw: Kwargs, _: &State) -> String {
+    if !emphasized(&kw) {
+        return md_text(s);
+    }
+    emphasis(s)
+        .into_iter()
+        .map(|(em, p)| match em {
+            true => format!("*{}*", md_text(p)),
+            false => md_text(p),
+        })
+        .collect()
+}
+
+fn md_text(s: &str) -> String {
     let s = newlines(s);
     let mut out = String::new();
     for (label, text) in pieces(&s) {
@@ -207,12 +254,27 @@ fn escape_line_starts(s: &str) -> String {
     out
 }
 
-/// Text for the PDF block language: one line, with `\n` and `|` escaped.
-fn pdf_filter(s: &str, _: Kwargs, _: &State) -> String {
-    newlines(s)
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', "\\n")
+/// Text for the PDF block language: one line, with `\n` and `|` escaped; with `emphasis=true`
+/// (the form's wording) its `*…*` become the italic marks the layout sets in italics, which
+/// every other string never carries.
+fn pdf_filter(s: &str, kw: Kwargs, _: &State) -> String {
+    let plain = |s: &str| -> String {
+        newlines(s)
+            .replace([ITALIC_OPEN, ITALIC_CLOSE], "")
+            .replace('\\', "\\\\")
+            .replace('|', "\\|")
+            .replace('\n', "\\n")
+    };
+    if !emphasized(&kw) {
+        return plain(s);
+    }
+    emphasis(s)
+        .into_iter()
+        .map(|(em, p)| match em {
+            true => format!("{ITALIC_OPEN}{}{ITALIC_CLOSE}", plain(p)),
+            false => plain(p),
+        })
+        .collect()
 }
 
 #[cfg(test)]

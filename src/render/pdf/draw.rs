@@ -13,7 +13,7 @@ pub(super) fn grey(v: f32) -> Color {
     })
 }
 
-pub(super) fn ops_for(draws: &[Draw], regular: &FontId, bold: &FontId) -> Vec<Op> {
+pub(super) fn ops_for(draws: &[Draw], fonts: &[FontId; 3]) -> Vec<Op> {
     let mut ops = Vec::with_capacity(draws.len() * 6);
     for d in draws {
         match d {
@@ -21,14 +21,14 @@ pub(super) fn ops_for(draws: &[Draw], regular: &FontId, bold: &FontId) -> Vec<Op
                 x,
                 y,
                 text,
-                bold: b,
+                face,
                 size,
                 grey: g,
             } => {
                 if text.is_empty() {
                     continue;
                 }
-                let font = if *b { bold } else { regular };
+                let font = &fonts[*face as usize];
                 ops.push(Op::StartTextSection);
                 ops.push(Op::SetFillColor { col: grey(*g) });
                 ops.push(Op::SetFont {
@@ -107,13 +107,13 @@ pub(super) fn ops_for(draws: &[Draw], regular: &FontId, bold: &FontId) -> Vec<Op
     ops
 }
 
-pub(super) fn centered(text: &str, bold: bool, size: f32, y: f32, sheet: Sheet) -> Draw {
-    let w = text_width(text, bold, size);
+pub(super) fn centered(text: &str, face: Face, size: f32, y: f32, sheet: Sheet) -> Draw {
+    let w = text_width(text, face, size);
     Draw::Text {
         x: (sheet.w - w) / 2.0,
         y,
         text: text.to_string(),
-        bold,
+        face,
         size,
         grey: 0.0,
     }
@@ -124,11 +124,23 @@ pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec
     let mut d = Vec::new();
     let sheet = doc.sheet;
     if !doc.banner.is_empty() {
-        d.push(centered(&doc.banner, true, 9.0, sheet.h - 30.0, sheet));
-        d.push(centered(&doc.banner, true, 9.0, 22.0, sheet));
+        d.push(centered(
+            &doc.banner,
+            Face::Bold,
+            9.0,
+            sheet.h - 30.0,
+            sheet,
+        ));
+        d.push(centered(&doc.banner, Face::Bold, 9.0, 22.0, sheet));
     }
     if !page.running.is_empty() {
-        d.push(centered(&page.running, true, 11.0, sheet.h - 54.0, sheet));
+        d.push(centered(
+            &page.running,
+            Face::Bold,
+            11.0,
+            sheet.h - 54.0,
+            sheet,
+        ));
     }
     d.push(Draw::Rule {
         x1: MARGIN_X,
@@ -141,18 +153,18 @@ pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec
             x: MARGIN_X,
             y: 39.0,
             text: doc.footer.clone(),
-            bold: true,
+            face: Face::Bold,
             size: 8.0,
             grey: 0.0,
         });
     }
     let label = format!("Page {n} of {total}");
-    let w = text_width(&label, false, 8.0);
+    let w = text_width(&label, Face::Regular, 8.0);
     d.push(Draw::Text {
         x: sheet.right() - w,
         y: 39.0,
         text: label,
-        bold: false,
+        face: Face::Regular,
         size: 8.0,
         grey: 0.0,
     });

@@ -18,7 +18,7 @@ impl Layout {
         self.sheet.right()
     }
 
-    pub(super) fn para(&mut self, spans: Vec<(String, bool)>, size: f32, after: f32) {
+    pub(super) fn para(&mut self, spans: Vec<(String, Face)>, size: f32, after: f32) {
         let (l, r) = (self.left(), self.right());
         for para in split_paragraphs(&spans) {
             self.units.extend(wrap(&para, l, l, r, size));
@@ -30,7 +30,7 @@ impl Layout {
     pub(super) fn numbered(
         &mut self,
         num: &str,
-        spans: Vec<(String, bool)>,
+        spans: Vec<(String, Face)>,
         min_hang: f32,
         after: f32,
     ) {
@@ -38,7 +38,7 @@ impl Layout {
         let hang = if num.is_empty() {
             0.0
         } else {
-            (text_width(num, true, BODY) + 6.0).max(min_hang)
+            (text_width(num, Face::Bold, BODY) + 6.0).max(min_hang)
         };
         let mut lines = wrap(&spans, l + hang, l + hang, self.right(), BODY);
         if let (Some(first), false) = (lines.first_mut(), num.is_empty()) {
@@ -48,7 +48,7 @@ impl Layout {
                     x: l,
                     y: BODY,
                     text: num.to_string(),
-                    bold: true,
+                    face: Face::Bold,
                     size: BODY,
                     grey: 0.0,
                 },
@@ -76,7 +76,13 @@ impl Layout {
                 ..Default::default()
             }),
             Block::H1(t) => {
-                let mut lines = wrap(&[(t.clone(), true)], MARGIN_X, MARGIN_X, self.right(), 13.0);
+                let mut lines = wrap(
+                    &[(t.clone(), Face::Bold)],
+                    MARGIN_X,
+                    MARGIN_X,
+                    self.right(),
+                    13.0,
+                );
                 if let Some(first) = lines.first_mut() {
                     first.outline = Some(t);
                 }
@@ -101,7 +107,13 @@ impl Layout {
             }
             Block::H2(t) => {
                 self.units.push(gap(6.0));
-                for mut l in wrap(&[(t, true)], self.left(), self.left(), self.right(), 11.0) {
+                for mut l in wrap(
+                    &[(t, Face::Bold)],
+                    self.left(),
+                    self.left(),
+                    self.right(),
+                    11.0,
+                ) {
                     l.keep_with_next = true;
                     self.units.push(l);
                 }
@@ -111,18 +123,18 @@ impl Layout {
             }
             Block::Lead(t) => {
                 let start = self.units.len();
-                self.para(vec![(t, true)], BODY, 4.0);
+                self.para(vec![(t, Face::Bold)], BODY, 4.0);
                 // A lead introduces what follows: never leave it alone at the foot of a page.
                 for u in &mut self.units[start..] {
                     u.keep_with_next = true;
                 }
             }
-            Block::P(t) => self.para(vec![(t, false)], BODY, 6.0),
-            Block::Note(t) => self.para(vec![(t, false)], 8.0, 3.0),
+            Block::P(t) => self.para(vec![(t, Face::Regular)], BODY, 6.0),
+            Block::Note(t) => self.para(vec![(t, Face::Regular)], 8.0, 3.0),
             Block::Footnote(t) => {
                 let marker = t.chars().next().filter(|c| SUPERSCRIPTS.contains(*c));
                 let start = self.units.len();
-                self.para(vec![(t, false)], 8.0, 3.0);
+                self.para(vec![(t, Face::Regular)], 8.0, 3.0);
                 for u in &mut self.units[start..] {
                     u.footnote = marker;
                 }
@@ -140,38 +152,48 @@ impl Layout {
                     });
                     self.units.push(u);
                 } else {
-                    self.para(vec![(t, false)], BODY, 5.0);
+                    self.para(vec![(t, Face::Regular)], BODY, 5.0);
                 }
                 self.indent -= 1;
             }
             Block::Question(num, text) => {
-                self.numbered(&num, vec![(text, true)], 24.0, 4.0);
+                self.numbered(&num, vec![(text, Face::Bold)], 24.0, 4.0);
             }
             Block::Rule(num, label, text) => {
                 self.numbered(
                     &num,
-                    vec![(label, true), (format!(" {text}"), false)],
+                    vec![(label, Face::Italic), (format!(" {text}"), Face::Regular)],
                     28.0,
                     3.0,
                 );
             }
             Block::Field(label, value) => {
                 if value.contains('\n') || value.chars().count() > 160 {
-                    self.para(vec![(label, true)], BODY, 2.0);
+                    self.para(vec![(label, Face::Bold)], BODY, 2.0);
                     if let Some(u) = self.units.iter_mut().rev().find(|u| !u.draws.is_empty()) {
                         u.keep_with_next = true;
                     }
                     self.indent += 1;
-                    self.para(vec![(value, false)], BODY, 5.0);
+                    self.para(vec![(value, Face::Regular)], BODY, 5.0);
                     self.indent -= 1;
                 } else {
-                    self.para(vec![(label, true), (format!(" {value}"), false)], BODY, 5.0);
+                    self.para(
+                        vec![(label, Face::Bold), (format!(" {value}"), Face::Regular)],
+                        BODY,
+                        5.0,
+                    );
                 }
             }
             Block::Check(on, text) => {
                 let l = self.left();
                 let glyph = if on { BOX_TICKED } else { BOX_EMPTY };
-                let mut lines = wrap(&[(text, false)], l + 16.0, l + 16.0, self.right(), BODY);
+                let mut lines = wrap(
+                    &[(text, Face::Regular)],
+                    l + 16.0,
+                    l + 16.0,
+                    self.right(),
+                    BODY,
+                );
                 if let Some(first) = lines.first_mut() {
                     first.draws.insert(
                         0,
@@ -179,7 +201,7 @@ impl Layout {
                             x: l,
                             y: BODY,
                             text: glyph.into(),
-                            bold: false,
+                            face: Face::Regular,
                             size: BODY + 1.0,
                             grey: 0.0,
                         },
@@ -193,7 +215,7 @@ impl Layout {
             Block::Address(lines) => {
                 self.units.push(gap(12.0));
                 for l in lines {
-                    self.para(vec![(l, false)], 8.0, 0.0);
+                    self.para(vec![(l, Face::Regular)], 8.0, 0.0);
                 }
             }
             Block::Table(header, rows) => self.table(header, rows),
@@ -205,8 +227,8 @@ impl Layout {
         let n = header.len().max(1);
         let total = r - l;
         // Column widths: proportional to the longest content, at least 60pt each.
-        let longest_word = |s: &str, bold: bool| {
-            tokens(&[(s.to_string(), bold)], 9.0)
+        let longest_word = |s: &str, face: Face| {
+            tokens(&[(s.to_string(), face)], 9.0)
                 .iter()
                 .map(|t| match t {
                     Token::Word { width, .. } | Token::Box { width, .. } => *width,
@@ -216,11 +238,14 @@ impl Layout {
         };
         let floor: Vec<f32> = (0..n)
             .map(|c| {
-                let head = header.get(c).map(|h| longest_word(h, true)).unwrap_or(0.0);
+                let head = header
+                    .get(c)
+                    .map(|h| longest_word(h, Face::Bold))
+                    .unwrap_or(0.0);
                 let body = rows
                     .iter()
                     .filter_map(|row| row.get(c))
-                    .map(|s| longest_word(s, false))
+                    .map(|s| longest_word(s, Face::Regular))
                     .fold(0.0, f32::max);
                 head.max(body).max(30.0) + 10.0
             })
@@ -229,12 +254,12 @@ impl Layout {
             .map(|c| {
                 let head = header
                     .get(c)
-                    .map(|h| text_width(h, true, 9.0))
+                    .map(|h| text_width(h, Face::Bold, 9.0))
                     .unwrap_or(0.0);
                 let body = rows
                     .iter()
                     .filter_map(|row| row.get(c))
-                    .map(|s| text_width(s, false, 9.0))
+                    .map(|s| text_width(s, Face::Regular, 9.0))
                     .fold(0.0, f32::max);
                 head.max(body).max(40.0) + 10.0
             })
@@ -263,13 +288,13 @@ impl Layout {
                 .map(|(w, f)| f + (w - f).max(0.0) / flex.max(1.0) * room)
                 .collect()
         };
-        let row_unit = |cells: &[String], bold: bool, fill: Option<f32>| -> Unit {
+        let row_unit = |cells: &[String], face: Face, fill: Option<f32>| -> Unit {
             let mut x = l;
             let mut columns = Vec::new();
             let mut height: f32 = 0.0;
             for (c, w) in widths.iter().enumerate() {
                 let text = cells.get(c).cloned().unwrap_or_default();
-                let lines = wrap(&[(text, bold)], x + 4.0, x + 4.0, x + w - 4.0, 9.0);
+                let lines = wrap(&[(text, face)], x + 4.0, x + 4.0, x + w - 4.0, 9.0);
                 let h: f32 = lines.iter().map(|u| u.height).sum::<f32>() + 6.0;
                 height = height.max(h);
                 columns.push((x, *w, lines));
@@ -298,17 +323,17 @@ impl Layout {
             }
             u
         };
-        let head = row_unit(&header, true, Some(0.92));
+        let head = row_unit(&header, Face::Bold, Some(0.92));
         let mut h = head.clone();
         h.keep_with_next = true;
         self.units.push(h);
         if rows.is_empty() {
-            let mut u = row_unit(&[String::new()], false, None);
+            let mut u = row_unit(&[String::new()], Face::Regular, None);
             u.repeat = Some(Box::new(head.clone()));
             self.units.push(u);
         }
         for row in rows {
-            let mut u = row_unit(&row, false, None);
+            let mut u = row_unit(&row, Face::Regular, None);
             u.repeat = Some(Box::new(head.clone()));
             self.units.push(u);
         }
@@ -328,7 +353,7 @@ impl Draw {
                 x,
                 y,
                 text,
-                bold,
+                face,
                 size,
                 grey,
             } => {
@@ -337,7 +362,7 @@ impl Draw {
                     x,
                     y,
                     text,
-                    bold,
+                    face,
                     size,
                     grey,
                 }
@@ -369,9 +394,9 @@ impl Draw {
 }
 
 /// Split spans at blank lines into paragraphs.
-pub(super) fn split_paragraphs(spans: &[(String, bool)]) -> Vec<Vec<(String, bool)>> {
-    let mut out: Vec<Vec<(String, bool)>> = vec![Vec::new()];
-    for (text, bold) in spans {
+pub(super) fn split_paragraphs(spans: &[(String, Face)]) -> Vec<Vec<(String, Face)>> {
+    let mut out: Vec<Vec<(String, Face)>> = vec![Vec::new()];
+    for (text, face) in spans {
         for (i, part) in text.split("\n\n").enumerate() {
             if i > 0 {
                 out.push(Vec::new());
@@ -379,13 +404,13 @@ pub(super) fn split_paragraphs(spans: &[(String, bool)]) -> Vec<Vec<(String, boo
             if !part.is_empty() {
                 out.last_mut()
                     .expect("one paragraph")
-                    .push((part.to_string(), *bold));
+                    .push((part.to_string(), *face));
             }
         }
     }
     out.retain(|p| !p.is_empty());
     if out.is_empty() {
-        out.push(vec![(String::new(), false)]);
+        out.push(vec![(String::new(), Face::Regular)]);
     }
     out
 }

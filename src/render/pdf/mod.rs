@@ -24,6 +24,23 @@ use crate::error::{Error, Result};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+const ITALIC_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Oblique.ttf");
+
+/// The typeface of a run of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Face {
+    #[default]
+    Regular,
+    Bold,
+    /// The template's italics (a directive's title, a rule's name): DejaVu Sans Oblique.
+    Italic,
+}
+
+/// Form text marks italics `*thus*`; the `pdf` filter turns the marks into these (and strips
+/// them from every other string), so a value typed with asterisks prints as typed.
+pub const ITALIC_OPEN: char = '\u{E020}';
+/// Closes [`ITALIC_OPEN`].
+pub const ITALIC_CLOSE: char = '\u{E021}';
 
 const MARGIN_X: f32 = 60.0;
 const BOTTOM: f32 = 70.0;
@@ -72,7 +89,8 @@ const BOX_EMPTY: &str = "☐";
 struct Fonts {
     regular: ParsedFont,
     bold: ParsedFont,
-    upem: [f32; 2],
+    italic: ParsedFont,
+    upem: [f32; 3],
 }
 
 fn fonts() -> &'static Fonts {
@@ -82,25 +100,29 @@ fn fonts() -> &'static Fonts {
             .expect("embedded DejaVu Sans parses");
         let bold = ParsedFont::from_bytes(BOLD_TTF, 0, &mut Vec::new())
             .expect("embedded DejaVu Sans Bold parses");
+        let italic = ParsedFont::from_bytes(ITALIC_TTF, 0, &mut Vec::new())
+            .expect("embedded DejaVu Sans Oblique parses");
         let upem = [
             f32::from(regular.pdf_font_metrics.units_per_em.max(1)),
             f32::from(bold.pdf_font_metrics.units_per_em.max(1)),
+            f32::from(italic.pdf_font_metrics.units_per_em.max(1)),
         ];
         Fonts {
             regular,
             bold,
+            italic,
             upem,
         }
     })
 }
 
 /// Width of `s` in points.
-fn text_width(s: &str, bold: bool, size: f32) -> f32 {
+fn text_width(s: &str, face: Face, size: f32) -> f32 {
     let f = fonts();
-    let (font, upem) = if bold {
-        (&f.bold, f.upem[1])
-    } else {
-        (&f.regular, f.upem[0])
+    let (font, upem) = match face {
+        Face::Regular => (&f.regular, f.upem[0]),
+        Face::Bold => (&f.bold, f.upem[1]),
+        Face::Italic => (&f.italic, f.upem[2]),
     };
     let units: u32 = s
         .chars()
@@ -153,16 +175,31 @@ pub fn render_with(
 
     let f = fonts();
     let mut pdf = PdfDocument::new(&plain_meta(&doc.meta_title));
-    let regular = FontId("F1".into());
-    let bold = FontId("F2".into());
-    pdf.resources
-        .fonts
-        .map
-        .insert(regular.clone(), printpdf::PdfFont::new(f.regular.clone()));
-    pdf.resources
-        .fonts
-        .map
-        .insert(bold.clone(), printpdf::PdfFont::new(f.bold.clone()));
+    let ids = [
+        FontId("F1".into()),
+        FontId("F2".into()),
+        FontId("F3".into()),
+    ];
+    let uses_italic = pages.iter().any(|p| {
+        p.draws.iter().any(|d| {
+            matches!(
+                d,
+                Draw::Text {
+                    face: Face::Italic,
+                    ..
+                }
+            )
+        })
+    });
+    for (id, font) in ids.iter().zip([&f.regular, &f.bold, &f.italic]) {
+        if id.0 == "F3" && !uses_italic {
+            continue;
+        }
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(font.clone()));
+    }
     let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
         .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
     let info = &mut pdf.metadata.info;
@@ -183,7 +220,7 @@ pub fn render_with(
         out_pages.push(PdfPage::new(
             Mm(doc.sheet.w * 25.4 / 72.0),
             Mm(doc.sheet.h * 25.4 / 72.0),
-            ops_for(&draws, &regular, &bold),
+            ops_for(&draws, &ids),
         ));
     }
     pdf.with_pages(out_pages);
@@ -227,13 +264,13 @@ mod tests {
     #[test]
     fn long_text_wraps_within_the_margins() {
         let text = "word ".repeat(200);
-        let lines = wrap(&[(text, false)], 60.0, 60.0, 552.0, 10.0);
+        let lines = wrap(&[(text, Face::Regular)], 60.0, 60.0, 552.0, 10.0);
         assert!(lines.len() > 5);
         for l in &lines {
             for d in &l.draws {
                 if let Draw::Text { x, text, .. } = d {
                     assert!(
-                        x + text_width(text, false, 10.0) <= 552.5,
+                        x + text_width(text, Face::Regular, 10.0) <= 552.5,
                         "overflows: {text}"
                     );
                 }
@@ -244,7 +281,10 @@ mod tests {
     #[test]
     fn redaction_boxes_do_not_depend_on_the_removed_text() {
         let short = tokens(
-            &[(format!("{REDACTION_OPEN}(b) (6){REDACTION_CLOSE}"), false)],
+            &[(
+                format!("{REDACTION_OPEN}(b) (6){REDACTION_CLOSE}"),
+                Face::Regular,
+            )],
             10.0,
         );
         assert!(matches!(&short[0], Token::Box { label, .. } if label == "(b) (6)"));

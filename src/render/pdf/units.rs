@@ -11,7 +11,7 @@ pub(super) enum Draw {
         x: f32,
         y: f32,
         text: String,
-        bold: bool,
+        face: Face,
         size: f32,
         grey: f32,
     },
@@ -51,8 +51,11 @@ pub(super) struct Unit {
 pub(super) enum Token {
     Word {
         text: String,
-        bold: bool,
+        face: Face,
         width: f32,
+        /// Follows the previous word with no space between (an italic title, then its full
+        /// stop).
+        glued: bool,
     },
     Box {
         label: String,
@@ -61,10 +64,43 @@ pub(super) enum Token {
     Break,
 }
 
-/// Spans: (text, bold). Text may hold redaction sentinels and newlines.
-pub(super) fn tokens(spans: &[(String, bool)], size: f32) -> Vec<Token> {
+/// Split spans at the italic marks ([`ITALIC_OPEN`] … [`ITALIC_CLOSE`]): the text between them
+/// is set in the italic face.
+fn italics(spans: &[(String, Face)]) -> Vec<(String, Face)> {
+    let mut out = Vec::with_capacity(spans.len());
+    for (text, face) in spans {
+        let mut cur = *face;
+        let mut piece = String::new();
+        for c in text.chars() {
+            let next = match c {
+                ITALIC_OPEN => Face::Italic,
+                ITALIC_CLOSE => *face,
+                _ => {
+                    piece.push(c);
+                    continue;
+                }
+            };
+            if !piece.is_empty() {
+                out.push((std::mem::take(&mut piece), cur));
+            }
+            cur = next;
+        }
+        if !piece.is_empty() {
+            out.push((piece, cur));
+        }
+    }
+    out
+}
+
+/// Spans: (text, face). Text may hold redaction sentinels, italic marks and newlines.
+pub(super) fn tokens(spans: &[(String, Face)], size: f32) -> Vec<Token> {
     let mut out = Vec::new();
-    for (text, bold) in spans {
+    // Whether the text so far ends inside a word (a span that ends without a space).
+    let mut open = false;
+    for (text, face) in &italics(spans) {
+        let starts_inside = open && !text.starts_with(char::is_whitespace);
+        open = !text.ends_with(char::is_whitespace);
+        let mut first = true;
         let mut rest = text.as_str();
         loop {
             let (plain, label, next) = match rest.find(REDACTION_OPEN) {
@@ -83,13 +119,16 @@ pub(super) fn tokens(spans: &[(String, bool)], size: f32) -> Vec<Token> {
                 for w in line.split_whitespace() {
                     out.push(Token::Word {
                         text: w.to_string(),
-                        bold: *bold,
-                        width: text_width(w, *bold, size),
+                        face: *face,
+                        width: text_width(w, *face, size),
+                        glued: first && starts_inside && k == 0,
                     });
+                    first = false;
                 }
+                first = false;
             }
             if let Some(l) = label {
-                let width = text_width(l, true, size * 0.8) + 8.0;
+                let width = text_width(l, Face::Bold, size * 0.8) + 8.0;
                 out.push(Token::Box {
                     label: l.to_string(),
                     width,
@@ -107,14 +146,14 @@ pub(super) fn tokens(spans: &[(String, bool)], size: f32) -> Vec<Token> {
 /// Wrap spans into line units of `width`, starting at `x`; the first line may start further
 /// right (`first_x`), e.g. after a checkbox or a number.
 pub(super) fn wrap(
-    spans: &[(String, bool)],
+    spans: &[(String, Face)],
     x: f32,
     first_x: f32,
     width_end: f32,
     size: f32,
 ) -> Vec<Unit> {
     let lh = size * LEADING;
-    let spaces = [text_width(" ", false, size), text_width(" ", true, size)];
+    let spaces = [Face::Regular, Face::Bold, Face::Italic].map(|f| text_width(" ", f, size));
     let mut lines: Vec<Unit> = Vec::new();
     let mut cur = Unit {
         height: lh,
@@ -156,22 +195,30 @@ pub(super) fn wrap(
                 cx = x;
                 line_start = x;
             }
-            Token::Word { text, bold, width } => {
-                let space = spaces[usize::from(bold)];
+            Token::Word {
+                text,
+                face,
+                width,
+                glued,
+            } => {
+                let space = match glued {
+                    true => 0.0,
+                    false => spaces[face as usize],
+                };
                 let at = next_x(&mut cur, &mut lines, &mut cx, &mut line_start, width, space);
                 if width > width_end - x {
                     // A word longer than the line: break it by characters.
                     let mut piece = String::new();
                     let mut px = at;
                     for c in text.chars() {
-                        let cw = text_width(&c.to_string(), bold, size);
-                        if px + text_width(&piece, bold, size) + cw > width_end && !piece.is_empty()
+                        let cw = text_width(&c.to_string(), face, size);
+                        if px + text_width(&piece, face, size) + cw > width_end && !piece.is_empty()
                         {
                             cur.draws.push(Draw::Text {
                                 x: px,
                                 y: baseline,
                                 text: std::mem::take(&mut piece),
-                                bold,
+                                face,
                                 size,
                                 grey: 0.0,
                             });
@@ -181,12 +228,12 @@ pub(super) fn wrap(
                         }
                         piece.push(c);
                     }
-                    cx = px + text_width(&piece, bold, size);
+                    cx = px + text_width(&piece, face, size);
                     cur.draws.push(Draw::Text {
                         x: px,
                         y: baseline,
                         text: piece,
-                        bold,
+                        face,
                         size,
                         grey: 0.0,
                     });
@@ -195,13 +242,15 @@ pub(super) fn wrap(
                 // Merge with the previous run when the style is the same (fewer text sections).
                 if let Some(Draw::Text {
                     text: prev,
-                    bold: pb,
+                    face: pb,
                     size: ps,
                     ..
                 }) = cur.draws.last_mut()
                 {
-                    if *pb == bold && *ps == size && cx > line_start {
-                        prev.push(' ');
+                    if *pb == face && *ps == size && cx > line_start {
+                        if !glued {
+                            prev.push(' ');
+                        }
                         prev.push_str(&text);
                         cx = at + width;
                         continue;
@@ -211,7 +260,7 @@ pub(super) fn wrap(
                     x: at,
                     y: baseline,
                     text,
-                    bold,
+                    face,
                     size,
                     grey: 0.0,
                 });
@@ -240,7 +289,7 @@ pub(super) fn wrap(
                     x: at + 4.0,
                     y: baseline - 0.5,
                     text: label,
-                    bold: true,
+                    face: Face::Bold,
                     size: ls,
                     grey: 0.0,
                 });
