@@ -471,7 +471,7 @@ fn html_is_an_accessible_page_and_markdown_reads_on_its_own() {
     let o = smout(&reg, &["render", "cbp-fld", "--format", "html", "-o", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = String::from_utf8(o.stdout).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-US\">"));
     assert!(html.contains("<h1>SUMMARY INFORMATION</h1>"));
     assert!(html.contains("<th scope=\"col\">Name</th>"));
     // Question 1 asks in prose: the category prints as its wording, not as a list of boxes.

@@ -114,6 +114,8 @@ struct RawForm {
     submit_to: Option<String>,
     #[serde(default)]
     date_format: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
     #[serde(default = "yes")]
     reviews: bool,
     #[serde(default)]
@@ -325,6 +327,21 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
             None => "%-m/%-d/%Y".into(),
         },
         reviews: raw.reviews,
+        lang: match raw.lang {
+            Some(l)
+                if l.is_empty()
+                    || !l.split('-').all(|p| {
+                        (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+                    }) =>
+            {
+                return Err(Error::Form {
+                    source_name: source.to_string(),
+                    message: format!("lang `{l}` is not a language tag (e.g. en-US)"),
+                })
+            }
+            Some(l) => l,
+            None => "en-US".into(),
+        },
         index: raw.index,
         sections: raw.sections,
         fields,

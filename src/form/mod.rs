@@ -330,6 +330,9 @@ pub struct Form {
     pub date_format: String,
     /// Approvals are reviewed again after a period (false: case-by-case, no review date).
     pub reviews: bool,
+    /// The language of its wording (BCP 47, `en-US` unless the form says): a PDF's `/Lang`,
+    /// a page's `lang`.
+    pub lang: String,
     /// Facts for status and report.
     pub index: Index,
     /// Sections in printed order.

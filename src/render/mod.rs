@@ -284,6 +284,8 @@ pub struct FormView {
     pub version_label: String,
     /// Issuer address lines.
     pub issuer: Vec<String>,
+    /// The language of its wording (BCP 47).
+    pub lang: String,
 }
 
 /// Builds the view of one record.
@@ -856,6 +858,7 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
             version: form.version.clone(),
             version_label: form.version_label.clone().unwrap_or_default(),
             issuer: form.issuer.clone(),
+            lang: form.lang.clone(),
         },
         id: src.id.to_string(),
         title,

@@ -33,6 +33,8 @@ pub(super) struct Doc {
     pub(super) meta_title: String,
     pub(super) meta_author: String,
     pub(super) meta_subject: String,
+    /// The document's language (`@meta lang|en-US`), for `/Lang`.
+    pub(super) meta_lang: String,
     pub(super) banner: String,
     pub(super) footer: String,
     pub(super) blocks: Vec<Block>,
@@ -78,7 +80,10 @@ pub(super) fn cells(s: &str) -> Vec<String> {
 }
 
 pub(super) fn parse(text: &str) -> Result<Doc> {
-    let mut doc = Doc::default();
+    let mut doc = Doc {
+        meta_lang: "en-US".into(),
+        ..Doc::default()
+    };
     let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -108,6 +113,7 @@ pub(super) fn parse(text: &str) -> Result<Doc> {
                     "title" => doc.meta_title = v,
                     "author" => doc.meta_author = v,
                     "subject" => doc.meta_subject = v,
+                    "lang" => doc.meta_lang = v,
                     _ => return Err(bad()),
                 }
             }

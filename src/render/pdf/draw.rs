@@ -13,8 +13,92 @@ pub(super) fn grey(v: f32) -> Color {
     })
 }
 
-pub(super) fn ops_for(draws: &[Draw], fonts: &[FontId; 3]) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(draws.len() * 6);
+/// Open the marked-content sequence of a drawing: content of a structure element (its MCID
+/// recorded for the page, with `/ActualText` when it reads otherwise than it prints), or an
+/// artifact.
+fn begin_marked(
+    ops: &mut Vec<Op>,
+    mark: Mark,
+    actual: Option<&str>,
+    tree: &mut Tree,
+    page: usize,
+    marks: &mut Vec<u32>,
+) {
+    use printpdf::DictItem;
+    match mark {
+        Mark::Elem(e) => {
+            let mcid = marks.len() as u32;
+            marks.push(e);
+            if let Some(el) = tree.elems.get_mut(e as usize) {
+                el.kids.push(Kid::Content { page, mcid });
+            }
+            let mut map = std::collections::BTreeMap::new();
+            map.insert("MCID".to_string(), DictItem::Int(i64::from(mcid)));
+            if let Some(a) = actual {
+                map.insert("ActualText".to_string(), actual_text(a));
+            }
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: tree.role(e).to_string(),
+                properties: DictItem::Dict { map },
+            });
+        }
+        Mark::Pagination => {
+            let mut map = std::collections::BTreeMap::new();
+            map.insert("Type".to_string(), DictItem::Name(b"Pagination".to_vec()));
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: "Artifact".into(),
+                properties: DictItem::Dict { map },
+            });
+        }
+        Mark::Artifact => ops.push(Op::BeginMarkedContent {
+            tag: "Artifact".into(),
+        }),
+    }
+}
+
+/// `/ActualText` as a PDF text string.
+fn actual_text(s: &str) -> printpdf::DictItem {
+    let data = match s.is_ascii() {
+        true => s.as_bytes().to_vec(),
+        false => [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+    };
+    printpdf::DictItem::String {
+        literal: s.is_ascii(),
+        data,
+    }
+}
+
+/// The operations of one page's drawings; every one is marked content (`marks`: the structure
+/// element of each MCID on the page, in order).
+pub(super) fn ops_for(
+    draws: &[Draw],
+    fonts: &[FontId; 3],
+    tree: &mut Tree,
+    page: usize,
+    marks: &mut Vec<u32>,
+) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(draws.len() * 8);
+    // The open marked-content sequence: consecutive drawings of one element (the lines of a
+    // paragraph) share one, so each element reads as one piece of content.
+    let mut open: Option<Mark> = None;
+    let mut enter = |ops: &mut Vec<Op>, mark: Mark, actual: Option<&str>| {
+        let joins = actual.is_none() && open == Some(mark);
+        if joins {
+            return;
+        }
+        if open.is_some() {
+            ops.push(Op::EndMarkedContent);
+        }
+        begin_marked(ops, mark, actual, tree, page, marks);
+        // A sequence with its own reading (a checkbox, a redaction label) stands alone.
+        open = match actual {
+            None => Some(mark),
+            Some(_) => Some(Mark::Elem(u32::MAX)),
+        };
+    };
     for d in draws {
         match d {
             Draw::Text {
@@ -24,11 +108,14 @@ pub(super) fn ops_for(draws: &[Draw], fonts: &[FontId; 3]) -> Vec<Op> {
                 face,
                 size,
                 grey: g,
+                mark,
+                actual,
             } => {
                 if text.is_empty() {
                     continue;
                 }
                 let font = &fonts[*face as usize];
+                enter(&mut ops, *mark, actual.as_deref());
                 ops.push(Op::StartTextSection);
                 ops.push(Op::SetFillColor { col: grey(*g) });
                 ops.push(Op::SetFont {
@@ -51,6 +138,7 @@ pub(super) fn ops_for(draws: &[Draw], fonts: &[FontId; 3]) -> Vec<Op> {
                 fill,
                 stroke,
             } => {
+                enter(&mut ops, Mark::Artifact, None);
                 ops.push(Op::SaveGraphicsState);
                 ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
                 ops.push(Op::SetOutlineColor { col: grey(0.0) });
@@ -78,6 +166,7 @@ pub(super) fn ops_for(draws: &[Draw], fonts: &[FontId; 3]) -> Vec<Op> {
                 ops.push(Op::RestoreGraphicsState);
             }
             Draw::Rule { x1, y1, x2, y2 } => {
+                enter(&mut ops, Mark::Artifact, None);
                 ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
                 ops.push(Op::SetOutlineColor { col: grey(0.0) });
                 ops.push(Op::DrawLine {
@@ -104,6 +193,9 @@ pub(super) fn ops_for(draws: &[Draw], fonts: &[FontId; 3]) -> Vec<Op> {
             }
         }
     }
+    if open.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
     ops
 }
 
@@ -116,6 +208,8 @@ pub(super) fn centered(text: &str, face: Face, size: f32, y: f32, sheet: Sheet) 
         face,
         size,
         grey: 0.0,
+        mark: Mark::Pagination,
+        actual: None,
     }
 }
 
@@ -156,6 +250,8 @@ pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec
             face: Face::Bold,
             size: 8.0,
             grey: 0.0,
+            mark: Mark::Pagination,
+            actual: None,
         });
     }
     let label = format!("Page {n} of {total}");
@@ -167,6 +263,8 @@ pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec
         face: Face::Regular,
         size: 8.0,
         grey: 0.0,
+        mark: Mark::Pagination,
+        actual: None,
     });
     d
 }

@@ -7,9 +7,76 @@ pub(super) struct Layout {
     pub(super) units: Vec<Unit>,
     pub(super) indent: usize,
     pub(super) sheet: Sheet,
+    /// The structure tree, built in reading order as blocks are laid out.
+    pub(super) tree: Tree,
+    /// Open lists of checkboxes, innermost last: the `L` element, its indent, and the `LBody` of
+    /// its last item (where an answer that follows an option belongs).
+    lists: Vec<(u32, usize, Option<u32>)>,
+    /// The level of the last heading, so that none is skipped.
+    level: usize,
 }
 
+const HEADINGS: [&str; 6] = ["H1", "H2", "H3", "H4", "H5", "H6"];
+
 impl Layout {
+    pub(super) fn new(sheet: Sheet) -> Layout {
+        Layout {
+            units: Vec::new(),
+            indent: 0,
+            sheet,
+            tree: Tree::default(),
+            lists: Vec::new(),
+            level: 0,
+        }
+    }
+
+    /// Make the text drawn since unit `start` the content of a new element of `role` under
+    /// `parent` — unless nothing was drawn (no empty elements).
+    fn tag(&mut self, start: usize, role: &'static str, parent: u32) -> Option<u32> {
+        let has_text = self.units[start..].iter().flat_map(|u| &u.draws).any(|d| {
+            matches!(
+                d,
+                Draw::Text {
+                    mark: Mark::Artifact,
+                    ..
+                }
+            )
+        });
+        if !has_text {
+            return None;
+        }
+        let e = self.tree.open(role, parent);
+        for u in &mut self.units[start..] {
+            for d in &mut u.draws {
+                if let Draw::Text { mark, .. } = d {
+                    if *mark == Mark::Artifact {
+                        *mark = Mark::Elem(e);
+                    }
+                }
+            }
+        }
+        Some(e)
+    }
+
+    /// A heading's role: the level wanted, but never more than one below the last heading.
+    fn heading(&mut self, want: usize) -> &'static str {
+        let level = want.min(self.level + 1).max(1);
+        self.level = level;
+        HEADINGS[level - 1]
+    }
+
+    /// Where the next paragraph goes: an answer right after a checkbox option goes with that
+    /// option; anything else closes the lists and goes in the document.
+    fn container(&mut self, answer: bool) -> u32 {
+        if answer {
+            if let Some(body) = self.lists.last().and_then(|l| l.2) {
+                return body;
+            }
+        }
+        self.lists.clear();
+        0
+    }
+
     pub(super) fn left(&self) -> f32 {
         MARGIN_X + self.indent as f32 * INDENT
     }
@@ -18,10 +85,19 @@ impl Layout {
         self.sheet.right()
     }
 
-    pub(super) fn para(&mut self, spans: Vec<(String, Face)>, size: f32, after: f32) {
+    /// Paragraphs (split at blank lines), each an element of `role` under `parent`.
+    pub(super) fn para(
+        &mut self,
+        (role, parent): (&'static str, u32),
+        spans: Vec<(String, Face)>,
+        size: f32,
+        after: f32,
+    ) {
         let (l, r) = (self.left(), self.right());
         for para in split_paragraphs(&spans) {
+            let start = self.units.len();
             self.units.extend(wrap(&para, l, l, r, size));
+            self.tag(start, role, parent);
             self.units.push(gap(after));
         }
     }
@@ -29,11 +105,13 @@ impl Layout {
     /// A numbered item: the number in bold, the text in a hanging indent, kept with what follows.
     pub(super) fn numbered(
         &mut self,
+        role: &'static str,
         num: &str,
         spans: Vec<(String, Face)>,
         min_hang: f32,
         after: f32,
     ) {
+        let start = self.units.len();
         let l = self.left();
         let hang = if num.is_empty() {
             0.0
@@ -47,10 +125,13 @@ impl Layout {
                 Draw::Text {
                     x: l,
                     y: BODY,
-                    text: num.to_string(),
+                    // The space reads the number apart from the text hung beside it.
+                    text: format!("{num} "),
                     face: Face::Bold,
                     size: BODY,
                     grey: 0.0,
+                    mark: Mark::default(),
+                    actual: None,
                 },
             );
         }
@@ -58,12 +139,19 @@ impl Layout {
             u.keep_with_next = true;
             self.units.push(u);
         }
+        self.tag(start, role, 0);
         let mut g = gap(after);
         g.keep_with_next = true;
         self.units.push(g);
     }
 
     pub(super) fn block(&mut self, b: Block) {
+        if !matches!(
+            b,
+            Block::Check(..) | Block::Answer(_) | Block::Indent(_) | Block::Space
+        ) {
+            self.lists.clear();
+        }
         match b {
             Block::Page => {
                 self.units.push(Unit {
@@ -87,6 +175,7 @@ impl Layout {
                     first.outline = Some(t);
                 }
                 self.units.push(gap(4.0));
+                let start = self.units.len();
                 let n = lines.len();
                 for (i, mut l) in lines.into_iter().enumerate() {
                     l.keep_with_next = true;
@@ -101,12 +190,15 @@ impl Layout {
                     }
                     self.units.push(l);
                 }
+                let role = self.heading(1);
+                self.tag(start, role, 0);
                 let mut g = gap(8.0);
                 g.keep_with_next = true;
                 self.units.push(g);
             }
             Block::H2(t) => {
                 self.units.push(gap(6.0));
+                let start = self.units.len();
                 for mut l in wrap(
                     &[(t, Face::Bold)],
                     self.left(),
@@ -117,24 +209,26 @@ impl Layout {
                     l.keep_with_next = true;
                     self.units.push(l);
                 }
+                let role = self.heading(2);
+                self.tag(start, role, 0);
                 let mut g = gap(4.0);
                 g.keep_with_next = true;
                 self.units.push(g);
             }
             Block::Lead(t) => {
                 let start = self.units.len();
-                self.para(vec![(t, Face::Bold)], BODY, 4.0);
+                self.para(("P", 0), vec![(t, Face::Bold)], BODY, 4.0);
                 // A lead introduces what follows: never leave it alone at the foot of a page.
                 for u in &mut self.units[start..] {
                     u.keep_with_next = true;
                 }
             }
-            Block::P(t) => self.para(vec![(t, Face::Regular)], BODY, 6.0),
-            Block::Note(t) => self.para(vec![(t, Face::Regular)], 8.0, 3.0),
+            Block::P(t) => self.para(("P", 0), vec![(t, Face::Regular)], BODY, 6.0),
+            Block::Note(t) => self.para(("P", 0), vec![(t, Face::Regular)], 8.0, 3.0),
             Block::Footnote(t) => {
                 let marker = t.chars().next().filter(|c| SUPERSCRIPTS.contains(*c));
                 let start = self.units.len();
-                self.para(vec![(t, Face::Regular)], 8.0, 3.0);
+                self.para(("Note", 0), vec![(t, Face::Regular)], 8.0, 3.0);
                 for u in &mut self.units[start..] {
                     u.footnote = marker;
                 }
@@ -152,15 +246,19 @@ impl Layout {
                     });
                     self.units.push(u);
                 } else {
-                    self.para(vec![(t, Face::Regular)], BODY, 5.0);
+                    let parent = self.container(true);
+                    self.para(("P", parent), vec![(t, Face::Regular)], BODY, 5.0);
                 }
                 self.indent -= 1;
             }
             Block::Question(num, text) => {
-                self.numbered(&num, vec![(text, Face::Bold)], 24.0, 4.0);
+                let role = self.heading(2);
+                self.numbered(role, &num, vec![(text, Face::Bold)], 24.0, 4.0);
             }
             Block::Rule(num, label, text) => {
+                let role = self.heading(3);
                 self.numbered(
+                    role,
                     &num,
                     vec![(label, Face::Italic), (format!(" {text}"), Face::Regular)],
                     28.0,
@@ -169,15 +267,16 @@ impl Layout {
             }
             Block::Field(label, value) => {
                 if value.contains('\n') || value.chars().count() > 160 {
-                    self.para(vec![(label, Face::Bold)], BODY, 2.0);
+                    self.para(("P", 0), vec![(label, Face::Bold)], BODY, 2.0);
                     if let Some(u) = self.units.iter_mut().rev().find(|u| !u.draws.is_empty()) {
                         u.keep_with_next = true;
                     }
                     self.indent += 1;
-                    self.para(vec![(value, Face::Regular)], BODY, 5.0);
+                    self.para(("P", 0), vec![(value, Face::Regular)], BODY, 5.0);
                     self.indent -= 1;
                 } else {
                     self.para(
+                        ("P", 0),
                         vec![(label, Face::Bold), (format!(" {value}"), Face::Regular)],
                         BODY,
                         5.0,
@@ -185,6 +284,9 @@ impl Layout {
                 }
             }
             Block::Check(on, text) => {
+                let item = self.list_item();
+                let label = self.tree.open("Lbl", item);
+                let start = self.units.len();
                 let l = self.left();
                 let glyph = if on { BOX_TICKED } else { BOX_EMPTY };
                 let mut lines = wrap(
@@ -204,10 +306,17 @@ impl Layout {
                             face: Face::Regular,
                             size: BODY + 1.0,
                             grey: 0.0,
+                            // The box reads as its state; the option's words follow in LBody.
+                            mark: Mark::Elem(label),
+                            actual: Some(if on { "checked" } else { "not checked" }.into()),
                         },
                     );
                 }
                 self.units.extend(lines);
+                let body = self.tag(start, "LBody", item);
+                if let Some(open) = self.lists.last_mut() {
+                    open.2 = body;
+                }
                 self.units.push(gap(3.0));
             }
             Block::Indent(n) => self.indent = n,
@@ -215,11 +324,35 @@ impl Layout {
             Block::Address(lines) => {
                 self.units.push(gap(12.0));
                 for l in lines {
-                    self.para(vec![(l, Face::Regular)], 8.0, 0.0);
+                    self.para(("P", 0), vec![(l, Face::Regular)], 8.0, 0.0);
                 }
             }
             Block::Table(header, rows) => self.table(header, rows),
         }
+    }
+
+    /// A new `LI` for a checkbox option at the current indent: in the open list at this indent,
+    /// in a new list inside the last option of a shallower one, or in a new list.
+    fn list_item(&mut self) -> u32 {
+        let indent = self.indent;
+        while self.lists.last().is_some_and(|l| l.1 > indent) {
+            self.lists.pop();
+        }
+        let list = match self.lists.last() {
+            Some(&(l, i, _)) if i == indent => l,
+            Some(&(l, _, body)) => {
+                let parent = body.unwrap_or(l);
+                let nested = self.tree.open("L", parent);
+                self.lists.push((nested, indent, None));
+                nested
+            }
+            None => {
+                let l = self.tree.open("L", 0);
+                self.lists.push((l, indent, None));
+                l
+            }
+        };
+        self.tree.open("LI", list)
     }
 
     pub(super) fn table(&mut self, header: Vec<String>, rows: Vec<Vec<String>>) {
@@ -288,7 +421,7 @@ impl Layout {
                 .map(|(w, f)| f + (w - f).max(0.0) / flex.max(1.0) * room)
                 .collect()
         };
-        let row_unit = |cells: &[String], face: Face, fill: Option<f32>| -> Unit {
+        let row_unit = |cells: &[String], ids: &[u32], face: Face, fill: Option<f32>| -> Unit {
             let mut x = l;
             let mut columns = Vec::new();
             let mut height: f32 = 0.0;
@@ -304,7 +437,7 @@ impl Layout {
                 height,
                 ..Default::default()
             };
-            for (x, w, lines) in columns {
+            for (c, (x, w, lines)) in columns.into_iter().enumerate() {
                 u.draws.push(Draw::Rect {
                     x,
                     y: 0.0,
@@ -315,7 +448,12 @@ impl Layout {
                 });
                 let mut y = 3.0;
                 for line in lines {
-                    for d in line.draws {
+                    for mut d in line.draws {
+                        if let (Draw::Text { mark, .. }, Some(id)) = (&mut d, ids.get(c)) {
+                            if *mark == Mark::Artifact {
+                                *mark = Mark::Elem(*id);
+                            }
+                        }
                         u.draws.push(offset(d, 0.0, y));
                     }
                     y += line.height;
@@ -323,17 +461,32 @@ impl Layout {
             }
             u
         };
-        let head = row_unit(&header, Face::Bold, Some(0.92));
+        // Table > TR > TH (scope Column) | TD, one cell element per column.
+        let table = self.tree.open("Table", 0);
+        let row_ids = |tree: &mut Tree, cell: &'static str| -> Vec<u32> {
+            let tr = tree.open("TR", table);
+            (0..widths.len())
+                .map(|_| {
+                    let c = tree.open(cell, tr);
+                    tree.elems[c as usize].column_header = cell == "TH";
+                    c
+                })
+                .collect()
+        };
+        let ids = row_ids(&mut self.tree, "TH");
+        let head = row_unit(&header, &ids, Face::Bold, Some(0.92));
         let mut h = head.clone();
         h.keep_with_next = true;
         self.units.push(h);
         if rows.is_empty() {
-            let mut u = row_unit(&[String::new()], Face::Regular, None);
+            let ids = row_ids(&mut self.tree, "TD");
+            let mut u = row_unit(&[String::new()], &ids, Face::Regular, None);
             u.repeat = Some(Box::new(head.clone()));
             self.units.push(u);
         }
         for row in rows {
-            let mut u = row_unit(&row, Face::Regular, None);
+            let ids = row_ids(&mut self.tree, "TD");
+            let mut u = row_unit(&row, &ids, Face::Regular, None);
             u.repeat = Some(Box::new(head.clone()));
             self.units.push(u);
         }
@@ -356,6 +509,8 @@ impl Draw {
                 face,
                 size,
                 grey,
+                mark,
+                actual,
             } => {
                 let (x, y) = f(x, y, 0.0);
                 Draw::Text {
@@ -365,6 +520,8 @@ impl Draw {
                     face,
                     size,
                     grey,
+                    mark,
+                    actual,
                 }
             }
             Draw::Rect {

@@ -138,6 +138,7 @@ mod blocks;
 mod draw;
 mod layout;
 mod paginate;
+mod tag;
 mod units;
 mod write;
 
@@ -145,6 +146,7 @@ use blocks::*;
 use draw::*;
 use layout::*;
 use paginate::*;
+use tag::*;
 use units::*;
 use write::*;
 
@@ -162,14 +164,11 @@ pub fn render_with(
     files: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>> {
     let doc = parse(blocks)?;
-    let mut layout = Layout {
-        units: Vec::new(),
-        indent: 0,
-        sheet: doc.sheet,
-    };
+    let mut layout = Layout::new(doc.sheet);
     for b in doc.blocks.iter().cloned() {
         layout.block(b);
     }
+    let mut tree = std::mem::take(&mut layout.tree);
     let (pages, outline) = paginate(layout.units, doc.sheet);
     let total = pages.len();
 
@@ -214,14 +213,19 @@ pub fn render_with(
     info.identifier = identifier.to_string();
 
     let mut out_pages = Vec::with_capacity(total);
+    // The structure element of each MCID, page by page.
+    let mut marks: Vec<Vec<u32>> = Vec::with_capacity(total);
     for (i, page) in pages.iter().enumerate() {
-        let mut draws = page.draws.clone();
-        draws.extend(decorate(page, i + 1, total, &doc));
+        // Page furniture first, then the body in reading order.
+        let mut draws = decorate(page, i + 1, total, &doc);
+        draws.extend(page.draws.iter().cloned());
+        let mut page_marks = Vec::new();
         out_pages.push(PdfPage::new(
             Mm(doc.sheet.w * 25.4 / 72.0),
             Mm(doc.sheet.h * 25.4 / 72.0),
-            ops_for(&draws, &ids),
+            ops_for(&draws, &ids, &mut tree, i, &mut page_marks),
         ));
+        marks.push(page_marks);
     }
     pdf.with_pages(out_pages);
     for (k, (title, page)) in outline.iter().enumerate() {
@@ -241,6 +245,23 @@ pub fn render_with(
     };
     let mut lo = pdf.to_lopdf_document(&opts, &mut Vec::new());
     finish(&mut lo, &outline, blocks);
+    let title = plain_meta(&doc.meta_title);
+    let producer = format!("smout {}", env!("CARGO_PKG_VERSION"));
+    let iso = chrono::DateTime::from_timestamp(timestamp, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    write_structure(
+        &mut lo,
+        &tree,
+        &marks,
+        &Catalog {
+            title: &title,
+            lang: &doc.meta_lang,
+            producer: &producer,
+            date: &iso,
+        },
+    );
     embed(&mut lo, files);
     lo.compress();
     let mut bytes = Vec::new();

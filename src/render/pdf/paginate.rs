@@ -140,7 +140,8 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
             );
             y = new_page(&mut pages, &running);
             if let Some(h) = &u.repeat {
-                place(pages.last_mut().expect("a page"), h, y);
+                // The header repeated on a new page is page furniture: read once, at the top.
+                place(pages.last_mut().expect("a page"), &as_artifact(h), y);
                 y -= h.height;
             }
         }
@@ -180,6 +181,17 @@ pub(super) fn paginate(units: Vec<Unit>, sheet: Sheet) -> (Vec<PageOut>, Vec<(St
         pages.pop();
     }
     (pages, outline)
+}
+
+/// The same unit with its text an artifact.
+fn as_artifact(u: &Unit) -> Unit {
+    let mut u = u.clone();
+    for d in &mut u.draws {
+        if let Draw::Text { mark, .. } = d {
+            *mark = Mark::Pagination;
+        }
+    }
+    u
 }
 
 /// Put a unit on a page with its top at `top` (unit y grows downwards, page y upwards).

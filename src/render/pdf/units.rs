@@ -14,6 +14,10 @@ pub(super) enum Draw {
         face: Face,
         size: f32,
         grey: f32,
+        /// The structure element it belongs to, or an artifact.
+        mark: Mark,
+        /// What a screen reader reads instead of the glyphs (`/ActualText`).
+        actual: Option<String>,
     },
     Rect {
         x: f32,
@@ -163,6 +167,15 @@ pub(super) fn wrap(
     let mut line_start = first_x;
     let baseline = size * 1.0;
     let flush = |cur: &mut Unit, lines: &mut Vec<Unit>| {
+        // The line's words continue on the next: its last run ends with a space, invisible on
+        // paper, so text read from the file (a screen reader, the structure tree) keeps the
+        // words apart.
+        if let Some(Draw::Text {
+            text, actual: None, ..
+        }) = cur.draws.last_mut()
+        {
+            text.push(' ');
+        }
         lines.push(std::mem::replace(
             cur,
             Unit {
@@ -221,6 +234,8 @@ pub(super) fn wrap(
                                 face,
                                 size,
                                 grey: 0.0,
+                                mark: Mark::default(),
+                                actual: None,
                             });
                             flush(&mut cur, &mut lines);
                             px = x;
@@ -236,6 +251,8 @@ pub(super) fn wrap(
                         face,
                         size,
                         grey: 0.0,
+                        mark: Mark::default(),
+                        actual: None,
                     });
                     continue;
                 }
@@ -256,13 +273,20 @@ pub(super) fn wrap(
                         continue;
                     }
                 }
+                // A run that starts after another on the line carries the space between them.
+                let (x0, text) = match at > line_start && space > 0.0 {
+                    true => (at - space, format!(" {text}")),
+                    false => (at, text),
+                };
                 cur.draws.push(Draw::Text {
-                    x: at,
+                    x: x0,
                     y: baseline,
                     text,
                     face,
                     size,
                     grey: 0.0,
+                    mark: Mark::default(),
+                    actual: None,
                 });
                 cx = at + width;
             }
@@ -285,6 +309,8 @@ pub(super) fn wrap(
                     stroke: true,
                 });
                 let ls = size * 0.8;
+                // Read aloud as what it is; the withheld text was never here to read.
+                let actual = Some(format!("withheld under exemption {label}"));
                 cur.draws.push(Draw::Text {
                     x: at + 4.0,
                     y: baseline - 0.5,
@@ -292,6 +318,8 @@ pub(super) fn wrap(
                     face: Face::Bold,
                     size: ls,
                     grey: 0.0,
+                    mark: Mark::default(),
+                    actual,
                 });
                 cx = at + width;
             }
