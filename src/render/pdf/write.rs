@@ -53,6 +53,28 @@ pub(super) fn embed(doc: &mut lopdf::Document, files: &[(String, Vec<u8>)]) {
     catalog.set("AF", specs);
 }
 
+/// Deflate every stream that is not compressed yet (not the XMP metadata, which readers expect
+/// plain), at a fast level: compression was a third of the time of a render at lopdf's default
+/// level, for a file a few per cent smaller.
+pub(super) fn compress(doc: &mut lopdf::Document) {
+    use lopdf::Object;
+    for obj in doc.objects.values_mut() {
+        let Object::Stream(stream) = obj else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 3);
+        if packed.len() < stream.content.len() {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(packed);
+        }
+    }
+}
+
 /// Metadata never carries redaction labels' sentinels; a withheld span reads as its label.
 pub(super) fn plain_meta(s: &str) -> String {
     s.replace(REDACTION_OPEN, "[").replace(REDACTION_CLOSE, "]")
