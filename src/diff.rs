@@ -176,6 +176,39 @@ fn identity(form: &Form, list: &Field) -> Option<String> {
         .map(|c| c.key.clone())
 }
 
+/// The key under which a release copy's list items carry their identity's fingerprint (a key
+/// no TOML file can hold, and no form field has).
+const MATCH_KEY: &str = "\u{0}match";
+
+/// Give every list item (at any depth) the fingerprint of its identity as the record has it
+/// (`id`, else `name`, else its first string), before a release copy withholds it.
+fn fingerprint_items(t: &mut Table) {
+    use sha2::{Digest, Sha256};
+    for (_, v) in t.iter_mut() {
+        match v {
+            Value::Array(items) => {
+                for item in items.iter_mut() {
+                    if let Value::Table(it) = item {
+                        let ident = ["id", "name"]
+                            .iter()
+                            .find_map(|k| it.get(*k).and_then(Value::as_str))
+                            .or_else(|| it.values().find_map(Value::as_str))
+                            .map(|s| s.to_string());
+                        fingerprint_items(it);
+                        if let Some(ident) = ident {
+                            let d = Sha256::digest(ident.as_bytes());
+                            let hex: String = d[..12].iter().map(|b| format!("{b:02x}")).collect();
+                            it.insert(MATCH_KEY.into(), Value::String(hex));
+                        }
+                    }
+                }
+            }
+            Value::Table(inner) => fingerprint_items(inner),
+            _ => {}
+        }
+    }
+}
+
 /// Compare record `id` between two revisions as `diff` names them (`None`: the approved
 /// submission, else the latest one; and the working tree). A `release` comparison is made on
 /// release copies of both sides ([`crate::release::release_table`]): no exempt text can reach
@@ -216,6 +249,8 @@ pub fn compare(
             message: e.message().to_string(),
         })?;
         Ok(if release {
+            let mut t = t;
+            fingerprint_items(&mut t);
             crate::release::release_table(&t)
         } else {
             t
@@ -353,13 +388,32 @@ fn list(
             None => show_plain(v),
         }
     };
-    let old_keys: Vec<String> = olds.iter().enumerate().map(|(i, v)| key_of(v, i)).collect();
-    let new_keys: Vec<String> = news.iter().enumerate().map(|(i, v)| key_of(v, i)).collect();
+    // Items are matched on their identity as the record has it: a release copy's identities
+    // are FOIA labels, alike for every withheld name, so it carries the unredacted identity's
+    // fingerprint ([`MATCH_KEY`]), used to pair items and never printed.
+    let match_of = |v: &Value, i: usize| -> String {
+        match v.get(MATCH_KEY).and_then(Value::as_str) {
+            Some(m) => m.to_string(),
+            None => key_of(v, i),
+        }
+    };
+    let old_keys: Vec<String> = olds
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match_of(v, i))
+        .collect();
+    let new_keys: Vec<String> = news
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match_of(v, i))
+        .collect();
+    let old_labels: Vec<String> = olds.iter().enumerate().map(|(i, v)| key_of(v, i)).collect();
+    let new_labels: Vec<String> = news.iter().enumerate().map(|(i, v)| key_of(v, i)).collect();
     for (i, k) in old_keys.iter().enumerate() {
         if !new_keys.contains(k) {
             out.push(Change {
                 path: format!("{path}[{i}]"),
-                label: format!("{label}: {k}"),
+                label: format!("{label}: {}", old_labels[i]),
                 section: f.section.clone(),
                 kind: ChangeKind::Removed,
                 material: f.material || form.children(&item_path(f)).any(|c| c.material),
@@ -370,10 +424,11 @@ fn list(
         }
     }
     for (j, k) in new_keys.iter().enumerate() {
+        let shown = &new_labels[j];
         match old_keys.iter().position(|o| o == k) {
             None => out.push(Change {
                 path: format!("{path}[{j}]"),
-                label: format!("{label}: {k}"),
+                label: format!("{label}: {shown}"),
                 section: f.section.clone(),
                 kind: ChangeKind::Added,
                 material: f.material || form.children(&item_path(f)).any(|c| c.material),
@@ -385,7 +440,7 @@ fn list(
                 form,
                 &item_path(f),
                 &format!("{path}[{j}]"),
-                &format!("{label} ({k}): "),
+                &format!("{label} ({shown}): "),
                 olds[i].as_table(),
                 news[j].as_table(),
                 inline_words,

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod ci;
 pub mod create;
 pub mod decide;
 pub mod determination;

@@ -189,9 +189,9 @@ fn a_release_copys_tree_holds_no_withheld_text() {
 /// is read back from the DOM Chromium dumps.
 fn axe_violations(html: &Path) -> Vec<serde_json::Value> {
     let axe =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/node_modules/axe-core/axe.min.js");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
-        panic!("axe-core is needed by this test: `npm ci --prefix tests/a11y` (.ci/run does): {e}")
+        panic!("axe-core is needed by this test: `npm ci --prefix tests/tools` (.ci/run does): {e}")
     });
     let page = std::fs::read_to_string(html).unwrap();
     let probe = format!(

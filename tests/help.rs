@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "status",
     "report",
     "audit",
+    "ci",
     "roles",
     "schema",
     "forms",

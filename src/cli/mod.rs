@@ -14,6 +14,7 @@ use smout::register::Register;
 
 mod audit;
 mod check;
+mod ci;
 mod completions;
 mod determine;
 mod diff;
@@ -125,6 +126,7 @@ pub enum Command {
     Status(status::StatusArgs),
     Report(report::ReportArgs),
     Audit(audit::AuditArgs),
+    Ci(ci::CiArgs),
     Roles(roles::RolesArgs),
     Schema(schema::SchemaArgs),
     Forms(forms::FormsArgs),
@@ -210,6 +212,7 @@ pub fn main() -> ExitCode {
         Command::Status(a) => status::run(&env, a, &mut out),
         Command::Report(a) => report::run(&env, a, &mut out),
         Command::Audit(a) => audit::run(&env, a, &mut out),
+        Command::Ci(a) => ci::run(&env, a, &mut out),
         Command::Roles(a) => roles::run(&env, a, &mut out),
         Command::Schema(a) => schema::run(&env, a, &mut out),
         Command::Forms(a) => forms::run(&env, a, &mut out),

@@ -215,6 +215,52 @@ impl Store {
         obj.peel_to_commit().ok().map(|c| c.id())
     }
 
+    /// Whether commit `ancestor` is `commit` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: Oid, commit: Oid) -> Result<bool> {
+        if ancestor == commit {
+            return Ok(true);
+        }
+        self.repo()?
+            .graph_descendant_of(commit, ancestor)
+            .map_err(|e| Error::git("reading the history", e))
+    }
+
+    /// The best common ancestor of two commits, if they have one.
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Option<Oid> {
+        self.repo().ok()?.merge_base(a, b).ok()
+    }
+
+    /// The paths (under the register's folder, `/`-separated) whose content differs between
+    /// the trees of commits `a` and `b`.
+    pub fn changed_paths(&self, a: Oid, b: Oid) -> Result<Vec<String>> {
+        let repo = self.repo()?;
+        let tree = |c: Oid| {
+            repo.find_commit(c)
+                .and_then(|c| c.tree())
+                .map_err(|e| Error::git("reading a commit's tree", e))
+        };
+        let (ta, tb) = (tree(a)?, tree(b)?);
+        let diff = repo
+            .diff_tree_to_tree(Some(&ta), Some(&tb), None)
+            .map_err(|e| Error::git("comparing two commits", e))?;
+        let prefix = self.prefix().to_string();
+        let mut out = Vec::new();
+        for d in diff.deltas() {
+            for f in [d.old_file(), d.new_file()] {
+                let Some(p) = f.path().and_then(|p| p.to_str()) else {
+                    continue;
+                };
+                let Some(rel) = p.strip_prefix(prefix.as_str()) else {
+                    continue;
+                };
+                if !out.iter().any(|o: &String| o == rel) {
+                    out.push(rel.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The first parent of commit `oid` (`None`: a root commit).
     pub fn parent(&self, oid: Oid) -> Result<Option<Oid>> {
         Ok(self.find_commit(oid)?.parent_id(0).ok())
