@@ -30,6 +30,7 @@ pub mod render;
 pub mod report;
 pub mod roles;
 pub mod schema;
+pub mod site;
 pub mod skeleton;
 pub mod status;
 pub mod store;

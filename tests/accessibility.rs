@@ -296,3 +296,29 @@ fn the_browser_check_finds_violations_where_there_are_some() {
         assert!(ids.iter().any(|i| i == id), "{id} not in {ids:?}");
     }
 }
+
+/// The static site meets the same bar as the HTML renderer: its dashboard, a record page, the
+/// audit and the report, internal and in the reading room.
+#[test]
+fn every_site_page_passes_axe_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    for (dir, release) in [("public", false), ("reading-room", true)] {
+        let site = tmp.path().join(dir);
+        let mut args = vec!["-q", "site", "--no-pdf", "-o", site.to_str().unwrap()];
+        if release {
+            args.push("--release");
+        }
+        let o = common::smout_as(&reg, "drafter@example.gov", "2026-11-24", &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        for page in [
+            "index.html",
+            "records/cbp-fld/index.html",
+            "audit.html",
+            "report.html",
+        ] {
+            let v = axe_violations(&site.join(page));
+            assert!(v.is_empty(), "{dir}/{page}: {v:#?}");
+        }
+    }
+}

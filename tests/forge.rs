@@ -215,3 +215,314 @@ fn the_gate_fails_findings_forged_decisions_and_rewritten_history() {
     // A base that does not exist is a usage error that says what to do.
     common::refused(ci(&reg, &["--base", "origin/nope"]), "fetch it first");
 }
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every `href="…"` and `src="…"` of an HTML file.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for part in html.split(attr).skip(1) {
+            if let Some(end) = part.find('"') {
+                out.push(part[..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Chromium's DOM of `page` after `script` ran in it (appended before `</body>`; it leaves
+/// its answer in `<pre id="probe">`), and what Chromium logged.
+fn probe(page: &Path, script: &str) -> (String, String) {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probed = page.with_file_name(format!(
+        "{}.probe.html",
+        page.file_stem().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &probed,
+        html.replace("</body>", &format!("<script>{script}</script>\n</body>")),
+    )
+    .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            &format!("file://{}", probed.display()),
+        ])
+        .output()
+        .expect("chromium is needed by this test (.ci/run installs Debian's chromium)");
+    let _ = std::fs::remove_file(&probed);
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let answer = dom
+        .split("<pre id=\"probe\">")
+        .nth(1)
+        .and_then(|r| r.split("</pre>").next())
+        .unwrap_or("")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    (answer, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn screenshot(page: &Path, png: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--window-size=1100,1300",
+            &format!("--screenshot={}", png.display()),
+            &format!("file://{}", page.display()),
+        ])
+        .output()
+        .expect("chromium");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::metadata(png).unwrap().len() > 20_000,
+        "an empty screenshot"
+    );
+}
+
+#[test]
+fn the_site_is_whole_sortable_filterable_and_without_broken_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    // A second submission, so one record page has a diff to show.
+    common::edit(
+        &reg,
+        "fema-recovery-dev",
+        "description = \"\"\"",
+        "description = \"\"\"Revised after the first review. ",
+    );
+    git(&reg, &["commit", "-qam", "FEMA: revised"]);
+    let o = smout_as(
+        &reg,
+        "drafter@example.gov",
+        "2026-10-20",
+        &["submit", "fema-recovery-dev"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = tmp.path().join("public");
+    let o = smout_as(
+        &reg,
+        "drafter@example.gov",
+        DAY,
+        &["site", "-o", site.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("wrote {} (11 records, 25 pages, ", site.display())),
+        "{}",
+        stdout(&o)
+    );
+    // No broken link, on any page.
+    let all = files(&site);
+    for page in all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = std::fs::read_to_string(page).unwrap();
+        for l in links(&html) {
+            if l.starts_with('#') || l.starts_with("http") || l.starts_with("mailto:") {
+                continue;
+            }
+            let target = page.parent().unwrap().join(&l);
+            assert!(target.is_file(), "{}: broken link {l}", page.display());
+        }
+    }
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    // Due, expired and changed first.
+    let order: Vec<&str> = index
+        .split("<tr data-status=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+        .collect();
+    assert_eq!(&order[..3], ["expired", "due", "changed"], "{order:?}");
+    // A record with two submissions shows the words that changed between them.
+    let pages: Vec<String> = all
+        .iter()
+        .filter(|p| p.ends_with("index.html") && p.parent().unwrap() != site)
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        pages.iter().any(|p| p.contains("Submission 1 → 2")
+            && p.contains("<ins>Revised after the first review.</ins>")),
+        "no record page shows a diff between submissions"
+    );
+
+    // In a browser: sorting by record id, filtering by status, no console error.
+    let (answer, log) = probe(
+        &site.join("index.html"),
+        "var ths = document.querySelectorAll('#records th button'); ths[0].click();\
+         var ids = Array.prototype.map.call(document.querySelectorAll('#records tbody tr'), function (r) { return r.getAttribute('data-id'); });\
+         var s = document.getElementById('filter-status'); s.value = 'approved'; s.dispatchEvent(new Event('change'));\
+         var shown = Array.prototype.filter.call(document.querySelectorAll('#records tbody tr'), function (r) { return !r.hidden; }).map(function (r) { return r.getAttribute('data-id'); });\
+         var pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify({ids: ids, shown: shown, said: document.getElementById('shown').textContent, sort: document.querySelector('#records th').getAttribute('aria-sort')}); document.body.appendChild(pre);",
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{e}: {answer} {log}"));
+    let ids: Vec<&str> = v["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "sorted by record id");
+    assert_eq!(v["sort"], "ascending");
+    assert_eq!(
+        v["shown"],
+        serde_json::json!(["ice-hsi-osint", "opa-seizure-release"]),
+        "{v}"
+    );
+    assert_eq!(v["said"], "2 of 11 records shown");
+    for bad in ["Uncaught", "ERROR:CONSOLE", "Failed to load resource"] {
+        assert!(
+            !log.lines()
+                .any(|l| l.contains(bad) && l.contains("CONSOLE")),
+            "console error: {log}"
+        );
+    }
+    screenshot(&site.join("index.html"), &tmp.path().join("dashboard.png"));
+    screenshot(
+        &site.join("records/cbp-fld/index.html"),
+        &tmp.path().join("record.png"),
+    );
+}
+
+#[test]
+fn the_reading_room_holds_release_copies_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let site = tmp.path().join("public");
+    let o = smout_as(
+        &reg,
+        "drafter@example.gov",
+        DAY,
+        &["site", "--release", "-o", site.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: uscis-fraud-draft is not on the site: a draft: never submitted"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.join("records/uscis-fraud-draft").exists());
+    // Every withheld string of every record and determination, and every person in the
+    // history, is nowhere on the site: not in a page, the CSV, nor the text of a PDF.
+    let mut exempt: Vec<String> = Vec::new();
+    for dir in std::fs::read_dir(reg.join("records")).unwrap() {
+        for f in ["record.toml", "determinations.toml"] {
+            let Ok(text) = std::fs::read_to_string(dir.as_ref().unwrap().path().join(f)) else {
+                continue;
+            };
+            exempt.extend(
+                text.split("[[")
+                    .skip(1)
+                    .filter_map(|s| s.split_once("]]").map(|(inner, _)| inner))
+                    .filter_map(|inner| inner.split_once(':').map(|(_, t)| t.trim().to_string()))
+                    .filter(|t| t.len() > 3),
+            );
+        }
+    }
+    exempt.extend([
+        "dana.drafter@example.gov".to_string(),
+        "Nathaniel Brooks".to_string(),
+    ]);
+    assert!(exempt.len() > 10, "{exempt:?}");
+    for f in files(&site) {
+        let text = if f.extension().is_some_and(|e| e == "pdf") {
+            String::from_utf8_lossy(
+                &Command::new("pdftotext")
+                    .args([f.to_str().unwrap(), "-"])
+                    .output()
+                    .unwrap()
+                    .stdout,
+            )
+            .into_owned()
+        } else {
+            std::fs::read_to_string(&f).unwrap()
+        };
+        for e in &exempt {
+            assert!(!text.contains(e.as_str()), "{e} in {}", f.display());
+        }
+    }
+    let audit = std::fs::read_to_string(site.join("audit.html")).unwrap();
+    assert!(audit.contains("<p class=\"ok\">No finding"), "{audit}");
+}
+
+/// The pipelines in examples/ci call smout only with subcommands and flags it has, keep the
+/// whole history (the gate refuses a shallow clone), and CODEOWNERS reserves the decisions and
+/// the roles for the Privacy Office.
+#[test]
+fn the_example_pipelines_call_smout_as_it_is() {
+    let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci");
+    let gitlab = std::fs::read_to_string(ci.join(".gitlab-ci.yml")).unwrap();
+    let github = std::fs::read_to_string(ci.join(".github/workflows/smout.yml")).unwrap();
+    let owners = std::fs::read_to_string(ci.join("CODEOWNERS")).unwrap();
+    assert!(gitlab.contains("GIT_DEPTH: 0"));
+    assert!(github.contains("fetch-depth: 0"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut calls = 0;
+    for text in [&gitlab, &github] {
+        for line in text.lines() {
+            let Some(rest) = line.split("smout ").nth(1).filter(|_| {
+                line.trim_start().starts_with("- smout ")
+                    || line.trim_start().starts_with("run: smout ")
+                    || line.trim_start().starts_with("smout ")
+            }) else {
+                continue;
+            };
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let sub = words[0];
+            let help = common::smout(dir.path(), &[sub, "--help"]);
+            assert!(help.status.success(), "`smout {sub}` in: {line}");
+            let help = stdout(&help);
+            for flag in words.iter().filter(|w| w.starts_with("--")) {
+                let flag = flag.split('=').next().unwrap();
+                assert!(help.contains(flag), "`smout {sub}` has no {flag}: {line}");
+            }
+            calls += 1;
+        }
+    }
+    assert!(calls >= 5, "{calls} smout calls found");
+    for path in ["/records/*/determinations.toml", "/smout.toml"] {
+        assert!(
+            owners.lines().any(|l| l.starts_with(path)),
+            "CODEOWNERS does not reserve {path}"
+        );
+    }
+}

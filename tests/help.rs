@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "report",
     "audit",
     "ci",
+    "site",
     "roles",
     "schema",
     "forms",

@@ -27,6 +27,7 @@ mod report;
 mod retire;
 mod roles;
 mod schema;
+mod site;
 mod status;
 mod submit;
 mod withdraw;
@@ -127,6 +128,7 @@ pub enum Command {
     Report(report::ReportArgs),
     Audit(audit::AuditArgs),
     Ci(ci::CiArgs),
+    Site(site::SiteArgs),
     Roles(roles::RolesArgs),
     Schema(schema::SchemaArgs),
     Forms(forms::FormsArgs),
@@ -213,6 +215,7 @@ pub fn main() -> ExitCode {
         Command::Report(a) => report::run(&env, a, &mut out),
         Command::Audit(a) => audit::run(&env, a, &mut out),
         Command::Ci(a) => ci::run(&env, a, &mut out),
+        Command::Site(a) => site::run(&env, a, &mut out),
         Command::Roles(a) => roles::run(&env, a, &mut out),
         Command::Schema(a) => schema::run(&env, a, &mut out),
         Command::Forms(a) => forms::run(&env, a, &mut out),

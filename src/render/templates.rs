@@ -31,7 +31,10 @@ impl Templates {
         tera.register_filter("html", html_filter);
         tera.register_filter("md", md_filter);
         tera.register_filter("pdf", pdf_filter);
-        for (name, text) in &sources {
+        // A template that extends another is added after the others (tera needs its parent).
+        let mut ordered: Vec<(&String, &String)> = sources.iter().collect();
+        ordered.sort_by_key(|(name, text)| (text.contains("{% extends"), name.as_str()));
+        for (name, text) in ordered {
             tera.add_raw_template(name, text)
                 .map_err(|e| Error::Template {
                     name: name.clone(),
