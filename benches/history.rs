@@ -117,6 +117,28 @@ fn main() {
         3,
         &mut smout(vec!["audit".into()]),
     );
+    // The site (issue: at most 10 s on the 5,000-record register), with and without a PDF per
+    // record, and its size.
+    let site = repo.join("public");
+    let site_arg = site.to_string_lossy().into_owned();
+    for (name, extra) in [
+        ("smout site", None),
+        ("smout site --no-pdf", Some("--no-pdf")),
+    ] {
+        let mut args = vec![
+            "-q".to_string(),
+            "site".into(),
+            "-o".into(),
+            site_arg.clone(),
+        ];
+        args.extend(extra.map(String::from));
+        time(name, 1, &mut smout(args));
+    }
+    println!(
+        "{:<52} {:>15.1} MB",
+        "site size (--no-pdf)",
+        dir_size(&site) as f64 / 1e6
+    );
     git(
         repo,
         &["commit-graph", "write", "--reachable", "--changed-paths"],
@@ -126,6 +148,19 @@ fn main() {
         5,
         &mut || gitlog(),
     );
+}
+
+fn dir_size(p: &Path) -> u64 {
+    std::fs::read_dir(p)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => dir_size(&e.path()),
+                    _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 fn ms(d: Duration) -> f64 {

@@ -33,6 +33,19 @@ pub fn report(
     timestamp: i64,
 ) -> Result<Vec<u8>> {
     let rows = crate::status::register_status(reg, &[], today, release)?;
+    report_of(reg, rows, today, release, &[format], timestamp).map(|mut v| v.remove(0))
+}
+
+/// The report in each of `formats`, from statuses already computed (`rows`, as
+/// [`crate::status::register_status`] gives them for `today` and `release`).
+pub fn report_of(
+    reg: &Register,
+    rows: Vec<crate::status::RecordStatus>,
+    today: chrono::NaiveDate,
+    release: bool,
+    formats: &[ReportFormat],
+    timestamp: i64,
+) -> Result<Vec<Vec<u8>>> {
     let markings = &reg.settings.markings;
     let banner = match release {
         true => markings.release_banner.clone(),
@@ -47,17 +60,30 @@ pub fn report(
     let mut report = build(&name, &banner, today, rows);
     report.deviations = deviations;
     let templates = Templates::load(Some(&reg.root.join("templates")))?;
+    formats
+        .iter()
+        .map(|f| write_report(reg, &templates, &report, *f, timestamp))
+        .collect()
+}
+
+fn write_report(
+    reg: &Register,
+    templates: &Templates,
+    report: &Report,
+    format: ReportFormat,
+    timestamp: i64,
+) -> Result<Vec<u8>> {
     Ok(match format {
-        ReportFormat::Json => serde_json::to_vec_pretty(&report)
+        ReportFormat::Json => serde_json::to_vec_pretty(report)
             .map_err(|e| Error::io(&reg.root, std::io::Error::from(e)))?,
-        ReportFormat::Md => templates.render_named("report.md", &report)?.into_bytes(),
+        ReportFormat::Md => templates.render_named("report.md", report)?.into_bytes(),
         ReportFormat::Csv => {
             let mut v = Vec::new();
-            crate::print::report_csv(&report, &mut v).map_err(|e| Error::io(&reg.root, e))?;
+            crate::print::report_csv(report, &mut v).map_err(|e| Error::io(&reg.root, e))?;
             v
         }
         ReportFormat::Pdf => {
-            let blocks = templates.render_named("report.pdf", &report)?;
+            let blocks = templates.render_named("report.pdf", report)?;
             crate::render::pdf::render("report", &blocks, timestamp)?
         }
     })

@@ -13,10 +13,9 @@ use serde::Serialize;
 use crate::diff::{compare, ChangeKind, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::Register;
-use crate::render::job::{record_at, render_record};
+use crate::render::job::{record_at_in, render_record};
 use crate::render::{Format, RenderOptions, Templates};
 use crate::status::{register_status, RecordStatus, Status};
-use crate::store::fs::write_atomic;
 use crate::store::Store;
 
 /// How to build the site.
@@ -120,19 +119,75 @@ fn urgency(s: Status) -> usize {
     }
 }
 
+/// Write one file of the site into the staging folder. The site is written whole into a
+/// staging folder and made durable with one filesystem sync before it replaces the old one
+/// (a file-by-file fsync was most of the time of a 5,000-record site).
 fn write(path: &Path, bytes: &[u8], total: &std::sync::atomic::AtomicU64) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    write_atomic(path, bytes).map_err(|e| Error::io(path, e))?;
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
     total.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 
+/// Flush everything written on the filesystem holding `dir` to disk (syncfs).
+fn sync_filesystem(dir: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+    // SAFETY: syncfs takes a file descriptor, which `f` keeps open for the call.
+    let rc = unsafe { libc::syncfs(f.as_raw_fd()) };
+    if rc != 0 {
+        return Err(Error::io(dir, std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// Put the staged site in place of `out`, as a whole: the old site stays until the new one is
+/// complete and on disk.
+fn swap_in(stage: &Path, out: &Path) -> Result<()> {
+    sync_filesystem(stage)?;
+    let old = out.with_file_name(format!(
+        ".{}.smout-old-{}",
+        out.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let had_old = out.exists();
+    if had_old {
+        if std::fs::symlink_metadata(out)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+        {
+            return Err(Error::Refused(format!(
+                "{} is a symbolic link; smout does not write through links",
+                out.display()
+            )));
+        }
+        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+    }
+    if let Err(e) = std::fs::rename(stage, out) {
+        if had_old {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(Error::io(out, e));
+    }
+    if let Some(parent) = out.parent() {
+        let _ = std::fs::File::open(parent).and_then(|d| d.sync_all());
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
 /// One record's pages: `records/<id>/index.html`, `record.html`, `record.pdf`.
+#[allow(clippy::too_many_arguments)]
 fn record_pages(
     reg: &Register,
     templates: &Templates,
+    (store, index): (&Store, &crate::store::pathindex::PathIndex),
     row: &RecordStatus,
     out: &Path,
     opts: &SiteOptions,
@@ -148,7 +203,7 @@ fn record_pages(
     // The reading room shows what the Privacy Office received; the internal site, the register
     // as it stands.
     let rev = opts.release.then_some("submitted");
-    let rec = record_at(reg, id, rev)?;
+    let rec = record_at_in(reg, store, id, rev)?;
     let dir = out.join("records").join(id);
     let (html, _) = render_record(reg, templates, &rec, Format::Html, &render_opts)?;
     write(&dir.join("record.html"), &html, total)?;
@@ -157,8 +212,7 @@ fn record_pages(
         let (pdf, _) = render_record(reg, templates, &rec, Format::Pdf, &render_opts)?;
         write(&dir.join("record.pdf"), &pdf, total)?;
     }
-    let events = crate::timeline::timeline(reg, id, opts.release)?;
-    let store = Store::open(&reg.root)?;
+    let events = crate::timeline::timeline_in(reg, store, index, id, opts.release)?;
     let subs = store.submissions(id)?;
     let diffs: Vec<DiffView> = subs
         .windows(2)
@@ -196,9 +250,47 @@ pub fn build(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SiteSummary> {
     let templates = Templates::load(Some(&reg.root.join("templates")))?;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let final_out = out;
+    let parent = final_out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let stage_buf = parent.join(format!(
+        ".{}.smout-{}.tmp",
+        final_out
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&stage_buf);
+    std::fs::create_dir_all(&stage_buf).map_err(|e| Error::io(&stage_buf, e))?;
+    let out = stage_buf.as_path();
+    let result = build_into(reg, &templates, out, opts, progress);
+    match result {
+        Ok(summary) => {
+            swap_in(out, final_out)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(out);
+            Err(e)
+        }
+    }
+}
+
+fn build_into(
+    reg: &Register,
+    templates: &Templates,
+    out: &Path,
+    opts: &SiteOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SiteSummary> {
     let total = std::sync::atomic::AtomicU64::new(0);
     let mut rows = register_status(reg, &[], opts.today, opts.release)?;
+    // The report covers every record (drafts too); the reading room's pages, submitted ones.
+    let all_rows = rows.clone();
     let mut left_out = Vec::new();
     if opts.release {
         rows.retain(|r| {
@@ -227,11 +319,25 @@ pub fn build(
         "generator": format!("smout {}", env!("CARGO_PKG_VERSION")),
     });
     let done = std::sync::atomic::AtomicUsize::new(0);
+    // One history index for every page; a store per worker, given that index.
+    let index = Store::open(&reg.root)?.shared_index()?;
     let results = crate::par::map(
         &rows,
-        || (),
-        |_, row| {
-            let r = record_pages(reg, &templates, row, out, opts, &ctx, &total);
+        || Store::open(&reg.root).inspect(|s| s.seed_index(index.clone())),
+        |store, row| {
+            let r = match store {
+                Ok(store) => record_pages(
+                    reg,
+                    templates,
+                    (store, &index),
+                    row,
+                    out,
+                    opts,
+                    &ctx,
+                    &total,
+                ),
+                Err(e) => Err(Error::Refused(format!("opening the repository: {e}"))),
+            };
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n, rows.len());
             r
@@ -288,13 +394,17 @@ pub fn build(
     write(&out.join("audit.html"), text.as_bytes(), &total)?;
 
     // The report: its PDF and CSV, and a page with the totals and the deviations.
-    let kinds = [
-        (crate::report::ReportFormat::Pdf, "report.pdf"),
-        (crate::report::ReportFormat::Csv, "report.csv"),
-        (crate::report::ReportFormat::Json, "report.json"),
-    ];
-    for (format, file) in kinds {
-        let bytes = crate::report::report(reg, opts.today, opts.release, format, opts.timestamp)?;
+    use crate::report::ReportFormat;
+    let files = ["report.pdf", "report.csv", "report.json"];
+    let made = crate::report::report_of(
+        reg,
+        all_rows,
+        opts.today,
+        opts.release,
+        &[ReportFormat::Pdf, ReportFormat::Csv, ReportFormat::Json],
+        opts.timestamp,
+    )?;
+    for (file, bytes) in files.into_iter().zip(made) {
         if file == "report.json" {
             let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let mut page = ctx.clone();

@@ -36,7 +36,19 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
     crate::register::validate_id(id)?;
     let store = Store::open(&reg.root)?;
     let index = store.path_index(false)?;
-    let revs = store.record_history(&index, id)?;
+    timeline_in(reg, &store, &index, id, release)
+}
+
+/// [`timeline`] with the store and the history index already open (the site writes thousands
+/// of timelines from one index).
+pub fn timeline_in(
+    reg: &Register,
+    store: &Store,
+    index: &crate::store::pathindex::PathIndex,
+    id: &str,
+    release: bool,
+) -> Result<Vec<Event>> {
+    let revs = store.record_history(index, id)?;
     if revs.is_empty() && !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));
     }

@@ -28,7 +28,7 @@ use super::{CliResult, Env};
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct SiteArgs {
-    /// The folder to write (created if missing; files in it are replaced)
+    /// The folder to write (created if missing; replaced as a whole once the new site is complete)
     #[arg(short, long, value_name = "DIR", default_value = "public")]
     pub output: PathBuf,
     /// The public reading room: release copies of submitted records only

@@ -51,8 +51,17 @@ fn attachments_of(
 /// Record `id` at `rev` (`None`: the working tree), with every revision name `diff` knows
 /// (`approved`, `submitted`, `submission/N`, any git revision) resolved by the one resolver.
 pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt> {
+    record_at_in(reg, &Store::open(&reg.root)?, id, rev)
+}
+
+/// [`record_at`] through a store already open (the site renders thousands from one).
+pub fn record_at_in(
+    reg: &Register,
+    store: &Store,
+    id: &str,
+    rev: Option<&str>,
+) -> Result<RecordAt> {
     crate::register::validate_id(id)?;
-    let store = Store::open(&reg.root)?;
     let rel = Register::record_rel(id);
     let drel = Register::determinations_rel(id);
     let Some(rev) = rev else {
@@ -86,7 +95,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
                 "working tree".into(),
             ),
         };
-        let attachments = attachments_of(reg, &store, id, &text, &Side::Worktree);
+        let attachments = attachments_of(reg, store, id, &text, &Side::Worktree);
         return Ok(RecordAt {
             id: id.to_string(),
             text,
@@ -119,7 +128,7 @@ pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt
             ("NOT A SUBMISSION".to_string(), label.clone(), at)
         }
     };
-    let attachments = attachments_of(reg, &store, id, &text, &side);
+    let attachments = attachments_of(reg, store, id, &text, &side);
     Ok(RecordAt {
         id: id.to_string(),
         text,

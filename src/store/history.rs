@@ -88,31 +88,57 @@ pub(super) fn all_tags(repo: &Repository) -> Result<Tags> {
             return true;
         };
         let Ok(n) = n.parse::<u32>() else { return true };
-        let (commit, time) = match repo.find_tag(oid) {
-            Ok(tag) => (
-                tag.target_id(),
-                tag.tagger()
-                    .map(|s| s.when().seconds())
-                    .unwrap_or_else(|| commit_time(repo, tag.target_id())),
-            ),
-            Err(_) => (oid, commit_time(repo, oid)),
-        };
         out.entry(kind.to_string())
             .or_default()
             .entry(id.to_string())
             .or_default()
-            .push(Submission {
-                n,
-                commit: commit.to_string(),
-                time,
-                tag: oid.to_string(),
-            });
+            .push(tagged(repo, oid, n));
         true
     })
     .map_err(|e| Error::git("list the tags", e))?;
     for v in out.values_mut().flat_map(|m| m.values_mut()) {
         v.sort_by_key(|s| s.n);
     }
+    Ok(out)
+}
+
+/// The record tag `oid` numbered `n`: the commit it marks and when it was made.
+fn tagged(repo: &Repository, oid: Oid, n: u32) -> Submission {
+    let (commit, time) = match repo.find_tag(oid) {
+        Ok(tag) => (
+            tag.target_id(),
+            tag.tagger()
+                .map(|s| s.when().seconds())
+                .unwrap_or_else(|| commit_time(repo, tag.target_id())),
+        ),
+        Err(_) => (oid, commit_time(repo, oid)),
+    };
+    Submission {
+        n,
+        commit: commit.to_string(),
+        time,
+        tag: oid.to_string(),
+    }
+}
+
+/// The tags `smout/<id>/<kind>/<n>` of one record, in order — read without listing every tag
+/// of the register (a render of one record in a register of thousands).
+pub(super) fn record_tags(repo: &Repository, id: &str, kind: &str) -> Result<Vec<Submission>> {
+    let prefix = format!("refs/tags/smout/{id}/{kind}/");
+    let refs = repo
+        .references_glob(&format!("{prefix}*"))
+        .map_err(|e| Error::git("list the tags", e))?;
+    let mut out = Vec::new();
+    for r in refs.flatten() {
+        let (Ok(name), Some(oid)) = (r.name(), r.target()) else {
+            continue;
+        };
+        let Some(Ok(n)) = name.strip_prefix(&prefix).map(str::parse::<u32>) else {
+            continue;
+        };
+        out.push(tagged(repo, oid, n));
+    }
+    out.sort_by_key(|s| s.n);
     Ok(out)
 }
 
@@ -123,10 +149,9 @@ fn commit_time(repo: &Repository, oid: Oid) -> i64 {
 }
 
 /// The ids a record had before it was moved to `records/<id>/` (newest first).
-pub(super) fn former_ids(repo: &Repository, prefix: &str, id: &str) -> Result<Vec<String>> {
-    let index = PathIndex::open(repo, prefix)?;
+pub(super) fn former_ids(repo: &Repository, index: &PathIndex, id: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for r in record_history(repo, &index, id)? {
+    for r in record_history(repo, index, id)? {
         if let Some(old) = r
             .moved_from
             .as_deref()
@@ -321,7 +346,12 @@ pub(super) fn record_history(
 ) -> Result<Vec<Revision>> {
     let mut current = format!("{id}/{RECORD_FILE}");
     let mut out = Vec::new();
-    for e in index.entries.iter().rev() {
+    // Newest first, through the entries that change the current path only; below a move, the
+    // path it was moved from.
+    let mut below = index.entries.len();
+    while let Some(&pos) = index.changing(&current).iter().rev().find(|&&p| p < below) {
+        below = pos;
+        let e = &index.entries[pos];
         let Some(c) = e.changes.iter().find(|c| c.path == current) else {
             continue;
         };
@@ -538,7 +568,7 @@ mod tests {
         );
         assert_eq!(revs[0].email, "d@example.gov");
         assert_eq!(
-            former_ids(&r.repo, "", "b").unwrap(),
+            former_ids(&r.repo, &PathIndex::open(&r.repo, "").unwrap(), "b").unwrap(),
             ["a"],
             "a submission made as `a` still belongs to `b`"
         );

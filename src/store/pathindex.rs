@@ -56,9 +56,35 @@ pub struct Entry {
 pub struct PathIndex {
     /// Commits, oldest first.
     pub entries: Vec<Entry>,
+    /// Per path, the entries that change it, oldest first: built on first use, so that the
+    /// history of one record does not scan every commit (the site asks it of every record).
+    postings: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl PathIndex {
+    /// The index of `entries`.
+    pub fn of(entries: Vec<Entry>) -> PathIndex {
+        PathIndex {
+            entries,
+            postings: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The entries (positions in `entries`, oldest first) that change `path`.
+    pub fn changing(&self, path: &str) -> &[usize] {
+        let postings = self.postings.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                for c in &e.changes {
+                    m.entry(c.path.clone()).or_default().push(i);
+                }
+            }
+            m
+        });
+        postings.get(path).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// Load the index and extend it to HEAD (building it on first use).
     pub fn open(repo: &Repository, prefix: &str) -> Result<PathIndex> {
         PathIndex::open_with(repo, prefix, true)
@@ -193,7 +219,7 @@ impl PathIndex {
                 entries.push(e);
             }
         }
-        Ok(PathIndex { entries })
+        Ok(PathIndex::of(entries))
     }
 
     /// The blob of every `records/<path>` as of each commit, computed by replaying the chain:

@@ -56,6 +56,27 @@ impl Store {
         }
     }
 
+    /// The changed-path index, loaded once per store and shared (cheap to clone).
+    pub fn shared_index(&self) -> Result<std::sync::Arc<PathIndex>> {
+        if let Some(i) = self.index.borrow().as_ref() {
+            return Ok(i.clone());
+        }
+        let i = std::sync::Arc::new(self.path_index(false)?);
+        self.index.replace(Some(i.clone()));
+        Ok(i)
+    }
+
+    /// Use `index` (already loaded and current) instead of loading it again.
+    pub fn seed_index(&self, index: std::sync::Arc<PathIndex>) {
+        self.index.replace(Some(index));
+    }
+
+    /// The ids record `id` had before it was moved to `records/<id>/`.
+    fn former_ids(&self, id: &str) -> Result<Vec<String>> {
+        let index = self.shared_index()?;
+        history::former_ids(self.repo()?, &index, id)
+    }
+
     /// The record tags, kind → record id → entries, read once per store.
     fn tags(&self) -> Result<std::rc::Rc<history::Tags>> {
         if let Some(t) = self.tags.borrow().as_ref() {
@@ -68,12 +89,27 @@ impl Store {
 
     /// The submissions of record `id`, oldest first (also those made under a former id).
     pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
+        if self.tags.borrow().is_none() {
+            // Nothing read yet: this record's tags only, not every tag of the register.
+            let repo = self.repo()?;
+            let mine = history::record_tags(repo, id, "submission")?;
+            if !mine.is_empty() {
+                return Ok(mine);
+            }
+            for former in self.former_ids(id)? {
+                let theirs = history::record_tags(repo, &former, "submission")?;
+                if !theirs.is_empty() {
+                    return Ok(theirs);
+                }
+            }
+            return Ok(Vec::new());
+        }
         let tags = self.tags()?;
         let subs = tags.get("submission");
         if let Some(s) = subs.and_then(|m| m.get(id)) {
             return Ok(s.clone());
         }
-        for former in history::former_ids(self.repo()?, &self.prefix, id)? {
+        for former in self.former_ids(id)? {
             if let Some(s) = subs.and_then(|m| m.get(&former)) {
                 return Ok(s.clone());
             }
