@@ -26,6 +26,7 @@ use super::{CliResult, Env};
 ///   smout render cbp-fld                       # renders/cbp-fld.pdf (git ignores renders/)
 ///   smout render cbp-fld --release -o fld-foia.pdf
 ///   smout render cbp-fld --rev submission/1 --format html -o -
+///   smout render cbp-fld --format docx          # a Word copy a reviewer can comment in
 ///   smout render --all                         # every record into renders/, in parallel
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
@@ -71,6 +72,8 @@ pub enum OutFormat {
     Html,
     /// Markdown
     Md,
+    /// A Word document (.docx) laid out like the template, for reviewers who comment in Word
+    Docx,
 }
 
 impl OutFormat {
@@ -79,6 +82,7 @@ impl OutFormat {
             OutFormat::Pdf => Format::Pdf,
             OutFormat::Html => Format::Html,
             OutFormat::Md => Format::Md,
+            OutFormat::Docx => Format::Docx,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! sentinel carrying only its FOIA label, so no later stage — template, layout, font subsetting,
 //! metadata — ever sees the removed text.
 
+pub mod docx;
 pub mod job;
 pub mod pdf;
 mod templates;
@@ -48,6 +49,8 @@ pub enum Format {
     Html,
     /// Markdown.
     Md,
+    /// A Word document, set from the PDF template's blocks.
+    Docx,
 }
 
 impl Format {
@@ -57,6 +60,15 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Md => "md",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The extension of the template it is written from (Word's is the PDF's blocks).
+    pub fn template_ext(self) -> &'static str {
+        match self {
+            Format::Docx => "pdf",
+            f => f.ext(),
         }
     }
 }
@@ -915,6 +927,17 @@ pub fn render(
             };
             pdf::render_with(&view.id, &text, opts.timestamp, files)
         }
+        Format::Docx => docx::render(
+            &text,
+            opts.timestamp,
+            &[
+                ("Record", view.id.clone()),
+                ("Component", view.component.clone()),
+                ("Form", view.form.id.clone()),
+                ("FormVersion", view.form.version.clone()),
+                ("ReleaseCopy", opts.release.to_string()),
+            ],
+        ),
         _ => Ok(text.into_bytes()),
     }
 }

@@ -46,8 +46,8 @@ impl Templates {
 
     /// Render the view in a format; the form's own template wins over the generic one.
     pub fn render(&self, view: &View, format: Format) -> Result<String> {
-        let specific = format!("{}/record.{}", view.form.id, format.ext());
-        let generic = format!("record.{}", format.ext());
+        let specific = format!("{}/record.{}", view.form.id, format.template_ext());
+        let generic = format!("record.{}", format.template_ext());
         let name = if self.tera.contains_template(&specific) {
             specific
         } else {

@@ -7,7 +7,7 @@ use super::*;
 // The block language.
 
 #[derive(Debug, Clone)]
-pub(super) enum Block {
+pub(crate) enum Block {
     Page,
     Running(String),
     H1(String),
@@ -29,15 +29,15 @@ pub(super) enum Block {
 }
 
 #[derive(Debug, Default)]
-pub(super) struct Doc {
-    pub(super) meta_title: String,
-    pub(super) meta_author: String,
-    pub(super) meta_subject: String,
+pub(crate) struct Doc {
+    pub(crate) meta_title: String,
+    pub(crate) meta_author: String,
+    pub(crate) meta_subject: String,
     /// The document's language (`@meta lang|en-US`), for `/Lang`.
-    pub(super) meta_lang: String,
-    pub(super) banner: String,
-    pub(super) footer: String,
-    pub(super) blocks: Vec<Block>,
+    pub(crate) meta_lang: String,
+    pub(crate) banner: String,
+    pub(crate) footer: String,
+    pub(crate) blocks: Vec<Block>,
     /// The paper (`@sheet landscape` turns it).
     pub(super) sheet: Sheet,
 }

@@ -163,6 +163,13 @@ use tag::*;
 use units::*;
 use write::*;
 
+pub(crate) use blocks::{Block, Doc};
+
+/// Parse the block language (for the other writers of the same template, Word's).
+pub(crate) fn parse_blocks(text: &str) -> Result<Doc> {
+    parse(text)
+}
+
 /// Lay out the block-language text and write the PDF.
 pub fn render(identifier: &str, blocks: &str, timestamp: i64) -> Result<Vec<u8>> {
     render_with(identifier, blocks, timestamp, &[])

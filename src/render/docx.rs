@@ -1,0 +1,292 @@
+//! Word output: the same block language the PDF template writes (`record.pdf`, one generic path
+//! for every form), set as a .docx with docx-rs — heading styles Word's navigation pane and
+//! screen readers use, rules with their Yes/No boxes (☒ / ☐), tables whose header row repeats
+//! on every page, the banner in the header and footer, page numbers, and document properties.
+//! A release copy's text is withheld before the blocks are written, so no part of the package
+//! can hold it.
+
+use docx_rs::{
+    AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageNum, Paragraph, Run, Style,
+    StyleType, Table, TableCell, TableRow,
+};
+
+use super::pdf::{parse_blocks, Block, ITALIC_CLOSE, ITALIC_OPEN};
+use super::{REDACTION_CLOSE, REDACTION_OPEN};
+use crate::error::{Error, Result};
+
+/// Twips of indentation per level.
+const INDENT: i32 = 360;
+
+/// Runs of one string: italic marks set italic, redaction labels bold in brackets.
+fn runs(text: &str, bold: bool) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut italic = false;
+    let mut label = false;
+    let flush = |cur: &mut String, italic: bool, label: bool, out: &mut Vec<Run>| {
+        if cur.is_empty() {
+            return;
+        }
+        let t = std::mem::take(cur);
+        let lines: Vec<&str> = t.split('\n').collect();
+        let mut r = Run::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                r = r.add_break(BreakType::TextWrapping);
+            }
+            let shown = if label {
+                format!("[{l}]")
+            } else {
+                l.to_string()
+            };
+            r = r.add_text(shown);
+        }
+        if bold || label {
+            r = r.bold();
+        }
+        if italic {
+            r = r.italic();
+        }
+        out.push(r);
+    };
+    for c in text.chars() {
+        match c {
+            ITALIC_OPEN | ITALIC_CLOSE | REDACTION_OPEN | REDACTION_CLOSE => {
+                flush(&mut cur, italic, label, &mut out);
+                match c {
+                    ITALIC_OPEN => italic = true,
+                    ITALIC_CLOSE => italic = false,
+                    REDACTION_OPEN => label = true,
+                    _ => label = false,
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    flush(&mut cur, italic, label, &mut out);
+    out
+}
+
+fn para(text: &str, bold: bool, indent: usize) -> Paragraph {
+    let mut p = Paragraph::new();
+    for r in runs(text, bold) {
+        p = p.add_run(r);
+    }
+    if indent > 0 {
+        p = p.indent(Some(INDENT * indent as i32), None, None, None);
+    }
+    p
+}
+
+/// A heading paragraph: its number, then (text, italic) spans.
+fn heading(style: &str, number: &str, spans: &[(&str, bool)]) -> Paragraph {
+    let mut p = Paragraph::new().style(style).keep_next(true);
+    if !number.is_empty() {
+        p = p.add_run(Run::new().add_text(format!("{number} ")));
+    }
+    for (text, italic) in spans {
+        for mut r in runs(text, false) {
+            if *italic {
+                r = r.italic();
+            }
+            p = p.add_run(r);
+        }
+    }
+    p
+}
+
+fn plain(s: &str) -> String {
+    s.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
+        .replace(REDACTION_OPEN, "[")
+        .replace(REDACTION_CLOSE, "]")
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The .docx of a record (or report) from its blocks.
+pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Result<Vec<u8>> {
+    let doc = parse_blocks(blocks)?;
+    let date = chrono::DateTime::from_timestamp(timestamp, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let mut docx = Docx::new()
+        .add_style(
+            Style::new("Heading1", StyleType::Paragraph)
+                .name("heading 1")
+                .bold()
+                .size(28)
+                .outline_lvl(0),
+        )
+        .add_style(
+            Style::new("Heading2", StyleType::Paragraph)
+                .name("heading 2")
+                .bold()
+                .size(22)
+                .outline_lvl(1),
+        )
+        .add_style(
+            Style::new("Heading3", StyleType::Paragraph)
+                .name("heading 3")
+                .size(22)
+                .outline_lvl(2),
+        )
+        .created_at(&date)
+        .updated_at(&date);
+    for (k, v) in properties {
+        docx = docx.custom_property(*k, v.clone());
+    }
+    let banner = plain(&doc.banner);
+    let mut header = Header::new();
+    let mut footer = Footer::new();
+    if !banner.is_empty() {
+        header = header.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(banner.clone()).bold()),
+        );
+    }
+    footer = footer.add_paragraph(
+        Paragraph::new()
+            .add_run(Run::new().add_text(plain(&doc.footer)).bold().size(16))
+            .add_run(Run::new().add_tab().add_text("Page ").size(16))
+            .add_page_num(PageNum::new())
+            .add_run(Run::new().add_text(" of ").size(16))
+            .add_num_pages(NumPages::new()),
+    );
+    if !banner.is_empty() {
+        footer = footer.add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(banner).bold()),
+        );
+    }
+    docx = docx.header(header).footer(footer);
+
+    let mut indent = 0usize;
+    for b in doc.blocks {
+        match b {
+            Block::Page => {
+                docx = docx
+                    .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+            }
+            Block::Running(_) | Block::Space => {}
+            Block::H1(t) => docx = docx.add_paragraph(heading("Heading1", "", &[(&t, false)])),
+            Block::H2(t) => docx = docx.add_paragraph(heading("Heading2", "", &[(&t, false)])),
+            Block::Question(n, t) => {
+                docx = docx.add_paragraph(heading("Heading2", &n, &[(&t, false)]))
+            }
+            Block::Rule(n, label, t) => {
+                docx = docx.add_paragraph(heading(
+                    "Heading3",
+                    &n,
+                    &[(&label, true), (&format!(" {t}"), false)],
+                ))
+            }
+            Block::Lead(t) => docx = docx.add_paragraph(para(&t, true, indent).keep_next(true)),
+            Block::P(t) | Block::Note(t) | Block::Footnote(t) => {
+                for part in t.split("\n\n") {
+                    docx = docx.add_paragraph(para(part, false, indent));
+                }
+            }
+            Block::Answer(t) => docx = docx.add_paragraph(para(&t, false, indent + 1)),
+            Block::Field(label, value) => {
+                let mut p = Paragraph::new();
+                for r in runs(&label, true) {
+                    p = p.add_run(r);
+                }
+                p = p.add_run(Run::new().add_text(" "));
+                for r in runs(&value, false) {
+                    p = p.add_run(r);
+                }
+                if indent > 0 {
+                    p = p.indent(Some(INDENT * indent as i32), None, None, None);
+                }
+                docx = docx.add_paragraph(p);
+            }
+            Block::Check(on, t) => {
+                let mut p =
+                    Paragraph::new().add_run(Run::new().add_text(if on { "☒ " } else { "☐ " }));
+                for r in runs(&t, false) {
+                    p = p.add_run(r);
+                }
+                p = p.indent(Some(INDENT * indent as i32), None, None, None);
+                docx = docx.add_paragraph(p);
+            }
+            Block::Indent(n) => indent = n,
+            Block::Address(lines) => {
+                for l in lines {
+                    docx = docx.add_paragraph(para(&l, false, 0));
+                }
+            }
+            Block::Table(head, rows) => {
+                let cell = |t: &str, bold: bool| {
+                    let mut p = Paragraph::new();
+                    for r in runs(t, bold) {
+                        p = p.add_run(r);
+                    }
+                    TableCell::new().add_paragraph(p)
+                };
+                let mut trs =
+                    vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect()).cant_split()];
+                for row in rows {
+                    let cells = (0..head.len().max(1))
+                        .map(|i| cell(row.get(i).map(String::as_str).unwrap_or(""), false))
+                        .collect();
+                    trs.push(TableRow::new(cells).cant_split());
+                }
+                docx = docx.add_table(Table::new(trs));
+            }
+        }
+    }
+    let mut xml = docx.build();
+    // docx-rs writes neither a repeated header row nor a title: the first row of every table is
+    // marked `w:tblHeader` (Word repeats it on each page), and the core properties carry the
+    // title and author.
+    let document = String::from_utf8_lossy(&xml.document).into_owned();
+    let mut marked = String::with_capacity(document.len());
+    let mut rest = document.as_str();
+    while let Some(i) = rest.find("<w:tbl>") {
+        marked.push_str(&rest[..i + "<w:tbl>".len()]);
+        rest = &rest[i + "<w:tbl>".len()..];
+        if let Some(j) = rest.find("<w:trPr>") {
+            marked.push_str(&rest[..j + "<w:trPr>".len()]);
+            marked.push_str("<w:tblHeader />");
+            rest = &rest[j + "<w:trPr>".len()..];
+        }
+    }
+    marked.push_str(rest);
+    xml.document = marked.into_bytes();
+    let core = String::from_utf8_lossy(&xml.doc_props.core).into_owned();
+    let core = core
+        .replace(
+            "<dc:creator>unknown</dc:creator>",
+            &format!(
+                "<dc:creator>{}</dc:creator>",
+                xml_escape(&plain(&doc.meta_author))
+            ),
+        )
+        .replace(
+            "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
+            "<cp:lastModifiedBy>smout</cp:lastModifiedBy>",
+        )
+        .replace(
+            "</cp:coreProperties>",
+            &format!(
+                "<dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:language>{}</dc:language></cp:coreProperties>",
+                xml_escape(&plain(&doc.meta_title)),
+                xml_escape(&plain(&doc.meta_subject)),
+                xml_escape(&doc.meta_lang),
+            ),
+        );
+    xml.doc_props.core = core.into_bytes();
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut out)
+        .map_err(|e| Error::Refused(format!("writing the Word file failed: {e}")))?;
+    Ok(out.into_inner())
+}

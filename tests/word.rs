@@ -1,0 +1,175 @@
+//! Word out: `render --format docx` reads like the template — heading styles, rules with their
+//! boxes, repeated table header rows, the banner in header and footer, page numbers, document
+//! properties — and a release copy holds no withheld text in any part of the package.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{smout, stderr};
+
+/// Every part of the package at `docx`: (name, text).
+fn parts(docx: &Path) -> Vec<(String, String)> {
+    let list = Command::new("unzip")
+        .args(["-Z1", docx.to_str().unwrap()])
+        .output()
+        .expect("unzip is needed by this test");
+    String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter(|n| !n.ends_with('/'))
+        .map(|n| {
+            let o = Command::new("unzip")
+                .args(["-p", docx.to_str().unwrap(), n])
+                .output()
+                .unwrap();
+            (
+                n.to_string(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn part<'a>(parts: &'a [(String, String)], name: &str) -> &'a str {
+    parts
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("no {name} in the package"))
+}
+
+fn docx(reg: &Path, out: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let mut all = vec!["-q", "render"];
+    all.extend_from_slice(args);
+    all.extend(["--format", "docx", "-o", out.to_str().unwrap()]);
+    let o = smout(reg, &all);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    parts(out)
+}
+
+#[test]
+fn a_word_copy_reads_like_the_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let p = docx(&reg, &tmp.path().join("fld.docx"), &["cbp-fld"]);
+    let doc = part(&p, "word/document.xml");
+    for heading in [
+        "SUMMARY INFORMATION",
+        "SPECIFIC QUESTIONS",
+        "DHS SOCIAL MEDIA DOCUMENTATION",
+    ] {
+        assert!(
+            doc.contains("<w:pStyle w:val=\"Heading1\" />") && doc.contains(heading),
+            "{heading}"
+        );
+    }
+    // Rules are headings of the third level, their names in italics, each with its boxes.
+    assert!(doc.contains("Heading3"), "rules as headings");
+    assert!(
+        doc.contains(">5(a) </w:t>"),
+        "{}",
+        &doc[..2000.min(doc.len())]
+    );
+    assert!(
+        doc.contains("<w:i />") && doc.contains(">Equipment.</w:t>"),
+        "italic rule names"
+    );
+    assert!(doc.contains(">☒ </w:t>") && doc.contains(">☐ </w:t>"));
+    // Every table's header row repeats on each page; other rows do not.
+    let tables = doc.matches("<w:tbl>").count();
+    assert!(tables >= 3, "{tables}");
+    assert_eq!(doc.matches("<w:tblHeader />").count(), tables);
+    // Banner in the header and footer, page numbers in the footer.
+    let header = part(&p, "word/header1.xml");
+    assert!(
+        header.contains("FOR OFFICIAL USE ONLY") || header.contains("DRAFT"),
+        "{header}"
+    );
+    let footer = part(&p, "word/footer1.xml");
+    assert!(
+        footer.contains("PAGE") && footer.contains("NUMPAGES"),
+        "{footer}"
+    );
+    assert!(footer.contains("Version date: July 24, 2012"), "{footer}");
+    // Document properties: title and component, form and version.
+    let core = part(&p, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:title>DHS Operational Use of Social Media: Forced Labor Division open-source research</dc:title>"),
+        "{core}"
+    );
+    let custom = part(&p, "docProps/custom.xml");
+    for v in ["Customs and Border Protection", "dhs-smout", "2012-07-24"] {
+        assert!(custom.contains(v), "{v} not in {custom}");
+    }
+}
+
+#[test]
+fn every_form_renders_to_word_through_the_same_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    for e in std::fs::read_dir(reg.join("records")).unwrap() {
+        let id = e.unwrap().file_name().to_string_lossy().into_owned();
+        let p = docx(&reg, &tmp.path().join(format!("{id}.docx")), &[&id]);
+        assert!(part(&p, "word/document.xml").contains("Heading1"), "{id}");
+    }
+}
+
+#[test]
+fn a_release_copy_in_word_holds_no_withheld_text_in_any_part() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    for id in ["cbp-fld", "opa-seizure-release"] {
+        let record =
+            std::fs::read_to_string(reg.join(format!("records/{id}/record.toml"))).unwrap();
+        let dets = std::fs::read_to_string(reg.join(format!("records/{id}/determinations.toml")))
+            .unwrap_or_default();
+        let exempt: Vec<String> = (record + &dets)
+            .split("[[")
+            .skip(1)
+            .filter_map(|s| s.split_once("]]").map(|(inner, _)| inner))
+            .filter_map(|inner| inner.split_once(':').map(|(_, t)| t.trim().to_string()))
+            .filter(|t| t.len() > 3)
+            .collect();
+        assert!(exempt.len() >= 2, "{id}: {exempt:?}");
+        let p = docx(
+            &reg,
+            &tmp.path().join(format!("{id}-release.docx")),
+            &[id, "--release"],
+        );
+        for (name, text) in &p {
+            for e in &exempt {
+                assert!(!text.contains(e.as_str()), "{e} in {name} of {id}");
+            }
+        }
+        assert!(part(&p, "word/document.xml").contains("[(b) (6)"), "{id}");
+        assert!(
+            part(&p, "docProps/custom.xml").contains("true"),
+            "ReleaseCopy"
+        );
+    }
+}
+
+/// An independent reader: pandoc turns the Word file into text that reads like the record.
+#[test]
+fn pandoc_reads_the_word_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let out = tmp.path().join("fld.docx");
+    docx(&reg, &out, &["cbp-fld"]);
+    let o = Command::new("pandoc")
+        .args([out.to_str().unwrap(), "-t", "plain", "--wrap=none"])
+        .output()
+        .expect("pandoc is needed by this test (.ci/run installs it)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for expect in [
+        "SPECIFIC QUESTIONS",
+        "5(a) Equipment. Use only government-issued equipment",
+        "☒ Yes.",
+        "See attached Rules of Behavior (RoB)",
+        "Name of Component: Customs and Border Protection",
+    ] {
+        assert!(text.contains(expect), "{expect} not in:\n{text}");
+    }
+}
