@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{smout, stderr};
+use common::stderr;
 
 fn tool(name: &str, args: &[&str]) -> std::process::Output {
     Command::new(name).args(args).output().unwrap_or_else(|e| {
@@ -15,15 +15,7 @@ fn tool(name: &str, args: &[&str]) -> std::process::Output {
     })
 }
 
-/// Run `smout -q <args> -o <out>` in `reg`, expecting success; returns `out`.
-fn write(reg: &Path, out: PathBuf, args: &[&str]) -> PathBuf {
-    let mut all = vec!["-q"];
-    all.extend_from_slice(args);
-    all.extend(["-o", out.to_str().unwrap()]);
-    let o = smout(reg, &all);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    out
-}
+use common::write_out as write;
 
 /// The PDF/UA checker's verdict on `pdf`: nothing found, nothing it could not evaluate.
 fn assert_pdfua(pdf: &Path) {
@@ -146,13 +138,7 @@ fn a_release_copys_tree_holds_no_withheld_text() {
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let record = std::fs::read_to_string(reg.join("records/cbp-fld/record.toml")).unwrap();
-    let withheld: Vec<String> = record
-        .split("[[")
-        .skip(1)
-        .filter_map(|s| s.split_once("]]").map(|(inner, _)| inner))
-        .filter_map(|inner| inner.split_once(':').map(|(_, t)| t.trim().to_string()))
-        .filter(|t| t.len() > 3)
-        .collect();
+    let withheld = common::withheld_texts(&record);
     assert!(withheld.len() > 3, "{withheld:?}");
     let pdf = write(
         &reg,
@@ -200,24 +186,11 @@ fn axe_violations(html: &Path) -> Vec<serde_json::Value> {
     assert!(page.contains("</body>"), "{page}");
     let probed = html.with_extension("axe.html");
     std::fs::write(&probed, page.replace("</body>", &probe)).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let o = tool(
-        "chromium",
-        &[
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--virtual-time-budget=30000",
-            "--dump-dom",
-            &format!("file://{}", probed.display()),
-        ],
-    );
+    let o = common::chromium(&[
+        "--virtual-time-budget=30000",
+        "--dump-dom",
+        &format!("file://{}", probed.display()),
+    ]);
     let dom = String::from_utf8_lossy(&o.stdout);
     let json = dom
         .split("<pre id=\"axe-result\">")

@@ -257,26 +257,13 @@ fn probe(page: &Path, script: &str) -> (String, String) {
         html.replace("</body>", &format!("<script>{script}</script>\n</body>")),
     )
     .unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let o = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-            &format!("file://{}", probed.display()),
-        ])
-        .output()
-        .expect("chromium is needed by this test (.ci/run installs Debian's chromium)");
+    let o = common::chromium(&[
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        &format!("file://{}", probed.display()),
+    ]);
     let _ = std::fs::remove_file(&probed);
     let dom = String::from_utf8_lossy(&o.stdout);
     let answer = dom
@@ -290,24 +277,11 @@ fn probe(page: &Path, script: &str) -> (String, String) {
 }
 
 fn screenshot(page: &Path, png: &Path) {
-    let profile = tempfile::tempdir().unwrap();
-    let o = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--window-size=1100,1300",
-            &format!("--screenshot={}", png.display()),
-            &format!("file://{}", page.display()),
-        ])
-        .output()
-        .expect("chromium");
+    let o = common::chromium(&[
+        "--window-size=1100,1300",
+        &format!("--screenshot={}", png.display()),
+        &format!("file://{}", page.display()),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         std::fs::metadata(png).unwrap().len() > 20_000,
@@ -449,13 +423,7 @@ fn the_reading_room_holds_release_copies_only() {
             let Ok(text) = std::fs::read_to_string(dir.as_ref().unwrap().path().join(f)) else {
                 continue;
             };
-            exempt.extend(
-                text.split("[[")
-                    .skip(1)
-                    .filter_map(|s| s.split_once("]]").map(|(inner, _)| inner))
-                    .filter_map(|inner| inner.split_once(':').map(|(_, t)| t.trim().to_string()))
-                    .filter(|t| t.len() > 3),
-            );
+            exempt.extend(common::withheld_texts(&text));
         }
     }
     exempt.extend([

@@ -124,13 +124,7 @@ fn a_release_copy_in_word_holds_no_withheld_text_in_any_part() {
             std::fs::read_to_string(reg.join(format!("records/{id}/record.toml"))).unwrap();
         let dets = std::fs::read_to_string(reg.join(format!("records/{id}/determinations.toml")))
             .unwrap_or_default();
-        let exempt: Vec<String> = (record + &dets)
-            .split("[[")
-            .skip(1)
-            .filter_map(|s| s.split_once("]]").map(|(inner, _)| inner))
-            .filter_map(|inner| inner.split_once(':').map(|(_, t)| t.trim().to_string()))
-            .filter(|t| t.len() > 3)
-            .collect();
+        let exempt = common::withheld_texts(&(record + &dets));
         assert!(exempt.len() >= 2, "{id}: {exempt:?}");
         let p = docx(
             &reg,

@@ -218,3 +218,46 @@ pub fn refused(o: Output, why: &str) {
         stderr(&o)
     );
 }
+
+/// Debian's Chromium, headless as this machine runs it (no sandbox as root, no background
+/// networking on a closed network), with a fresh profile; `args` follow the flags.
+pub fn chromium(args: &[&str]) -> Output {
+    let profile = tempfile::tempdir().unwrap();
+    let dir = format!("--user-data-dir={}", profile.path().display());
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &dir,
+        ])
+        .args(args)
+        .output()
+        .expect("chromium is needed by this test (.ci/run installs Debian's chromium)")
+}
+
+/// The texts a record (or determinations file) withholds with `[[bX: …]]` markup, longer than
+/// three characters.
+pub fn withheld_texts(text: &str) -> Vec<String> {
+    text.split("[[")
+        .skip(1)
+        .filter_map(|s| s.split_once("]]").map(|(inner, _)| inner))
+        .filter_map(|inner| inner.split_once(':').map(|(_, t)| t.trim().to_string()))
+        .filter(|t| t.len() > 3)
+        .collect()
+}
+
+/// Run `smout -q <args> -o <out>` in `reg`, expecting success; returns `out`.
+pub fn write_out(reg: &Path, out: PathBuf, args: &[&str]) -> PathBuf {
+    let mut all = vec!["-q"];
+    all.extend_from_slice(args);
+    all.extend(["-o", out.to_str().unwrap()]);
+    let o = smout(reg, &all);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    out
+}
