@@ -161,15 +161,20 @@ fn emphasized(kw: &Kwargs) -> bool {
     kw.get::<bool>("emphasis").ok().flatten().unwrap_or(false)
 }
 
+/// `s` in a format: each piece escaped by `text`, the emphasized ones then wrapped by `em`.
+fn with_emphasis(s: &str, text: impl Fn(&str) -> String, em: impl Fn(String) -> String) -> String {
+    emphasis(s)
+        .into_iter()
+        .map(|(on, p)| match on {
+            true => em(text(p)),
+            false => text(p),
+        })
+        .collect()
+}
+
 fn html_filter(s: &str, kw: Kwargs, _: &State) -> tera::Value {
     if emphasized(&kw) {
-        let out: String = emphasis(s)
-            .into_iter()
-            .map(|(em, p)| match em {
-                true => format!("<em>{}</em>", escape_html(p)),
-                false => escape_html(p),
-            })
-            .collect();
+        let out = with_emphasis(s, escape_html, |t| format!("<em>{t}</em>"));
         return tera::Value::safe_string(&out);
     }
     let mut out = String::new();
@@ -192,16 +197,10 @@ fn html_filter(s: &str, kw: Kwargs, _: &State) -> tera::Value {
 
 /// Text for Markdown: special characters escaped, redactions as bold labels.
 fn md_filter(s: &str, kw: Kwargs, _: &State) -> String {
-    if !emphasized(&kw) {
-        return md_text(s);
+    match emphasized(&kw) {
+        true => with_emphasis(s, md_text, |t| format!("*{t}*")),
+        false => md_text(s),
     }
-    emphasis(s)
-        .into_iter()
-        .map(|(em, p)| match em {
-            true => format!("*{}*", md_text(p)),
-            false => md_text(p),
-        })
-        .collect()
 }
 
 fn md_text(s: &str) -> String {
@@ -268,16 +267,10 @@ fn pdf_filter(s: &str, kw: Kwargs, _: &State) -> String {
             .replace('|', "\\|")
             .replace('\n', "\\n")
     };
-    if !emphasized(&kw) {
-        return plain(s);
+    match emphasized(&kw) {
+        true => with_emphasis(s, plain, |t| format!("{ITALIC_OPEN}{t}{ITALIC_CLOSE}")),
+        false => plain(s),
     }
-    emphasis(s)
-        .into_iter()
-        .map(|(em, p)| match em {
-            true => format!("{ITALIC_OPEN}{}{ITALIC_CLOSE}", plain(p)),
-            false => plain(p),
-        })
-        .collect()
 }
 
 #[cfg(test)]
