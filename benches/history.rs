@@ -84,12 +84,12 @@ fn main() {
         "smout log, first run",
         ms(cold)
     );
-    time(
+    let graph = time(
         "git log --format=%H -- <path> (commit-graph)",
         5,
         &mut || gitlog(),
     );
-    time(
+    let log = time(
         &format!("smout log {id}"),
         5,
         &mut smout(vec!["log".into(), id.clone()]),
@@ -143,11 +143,25 @@ fn main() {
         repo,
         &["commit-graph", "write", "--reachable", "--changed-paths"],
     );
-    time(
+    let bloom = time(
         "git log --format=%H -- <path> (with Bloom filters)",
         5,
         &mut || gitlog(),
     );
+    // smout beside git, from this run: the ratio is smout's time over git's.
+    println!();
+    println!("{:<44} {:>10} {:>10} {:>7}", "", "smout", "git", "ratio");
+    for (what, ours, theirs) in [
+        ("log <id> (git: changed-path Bloom filters)", log, bloom),
+        ("first history command (git: commit-graph)", cold, graph),
+    ] {
+        println!(
+            "{what:<44} {:>7.1} ms {:>7.1} ms {:>6.1}x",
+            ms(ours),
+            ms(theirs),
+            ours.as_secs_f64() / theirs.as_secs_f64().max(1e-9)
+        );
+    }
 }
 
 fn dir_size(p: &Path) -> u64 {
