@@ -7,7 +7,7 @@
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageNum, Paragraph, Run, Style,
-    StyleType, Table, TableCell, TableRow,
+    StyleType, Table, TableCell, TableRow, WidthType,
 };
 
 use super::pdf::{parse_blocks, Block, ITALIC_CLOSE, ITALIC_OPEN};
@@ -16,6 +16,35 @@ use crate::error::{Error, Result};
 
 /// Twips of indentation per level.
 const INDENT: i32 = 360;
+
+/// Twips between the margins of a Letter page with docx-rs's one-inch margins.
+const TEXT_WIDTH: usize = 9360;
+
+/// Column widths in twips: in proportion to each column's longest text (as the PDF sets them),
+/// none narrower than a seventh of the page.
+fn column_widths(head: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    let n = head.len().max(1);
+    let want: Vec<usize> = (0..n)
+        .map(|c| {
+            let longest = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .chain(head.get(c))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0);
+            longest.clamp(8, 80)
+        })
+        .collect();
+    let sum: usize = want.iter().sum::<usize>().max(1);
+    let floor = TEXT_WIDTH / 7;
+    let raw: Vec<usize> = want
+        .iter()
+        .map(|w| (w * TEXT_WIDTH / sum).max(floor))
+        .collect();
+    let total: usize = raw.iter().sum::<usize>().max(1);
+    raw.iter().map(|w| w * TEXT_WIDTH / total).collect()
+}
 
 /// Runs of one string: italic marks set italic, redaction labels bold in brackets.
 fn runs(text: &str, bold: bool) -> Vec<Run> {
@@ -225,22 +254,30 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
                 }
             }
             Block::Table(head, rows) => {
-                let cell = |t: &str, bold: bool| {
+                let widths = column_widths(&head, &rows);
+                let cell = |t: &str, bold: bool, w: usize| {
                     let mut p = Paragraph::new();
                     for r in runs(t, bold) {
                         p = p.add_run(r);
                     }
-                    TableCell::new().add_paragraph(p)
+                    TableCell::new().add_paragraph(p).width(w, WidthType::Dxa)
                 };
-                let mut trs =
-                    vec![TableRow::new(head.iter().map(|h| cell(h, true)).collect()).cant_split()];
+                let header = head.iter().zip(&widths).map(|(h, w)| cell(h, true, *w));
+                let mut trs = vec![TableRow::new(header.collect()).cant_split()];
                 for row in rows {
-                    let cells = (0..head.len().max(1))
-                        .map(|i| cell(row.get(i).map(String::as_str).unwrap_or(""), false))
+                    let cells = widths
+                        .iter()
+                        .enumerate()
+                        .map(|(i, w)| cell(row.get(i).map(String::as_str).unwrap_or(""), false, *w))
                         .collect();
                     trs.push(TableRow::new(cells).cant_split());
                 }
-                docx = docx.add_table(Table::new(trs));
+                let total = widths.iter().sum();
+                docx = docx.add_table(
+                    Table::new(trs)
+                        .set_grid(widths)
+                        .width(total, WidthType::Dxa),
+                );
             }
         }
     }
