@@ -175,8 +175,9 @@ pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
                 .map(|d| d.determinations.len() + d.appeals.len())
                 .unwrap_or(0)
         };
-        let decisions_added = count(head).saturating_sub(count(from));
-        if change == Change::Deleted && count(from) > 0 {
+        let decided_before = count(from);
+        let decisions_added = count(head).saturating_sub(decided_before);
+        if change == Change::Deleted && decided_before > 0 {
             rewritten.push(format!(
                 "{id}: a decided record's folder is deleted; its history stays in git, but the register must keep it — end it with `smout retire {id}` or `smout withdraw {id}` instead"
             ));

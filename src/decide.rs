@@ -246,7 +246,7 @@ pub enum Refusal {
         outcome: String,
         /// The finding's key.
         key: String,
-        /// Its number and wording.
+        /// Its paragraph number.
         number: String,
         /// Its wording.
         text: String,

@@ -64,7 +64,7 @@ struct DiffView {
 #[derive(Serialize)]
 struct ChangeView {
     label: String,
-    kind: &'static str,
+    kind: ChangeKind,
     material: bool,
     old: String,
     new: String,
@@ -82,12 +82,7 @@ fn diff_view(from: u32, to: u32, d: &RecordDiff) -> DiffView {
             .iter()
             .map(|c| ChangeView {
                 label: c.label.clone(),
-                kind: match c.kind {
-                    ChangeKind::Added => "added",
-                    ChangeKind::Removed => "removed",
-                    ChangeKind::Changed => "changed",
-                    ChangeKind::Reflowed => "reflowed",
-                },
+                kind: c.kind,
                 material: c.material,
                 old: c.old.clone().unwrap_or_default(),
                 new: c.new.clone().unwrap_or_default(),

@@ -10,7 +10,8 @@ use docx_rs::{
     StyleType, Table, TableCell, TableRow, WidthType,
 };
 
-use super::pdf::{parse_blocks, Block, ITALIC_CLOSE, ITALIC_OPEN};
+use super::pdf::{parse_blocks, plain_meta as plain, Block, ITALIC_CLOSE, ITALIC_OPEN};
+use super::templates::escape_html as xml_escape;
 use super::{REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
@@ -122,19 +123,6 @@ fn heading(style: &str, number: &str, spans: &[(&str, bool)]) -> Paragraph {
         }
     }
     p
-}
-
-fn plain(s: &str) -> String {
-    s.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
-        .replace(REDACTION_OPEN, "[")
-        .replace(REDACTION_CLOSE, "]")
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The .docx of a record (or report) from its blocks.

@@ -103,7 +103,7 @@ fn collect(base: &Path, dir: &Path, out: &mut HashMap<String, String>) -> Result
     Ok(())
 }
 
-fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

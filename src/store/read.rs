@@ -89,29 +89,27 @@ impl Store {
 
     /// The submissions of record `id`, oldest first (also those made under a former id).
     pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
-        if self.tags.borrow().is_none() {
-            // Nothing read yet: this record's tags only, not every tag of the register.
-            let repo = self.repo()?;
-            let mine = history::record_tags(repo, id, "submission")?;
-            if !mine.is_empty() {
-                return Ok(mine);
+        // From the tags already read; else this record's tags only, not every tag of the
+        // register.
+        let cached = self.tags.borrow().clone();
+        let of = |id: &str| -> Result<Vec<Submission>> {
+            match &cached {
+                Some(t) => Ok(t
+                    .get("submission")
+                    .and_then(|m| m.get(id))
+                    .cloned()
+                    .unwrap_or_default()),
+                None => history::record_tags(self.repo()?, id, "submission"),
             }
-            for former in self.former_ids(id)? {
-                let theirs = history::record_tags(repo, &former, "submission")?;
-                if !theirs.is_empty() {
-                    return Ok(theirs);
-                }
-            }
-            return Ok(Vec::new());
-        }
-        let tags = self.tags()?;
-        let subs = tags.get("submission");
-        if let Some(s) = subs.and_then(|m| m.get(id)) {
-            return Ok(s.clone());
+        };
+        let mine = of(id)?;
+        if !mine.is_empty() {
+            return Ok(mine);
         }
         for former in self.former_ids(id)? {
-            if let Some(s) = subs.and_then(|m| m.get(&former)) {
-                return Ok(s.clone());
+            let theirs = of(&former)?;
+            if !theirs.is_empty() {
+                return Ok(theirs);
             }
         }
         Ok(Vec::new())

@@ -60,10 +60,7 @@ fn begin_marked(
 fn actual_text(s: &str) -> printpdf::DictItem {
     let data = match s.is_ascii() {
         true => s.as_bytes().to_vec(),
-        false => [0xFE, 0xFF]
-            .into_iter()
-            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
-            .collect(),
+        false => utf16_text(s),
     };
     printpdf::DictItem::String {
         literal: s.is_ascii(),

@@ -164,6 +164,7 @@ use units::*;
 use write::*;
 
 pub(crate) use blocks::{Block, Doc};
+pub(crate) use write::plain_meta;
 
 /// Parse the block language (for the other writers of the same template, Word's).
 pub(crate) fn parse_blocks(text: &str) -> Result<Doc> {

@@ -5,6 +5,8 @@
 
 use lopdf::{dictionary, Object, ObjectId, Stream, StringFormat};
 
+use crate::render::templates::escape_html as xml_escape;
+
 /// What a drawn text is to a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) enum Mark {
@@ -79,19 +81,8 @@ pub(super) fn text_string(s: &str) -> Object {
     if s.is_ascii() {
         Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
     } else {
-        let utf16: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
-        Object::String(utf16, StringFormat::Hexadecimal)
+        Object::String(super::write::utf16_text(s), StringFormat::Hexadecimal)
     }
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// What the catalog says about the document.

@@ -23,10 +23,7 @@ pub(super) fn embed(doc: &mut lopdf::Document, files: &[(String, Vec<u8>)]) {
             bytes.clone(),
         );
         let file = doc.add_object(stream);
-        let utf16: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain(name.encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
+        let utf16 = utf16_text(name);
         let spec = doc.add_object(dictionary! {
             "Type" => "Filespec",
             "F" => Object::String(name.as_bytes().to_vec(), StringFormat::Literal),
@@ -75,9 +72,21 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
     }
 }
 
-/// Metadata never carries redaction labels' sentinels; a withheld span reads as its label.
-pub(super) fn plain_meta(s: &str) -> String {
-    s.replace(REDACTION_OPEN, "[").replace(REDACTION_CLOSE, "]")
+/// Metadata never carries redaction labels' sentinels (a withheld span reads as its label) nor
+/// italic marks.
+pub(crate) fn plain_meta(s: &str) -> String {
+    s.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
+        .replace(REDACTION_OPEN, "[")
+        .replace(REDACTION_CLOSE, "]")
+}
+
+/// A PDF text string's bytes as UTF-16BE with its byte-order mark (for any text that is not
+/// plain ASCII).
+pub(super) fn utf16_text(s: &str) -> Vec<u8> {
+    [0xFE, 0xFF]
+        .into_iter()
+        .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect()
 }
 
 /// Make the file reproducible and its outline follow document order: the document ID is a
