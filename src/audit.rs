@@ -35,6 +35,8 @@ pub struct AuditReport {
     pub determinations: usize,
     /// Submission tags examined.
     pub submissions: usize,
+    /// Of the determinations, those imported from documents decided outside smout.
+    pub imported: usize,
     /// What is wrong.
     pub findings: Vec<Finding>,
 }
@@ -140,6 +142,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     let subs = store.all_submissions()?;
     let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, store.prefix());
     let mut determinations = 0;
+    let mut imported = 0;
     for id in reg.record_ids()? {
         let rel = Register::determinations_rel(&id);
         let file = reg.root.join(&rel);
@@ -162,6 +165,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         ] {
             for (k, d) in list.iter().enumerate() {
                 determinations += 1;
+                imported += usize::from(d.imported.is_some());
                 let span = entry_span(&text, kind, k);
                 let at = |f: Finding| f.at(&rel, &index, &span);
                 let Some(sub) = subs
@@ -294,6 +298,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         commits,
         determinations,
         submissions,
+        imported,
         findings,
     })
 }

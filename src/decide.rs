@@ -689,6 +689,7 @@ pub fn record(
         corrects: input.corrects,
         correction: input.correction.trim().to_string(),
         findings: input.findings,
+        imported: input.imported,
         documentation: input.documentation,
     };
     let new_text = append(&existing_text, kind.table(), &entry)?;

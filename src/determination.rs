@@ -30,6 +30,19 @@ fn none() -> String {
     "none".into()
 }
 
+/// Where a determination decided outside smout was imported from (`smout import`): the
+/// document and its SHA-256. The entry is still recorded, signed and audited like any other;
+/// this says the decision itself was made before the register existed.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportedFrom {
+    /// The document's file name.
+    pub source: String,
+    /// SHA-256 of the document.
+    #[serde(default)]
+    pub sha256: String,
+}
+
 /// One determination (or appeal decision).
 // Not `deny_unknown_fields`: every key that is not a field is a documentation finding (a
 // table, checked as one), so an unknown key still fails to parse.
@@ -84,6 +97,9 @@ pub struct Determination {
     /// a statement affirmed, a choice's value for a finding with choices.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub findings: BTreeMap<String, toml::Value>,
+    /// Imported from a document decided outside smout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<ImportedFrom>,
     /// Findings on further documentation, keyed by the form's documentation kinds (`pia`,
     /// `sorn` on the DHS SMOUT; none on a form that has no such kinds).
     #[serde(flatten)]
@@ -184,6 +200,9 @@ pub struct DeterminationInput {
     /// The reviewer's findings (`[findings]`).
     #[serde(default)]
     pub findings: BTreeMap<String, toml::Value>,
+    /// Imported from a document decided outside smout (`[imported]`, written by `smout import`).
+    #[serde(default)]
+    pub imported: Option<ImportedFrom>,
     /// Documentation findings by the form's documentation kind (a table each).
     #[serde(flatten)]
     pub documentation: BTreeMap<String, DocFinding>,

@@ -19,6 +19,7 @@ pub mod forge;
 pub mod form;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod import;
 pub mod lifecycle;
 pub mod markup;
 pub mod par;

@@ -78,7 +78,13 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
                     out,
                     "audited {}, {}, {}, {}: {}",
                     plural(report.commits, "commit", "commits"),
-                    plural(report.determinations, "determination", "determinations"),
+                    match report.imported {
+                        0 => plural(report.determinations, "determination", "determinations"),
+                        n => format!(
+                            "{} ({n} imported, decided outside smout)",
+                            plural(report.determinations, "determination", "determinations")
+                        ),
+                    },
                     plural(report.submissions, "submission", "submissions"),
                     plural(
                         report.signatures,

@@ -19,6 +19,7 @@ mod completions;
 mod determine;
 mod diff;
 mod forms;
+mod import;
 mod init;
 mod log;
 mod new;
@@ -115,6 +116,7 @@ pub enum ReportFormat {
 pub enum Command {
     Init(init::InitArgs),
     New(new::NewArgs),
+    Import(import::ImportArgs),
     Check(check::CheckArgs),
     Render(render::RenderArgs),
     Submit(submit::SubmitArgs),
@@ -202,6 +204,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => init::run(&env, a, &mut out),
         Command::New(a) => new::run(&env, a, &mut out),
+        Command::Import(a) => import::run(&env, a, &mut out),
         Command::Check(a) => check::run(&env, a, &mut out),
         Command::Render(a) => render::run(&env, a, &mut out),
         Command::Submit(a) => submit::run(&env, a, &mut out),

@@ -12,7 +12,7 @@ use docx_rs::{
 
 use super::pdf::{parse_blocks, plain_meta as plain, Block, ITALIC_CLOSE, ITALIC_OPEN};
 use super::templates::escape_html as xml_escape;
-use super::{REDACTION_CLOSE, REDACTION_OPEN};
+use super::{REDACTION_CLOSE, REDACTION_OPEN, WITHHELD_CLOSE, WITHHELD_OPEN, WITHHELD_SEP};
 use crate::error::{Error, Result};
 
 /// Twips of indentation per level.
@@ -47,54 +47,119 @@ fn column_widths(head: &[String], rows: &[Vec<String>]) -> Vec<usize> {
     raw.iter().map(|w| w * TEXT_WIDTH / total).collect()
 }
 
-/// Runs of one string: italic marks set italic, redaction labels bold in brackets.
+/// A run the package pass turns into the opening of a withheld span's content control.
+const SDT_WITHHELD: char = '\u{E010}';
+/// A run the package pass turns into the end of a content control.
+const SDT_END: char = '\u{E011}';
+/// A run the package pass turns into a check box content control (followed by 1 or 0).
+const SDT_BOX: char = '\u{E012}';
+
+/// Runs of one string: italic marks set italic, redaction labels bold in brackets, text a
+/// release withholds shaded inside a content control tagged with its exemptions.
 fn runs(text: &str, bold: bool) -> Vec<Run> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut italic = false;
     let mut label = false;
-    let flush = |cur: &mut String, italic: bool, label: bool, out: &mut Vec<Run>| {
-        if cur.is_empty() {
-            return;
-        }
-        let t = std::mem::take(cur);
-        let lines: Vec<&str> = t.split('\n').collect();
-        let mut r = Run::new();
-        for (i, l) in lines.iter().enumerate() {
-            if i > 0 {
-                r = r.add_break(BreakType::TextWrapping);
+    let mut withheld = false;
+    let mut codes: Option<String> = None;
+    let flush =
+        |cur: &mut String, italic: bool, label: bool, withheld: bool, out: &mut Vec<Run>| {
+            if cur.is_empty() {
+                return;
             }
-            let shown = if label {
-                format!("[{l}]")
-            } else {
-                l.to_string()
-            };
-            r = r.add_text(shown);
-        }
-        if bold || label {
-            r = r.bold();
-        }
-        if italic {
-            r = r.italic();
-        }
-        out.push(r);
-    };
+            let t = std::mem::take(cur);
+            let lines: Vec<&str> = t.split('\n').collect();
+            let mut r = Run::new();
+            for (i, l) in lines.iter().enumerate() {
+                if i > 0 {
+                    r = r.add_break(BreakType::TextWrapping);
+                }
+                let shown = if label {
+                    format!("[{l}]")
+                } else {
+                    l.to_string()
+                };
+                r = r.add_text(shown);
+            }
+            if bold || label {
+                r = r.bold();
+            }
+            if italic {
+                r = r.italic();
+            }
+            if withheld {
+                r = r.highlight("lightGray");
+            }
+            out.push(r);
+        };
     for c in text.chars() {
         match c {
-            ITALIC_OPEN | ITALIC_CLOSE | REDACTION_OPEN | REDACTION_CLOSE => {
-                flush(&mut cur, italic, label, &mut out);
+            ITALIC_OPEN | ITALIC_CLOSE | REDACTION_OPEN | REDACTION_CLOSE | WITHHELD_OPEN
+            | WITHHELD_CLOSE => {
+                flush(&mut cur, italic, label, withheld, &mut out);
                 match c {
                     ITALIC_OPEN => italic = true,
                     ITALIC_CLOSE => italic = false,
                     REDACTION_OPEN => label = true,
-                    _ => label = false,
+                    REDACTION_CLOSE => label = false,
+                    WITHHELD_OPEN => codes = Some(String::new()),
+                    _ => {
+                        withheld = false;
+                        out.push(Run::new().add_text(SDT_END.to_string()));
+                    }
                 }
             }
-            c => cur.push(c),
+            WITHHELD_SEP => {
+                let c = codes.take().unwrap_or_default();
+                out.push(Run::new().add_text(format!("{SDT_WITHHELD}{c}")));
+                withheld = true;
+            }
+            c => match codes.as_mut() {
+                Some(codes) => codes.push(c),
+                None => cur.push(c),
+            },
         }
     }
-    flush(&mut cur, italic, label, &mut out);
+    flush(&mut cur, italic, label, withheld, &mut out);
     out
+}
+
+/// The package pass: marker runs become Word content controls — a withheld span's (tagged
+/// `smout:withhold <exemptions>`, titled with the labels a release copy prints) and check boxes
+/// (`w14:checkbox`, ☒/☐ as their glyphs for readers without content controls).
+fn content_controls(xml: &str) -> String {
+    let marker = regex::Regex::new(
+        r#"<w:r>(?:<w:rPr ?/>|<w:rPr>(?:<w:[^>]*/>)*</w:rPr>)?<w:t[^>]*>([\x{E010}\x{E011}\x{E012}])([^<]*)</w:t></w:r>"#,
+    )
+    .expect("valid");
+    marker
+        .replace_all(xml, |c: &regex::Captures| {
+            let arg = &c[2];
+            match c[1].chars().next() {
+                Some(SDT_WITHHELD) => {
+                    let label = crate::markup::label(
+                        &arg.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
+                    );
+                    format!(
+                        "<w:sdt><w:sdtPr><w:alias w:val=\"Withheld in a release copy: {}\" /><w:tag w:val=\"{} {}\" /></w:sdtPr><w:sdtContent>",
+                        xml_escape(&label),
+                        crate::import::source::WITHHOLD_TAG,
+                        xml_escape(arg)
+                    )
+                }
+                Some(SDT_END) => "</w:sdtContent></w:sdt>".to_string(),
+                _ => {
+                    let on = arg == "1";
+                    format!(
+                        "<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val=\"{}\" /><w14:checkedState w14:val=\"2612\" w14:font=\"MS Gothic\" /><w14:uncheckedState w14:val=\"2610\" w14:font=\"MS Gothic\" /></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>{}</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>",
+                        u8::from(on),
+                        if on { "☒" } else { "☐" }
+                    )
+                }
+            }
+        })
+        .into_owned()
 }
 
 fn para(text: &str, bold: bool, indent: usize) -> Paragraph {
@@ -227,8 +292,8 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
                 docx = docx.add_paragraph(p);
             }
             Block::Check(on, t) => {
-                let mut p =
-                    Paragraph::new().add_run(Run::new().add_text(if on { "☒ " } else { "☐ " }));
+                let mut p = Paragraph::new()
+                    .add_run(Run::new().add_text(format!("{SDT_BOX}{}", u8::from(on))));
                 for r in runs(&t, false) {
                     p = p.add_run(r);
                 }
@@ -286,7 +351,7 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
         }
     }
     marked.push_str(rest);
-    xml.document = marked.into_bytes();
+    xml.document = content_controls(&marked).into_bytes();
     let core = String::from_utf8_lossy(&xml.doc_props.core).into_owned();
     let core = core
         .replace(

@@ -39,6 +39,14 @@ pub const DETERMINATION_FIELDS: &[&str] = &[
 pub const REDACTION_OPEN: char = '\u{E000}';
 /// Closes a redaction label in view text.
 pub const REDACTION_CLOSE: char = '\u{E001}';
+/// Opens text a release copy withholds, in an internal Word copy's view text: the exemptions,
+/// [`WITHHELD_SEP`], the text, [`WITHHELD_CLOSE`]. Word output wraps it in a content control
+/// that `smout import` reads back as redaction markup.
+pub const WITHHELD_OPEN: char = '\u{E002}';
+/// Ends the exemptions of a withheld span.
+pub const WITHHELD_SEP: char = '\u{E003}';
+/// Closes a withheld span.
+pub const WITHHELD_CLOSE: char = '\u{E004}';
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,6 +243,9 @@ pub struct DeterminationView {
     pub review_by: String,
     /// Submission judged.
     pub submission: String,
+    /// The document a determination decided outside smout was imported from (empty when it
+    /// was made in smout).
+    pub imported: String,
     /// Whether any determination was recorded.
     pub recorded: bool,
 }
@@ -304,6 +315,8 @@ pub struct FormView {
 struct ViewBuilder<'a> {
     form: &'a Form,
     release: bool,
+    /// An internal copy that marks what a release withholds (Word's content controls).
+    marks: bool,
     withheld: BTreeMap<String, Vec<String>>,
     used: std::collections::BTreeSet<String>,
     /// `[provenance]`: field path → transcribed, inferred or withheld-in-source.
@@ -315,6 +328,20 @@ impl ViewBuilder<'_> {
     /// ([`markup::release_with`]), or withheld whole when `[release] redact` covers its path.
     fn present(&mut self, path: &str, s: &str) -> String {
         if !self.release {
+            if self.marks {
+                if let Ok(segments) = markup::parse(s) {
+                    return segments
+                        .into_iter()
+                        .map(|seg| match seg {
+                            markup::Segment::Text { text } => text,
+                            markup::Segment::Redacted { exemptions, text } => format!(
+                                "{WITHHELD_OPEN}{}{WITHHELD_SEP}{text}{WITHHELD_CLOSE}",
+                                exemptions.join(" ")
+                            ),
+                        })
+                        .collect();
+                }
+            }
             return markup::plain(s);
         }
         if let Some(ex) = self.withheld_for(path) {
@@ -400,6 +427,24 @@ impl ViewBuilder<'_> {
         } else {
             self.present(path, &v.to_string())
         }
+    }
+
+    /// Every section of the form with the record's items.
+    fn sections(&mut self, root: &toml::Table) -> Vec<SectionView> {
+        let form = self.form;
+        form.sections
+            .iter()
+            .map(|s| SectionView {
+                id: s.id.clone(),
+                heading: s.heading.clone(),
+                page_heading: s.page_heading.clone().unwrap_or_default(),
+                new_page: s.new_page,
+                lead: s.lead.clone().unwrap_or_default(),
+                text: s.text.clone(),
+                footnotes: s.footnotes.clone(),
+                items: self.items(root, &s.id),
+            })
+            .collect()
     }
 
     fn items(&mut self, root: &toml::Table, section: &str) -> Vec<ItemView> {
@@ -777,6 +822,10 @@ impl ViewBuilder<'_> {
                 .map(|r| self.date(r))
                 .unwrap_or_default(),
             submission: d.map(|d| d.submission.to_string()).unwrap_or_default(),
+            imported: d
+                .and_then(|d| d.imported.as_ref())
+                .map(|i| self.present("determination.imported", &i.source))
+                .unwrap_or_default(),
             recorded: d.is_some(),
         }
     }
@@ -811,8 +860,28 @@ pub fn us_date(d: NaiveDate) -> String {
     d.format("%-m/%-d/%Y").to_string()
 }
 
+/// What a form prints for each section, in order, as an empty record shows it: the headings,
+/// questions, boxes and table columns `smout import` reads a filled-in document against.
+pub fn printed_items(form: &Form) -> Vec<SectionView> {
+    let root = toml::Table::new();
+    let mut b = ViewBuilder {
+        form,
+        release: false,
+        marks: false,
+        withheld: BTreeMap::new(),
+        used: Default::default(),
+        provenance: Vec::new(),
+    };
+    b.sections(&root)
+}
+
 /// Build the view of a record.
 pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Result<View> {
+    view_of(reg, src, opts, false)
+}
+
+/// The view of a record; `marks`: an internal copy marks what a release withholds.
+fn view_of(reg: &Register, src: &Source<'_>, opts: &RenderOptions, marks: bool) -> Result<View> {
     let root: toml::Table = toml::from_str(src.text).map_err(|e| Error::InvalidRecord {
         what: src.origin.clone(),
         message: e.message().to_string(),
@@ -826,24 +895,12 @@ pub fn build_view(reg: &Register, src: &Source<'_>, opts: &RenderOptions) -> Res
     let mut b = ViewBuilder {
         form,
         release: opts.release,
+        marks: marks && !opts.release,
         withheld,
         used: Default::default(),
         provenance: crate::form::provenance(&root),
     };
-    let sections = form
-        .sections
-        .iter()
-        .map(|s| SectionView {
-            id: s.id.clone(),
-            heading: s.heading.clone(),
-            page_heading: s.page_heading.clone().unwrap_or_default(),
-            new_page: s.new_page,
-            lead: s.lead.clone().unwrap_or_default(),
-            text: s.text.clone(),
-            footnotes: s.footnotes.clone(),
-            items: b.items(&root, &s.id),
-        })
-        .collect();
+    let sections = b.sections(&root);
     let title_raw = root.get("title").and_then(Value::as_str).unwrap_or("");
     let title = b.present("title", title_raw);
     let component = match &form.index.component {
@@ -916,7 +973,7 @@ pub fn render(
     format: Format,
     opts: &RenderOptions,
 ) -> Result<Vec<u8>> {
-    let view = build_view(reg, src, opts)?;
+    let view = view_of(reg, src, opts, format == Format::Docx)?;
     let text = templates.render(&view, format)?;
     match format {
         Format::Pdf => {

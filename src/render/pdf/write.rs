@@ -75,7 +75,19 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
 /// Metadata never carries redaction labels' sentinels (a withheld span reads as its label) nor
 /// italic marks.
 pub(crate) fn plain_meta(s: &str) -> String {
-    s.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
+    // A withheld span of an internal Word copy: its text, without its exemptions.
+    let mut out = String::with_capacity(s.len());
+    let mut codes = false;
+    for c in s.chars() {
+        match c {
+            crate::render::WITHHELD_OPEN => codes = true,
+            crate::render::WITHHELD_SEP => codes = false,
+            crate::render::WITHHELD_CLOSE => {}
+            _ if codes => {}
+            c => out.push(c),
+        }
+    }
+    out.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
         .replace(REDACTION_OPEN, "[")
         .replace(REDACTION_CLOSE, "]")
 }

@@ -1,0 +1,474 @@
+//! The text of a SMOUT as it exists outside smout — a Word file, the text of a PDF (`pdftotext`
+//! output, or the PDF itself when poppler is installed), or a transcription — as a list of
+//! [`Unit`]s: paragraphs and tables in reading order, each with where it sits in the source.
+//!
+//! Word files are read from `word/document.xml` directly: a paragraph's runs are joined (Word
+//! splits a sentence into runs wherever formatting or editing history changes), tracked
+//! deletions are skipped, check boxes — Word content controls (`w14:checkbox`), legacy form
+//! fields and Wingdings symbols alike — read as ☒ / ☐, and the content controls smout's own Word
+//! output wraps around text withheld in a release copy come back as redaction markup.
+
+use std::io::Read;
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use crate::error::{Error, Result};
+
+/// A ticked box, as every source's check boxes are read.
+pub const CHECKED: char = '☒';
+/// An empty box.
+pub const UNCHECKED: char = '☐';
+
+/// The tag smout's Word output gives a content control around text a release copy withholds:
+/// `smout:withhold b6 b7C`.
+pub const WITHHOLD_TAG: &str = "smout:withhold";
+
+/// A piece of the source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unit {
+    /// A paragraph (in a text source: lines up to a blank line or a list item).
+    Para {
+        /// Its text: lines joined by `\n`.
+        text: String,
+        /// Its line breaks are only where a page's line ran out (a PDF's text): the paragraph
+        /// reads as one line. A Word paragraph's breaks are the writer's.
+        soft: bool,
+        /// Where it is: `file:line` or `file: paragraph n`.
+        loc: String,
+    },
+    /// A table: rows of cells, each cell's paragraphs joined by `\n`.
+    Table {
+        /// The rows.
+        rows: Vec<Vec<String>>,
+        /// Where it is.
+        loc: String,
+    },
+}
+
+impl Unit {
+    /// Where the unit is in the source.
+    pub fn loc(&self) -> &str {
+        match self {
+            Unit::Para { loc, .. } | Unit::Table { loc, .. } => loc,
+        }
+    }
+}
+
+/// Largest source read (a Word file, a text).
+const MAX_SOURCE_BYTES: u64 = 64 << 20;
+/// Largest `word/document.xml` inflated (a zip bomb stops here).
+const MAX_XML_BYTES: u64 = 256 << 20;
+
+/// Read the source at `path` by its extension: `.docx`, `.txt` (or `.md`), `.pdf`.
+pub fn read(path: &Path) -> Result<(Vec<Unit>, Vec<u8>)> {
+    let bytes =
+        crate::store::fs::read_file(path, MAX_SOURCE_BYTES).map_err(|source| Error::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let units = match ext.as_str() {
+        "docx" => docx_units(&bytes, &name)?,
+        "txt" | "text" | "md" => text_units(&String::from_utf8_lossy(&bytes), &name),
+        "pdf" => text_units(&pdf_text(path)?, &name),
+        "doc" => {
+            return Err(Error::Refused(format!(
+                "{name} is a Word 97–2003 file (.doc), which smout does not read; open it in Word and save it as .docx (or run `libreoffice --headless --convert-to docx {name}`), then import the .docx"
+            )))
+        }
+        _ => {
+            return Err(Error::Refused(format!(
+                "{name}: smout imports .docx, .txt (the text of a PDF, e.g. `pdftotext -layout file.pdf`) and .pdf; rename or convert the file"
+            )))
+        }
+    };
+    Ok((units, bytes))
+}
+
+/// The text of a PDF through poppler's `pdftotext`.
+fn pdf_text(path: &Path) -> Result<String> {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(path)
+        .arg("-")
+        .output()
+        .map_err(|_| {
+            Error::Refused(format!(
+                "reading {} needs poppler's `pdftotext`, which is not installed: install poppler-utils, or convert the PDF yourself (`pdftotext file.pdf file.txt`) and import the .txt",
+                path.display()
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(Error::Refused(format!(
+            "pdftotext could not read {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Does this line start a list item (`- `, `* `, `• `, `1. `)?
+fn starts_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") {
+        return true;
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && digits < 3 && t[digits..].starts_with(". ")
+}
+
+/// Markdown-ish decoration of a transcription (headings, emphasis, footnote markers, links,
+/// escapes) removed; text otherwise kept.
+fn clean_line(line: &str) -> String {
+    let mut s = line.trim_end().to_string();
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix('#') {
+        s = rest.trim_start_matches('#').trim_start().to_string();
+    }
+    // <sup>2</sup> footnote markers, links [text](#), escapes \( \).
+    let sup = regex::Regex::new(r"<sup>[^<]*</sup>").expect("valid");
+    s = sup.replace_all(&s, "").into_owned();
+    let link = regex::Regex::new(r"\[([^\]\[]*)\]\([^)]*\)").expect("valid");
+    s = link.replace_all(&s, "$1").into_owned();
+    s = s
+        .replace("\\(", "(")
+        .replace("\\)", ")")
+        .replace("***", "")
+        .replace("**", "");
+    // A lone `*word.*` emphasis.
+    let em = regex::Regex::new(r"\*([^*\n]+)\*").expect("valid");
+    s = em.replace_all(&s, "$1").into_owned();
+    let t = s.trim_start();
+    let t = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .or_else(|| t.strip_prefix("• "))
+        .unwrap_or(t);
+    t.trim_end().to_string()
+}
+
+/// Paragraphs of a text: lines up to a blank line, a new list item starting a paragraph.
+pub fn text_units(text: &str, name: &str) -> Vec<Unit> {
+    let text = text.replace("\r\n", "\n").replace(['\r', '\u{c}'], "\n");
+    let mut out = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    let mut start = 0usize;
+    let flush = |cur: &mut Vec<String>, start: usize, out: &mut Vec<Unit>| {
+        if cur.is_empty() {
+            return;
+        }
+        let text = std::mem::take(cur).join("\n");
+        if text.trim() == "---" || text.trim().is_empty() {
+            return;
+        }
+        out.push(Unit::Para {
+            text,
+            soft: true,
+            loc: format!("{name}:{}", start + 1),
+        });
+    };
+    for (i, line) in text.split('\n').enumerate() {
+        if line.trim().is_empty() {
+            flush(&mut cur, start, &mut out);
+            continue;
+        }
+        if starts_item(line) || cur.is_empty() {
+            flush(&mut cur, start, &mut out);
+            start = i;
+        }
+        let c = clean_line(line);
+        if !c.is_empty() {
+            cur.push(c);
+        }
+    }
+    flush(&mut cur, start, &mut out);
+    out
+}
+
+/// `word/document.xml` of a .docx.
+fn document_xml(bytes: &[u8], name: &str) -> Result<String> {
+    let bad = |why: String| {
+        Error::Refused(format!(
+            "{name} is not a Word file smout can read ({why}); open it in Word and save it as .docx"
+        ))
+    };
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let file = zip
+        .by_name("word/document.xml")
+        .map_err(|_| bad("it has no word/document.xml".into()))?;
+    let mut xml = String::new();
+    file.take(MAX_XML_BYTES)
+        .read_to_string(&mut xml)
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(xml)
+}
+
+/// A Wingdings (or Symbol) character code of a check box: Some(ticked) or None.
+fn box_symbol(code: &str) -> Option<bool> {
+    match code.to_ascii_uppercase().trim_start_matches("F0") {
+        "FE" | "78" | "FD" | "FC" => Some(true),
+        "A8" | "6F" | "71" | "A1" => Some(false),
+        _ => None,
+    }
+}
+
+/// What is being built while walking the XML.
+#[derive(Default)]
+struct Walk {
+    units: Vec<Unit>,
+    para: String,
+    /// Open tables: rows of cells; the cell being filled is the last of the last row.
+    tables: Vec<Vec<Vec<String>>>,
+    /// Paragraph count, for locations.
+    paragraphs: usize,
+    table_count: usize,
+    /// Inside `w:del` (tracked deletion) or `w:instrText` (field code): no text.
+    skip: usize,
+    /// Content controls: (is a check box whose glyph is to be skipped, closes a withheld span).
+    sdts: Vec<(bool, bool)>,
+    /// The `w:sdtPr` being read: its tag and check box state.
+    sdt_tag: Option<String>,
+    sdt_checkbox: Option<bool>,
+    in_sdt_pr: bool,
+    /// Inside `w:t`.
+    in_t: bool,
+    /// A legacy form field's check box being read: Some(state once known).
+    legacy: Option<Option<bool>>,
+}
+
+impl Walk {
+    fn push(&mut self, s: &str) {
+        if self.skip > 0 || self.sdts.iter().any(|(glyph, _)| *glyph) {
+            return;
+        }
+        self.para.push_str(s);
+    }
+
+    fn end_para(&mut self, name: &str) {
+        let text = std::mem::take(&mut self.para);
+        self.paragraphs += 1;
+        if let Some(table) = self.tables.last_mut() {
+            if let Some(cell) = table.last_mut().and_then(|r| r.last_mut()) {
+                if !cell.is_empty() {
+                    cell.push('\n');
+                }
+                cell.push_str(text.trim());
+            }
+            return;
+        }
+        if text.trim().is_empty() {
+            return;
+        }
+        self.units.push(Unit::Para {
+            text: text.trim().to_string(),
+            soft: false,
+            loc: format!("{name}: paragraph {}", self.paragraphs),
+        });
+    }
+}
+
+/// The units of a Word file.
+pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
+    let xml = document_xml(bytes, name)?;
+    let mut r = Reader::from_str(&xml);
+    let mut w = Walk::default();
+    let attr = |e: &quick_xml::events::BytesStart, key: &str| -> Option<String> {
+        e.try_get_attribute(key).ok().flatten().map(|a| {
+            let raw = String::from_utf8_lossy(&a.value).into_owned();
+            quick_xml::escape::unescape(&raw)
+                .map(|v| v.into_owned())
+                .unwrap_or(raw)
+        })
+    };
+    loop {
+        let ev = r.read_event().map_err(|e| {
+            Error::Refused(format!(
+                "{name}: word/document.xml is not well-formed XML at byte {} ({e}); open it in Word and save it again",
+                r.buffer_position()
+            ))
+        })?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(e) => match e.name().as_ref() {
+                b"w:del" | b"w:instrText" | b"w:delText" => w.skip += 1,
+                b"w:t" => w.in_t = true,
+                b"w:tbl" => {
+                    w.tables.push(Vec::new());
+                    w.table_count += 1;
+                }
+                b"w:tr" => {
+                    if let Some(t) = w.tables.last_mut() {
+                        t.push(Vec::new());
+                    }
+                }
+                b"w:tc" => {
+                    if let Some(row) = w.tables.last_mut().and_then(|t| t.last_mut()) {
+                        row.push(String::new());
+                    }
+                }
+                b"w:sdtPr" => {
+                    w.in_sdt_pr = true;
+                    w.sdt_tag = None;
+                    w.sdt_checkbox = None;
+                }
+                b"w14:checkbox" => w.sdt_checkbox = Some(false),
+                // A legacy form field: its state is in a child (`w:checked`, `w:default`).
+                b"w:checkBox" => w.legacy = Some(None),
+                _ => {}
+            },
+            Event::Empty(e) => match e.name().as_ref() {
+                b"w:tab" if w.skip == 0 => w.push(" "),
+                b"w:br" | b"w:cr"
+                    if w.skip == 0 && attr(&e, "w:type").as_deref() != Some("page") =>
+                {
+                    w.push("\n")
+                }
+                b"w:sym" => {
+                    if let Some(on) = attr(&e, "w:char").as_deref().and_then(box_symbol) {
+                        w.push(if on { "☒" } else { "☐" });
+                    }
+                }
+                b"w:tag" if w.in_sdt_pr => w.sdt_tag = attr(&e, "w:val"),
+                b"w14:checked" if w.in_sdt_pr => {
+                    w.sdt_checkbox =
+                        Some(matches!(attr(&e, "w14:val").as_deref(), Some("1" | "true")))
+                }
+                b"w14:checkbox" if w.in_sdt_pr => w.sdt_checkbox = Some(false),
+                b"w:default" if w.legacy == Some(None) => {
+                    w.legacy = Some(Some(attr(&e, "w:val").as_deref() == Some("1")));
+                }
+                b"w:checked" if w.legacy.is_some() => {
+                    w.legacy = Some(Some(!matches!(
+                        attr(&e, "w:val").as_deref(),
+                        Some("0" | "false")
+                    )))
+                }
+                b"w:p" => w.end_para(name),
+                _ => {}
+            },
+            Event::Text(t) if w.in_t => {
+                let s = t
+                    .decode()
+                    .map_err(|e| Error::Refused(format!("{name}: {e}")))?;
+                w.push(&s.replace("[[", "\\[["));
+            }
+            Event::GeneralRef(g) if w.in_t => {
+                let c = match g.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match g.decode().ok().as_deref() {
+                        Some("amp") => Some('&'),
+                        Some("lt") => Some('<'),
+                        Some("gt") => Some('>'),
+                        Some("quot") => Some('"'),
+                        Some("apos") => Some('\''),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = c {
+                    w.push(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                b"w:del" | b"w:instrText" | b"w:delText" => w.skip = w.skip.saturating_sub(1),
+                b"w:t" => w.in_t = false,
+                b"w:p" => w.end_para(name),
+                b"w:checkBox" => {
+                    let on = w.legacy.take().flatten().unwrap_or(false);
+                    w.push(if on { "☒ " } else { "☐ " });
+                }
+                b"w:sdtPr" => {
+                    w.in_sdt_pr = false;
+                    let withhold = w
+                        .sdt_tag
+                        .as_deref()
+                        .and_then(|t| t.strip_prefix(WITHHOLD_TAG))
+                        .map(|codes| codes.trim().to_string())
+                        .filter(|c| !c.is_empty());
+                    match (w.sdt_checkbox, withhold) {
+                        (Some(on), _) => {
+                            w.push(if on { "☒" } else { "☐" });
+                            w.sdts.push((true, false));
+                        }
+                        (None, Some(codes)) => {
+                            w.push(&format!("[[{codes}: "));
+                            w.sdts.push((false, true));
+                        }
+                        (None, None) => w.sdts.push((false, false)),
+                    }
+                }
+                b"w:sdt" => {
+                    if let Some((_, closes)) = w.sdts.pop() {
+                        if closes {
+                            w.push("]]");
+                        }
+                    }
+                }
+                b"w:tbl" => {
+                    if let Some(rows) = w.tables.pop() {
+                        let n = w.table_count;
+                        match w.tables.last_mut() {
+                            // A table in a table: its text joins the outer cell.
+                            Some(outer) => {
+                                if let Some(cell) = outer.last_mut().and_then(|r| r.last_mut()) {
+                                    for row in rows {
+                                        cell.push_str(&row.join(" "));
+                                        cell.push('\n');
+                                    }
+                                }
+                            }
+                            None => w.units.push(Unit::Table {
+                                rows,
+                                loc: format!("{name}: table {n}"),
+                            }),
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(w.units)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transcription_reads_as_paragraphs_and_items() {
+        let u = text_units(
+            "## HEAD\n\nName of Component: CBP<sup>2</sup>\nmore\n- a) *Equipment.* Use;\n- b) next\n",
+            "t.txt",
+        );
+        let texts: Vec<&str> = u
+            .iter()
+            .map(|u| match u {
+                Unit::Para { text, .. } => text.as_str(),
+                Unit::Table { .. } => "",
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "HEAD",
+                "Name of Component: CBP\nmore",
+                "a) Equipment. Use;",
+                "b) next"
+            ]
+        );
+        assert_eq!(u[2].loc(), "t.txt:5");
+    }
+}
