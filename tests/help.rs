@@ -6,6 +6,7 @@ mod common;
 const COMMANDS: &[&str] = &[
     "init",
     "new",
+    "import",
     "check",
     "render",
     "submit",

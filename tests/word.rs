@@ -75,7 +75,23 @@ fn a_word_copy_reads_like_the_template() {
         doc.contains("<w:i />") && doc.contains(">Equipment.</w:t>"),
         "italic rule names"
     );
-    assert!(doc.contains(">☒ </w:t>") && doc.contains(">☐ </w:t>"));
+    // Boxes are Word check box content controls, ☒/☐ their glyphs for readers without them.
+    assert!(
+        doc.contains("<w14:checkbox><w14:checked w14:val=\"1\" />") && doc.contains(">☒</w:t>")
+    );
+    assert!(
+        doc.contains("<w14:checkbox><w14:checked w14:val=\"0\" />") && doc.contains(">☐</w:t>")
+    );
+    // What a release copy withholds sits in a content control naming its exemptions (what
+    // `smout import` reads back as markup), shaded.
+    assert!(
+        doc.contains("<w:tag w:val=\"smout:withhold b6 b7C\" /></w:sdtPr><w:sdtContent><w:r><w:rPr><w:highlight w:val=\"lightGray\" /></w:rPr><w:t xml:space=\"preserve\">Alicia Moreno</w:t>"),
+        "withheld span"
+    );
+    assert!(
+        !doc.contains('\u{E010}') && !doc.contains('\u{E002}'),
+        "no marker left"
+    );
     // Every table's header row repeats on each page; other rows do not.
     let tables = doc.matches("<w:tbl>").count();
     assert!(tables >= 3, "{tables}");
@@ -137,6 +153,10 @@ fn a_release_copy_in_word_holds_no_withheld_text_in_any_part() {
             }
         }
         assert!(part(&p, "word/document.xml").contains("[(b) (6)"), "{id}");
+        assert!(
+            !part(&p, "word/document.xml").contains("smout:withhold"),
+            "{id}"
+        );
         assert!(
             part(&p, "docProps/custom.xml").contains("true"),
             "ReleaseCopy"

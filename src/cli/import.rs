@@ -25,9 +25,9 @@ use super::{findings, CliResult, Env};
 /// Exit status: 0 everything mapped and the record checks clean, 1 TODOs or check errors left.
 ///
 /// Examples:
-///   smout import "FLD SMOUT 2018.docx" --form dhs-smout --id cbp-fld
-///   pdftotext -layout release.pdf release.txt && smout import release.txt --form dhs-smout
-///   for f in smouts/*.docx; do smout import "$f" --form dhs-smout; done
+///   smout import "FLD SMOUT 2018.docx" --form <form id> --id cbp-fld
+///   pdftotext release.pdf release.txt && smout import release.txt --form <form id>
+///   for f in smouts/*.docx; do smout import "$f" --form <form id>; done
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ImportArgs {

@@ -1254,6 +1254,19 @@ impl Reader<'_> {
     fn determination(&mut self, start: usize, source_name: &str, sha256: &str) {
         let form = self.form;
         let d = &form.determination;
+        // The page's own headings end a paragraph: nothing continues across them.
+        let headings: Vec<String> = [
+            Some(d.outcome_heading.clone()),
+            d.documentation_heading.clone(),
+            Some(d.comments_heading.clone()),
+            d.findings_heading.clone(),
+            d.conditions_heading.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|h| norm_str(&h))
+        .collect();
+        let heading = |t: &str| headings.contains(&norm_str(t));
         let mut lines: Vec<(String, String)> = Vec::new();
         for p in &self.pieces[start..] {
             if p.boiler {
@@ -1272,7 +1285,9 @@ impl Reader<'_> {
                             continue;
                         }
                         match lines.last_mut() {
-                            Some((prev, _)) if continues(prev, t) => {
+                            Some((prev, _))
+                                if continues(prev, t) && !heading(prev) && !heading(t) =>
+                            {
                                 prev.push(' ');
                                 prev.push_str(t);
                             }
