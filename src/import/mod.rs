@@ -14,6 +14,7 @@
 pub mod source;
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
@@ -184,19 +185,31 @@ fn boxed(s: &str) -> (Option<bool>, &str) {
 // ---------------------------------------------------------------------------------------------
 // FOIA marks.
 
-fn mark_re() -> Regex {
-    // (b) (6), (b)(7)(C), (b)(6);(b)(7)(C) — one or more exemptions, each (b) (n) [(X)].
+/// A FOIA mark: one or more exemptions, each (b) (n) [(X)] — (b) (6), (b)(7)(C),
+/// (b)(6);(b)(7)(C).
+static MARK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?(?:\s*[,;]\s*\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?)*",
     )
     .expect("valid")
-}
+});
+
+/// One exemption of a FOIA mark.
+static EXEMPTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?").expect("valid"));
+
+/// A date as prose writes it: June 7, 2012.
+static MONTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}",
+    )
+    .expect("valid")
+});
 
 /// The exemption codes of a FOIA mark's text: `(b) (6), (b) (7)(C)` → `b6 b7C`.
 fn mark_codes(mark: &str) -> String {
-    let one = Regex::new(r"\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?").expect("valid");
     let mut codes: Vec<String> = Vec::new();
-    for c in one.captures_iter(mark) {
+    for c in EXEMPTION.captures_iter(mark) {
         let code = format!(
             "b{}{}",
             &c[1],
@@ -212,10 +225,9 @@ fn mark_codes(mark: &str) -> String {
 /// Pieces of a text: Err(codes) for a FOIA mark (adjacent marks, separated only by white space,
 /// are one withheld span), Ok(text) between them.
 fn foia_pieces(s: &str, merge: bool) -> Vec<std::result::Result<String, String>> {
-    let re = mark_re();
     let mut out: Vec<std::result::Result<String, String>> = Vec::new();
     let mut last = 0;
-    for m in re.find_iter(s) {
+    for m in MARK.find_iter(s) {
         let between = &s[last..m.start()];
         let codes = mark_codes(m.as_str());
         match out.last_mut() {
@@ -352,11 +364,8 @@ fn search_pattern(f: &Field) -> Option<Regex> {
 }
 
 fn month_date(s: &str) -> Option<NaiveDate> {
-    let re = Regex::new(
-        r"(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}",
-    )
-    .expect("valid");
-    re.find(s)
+    MONTH_DATE
+        .find(s)
         .and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%B %d, %Y").ok())
 }
 
@@ -557,14 +566,11 @@ impl<'a> Reader<'a> {
         let (mut unit, mut from) = (0usize, 0usize);
         for (k, it) in items.iter().enumerate() {
             // A question may follow a number and a rule's label; a label opens its paragraph.
-            let (wording, anywhere) = if !it.question.is_empty() {
-                (it.question.as_str(), true)
-            } else if it.kind == "group" {
+            if it.question.is_empty() && it.kind == "group" {
                 continue;
-            } else {
-                (it.label.as_str(), false)
-            };
-            let a: Vec<char> = norm_str(wording).chars().collect();
+            }
+            let anywhere = !it.question.is_empty();
+            let a: Vec<char> = norm_str(wording(it)).chars().collect();
             let mut found = None;
             for u in unit..stop {
                 let p = &self.pieces[u];
@@ -609,11 +615,8 @@ impl<'a> Reader<'a> {
             }
             let loc = p.unit.loc().to_string();
             match p.unit {
-                Unit::Table { rows, .. } => {
-                    if u != end_unit || next.is_none() {
-                        r.tables.push((rows.clone(), loc));
-                    }
-                }
+                // (Anchors sit in paragraphs: the next one's unit is never a table.)
+                Unit::Table { rows, .. } => r.tables.push((rows.clone(), loc)),
                 Unit::Para { text, soft, .. } => {
                     // The next wording's own paragraph: what precedes it there is its number.
                     if next.is_some_and(|n| n.unit == u) && u != a.unit {
@@ -622,7 +625,6 @@ impl<'a> Reader<'a> {
                     let from = if u == a.unit { a.end } else { 0 };
                     let to = match next {
                         Some(n) if n.unit == u => n.start,
-                        _ if u == end_unit && next.is_some() => 0,
                         _ => text.len(),
                     };
                     if from >= to {
@@ -634,29 +636,13 @@ impl<'a> Reader<'a> {
                     } else {
                         piece
                     };
-                    let piece = if *soft {
-                        piece.replace('\n', " ")
-                    } else {
-                        piece.to_string()
-                    };
-                    // Each line that opens with a box is its own piece.
-                    for line in split_boxes(&piece) {
-                        let t = line.trim();
-                        if t.is_empty() {
-                            continue;
-                        }
-                        match norm_str(t) {
+                    for t in box_lines(piece, *soft) {
+                        match norm_str(&t) {
                             n if n == norm_str(INFERRED_NOTE) => r.provenance = Some("inferred"),
                             n if n == norm_str(WITHHELD_NOTE) => {
                                 r.provenance = Some("withheld-in-source")
                             }
-                            _ => match texts.last_mut() {
-                                Some((prev, _)) if continues(prev, t) => {
-                                    prev.push(' ');
-                                    prev.push_str(t);
-                                }
-                                _ => texts.push((t.to_string(), loc.clone())),
-                            },
+                            _ => push_joined(&mut texts, t, &loc, continues),
                         }
                     }
                 }
@@ -664,6 +650,39 @@ impl<'a> Reader<'a> {
         }
         r.texts = texts;
         r
+    }
+}
+
+/// A paragraph's lines as the reader takes them: a page's line breaks (`soft`) as spaces, cut
+/// before each box it holds ("☒ Yes. ☐ No." → two), trimmed, empty ones dropped.
+fn box_lines(text: &str, soft: bool) -> Vec<String> {
+    let text = if soft {
+        text.replace('\n', " ")
+    } else {
+        text.to_string()
+    };
+    split_boxes(&text)
+        .into_iter()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Add line `t` (found at `loc`) to `lines`, joined to the last one when `joins(last, t)` (a
+/// paragraph a page break cut).
+fn push_joined(
+    lines: &mut Vec<(String, String)>,
+    t: String,
+    loc: &str,
+    joins: impl Fn(&str, &str) -> bool,
+) {
+    match lines.last_mut() {
+        Some((prev, _)) if joins(prev, &t) => {
+            prev.push(' ');
+            prev.push_str(&t);
+        }
+        _ => lines.push((t, loc.to_string())),
     }
 }
 
@@ -711,7 +730,7 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
                 continue;
             }
         }
-        if let Some((text, _)) = r.item(item, a, &region) {
+        if let Some(text) = r.item(item, a, &region) {
             spills.push((a.item, text));
         }
     }
@@ -739,15 +758,10 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
             continue;
         };
         if f.required && !r.has(&it.path) {
-            let wording = if it.question.is_empty() {
-                &it.label
-            } else {
-                &it.question
-            };
             r.todo(
                 &it.path,
                 source_name,
-                format!("the source does not show \"{}\"", clip(wording)),
+                format!("the source does not show \"{}\"", clip(wording(it))),
             );
         }
     }
@@ -755,6 +769,25 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
         r.determination(stop, source_name, sha256);
     }
     r.draft
+}
+
+/// What the form prints for an item: its question, else its label.
+fn wording(it: &ItemView) -> &str {
+    if it.question.is_empty() {
+        &it.label
+    } else {
+        &it.question
+    }
+}
+
+/// The values a drafter may choose, for a TODO: `"development", "operational"`.
+fn choice_values(f: &Field) -> String {
+    f.choices
+        .iter()
+        .filter(|c| c.exempt.is_none())
+        .map(|c| format!("\"{}\"", c.value))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn clip(s: &str) -> String {
@@ -777,7 +810,7 @@ impl Reader<'_> {
     }
 
     /// Map one item's region. Returns text left over for the next question-less field.
-    fn item(&mut self, it: &ItemView, a: &Anchor, region: &Region) -> Option<(String, String)> {
+    fn item(&mut self, it: &ItemView, a: &Anchor, region: &Region) -> Option<String> {
         let form = self.form;
         let f = form.field(&it.path)?;
         let loc = region.loc.clone();
@@ -812,17 +845,8 @@ impl Reader<'_> {
                         &loc,
                         format!(
                             "no box is ticked for \"{}\"; choose one of: {}",
-                            clip(if it.question.is_empty() {
-                                &it.label
-                            } else {
-                                &it.question
-                            }),
-                            f.choices
-                                .iter()
-                                .filter(|c| c.exempt.is_none())
-                                .map(|c| format!("\"{}\"", c.value))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            clip(wording(it)),
+                            choice_values(f)
                         ),
                     ),
                 }
@@ -850,7 +874,7 @@ impl Reader<'_> {
                                 &loc,
                                 format!(
                                     "the box of \"{}\" is neither ☒ nor ☐ in the source; set `{} = true` or `false`",
-                                    clip(if it.question.is_empty() { &it.label } else { &it.question }),
+                                    clip(wording(it)),
                                     f.key
                                 ),
                             )
@@ -867,7 +891,7 @@ impl Reader<'_> {
         }
     }
 
-    fn field(&mut self, it: &ItemView, f: &Field, region: &Region) -> Option<(String, String)> {
+    fn field(&mut self, it: &ItemView, f: &Field, region: &Region) -> Option<String> {
         let loc = region.loc.clone();
         let text = region.text();
         if text.trim().is_empty() {
@@ -905,7 +929,7 @@ impl Reader<'_> {
                             .map(|(t, _)| t.as_str())
                             .collect();
                         if !rest.is_empty() {
-                            return Some((rest.join("\n\n"), loc));
+                            return Some(rest.join("\n\n"));
                         }
                     }
                     None => {
@@ -914,15 +938,10 @@ impl Reader<'_> {
                             &loc,
                             format!(
                                 "the source answers in prose; choose one of: {}",
-                                f.choices
-                                    .iter()
-                                    .filter(|c| c.exempt.is_none())
-                                    .map(|c| format!("\"{}\"", c.value))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                choice_values(f)
                             ),
                         );
-                        return Some((text, loc));
+                        return Some(text);
                     }
                 }
             }
@@ -1054,7 +1073,7 @@ impl Reader<'_> {
         if region.tables.is_empty() && !region.texts.is_empty() {
             let people = cols.iter().any(|c| c.pii.as_deref() == Some("name"));
             if people {
-                items = self.people(&cols, &region.text(), &region.loc);
+                items = self.people(&cols, &region.text());
             } else {
                 for (t, loc) in &region.texts {
                     items.push(self.prose_item(&cols, t, loc));
@@ -1112,7 +1131,7 @@ impl Reader<'_> {
     /// People from prose: FOIA-marked names and contact details around each title and office
     /// ("(b) (6) International Trade Specialist, Office of Trade (b) (6)"), or one person a
     /// line as "name, title, office, e-mail".
-    fn people(&mut self, cols: &[&Field], text: &str, loc: &str) -> Vec<Table> {
+    fn people(&self, cols: &[&Field], text: &str) -> Vec<Table> {
         let name = cols.iter().find(|c| c.pii.as_deref() == Some("name"));
         let strings: Vec<&&Field> = cols
             .iter()
@@ -1186,7 +1205,6 @@ impl Reader<'_> {
                 out.push(t);
             }
         }
-        let _ = loc;
         out
     }
 
@@ -1219,7 +1237,6 @@ impl Reader<'_> {
                     let (v, _) = with_marks(text);
                     t.insert(c.key.clone(), Value::String(v));
                 }
-                // (A finding transcribed from prose keeps the source's one line.)
                 FieldType::String if c.required && c.pattern.is_none() => {
                     if let Some(e) = id_end {
                         let rest = text[e..].trim_start_matches([' ', '–', '—', '-', ':']);
@@ -1274,25 +1291,10 @@ impl Reader<'_> {
             }
             match p.unit {
                 Unit::Para { text, loc, soft } => {
-                    let text = if *soft {
-                        text.replace('\n', " ")
-                    } else {
-                        text.clone()
-                    };
-                    for l in split_boxes(&text) {
-                        let t = l.trim();
-                        if t.is_empty() {
-                            continue;
-                        }
-                        match lines.last_mut() {
-                            Some((prev, _))
-                                if continues(prev, t) && !heading(prev) && !heading(t) =>
-                            {
-                                prev.push(' ');
-                                prev.push_str(t);
-                            }
-                            _ => lines.push((t.to_string(), loc.clone())),
-                        }
+                    for t in box_lines(text, *soft) {
+                        push_joined(&mut lines, t, loc, |prev, t| {
+                            continues(prev, t) && !heading(prev) && !heading(t)
+                        });
                     }
                 }
                 Unit::Table { .. } => {}
@@ -1540,10 +1542,13 @@ pub fn id_from_name(name: &str) -> String {
     out.trim_end_matches('-').chars().take(60).collect()
 }
 
-/// The TODO lines at the top of a file.
-fn todo_comments(todos: &[Todo], prefix: &str) -> String {
+/// The TODO comments of the determination's (`determination.…`) or the record's TODOs.
+fn todo_comments(todos: &[Todo], determination: bool) -> String {
     let mut out = String::new();
-    for t in todos.iter().filter(|t| t.path.starts_with(prefix)) {
+    for t in todos
+        .iter()
+        .filter(|t| t.path.starts_with("determination.") == determination)
+    {
         out.push_str(&format!(
             "# TODO(import) {} — {}: {}\n",
             t.path,
@@ -1579,12 +1584,7 @@ pub fn record_text(
     let mut out = format!(
         "# Imported by `smout import` from {source_name} (sha256 {sha}).\n# Where the source shows a FOIA mark, the text reads \"{PLACEHOLDER}\": replace it with the text\n# (keeping the markup) if you have it.\n"
     );
-    let todos = todo_comments(&draft.todos, "");
-    let record_todos: String = todos
-        .lines()
-        .filter(|l| !l.starts_with("# TODO(import) determination."))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let record_todos = todo_comments(&draft.todos, false);
     if !record_todos.is_empty() {
         out.push_str("#\n");
         out.push_str(&record_todos);
@@ -1600,7 +1600,7 @@ fn determination_text(id: &str, det: &Table, todos: &[Todo]) -> Result<String> {
         .map_err(|e| Error::Refused(format!("cannot write the imported determination: {e}")))?;
     Ok(format!(
         "# The Privacy Office's determination as the imported document shows it, decided outside smout.\n# Record it once the record is submitted: smout submit {id}, then\n#   smout determine {id} --from records/{id}/{DETERMINATION_FILE}\n# (`[imported]` marks it as imported in the log, on the decision page and in `audit`).\n{}\n{body}",
-        todo_comments(todos, "determination.")
+        todo_comments(todos, true)
     ))
 }
 

@@ -10,9 +10,11 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use regex::Regex;
 
 use crate::error::{Error, Result};
 
@@ -128,6 +130,11 @@ fn starts_item(line: &str) -> bool {
     digits > 0 && digits < 3 && t[digits..].starts_with(". ")
 }
 
+static SUP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<sup>[^<]*</sup>").expect("valid"));
+static LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\]\[]*)\]\([^)]*\)").expect("valid"));
+static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*([^*\n]+)\*").expect("valid"));
+
 /// Markdown-ish decoration of a transcription (headings, emphasis, footnote markers, links,
 /// escapes) removed; text otherwise kept.
 fn clean_line(line: &str) -> String {
@@ -137,18 +144,15 @@ fn clean_line(line: &str) -> String {
         s = rest.trim_start_matches('#').trim_start().to_string();
     }
     // <sup>2</sup> footnote markers, links [text](#), escapes \( \).
-    let sup = regex::Regex::new(r"<sup>[^<]*</sup>").expect("valid");
-    s = sup.replace_all(&s, "").into_owned();
-    let link = regex::Regex::new(r"\[([^\]\[]*)\]\([^)]*\)").expect("valid");
-    s = link.replace_all(&s, "$1").into_owned();
+    s = SUP.replace_all(&s, "").into_owned();
+    s = LINK.replace_all(&s, "$1").into_owned();
     s = s
         .replace("\\(", "(")
         .replace("\\)", ")")
         .replace("***", "")
         .replace("**", "");
     // A lone `*word.*` emphasis.
-    let em = regex::Regex::new(r"\*([^*\n]+)\*").expect("valid");
-    s = em.replace_all(&s, "$1").into_owned();
+    s = EMPHASIS.replace_all(&s, "$1").into_owned();
     let t = s.trim_start();
     let t = t
         .strip_prefix("- ")
