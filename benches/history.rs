@@ -107,12 +107,12 @@ fn main() {
             revs[0].into(),
         ]),
     );
-    time(
+    let status = time(
         "smout status (all records)",
         5,
         &mut smout(vec!["status".into()]),
     );
-    time(
+    let audit = time(
         "smout audit (whole history)",
         3,
         &mut smout(vec!["audit".into()]),
@@ -148,19 +148,42 @@ fn main() {
         5,
         &mut || gitlog(),
     );
-    // smout beside git, from this run: the ratio is smout's time over git's.
+    // smout beside git, from this run: the ratio is smout's time over git's; and the goal.
     println!();
-    println!("{:<44} {:>10} {:>10} {:>7}", "", "smout", "git", "ratio");
-    for (what, ours, theirs) in [
-        ("log <id> (git: changed-path Bloom filters)", log, bloom),
-        ("first history command (git: commit-graph)", cold, graph),
+    println!(
+        "{:<44} {:>10} {:>10} {:>7}  goal",
+        "", "smout", "git", "ratio"
+    );
+    for (what, ours, theirs, goal) in [
+        (
+            "log <id> (git: changed-path Bloom filters)",
+            log,
+            Some(bloom),
+            "<= git",
+        ),
+        (
+            "first history command (git: commit-graph)",
+            cold,
+            Some(graph),
+            "<= 2000 ms",
+        ),
+        ("status (all records, unchanged)", status, None, "<= 150 ms"),
+        ("audit (whole history, cached)", audit, None, "<= 200 ms"),
     ] {
-        println!(
-            "{what:<44} {:>7.1} ms {:>7.1} ms {:>6.1}x",
-            ms(ours),
-            ms(theirs),
-            ours.as_secs_f64() / theirs.as_secs_f64().max(1e-9)
-        );
+        match theirs {
+            Some(theirs) => println!(
+                "{what:<44} {:>7.1} ms {:>7.1} ms {:>6.1}x  {goal}",
+                ms(ours),
+                ms(theirs),
+                ours.as_secs_f64() / theirs.as_secs_f64().max(1e-9)
+            ),
+            None => println!(
+                "{what:<44} {:>7.1} ms {:>10} {:>7}  {goal}",
+                ms(ours),
+                "—",
+                ""
+            ),
+        }
     }
 }
 
@@ -409,4 +432,6 @@ fn build(repo: &Path, records: usize, commits: usize, reviewer_key: Option<&str>
     assert!(child.wait().unwrap().success());
     git(repo, &["checkout", "-q", "main"]);
     git(repo, &["repack", "-adq"]);
+    // smout packs the tags it makes (a loose reference per tag is a folder walk per listing).
+    git(repo, &["pack-refs", "--all"]);
 }

@@ -45,6 +45,9 @@ pub struct AuditReport {
 /// `audit.root`, which lives outside the history).
 pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
     let store = crate::store::Store::open(&reg.root)?;
+    if rebuild_index {
+        store.ignore_caches();
+    }
     if store.is_shallow()? {
         return Err(crate::error::Error::Refused(
             "this is a shallow clone: an audit must see the whole history, or it would blame commits whose parents it cannot read. Run `git fetch --unshallow`, then audit again".into(),

@@ -207,7 +207,7 @@ fn record_pages(
         let (pdf, _) = render_record(reg, templates, &rec, Format::Pdf, &render_opts)?;
         write(&dir.join("record.pdf"), &pdf, total)?;
     }
-    let events = crate::timeline::timeline_in(reg, store, index, id, opts.release)?;
+    let events = crate::timeline::timeline_in(reg, store, Some(index), id, opts.release)?;
     let subs = store.submissions(id)?;
     let diffs: Vec<DiffView> = subs
         .windows(2)

@@ -14,9 +14,11 @@ use crate::diff::material_change;
 use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
-use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE};
-use crate::store::history::{Ending, Submission, SubmittedRecords};
+use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR};
+use crate::store::cache::Stamp;
+use crate::store::history::{Ending, Submission, SubmittedParts, SubmittedRecords};
 use crate::store::Store;
+use std::collections::HashMap;
 
 /// A record's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -199,6 +201,129 @@ impl RecordStatus {
     }
 }
 
+/// What `status` reads from a record's text. Kept in `.git/smout/status-v1` between runs,
+/// keyed by the file's stamp: a record unchanged since the last run is neither read nor parsed.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+struct Facts {
+    /// SHA-256 of the text (what a determination's `record_sha256` names).
+    sha256: String,
+    form: String,
+    title: String,
+    component: String,
+    category: String,
+    stage: String,
+    references: Vec<String>,
+    /// The columns the record's `[release] redact` withholds.
+    withheld: Vec<String>,
+    /// The form's retention applies to this record (its `retention_only_if` holds).
+    retention_applies: bool,
+    /// The date retention counts from, when the form names a field for it.
+    retention_from: Option<NaiveDate>,
+}
+
+impl Facts {
+    /// The facts of a record's text.
+    fn of(reg: &Register, text: &str) -> Facts {
+        let parsed = toml::de::DeTable::parse(text).ok();
+        let empty = toml::de::DeTable::default();
+        let record: &toml::de::DeTable<'_> = parsed.as_ref().map(|t| t.get_ref()).unwrap_or(&empty);
+        let form_id = record
+            .get("form")
+            .and_then(|v| v.get_ref().as_str())
+            .unwrap_or("")
+            .to_string();
+        let form = reg.forms.get(&form_id);
+        let get = |p: &Option<String>| -> String {
+            p.as_deref()
+                .and_then(|p| lookup(record, p, &Ctx::default()))
+                .map(|v| de_text(v.get_ref()))
+                .unwrap_or_default()
+        };
+        let mut facts = Facts {
+            sha256: crate::decide::sha256_hex(text.as_bytes()),
+            title: record
+                .get("title")
+                .map(|v| de_text(v.get_ref()))
+                .unwrap_or_default(),
+            ..Facts::default()
+        };
+        let Some(f) = form else {
+            facts.form = form_id;
+            return facts;
+        };
+        facts.component = get(&f.index.component);
+        facts.category = category_label(f, &get(&f.index.category));
+        facts.stage = get(&f.index.stage);
+        facts.references = f
+            .index
+            .references
+            .iter()
+            .flat_map(|p| list_values(record, p))
+            .collect();
+        // Which of these columns `[release] redact` withholds, for a release listing.
+        let withheld_paths = crate::pii::withheld_fields(record);
+        let covered = |p: Option<&str>| {
+            p.is_some_and(|p| {
+                withheld_paths
+                    .iter()
+                    .any(|w| crate::form::path_covers(w, p))
+            })
+        };
+        for (col, path) in [
+            ("title", Some("title")),
+            ("component", f.index.component.as_deref()),
+            ("category", f.index.category.as_deref()),
+            ("stage", f.index.stage.as_deref()),
+        ] {
+            if covered(path) {
+                facts.withheld.push(col.into());
+            }
+        }
+        if f.index.references.iter().any(|p| covered(Some(p))) {
+            facts.withheld.push("references".into());
+        }
+        facts.retention_applies = match (&f.index.retention_only_if, &f.index.retention_only_eq) {
+            (Some(path), Some(eq)) => list_values(record, path).iter().any(|v| v == eq),
+            _ => true,
+        };
+        facts.retention_from = f.index.retention_from.as_deref().and_then(|path| {
+            lookup(record, path, &Ctx::default()).and_then(|v| {
+                v.get_ref()
+                    .as_datetime()
+                    .and_then(crate::duration::toml_date::from_toml)
+            })
+        });
+        facts.form = form_id;
+        facts
+    }
+}
+
+/// One record's entry in the status cache.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+struct Cached {
+    /// The stamp of `record.toml` the facts were read under.
+    stamp: Stamp,
+    facts: Facts,
+    /// The materiality verdict against an approved submission: its blob, and whether the
+    /// record as stamped differs materially from it.
+    verdict: Option<(String, bool)>,
+    /// The stamp of the working tree's `determinations.toml` and its blob id.
+    determinations: Option<(Stamp, String)>,
+}
+
+/// The status cache: per record, and the parsed determinations files by blob id.
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
+struct Cache {
+    /// The HEAD `submitted` was found for.
+    head: Option<String>,
+    /// The records as submitted and the determinations files as HEAD holds them.
+    submitted: SubmittedParts,
+    records: HashMap<String, Cached>,
+    determinations: HashMap<String, Determinations>,
+}
+
+const CACHE: &str = "status-v1";
+
 /// Compute the status of every record (or of `only`), reading tags once.
 pub fn register_status(
     reg: &Register,
@@ -211,15 +336,36 @@ pub fn register_status(
     let unfinished = store.unfinished();
     let subs = store.all_submissions()?;
     let endings = store.all_endings()?;
-    // The record as submitted, for every submission: one replay of the changed-path index.
-    let index = store.path_index(false)?;
-    let submitted = SubmittedRecords::new(&index, &subs, store.prefix());
     let ids: Vec<String> = if only.is_empty() {
         reg.record_ids()?
     } else {
         only.to_vec()
     };
-    let results: Vec<Result<RecordStatus>> = crate::par::map(
+    // What the facts are computed with: this version of smout and these forms.
+    let key = format!(
+        "smout status cache {} forms={}",
+        env!("CARGO_PKG_VERSION"),
+        reg.forms.fingerprint()
+    );
+    let mut cache: Cache = store.load_cache(CACHE, &key).unwrap_or_default();
+    // The record as submitted, for every submission: from the cache when HEAD is the same,
+    // else one replay of the changed-path index.
+    let head = store.head_commit().map(|h| h.to_string());
+    let known = (cache.head == head)
+        .then(|| SubmittedRecords::from_parts(&cache.submitted, &subs, store.prefix()))
+        .flatten();
+    let mut changed = known.is_none();
+    let submitted = match known {
+        Some(s) => s,
+        None => {
+            let index = store.path_index(false)?;
+            let s = SubmittedRecords::new(&index, &subs, store.prefix());
+            cache.head = head;
+            cache.submitted = s.to_parts(|p| p.ends_with(&format!("/{DETERMINATIONS_FILE}")));
+            s
+        }
+    };
+    let results: Vec<Result<One>> = crate::par::map(
         &ids,
         // A store per thread: repository handles are not shared.
         || crate::store::Store::open(&reg.root),
@@ -229,13 +375,68 @@ pub fn register_status(
                 .as_ref()
                 .map_err(|_| crate::Error::NotGit(reg.root.clone()))?;
             let ended = endings.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            one(reg, store, &submitted, subs, ended, id, today)
+            let inputs = Inputs {
+                submitted: &submitted,
+                subs,
+                endings: ended,
+                cache: &cache,
+            };
+            one(reg, store, &inputs, id, today)
         },
     );
-    let mut rows: Vec<RecordStatus> = results
-        .into_iter()
-        .map(|r| r.map(|r| if release { r.released() } else { r.internal() }))
-        .collect::<Result<_>>()?;
+    let now = chrono::Utc::now().timestamp();
+    let mut rows = Vec::with_capacity(results.len());
+    let mut updates = Vec::new();
+    for (id, r) in ids.iter().zip(results) {
+        let One { row, entry, dets } = r?;
+        if let Some((blob, d)) = dets {
+            cache.determinations.insert(blob, d);
+            changed = true;
+        }
+        // Only what was read settled goes to the cache (an edit within the clock's resolution
+        // would keep the stamp).
+        let entry = entry.filter(|e| {
+            e.stamp.settled(now) && e.determinations.as_ref().is_none_or(|d| d.0.settled(now))
+        });
+        let same = match (&entry, cache.records.get(id)) {
+            (Some(e), Some(old)) => {
+                old.stamp == e.stamp
+                    && old.verdict == e.verdict
+                    && old.determinations == e.determinations
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            updates.push((id, entry));
+        }
+        rows.push(if release {
+            row.released()
+        } else {
+            row.internal()
+        });
+    }
+    if changed || !updates.is_empty() {
+        for (id, e) in updates {
+            match e {
+                Some(e) => cache.records.insert(id.clone(), e),
+                None => cache.records.remove(id),
+            };
+        }
+        if only.is_empty() {
+            // Records no longer in the register, and determinations files HEAD no longer
+            // holds, leave the cache.
+            let here: std::collections::HashSet<&String> = ids.iter().collect();
+            cache.records.retain(|id, _| here.contains(id));
+            let held: std::collections::HashSet<String> = ids
+                .iter()
+                .filter_map(|id| submitted.at_head_blob(&format!("{id}/{DETERMINATIONS_FILE}")))
+                .map(|b| b.to_string())
+                .collect();
+            cache.determinations.retain(|b, _| held.contains(b));
+        }
+        store.save_cache(CACHE, &key, &cache);
+    }
     if let (Some(what), Some(first)) = (unfinished, rows.first_mut()) {
         first.warnings.push(format!(
             "`smout {what}` was interrupted and is unfinished; the next committing smout command finishes it (e.g. run `smout {what}` again)"
@@ -255,130 +456,132 @@ fn de_text(v: &toml::de::DeValue<'_>) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every record's status is computed from, read once for the register.
+struct Inputs<'a> {
+    submitted: &'a SubmittedRecords,
+    subs: &'a [Submission],
+    endings: &'a [Ending],
+    cache: &'a Cache,
+}
+
+/// A record's status and what its computation leaves for the cache.
+struct One {
+    row: RecordStatus,
+    /// Its cache entry (none for a record without a file).
+    entry: Option<Cached>,
+    /// Its committed determinations, parsed this run: blob id and contents.
+    dets: Option<(String, Determinations)>,
+}
+
+/// The status of record `id`.
 fn one(
     reg: &Register,
     store: &Store,
-    submitted: &SubmittedRecords,
-    subs: &[Submission],
-    endings: &[Ending],
+    inputs: &Inputs<'_>,
     id: &str,
     today: NaiveDate,
-) -> Result<RecordStatus> {
-    let dir = reg.record_dir(id);
-    let text =
-        crate::store::read_text_file(&dir.join(RECORD_FILE), crate::store::fs::MAX_TEXT_BYTES)
+) -> Result<One> {
+    let (subs, endings) = (inputs.subs, inputs.endings);
+    let rel = Register::record_rel(id);
+    let stamp = store.stamp(&rel);
+    let cached = inputs
+        .cache
+        .records
+        .get(id)
+        .filter(|c| Some(c.stamp) == stamp);
+    // The text, read only when the facts or a verdict must be computed.
+    let read = || {
+        store
+            .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)
             .ok()
             .flatten()
-            .unwrap_or_default();
-    // The borrowed, spanned parse is several times cheaper than an owned table; the full table
-    // is built only for approved records, which are diffed against their submission.
-    let parsed = toml::de::DeTable::parse(&text).ok();
-    let empty = toml::de::DeTable::default();
-    let record: &toml::de::DeTable<'_> = parsed.as_ref().map(|t| t.get_ref()).unwrap_or(&empty);
-    // Decisions come from committed history: determinations.toml as HEAD holds it. An
-    // uncommitted edit is reported, never believed.
-    let dpath = dir.join(DETERMINATIONS_FILE);
-    let mut warnings = Vec::new();
-    let dets = {
-        // HEAD's blob from the changed-path index: no tree walk per record.
-        let committed = store
-            .head_text(submitted, &format!("{id}/{DETERMINATIONS_FILE}"))
-            .unwrap_or_default();
-        let worktree = store
-            .read_text(
-                &Register::determinations_rel(id),
-                crate::store::fs::MAX_TEXT_BYTES,
-            )
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        if worktree != committed {
-            warnings.push(format!(
-                "{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE} has uncommitted changes; status uses the committed determinations"
-            ));
-        }
-        Determinations::parse(&committed, &dpath)?
-    };
-    let form_id = record
-        .get("form")
-        .and_then(|v| v.get_ref().as_str())
-        .unwrap_or("")
-        .to_string();
-    let form = reg.forms.get(&form_id);
-    let get = |p: &Option<String>| -> String {
-        p.as_deref()
-            .and_then(|p| lookup(record, p, &Ctx::default()))
-            .map(|v| de_text(v.get_ref()))
             .unwrap_or_default()
     };
-    let (component, category, stage) = match form {
-        Some(f) => (
-            get(&f.index.component),
-            category_label(f, &get(&f.index.category)),
-            get(&f.index.stage),
-        ),
-        None => Default::default(),
+    let mut text: Option<String> = None;
+    let facts = match cached {
+        Some(c) => c.facts.clone(),
+        None => Facts::of(reg, text.get_or_insert_with(read)),
     };
-    let references = form
-        .map(|f| {
-            f.index
-                .references
-                .iter()
-                .flat_map(|p| list_values(record, p))
-                .collect()
-        })
-        .unwrap_or_default();
+    // Decisions come from committed history: determinations.toml as HEAD holds it. An
+    // uncommitted edit is reported, never believed.
+    let dpath = reg.record_dir(id).join(DETERMINATIONS_FILE);
+    let drel = Register::determinations_rel(id);
+    let mut warnings = Vec::new();
+    // HEAD's blob from the changed-path index: no tree walk per record.
+    let committed = inputs
+        .submitted
+        .at_head_blob(&format!("{id}/{DETERMINATIONS_FILE}"));
+    let dstamp = store.stamp(&drel);
+    let worktree_dets: Option<(Stamp, String)> = match (dstamp, cached) {
+        (None, _) => None,
+        (
+            Some(s),
+            Some(Cached {
+                determinations: Some((cs, blob)),
+                ..
+            }),
+        ) if *cs == s => Some((s, blob.clone())),
+        (Some(s), _) => {
+            let bytes = store
+                .read_text(&drel, crate::store::fs::MAX_TEXT_BYTES)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            Store::blob_id(bytes.as_bytes()).map(|b| (s, b.to_string()))
+        }
+    };
+    let empty = Store::blob_id(b"").map(|b| b.to_string());
+    let blob_or_empty = |b: Option<String>| b.or_else(|| empty.clone());
+    if blob_or_empty(worktree_dets.as_ref().map(|d| d.1.clone()))
+        != blob_or_empty(committed.map(|b| b.to_string()))
+    {
+        warnings.push(format!(
+            "{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE} has uncommitted changes; status uses the committed determinations"
+        ));
+    }
+    let mut parsed_dets = None;
+    let dets = match committed {
+        None => Determinations::default(),
+        Some(b) => match inputs.cache.determinations.get(&b.to_string()) {
+            Some(d) => d.clone(),
+            None => {
+                let t = store.blob_text(b).unwrap_or_default();
+                let d = Determinations::parse(&t, &dpath)?;
+                parsed_dets = Some((b.to_string(), d.clone()));
+                d
+            }
+        },
+    };
+    let form = reg.forms.get(&facts.form);
     let latest_sub = subs.last().map(|s| s.n);
     let latest = dets.latest();
     let warn = reg.settings.warn_window();
-    let retain_until = form.and_then(|f| retention(f, record, latest));
+    let retain_until = form.and_then(|f| retention(f, &facts, latest));
+    let column = |c: &str| -> Option<&'static str> {
+        ["title", "component", "category", "stage", "references"]
+            .into_iter()
+            .find(|x| *x == c)
+    };
     let mut st = RecordStatus {
         id: id.to_string(),
-        title: record
-            .get("title")
-            .map(|v| de_text(v.get_ref()))
-            .unwrap_or_default(),
-        form: form_id.clone(),
-        component,
-        category,
-        stage,
+        title: facts.title.clone(),
+        form: facts.form.clone(),
+        component: facts.component.clone(),
+        category: facts.category.clone(),
+        stage: facts.stage.clone(),
         status: Status::Draft,
         submission: latest_sub,
         determination: latest.map(|d| format!("{} ({})", d.outcome, d.reviewed)),
         reviewed: latest.map(|d| d.reviewed),
         review_by: latest.and_then(|d| d.review_by),
         retain_until,
-        references,
+        references: facts.references.clone(),
         next: String::new(),
         ended: None,
         warnings,
-        withheld: Vec::new(),
+        withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
     };
-    // Which of these columns `[release] redact` withholds, for a release listing.
-    let withheld_paths = crate::pii::withheld_fields(record);
-    if let Some(f) = form {
-        let covered = |p: Option<&str>| {
-            p.is_some_and(|p| {
-                withheld_paths
-                    .iter()
-                    .any(|w| crate::form::path_covers(w, p))
-            })
-        };
-        for (col, path) in [
-            ("title", Some("title")),
-            ("component", f.index.component.as_deref()),
-            ("category", f.index.category.as_deref()),
-            ("stage", f.index.stage.as_deref()),
-        ] {
-            if covered(path) {
-                st.withheld.push(col);
-            }
-        }
-        if f.index.references.iter().any(|p| covered(Some(p))) {
-            st.withheld.push("references");
-        }
-    }
+    let mut verdict = cached.and_then(|c| c.verdict.clone());
     let pending_appeal = dets
         .appeals
         .last()
@@ -408,12 +611,12 @@ fn one(
                 let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
                 if outcome.is_some_and(|o| o.approves) {
                     let current = Current {
-                        text: &text,
-                        parsed,
+                        facts: &facts,
+                        text: &mut text,
+                        read: &read,
+                        verdict: &mut verdict,
                     };
-                    approved_status(
-                        store, submitted, subs, form, current, ruling, id, today, warn,
-                    )
+                    approved_status(store, inputs, form, current, ruling, id, today, warn)
                 } else {
                     Status::from_outcome(
                         outcome.map(|o| o.status.as_str()).unwrap_or("not-yet-met"),
@@ -442,20 +645,32 @@ fn one(
         ));
     }
     st.next = next_step(&st, today, form);
-    Ok(st)
+    let entry = stamp.map(|stamp| Cached {
+        stamp,
+        facts,
+        verdict,
+        determinations: worktree_dets,
+    });
+    Ok(One {
+        row: st,
+        entry,
+        dets: parsed_dets,
+    })
 }
 
-/// The record in the working tree: its text and its spanned parse.
-struct Current<'t> {
-    text: &'t str,
-    parsed: Option<toml::Spanned<toml::de::DeTable<'t>>>,
+/// The record in the working tree, as far as it has been read: its facts, its text once read,
+/// and the materiality verdict when known.
+struct Current<'a> {
+    facts: &'a Facts,
+    text: &'a mut Option<String>,
+    read: &'a dyn Fn() -> String,
+    verdict: &'a mut Option<(String, bool)>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn approved_status(
     store: &Store,
-    submitted: &SubmittedRecords,
-    subs: &[Submission],
+    inputs: &Inputs<'_>,
     form: Option<&Form>,
     current: Current<'_>,
     d: &Determination,
@@ -464,20 +679,34 @@ fn approved_status(
     warn: Period,
 ) -> Status {
     // Changed: the working tree differs materially from the approved submission. A record
-    // whose bytes still hash to what was judged is unchanged without reading anything else.
-    let unchanged = crate::decide::sha256_hex(current.text.as_bytes()) == d.record_sha256;
-    if let (false, Some(form), Some(sub)) =
-        (unchanged, form, subs.iter().find(|s| s.n == d.submission))
-    {
-        let approved = store
-            .submitted_text(submitted, id, sub)
-            .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
-        // The owned table is built from the parse already made, without lexing the text again.
-        let current: toml::Table = current
-            .parsed
-            .and_then(|t| serde::Deserialize::deserialize(toml::de::Deserializer::from(t)).ok())
-            .unwrap_or_default();
-        if approved.is_some_and(|old| material_change(form, &old, &current)) {
+    // whose bytes still hash to what was judged is unchanged without reading anything else;
+    // a verdict already reached against the same submitted blob is not reached again.
+    let unchanged = current.facts.sha256 == d.record_sha256;
+    if let (false, Some(form), Some(sub)) = (
+        unchanged,
+        form,
+        inputs.subs.iter().find(|s| s.n == d.submission),
+    ) {
+        let blob = store
+            .submitted_blob(inputs.submitted, id, sub)
+            .map(|b| b.to_string());
+        let known = match (&*current.verdict, &blob) {
+            (Some((b, changed)), Some(blob)) if b == blob => Some(*changed),
+            _ => None,
+        };
+        let changed = known.unwrap_or_else(|| {
+            let approved = store
+                .submitted_text(inputs.submitted, id, sub)
+                .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+            let text = current.text.get_or_insert_with(current.read);
+            let now: toml::Table = toml::from_str(text).unwrap_or_default();
+            let changed = approved.is_some_and(|old| material_change(form, &old, &now));
+            if let Some(b) = blob {
+                *current.verdict = Some((b, changed));
+            }
+            changed
+        });
+        if changed {
             return Status::Changed;
         }
     }
@@ -490,29 +719,18 @@ fn approved_status(
 
 /// Retention: the form's index says how long records of an approved filing are kept (e.g.
 /// consent copies five years), counted from a date field of the record or from the approval.
-fn retention(
-    form: &Form,
-    record: &toml::de::DeTable<'_>,
-    d: Option<&Determination>,
-) -> Option<NaiveDate> {
+fn retention(form: &Form, facts: &Facts, d: Option<&Determination>) -> Option<NaiveDate> {
     let d = d.filter(|d| form.outcome(&d.outcome).is_some_and(|o| o.approves))?;
     let p = Period::parse(form.index.retention.as_deref()?).ok()?;
-    if let (Some(path), Some(eq)) = (&form.index.retention_only_if, &form.index.retention_only_eq) {
-        if !list_values(record, path).iter().any(|v| v == eq) {
-            return None;
-        }
+    if !facts.retention_applies {
+        return None;
     }
     // Counted from the date the form names (the actual release); until it is recorded, there
     // is nothing to count from. Without such a field, from the approval.
-    let Some(path) = form.index.retention_from.as_deref() else {
-        return Some(p.after(d.reviewed));
-    };
-    let from = lookup(record, path, &Ctx::default()).and_then(|v| {
-        v.get_ref()
-            .as_datetime()
-            .and_then(crate::duration::toml_date::from_toml)
-    })?;
-    Some(p.after(from))
+    match form.index.retention_from {
+        None => Some(p.after(d.reviewed)),
+        Some(_) => facts.retention_from.map(|from| p.after(from)),
+    }
 }
 
 fn category_label(form: &Form, value: &str) -> String {

@@ -35,16 +35,15 @@ pub struct Event {
 pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
     crate::register::validate_id(id)?;
     let store = Store::open(&reg.root)?;
-    let index = store.path_index(false)?;
-    timeline_in(reg, &store, &index, id, release)
+    timeline_in(reg, &store, None, id, release)
 }
 
-/// [`timeline`] with the store and the history index already open (the site writes thousands
-/// of timelines from one index).
+/// [`timeline`] with the store open and, when given, the history index loaded (the site writes
+/// thousands of timelines from one index; `log` reads one record's postings instead).
 pub fn timeline_in(
     reg: &Register,
     store: &Store,
-    index: &crate::store::pathindex::PathIndex,
+    index: Option<&crate::store::pathindex::PathIndex>,
     id: &str,
     release: bool,
 ) -> Result<Vec<Event>> {
@@ -114,7 +113,7 @@ pub fn timeline_in(
             ),
         });
     }
-    for e in store.all_endings()?.remove(id).unwrap_or_default() {
+    for e in store.endings(id)? {
         events.push(Event {
             date: date_of(e.time).to_string(),
             time: e.time,

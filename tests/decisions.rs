@@ -123,6 +123,80 @@ fn a_material_change_after_approval_shows_as_changed_a_minor_one_does_not() {
     assert_eq!(status_of(reg.path(), "2024-03-03", "x"), "submitted");
 }
 
+/// Statuses of every record, by id, as `status --format json` lists them (and its warnings).
+fn statuses(dir: &Path, day: &str) -> (Vec<(String, String)>, String) {
+    let o = ok(run(
+        dir,
+        "x@example.gov",
+        day,
+        &["status", "--format", "json"],
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].to_string(), r["status"].to_string()))
+        .collect();
+    (rows, common::stderr(&o))
+}
+
+#[test]
+fn status_kept_between_runs_still_sees_every_edit() {
+    let reg = approved();
+    let record = reg.path().join("records/x/record.toml");
+    // Files changed in the last second are not kept (an edit within the clock's resolution
+    // would look the same): let them settle, then run once to fill the cache.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = statuses(reg.path(), "2024-03-01");
+    assert_eq!(first.0, [("\"x\"".into(), "\"approved\"".into())]);
+    let cache = reg.path().join(".git/smout/status-v1");
+    assert!(
+        std::fs::read_to_string(&cache).unwrap().contains("\"x\""),
+        "the record's facts are kept"
+    );
+    assert_eq!(
+        statuses(reg.path(), "2024-03-01"),
+        first,
+        "read back from the cache"
+    );
+    // An attacker's edit of the same size, the file's time put back: still seen (the change
+    // time cannot be put back).
+    let when = std::fs::metadata(&record).unwrap().modified().unwrap();
+    edit(
+        reg.path(),
+        "x",
+        "public_interaction = { complies = true }",
+        "public_interaction = { complies = false}",
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(&record)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&record).unwrap().modified().unwrap(),
+        when
+    );
+    assert_eq!(status_of(reg.path(), "2024-03-01", "x"), "changed");
+    // An uncommitted edit of the determinations is reported, never believed, cache or not.
+    let dets = reg.path().join("records/x/determinations.toml");
+    let text = std::fs::read_to_string(&dets).unwrap();
+    std::fs::write(&dets, text.replace("Fine.", "Fine!")).unwrap();
+    let (rows, warnings) = statuses(reg.path(), "2024-03-01");
+    assert_eq!(rows, [("\"x\"".into(), "\"changed\"".into())]);
+    assert!(
+        warnings.contains("records/x/determinations.toml has uncommitted changes"),
+        "{warnings}"
+    );
+    // A damaged cache is not believed: the same answers, computed again.
+    for damage in ["", "garbage", "smout status cache\n{}"] {
+        std::fs::write(&cache, damage).unwrap();
+        assert_eq!(statuses(reg.path(), "2024-03-01").0, rows, "{damage:?}");
+    }
+}
+
 #[test]
 fn not_yet_met_not_authorized_and_appeals() {
     let reg = submitted();

@@ -423,6 +423,27 @@ fn a_damaged_history_index_is_rebuilt_not_trusted() {
     }
     std::fs::remove_file(&index).unwrap();
     assert_eq!(stdout(&smout(reg.path(), &["log", "x"])), before);
+    // The same facts by path, which `log` reads without loading the index: damaged (its
+    // header still naming HEAD, so that it would be read), it is not believed either.
+    let postings = reg.path().join(".git/smout/paths-v1");
+    let text = std::fs::read_to_string(&postings).expect("log writes the postings file");
+    let header = text.lines().next().unwrap().to_string();
+    for damage in [
+        String::new(),
+        "garbage\n".to_string(),
+        format!("{header}\n"),
+        format!("{header}\nx/record.toml\tnot-a-number - - -\n"),
+        text.replace("x/record.toml\t", "x/record.toml\t9"),
+        text.replace(" - ", " 0123 "),
+    ] {
+        std::fs::write(&postings, &damage).unwrap();
+        std::fs::write(&index, "garbage\n").unwrap();
+        assert_eq!(
+            stdout(&smout(reg.path(), &["log", "x"])),
+            before,
+            "after writing {damage:?}"
+        );
+    }
 }
 
 #[test]

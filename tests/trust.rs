@@ -90,8 +90,16 @@ impl World {
         self.ok(DANA, &self.dana, day, &["submit", "x"]);
     }
 
+    /// An audit of record (`--rebuild-index`: trusting git's objects only).
     fn audit(&self, extra: &[&str]) -> (Vec<String>, String) {
-        let mut args = vec!["audit", "--format", "json", "--rebuild-index"];
+        let mut args = vec!["--rebuild-index"];
+        args.extend_from_slice(extra);
+        self.audit_trusting_caches(&args)
+    }
+
+    /// An audit that reads smout's caches in .git/smout: its codes and whole report.
+    fn audit_trusting_caches(&self, extra: &[&str]) -> (Vec<String>, String) {
+        let mut args = vec!["audit", "--format", "json"];
         args.extend_from_slice(extra);
         let o = smout_as(self.dir(), PAT, "2026-11-22", &args);
         let v: serde_json::Value =
@@ -474,6 +482,20 @@ fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
     git(w.dir(), &["commit", "-q", "-am", "no signature"]);
     let (codes, json) = w.audit(&[]);
     assert_eq!(codes, ["AU005"], "{json}");
+    // An audit that trusts smout's caches keeps what it verified by commit id; the next one
+    // finds the same from it, and so does one with that cache damaged.
+    let cached_audit = || w.audit_trusting_caches(&[]);
+    let first = cached_audit();
+    assert_eq!(first.0, ["AU005"]);
+    let cache = w.dir().join(".git/smout/commits-v1");
+    assert!(cache.exists(), "the audit keeps what it verified");
+    assert_eq!(cached_audit(), first, "from the cache");
+    std::fs::write(
+        &cache,
+        "smout commit facts v1\n{\"commits\":{}, \"tags\": 7}",
+    )
+    .unwrap();
+    assert_eq!(cached_audit(), first, "damaged cache");
 
     // A signature copied from another commit onto a forged one.
     let w = world();

@@ -14,9 +14,10 @@ use super::{findings, CliResult, Env, ReportFormat};
 /// record hashes to the stored SHA-256 (AU003), and that no submission tag was moved (AU004).
 /// Findings print like `check`'s. Exit status: 0 clean, 1 findings, 2 could not run.
 ///
-/// The history is read through smout's changed-path index in .git/smout; --rebuild-index
-/// ignores that cache and reads git's objects only (as a fresh clone does). A shallow clone is
-/// refused: an audit must see the whole history.
+/// The history is read through smout's caches in .git/smout (the changed-path index, what each
+/// commit and tag says and who signed it); --rebuild-index ignores them and reads git's objects
+/// only (as a fresh clone does). A shallow clone is refused: an audit must see the whole
+/// history.
 ///
 /// Examples:
 ///   smout audit
@@ -27,7 +28,7 @@ pub struct AuditArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// Rebuild the history index from git's objects instead of trusting the cache
+    /// Rebuild the history index from git's objects instead of trusting smout's caches
     #[arg(long)]
     pub rebuild_index: bool,
     /// The root of trust this audit must find (a commit); default: git config audit.root

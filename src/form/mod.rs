@@ -526,6 +526,9 @@ pub fn split_path(path: &str) -> (&str, &str) {
 #[derive(Debug, Clone, Default)]
 pub struct FormSet {
     forms: BTreeMap<String, Form>,
+    /// SHA-256 over the definitions the set was read from: what a cache of facts computed with
+    /// these forms is keyed by.
+    fingerprint: String,
 }
 
 impl FormSet {
@@ -534,7 +537,7 @@ impl FormSet {
         let mut set = FormSet::default();
         for (name, text) in BUILTIN_FORMS.iter().filter(|(n, _)| n.ends_with(".toml")) {
             let form = Form::parse(text, &format!("built-in forms/{name}"))?;
-            set.forms.insert(form.id.clone(), form);
+            set.add(form, name, text);
         }
         Ok(set)
     }
@@ -557,9 +560,24 @@ impl FormSet {
             let text = crate::store::read_text_file(&p, crate::store::fs::MAX_TEXT_BYTES)?
                 .unwrap_or_default();
             let form = Form::parse(&text, &p.display().to_string())?;
-            set.forms.insert(form.id.clone(), form);
+            set.add(form, &p.display().to_string(), &text);
         }
         Ok(set)
+    }
+
+    fn add(&mut self, form: Form, name: &str, text: &str) {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.fingerprint.as_bytes());
+        h.update(format!("{name}\0{}\0", text.len()).as_bytes());
+        h.update(text.as_bytes());
+        self.fingerprint = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        self.forms.insert(form.id.clone(), form);
+    }
+
+    /// What identifies the definitions these forms were read from (a SHA-256).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The form with this id.

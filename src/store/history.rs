@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use git2::{Oid, Repository};
 
-use crate::store::pathindex::PathIndex;
+use crate::store::pathindex::{PathChange, PathHistory, PathIndex};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -44,24 +44,51 @@ pub struct Ending {
     pub message: String,
 }
 
+/// The tag kinds that end a record's use.
+const ENDINGS: [&str; 2] = ["withdrawal", "retirement"];
+
+/// The ending a record tag of `kind` records: its number, time and message.
+fn ending(repo: &Repository, kind: &'static str, s: &Submission) -> Ending {
+    let message = Oid::from_str(&s.tag)
+        .ok()
+        .and_then(|t| repo.find_tag(t).ok())
+        .and_then(|t| t.message().ok().flatten().map(|m| m.trim().to_string()))
+        .unwrap_or_default();
+    Ending {
+        kind,
+        after: s.n,
+        time: s.time,
+        message,
+    }
+}
+
+/// The withdrawals and retirements of `id`, oldest first: from `tags` when every tag was read,
+/// else from this record's tags alone.
+pub(super) fn endings(repo: &Repository, tags: Option<&Tags>, id: &str) -> Result<Vec<Ending>> {
+    let mut out = Vec::new();
+    for kind in ENDINGS {
+        let list = match tags {
+            Some(t) => t
+                .get(kind)
+                .and_then(|m| m.get(id))
+                .cloned()
+                .unwrap_or_default(),
+            None => record_tags(repo, id, kind)?,
+        };
+        out.extend(list.iter().map(|s| ending(repo, kind, s)));
+    }
+    out.sort_by_key(|e| (e.after, e.time));
+    Ok(out)
+}
+
 /// Every withdrawal and retirement, by record id, oldest first.
 pub(super) fn all_endings(repo: &Repository, tags: &Tags) -> Result<HashMap<String, Vec<Ending>>> {
     let mut out: HashMap<String, Vec<Ending>> = HashMap::new();
-    for kind in ["withdrawal", "retirement"] {
-        for (id, list) in tags.get(kind).cloned().unwrap_or_default() {
-            for s in list {
-                let message = Oid::from_str(&s.tag)
-                    .ok()
-                    .and_then(|t| repo.find_tag(t).ok())
-                    .and_then(|t| t.message().ok().flatten().map(|m| m.trim().to_string()))
-                    .unwrap_or_default();
-                out.entry(id.clone()).or_default().push(Ending {
-                    kind,
-                    after: s.n,
-                    time: s.time,
-                    message,
-                });
-            }
+    for kind in ENDINGS {
+        for (id, list) in tags.get(kind).into_iter().flatten() {
+            out.entry(id.clone())
+                .or_default()
+                .extend(list.iter().map(|s| ending(repo, kind, s)));
         }
     }
     for v in out.values_mut() {
@@ -73,8 +100,13 @@ pub(super) fn all_endings(repo: &Repository, tags: &Tags) -> Result<HashMap<Stri
 /// The record tags: kind (`submission`, `withdrawal` …) → record id → entries in number order.
 pub type Tags = HashMap<String, HashMap<String, Vec<Submission>>>;
 
-/// Every record tag `smout/<id>/<kind>/<n>` in one pass over the references.
-pub(super) fn all_tags(repo: &Repository) -> Result<Tags> {
+/// What a tag object says: the commit it marks and when it was made. Tag objects never change,
+/// so these are kept by tag id between runs.
+pub type TagFacts = HashMap<String, (String, i64)>;
+
+/// Every record tag `smout/<id>/<kind>/<n>` in one pass over the references; the tag objects
+/// are read only when `known` does not hold them (and are then added to it).
+pub(super) fn all_tags(repo: &Repository, known: &mut TagFacts) -> Result<Tags> {
     let mut out: HashMap<String, HashMap<String, Vec<Submission>>> = HashMap::new();
     repo.tag_foreach(|oid, name| {
         let name = String::from_utf8_lossy(name);
@@ -92,7 +124,19 @@ pub(super) fn all_tags(repo: &Repository) -> Result<Tags> {
             .or_default()
             .entry(id.to_string())
             .or_default()
-            .push(tagged(repo, oid, n));
+            .push(match known.get(&oid.to_string()) {
+                Some((commit, time)) => Submission {
+                    n,
+                    commit: commit.clone(),
+                    time: *time,
+                    tag: oid.to_string(),
+                },
+                None => {
+                    let s = tagged(repo, oid, n);
+                    known.insert(s.tag.clone(), (s.commit.clone(), s.time));
+                    s
+                }
+            });
         true
     })
     .map_err(|e| Error::git("list the tags", e))?;
@@ -104,7 +148,19 @@ pub(super) fn all_tags(repo: &Repository) -> Result<Tags> {
 
 /// The record tag `oid` numbered `n`: the commit it marks and when it was made.
 fn tagged(repo: &Repository, oid: Oid, n: u32) -> Submission {
-    let (commit, time) = match repo.find_tag(oid) {
+    let (commit, time) = tagged_facts(repo, oid);
+    Submission {
+        n,
+        commit: commit.to_string(),
+        time,
+        tag: oid.to_string(),
+    }
+}
+
+/// The commit tag `oid` marks and when the tag was made (a lightweight tag: the commit itself,
+/// and its time).
+pub(super) fn tagged_facts(repo: &Repository, oid: Oid) -> (Oid, i64) {
+    match repo.find_tag(oid) {
         Ok(tag) => (
             tag.target_id(),
             tag.tagger()
@@ -112,12 +168,6 @@ fn tagged(repo: &Repository, oid: Oid, n: u32) -> Submission {
                 .unwrap_or_else(|| commit_time(repo, tag.target_id())),
         ),
         Err(_) => (oid, commit_time(repo, oid)),
-    };
-    Submission {
-        n,
-        commit: commit.to_string(),
-        time,
-        tag: oid.to_string(),
     }
 }
 
@@ -149,7 +199,11 @@ fn commit_time(repo: &Repository, oid: Oid) -> i64 {
 }
 
 /// The ids a record had before it was moved to `records/<id>/` (newest first).
-pub(super) fn former_ids(repo: &Repository, index: &PathIndex, id: &str) -> Result<Vec<String>> {
+pub(super) fn former_ids(
+    repo: &Repository,
+    index: &dyn PathHistory,
+    id: &str,
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for r in record_history(repo, index, id)? {
         if let Some(old) = r
@@ -341,62 +395,66 @@ pub struct Revision {
 /// another record file with the same content — or the only one removed — was moved.
 pub(super) fn record_history(
     repo: &Repository,
-    index: &PathIndex,
+    index: &dyn PathHistory,
     id: &str,
 ) -> Result<Vec<Revision>> {
     let mut current = format!("{id}/{RECORD_FILE}");
     let mut out = Vec::new();
-    // Newest first, through the entries that change the current path only; below a move, the
-    // path it was moved from.
-    let mut below = index.entries.len();
-    while let Some(&pos) = index.changing(&current).iter().rev().find(|&&p| p < below) {
-        below = pos;
-        let e = &index.entries[pos];
-        let Some(c) = e.changes.iter().find(|c| c.path == current) else {
-            continue;
-        };
-        let Some(new) = c.new else { continue };
-        let mut rev_old = c.old;
-        let mut moved_from = None;
-        if c.old.is_none() {
-            let removed: Vec<&crate::store::pathindex::FileChange> = e
-                .changes
-                .iter()
-                .filter(|x| x.new.is_none() && x.path.ends_with(&format!("/{RECORD_FILE}")))
-                .collect();
-            let from = removed
-                .iter()
-                .find(|x| x.old == Some(new))
-                .or(if removed.len() == 1 {
-                    removed.first()
-                } else {
-                    None
-                });
-            if let Some(f) = from {
-                moved_from = Some(f.path.clone());
-                rev_old = f.old;
+    // Newest first, through the changes of the current path only; below a move, the path it
+    // was moved from.
+    let mut below = usize::MAX;
+    'paths: loop {
+        let changes = index.path_changes(&current).ok_or_else(|| {
+            Error::Git(format!(
+                "the history index of {current} is damaged; run `smout audit --rebuild-index` to rebuild it"
+            ))
+        })?;
+        let older: Vec<&PathChange> = changes.iter().rev().filter(|c| c.seq < below).collect();
+        for c in older {
+            below = c.seq;
+            let Some(new) = c.new else { continue };
+            let mut rev_old = c.old;
+            let mut moved_from = None;
+            if c.old.is_none() {
+                let from =
+                    c.removed
+                        .iter()
+                        .find(|x| x.1 == Some(new))
+                        .or(if c.removed.len() == 1 {
+                            c.removed.first()
+                        } else {
+                            None
+                        });
+                if let Some(f) = from {
+                    moved_from = Some(f.0.clone());
+                    rev_old = f.1;
+                }
+            }
+            let commit = repo
+                .find_commit(c.commit)
+                .map_err(|err| Error::git(format!("read commit {}", short(c.commit)), err))?;
+            let sig = commit.author();
+            out.push(Revision {
+                commit: c.commit.to_string(),
+                path: current.clone(),
+                old_blob: rev_old,
+                new_blob: Some(new),
+                moved_from: moved_from.clone(),
+                author: sig.name().unwrap_or("").to_string(),
+                email: sig.email().unwrap_or("").to_string(),
+                time: DateTime::from_timestamp(sig.when().seconds(), 0).unwrap_or_default(),
+                message: commit.summary().ok().flatten().unwrap_or("").to_string(),
+            });
+            match moved_from {
+                Some(f) => {
+                    current = f;
+                    continue 'paths;
+                }
+                None if c.old.is_none() => break 'paths,
+                None => {}
             }
         }
-        let commit = repo
-            .find_commit(e.commit)
-            .map_err(|err| Error::git(format!("read commit {}", short(e.commit)), err))?;
-        let sig = commit.author();
-        out.push(Revision {
-            commit: e.commit.to_string(),
-            path: current.clone(),
-            old_blob: rev_old,
-            new_blob: Some(new),
-            moved_from: moved_from.clone(),
-            author: sig.name().unwrap_or("").to_string(),
-            email: sig.email().unwrap_or("").to_string(),
-            time: DateTime::from_timestamp(sig.when().seconds(), 0).unwrap_or_default(),
-            message: commit.summary().ok().flatten().unwrap_or("").to_string(),
-        });
-        match moved_from {
-            Some(f) => current = f,
-            None if c.old.is_none() => break,
-            None => {}
-        }
+        break;
     }
     Ok(out)
 }
@@ -408,6 +466,13 @@ pub(super) fn blob_text(repo: &Repository, oid: Oid) -> Result<String> {
         .map_err(|e| Error::git(format!("read blob {}", short(oid)), e))?;
     String::from_utf8(b.content().to_vec())
         .map_err(|_| Error::Git(format!("blob {} is not UTF-8 text", short(oid))))
+}
+
+/// [`SubmittedRecords`] as text, to keep between runs.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct SubmittedParts {
+    head: HashMap<String, String>,
+    blobs: Vec<(String, String, String)>,
 }
 
 /// Every submitted record's blob, found by replaying the changed-path index once, so that
@@ -459,18 +524,77 @@ impl SubmittedRecords {
         self.head.get(path).and_then(|b| blob_text(repo, *b).ok())
     }
 
+    /// What this holds, as text to keep between runs: of HEAD's files only those `keep`
+    /// names (a cache for one HEAD).
+    pub fn to_parts(&self, keep: impl Fn(&str) -> bool) -> SubmittedParts {
+        SubmittedParts {
+            head: self
+                .head
+                .iter()
+                .filter(|(p, _)| keep(p))
+                .map(|(p, b)| (p.clone(), b.to_string()))
+                .collect(),
+            blobs: self
+                .blobs
+                .iter()
+                .map(|((c, id), b)| (c.to_string(), id.clone(), b.to_string()))
+                .collect(),
+        }
+    }
+
+    /// Back from [`SubmittedRecords::to_parts`], if every submission of `subs` is in it (and
+    /// every id in it is whole).
+    pub fn from_parts(
+        parts: &SubmittedParts,
+        subs: &HashMap<String, Vec<Submission>>,
+        prefix: &str,
+    ) -> Option<SubmittedRecords> {
+        let oid = |s: &str| (s.len() == 40).then(|| Oid::from_str(s).ok()).flatten();
+        let mut blobs = HashMap::new();
+        for (c, id, b) in &parts.blobs {
+            blobs.insert((oid(c)?, id.clone()), oid(b)?);
+        }
+        let mut head = HashMap::new();
+        for (p, b) in &parts.head {
+            head.insert(p.clone(), oid(b)?);
+        }
+        for (id, list) in subs {
+            for s in list {
+                if !blobs.contains_key(&(oid(&s.commit)?, id.clone())) {
+                    return None;
+                }
+            }
+        }
+        Some(SubmittedRecords {
+            blobs,
+            head,
+            prefix: prefix.to_string(),
+        })
+    }
+
+    /// The blob of `records/<path>` as HEAD holds it.
+    pub fn at_head_blob(&self, path: &str) -> Option<Oid> {
+        self.head.get(path).copied()
+    }
+
+    /// The blob of record `id` as `sub` holds it; a commit off the first-parent chain is read
+    /// through its tree.
+    pub(super) fn blob(&self, repo: &Repository, id: &str, sub: &Submission) -> Option<Oid> {
+        let commit = Oid::from_str(&sub.commit).ok()?;
+        match self.blobs.get(&(commit, id.to_string())) {
+            Some(b) => Some(*b),
+            None => {
+                let path = format!("{}{}", self.prefix, Register::record_rel(id));
+                let tree = repo.find_commit(commit).ok()?.tree().ok()?;
+                tree.get_path(Path::new(&path)).ok().map(|e| e.id())
+            }
+        }
+    }
+
     /// The text of record `id` as `sub` holds it; a commit off the first-parent chain is read
     /// through its tree.
     pub(super) fn text(&self, repo: &Repository, id: &str, sub: &Submission) -> Option<String> {
-        let commit = Oid::from_str(&sub.commit).ok()?;
-        match self.blobs.get(&(commit, id.to_string())) {
-            Some(b) => blob_text(repo, *b).ok(),
-            None => {
-                let path = format!("{}{}", self.prefix, Register::record_rel(id));
-                let c = repo.find_commit(commit).ok()?;
-                crate::store::git::read_at(repo, &c, &path).ok().flatten()
-            }
-        }
+        blob_text(repo, self.blob(repo, id, sub)?).ok()
     }
 }
 
@@ -484,6 +608,7 @@ pub fn date_of(seconds: i64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::pathindex::PathPostings;
 
     /// A repository whose commits write the given files (path → text; `None` deletes).
     struct Repo {
@@ -572,6 +697,48 @@ mod tests {
             ["a"],
             "a submission made as `a` still belongs to `b`"
         );
+        // The postings file written beside the index gives the same history, move and all,
+        // without loading the index.
+        let postings = PathPostings::load(&r.repo, "").expect("written for HEAD");
+        let from_postings = record_history(&r.repo, &postings, "b").unwrap();
+        assert_eq!(
+            format!("{from_postings:?}"),
+            format!("{revs:?}"),
+            "the postings answer as the index does"
+        );
+        for id in ["a", "o", "none"] {
+            assert_eq!(
+                postings.path_changes(&format!("{id}/record.toml")),
+                index.path_changes(&format!("{id}/record.toml")),
+                "{id}"
+            );
+        }
+        // Written for another HEAD, or for another prefix, it is not used.
+        assert!(PathPostings::load(&r.repo, "sub/").is_none());
+        r.commit(
+            "edit o",
+            &[("records/o/record.toml", Some("title = \"O2\"\n"))],
+        );
+        assert!(PathPostings::load(&r.repo, "").is_none(), "HEAD moved on");
+        PathIndex::open(&r.repo, "").unwrap();
+        let postings = PathPostings::load(&r.repo, "").expect("rewritten for the new HEAD");
+        assert_eq!(postings.path_changes("o/record.toml").unwrap().len(), 2);
+        // A damaged line is not believed: the history of that path is refused, not cut short.
+        let file = r.repo.path().join("smout/paths-v1");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}x\n")).unwrap();
+        assert!(
+            PathPostings::load(&r.repo, "").is_none(),
+            "longer than its header says"
+        );
+        std::fs::write(
+            &file,
+            text.replace("b/record.toml\t3 ", "b/record.toml\tx "),
+        )
+        .unwrap();
+        let damaged = PathPostings::load(&r.repo, "").unwrap();
+        assert_eq!(damaged.path_changes("b/record.toml"), None);
+        assert!(record_history(&r.repo, &damaged, "b").is_err());
     }
 
     #[test]
@@ -595,7 +762,7 @@ mod tests {
         r.repo
             .tag("smout/a/submission/x", &obj, &sig, "bad", false)
             .unwrap();
-        let tags = all_tags(&r.repo).unwrap();
+        let tags = all_tags(&r.repo, &mut TagFacts::new()).unwrap();
         let subs = &tags["submission"]["a"];
         let got: Vec<(u32, String, i64)> = subs
             .iter()

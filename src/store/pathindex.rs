@@ -18,6 +18,8 @@ use crate::error::{Error, Result};
 use crate::register::{RECORDS_DIR, SETTINGS_FILE};
 
 const FILE: &str = "changes-v1";
+/// The same facts by path, for `log`: see [`PathPostings`].
+const PATHS_FILE: &str = "paths-v1";
 
 /// Told (done, total) while a long stretch of history is being indexed.
 type Progress = Box<dyn Fn(usize, usize) + Send + Sync>;
@@ -157,25 +159,34 @@ impl PathIndex {
                         .and_then(|c| c.tree())
                         .map_err(|e| Error::git(format!("read commit {id}"), e))
                 };
+                let odb = repo
+                    .odb()
+                    .map_err(|e| Error::git("open the object store", e))?;
                 let mut out = Vec::with_capacity(part.len());
-                let mut carried: Option<(Oid, Option<Tree<'_>>)> = None;
+                let mut carried: Option<(Oid, Option<std::rc::Rc<RawTree>>)> = None;
+                // The parent's root tree, read for one commit, is the next commit's.
+                let mut carried_root: Option<(Oid, Tree<'_>)> = None;
                 for (id, parent) in part {
-                    let tree = tree_of(*id)?;
-                    let mine: Option<Tree<'_>> = match carried.take() {
+                    let tree = match carried_root.take() {
                         Some((cid, t)) if cid == *id => t,
-                        _ => subtree_id(&tree, records).and_then(|o| repo.find_tree(o).ok()),
+                        _ => tree_of(*id)?,
+                    };
+                    let mine = match carried.take() {
+                        Some((cid, t)) if cid == *id => t,
+                        _ => subtree_id(&tree, records)
+                            .and_then(|o| RawTree::read(&odb, o).ok())
+                            .map(std::rc::Rc::new),
                     };
                     let ptree = match parent {
                         Some(p) => Some(tree_of(*p)?),
                         None => None,
                     };
                     let theirs_id = ptree.as_ref().and_then(|t| subtree_id(t, records));
-                    let theirs: Option<Tree<'_>> = if theirs_id == mine.as_ref().map(|t| t.id()) {
-                        mine.clone()
-                    } else {
-                        theirs_id.and_then(|o| repo.find_tree(o).ok())
-                    };
-                    let mut changes = diff_records(&repo, mine.as_ref(), theirs.as_ref())?;
+                    let (theirs, differ) = diff_raw(&odb, mine.as_ref(), theirs_id)?;
+                    let mut changes = Vec::new();
+                    for (name, new, old) in differ {
+                        folder(&repo, &name, new, old, &mut changes)?;
+                    }
                     let (s_new, s_old) = (
                         subtree_id(&tree, settings),
                         ptree.as_ref().and_then(|t| subtree_id(t, settings)),
@@ -193,6 +204,7 @@ impl PathIndex {
                         changes,
                     });
                     carried = parent.map(|p| (p, theirs));
+                    carried_root = parent.zip(ptree);
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     if n.is_multiple_of(500) {
                         progress(n);
@@ -219,7 +231,15 @@ impl PathIndex {
                 entries.push(e);
             }
         }
-        Ok(PathIndex::of(entries))
+        let index = PathIndex::of(entries);
+        if let Some(last) = index.entries.last() {
+            let header = postings_header(prefix, last.commit);
+            if !postings_current(&dir.join(PATHS_FILE), &header) {
+                // Best effort, as above: without it `log` loads this index instead.
+                let _ = save_postings(&dir, &header, &index);
+            }
+        }
+        Ok(index)
     }
 
     /// The blob of every `records/<path>` as of each commit, computed by replaying the chain:
@@ -244,64 +264,6 @@ impl PathIndex {
 
 fn subtree_id(tree: &Tree<'_>, path: &str) -> Option<Oid> {
     tree.get_path(Path::new(path)).ok().map(|e| e.id())
-}
-
-/// The files that differ between two `records/` trees, with blob ids. A merge-join over the
-/// entries in tree order that allocates only for entries that differ.
-fn diff_records(
-    repo: &Repository,
-    mine: Option<&Tree<'_>>,
-    theirs: Option<&Tree<'_>>,
-) -> Result<Vec<FileChange>> {
-    if mine.map(|t| t.id()) == theirs.map(|t| t.id()) {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let mut a = mine.into_iter().flat_map(|t| t.iter()).peekable();
-    let mut b = theirs.into_iter().flat_map(|t| t.iter()).peekable();
-    loop {
-        let ord = match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some(x), Some(y)) => tree_order(x.name_bytes(), y.name_bytes()),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-        };
-        match ord {
-            std::cmp::Ordering::Equal => {
-                let (x, y) = (a.next().expect("peeked"), b.next().expect("peeked"));
-                if x.id() != y.id() {
-                    folder(
-                        repo,
-                        &String::from_utf8_lossy(x.name_bytes()),
-                        Some(x.id()),
-                        Some(y.id()),
-                        &mut out,
-                    )?;
-                }
-            }
-            std::cmp::Ordering::Less => {
-                let x = a.next().expect("peeked");
-                folder(
-                    repo,
-                    &String::from_utf8_lossy(x.name_bytes()),
-                    Some(x.id()),
-                    None,
-                    &mut out,
-                )?;
-            }
-            std::cmp::Ordering::Greater => {
-                let y = b.next().expect("peeked");
-                folder(
-                    repo,
-                    &String::from_utf8_lossy(y.name_bytes()),
-                    None,
-                    Some(y.id()),
-                    &mut out,
-                )?;
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Git sorts tree entries by name, folders as if their name ended in '/'. Record folders are all
@@ -348,11 +310,14 @@ fn oid_text(o: Option<Oid>) -> String {
     o.map(|o| o.to_string()).unwrap_or_else(|| "-".into())
 }
 
+/// `-` or a whole object id (git2 would take a prefix and pad it with zeros).
 fn parse_oid(s: &str) -> Option<Option<Oid>> {
     if s == "-" {
         Some(None)
-    } else {
+    } else if s.len() == 40 {
         Oid::from_str(s).ok().map(Some)
+    } else {
+        None
     }
 }
 
@@ -412,4 +377,433 @@ fn save(dir: &Path, file: &Path, known: &HashMap<Oid, Entry>, prefix: &str) -> s
         }
     }
     crate::store::fs::write_atomic(file, out.as_bytes())
+}
+
+/// One change of one path, as a record's history needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathChange {
+    /// The commit's position on the first-parent chain (0: the root).
+    pub seq: usize,
+    /// The commit.
+    pub commit: Oid,
+    /// Blob before (None: added).
+    pub old: Option<Oid>,
+    /// Blob after (None: deleted).
+    pub new: Option<Oid>,
+    /// For an addition: the record files the same commit removed, with their blobs (a move).
+    pub removed: Vec<(String, Option<Oid>)>,
+}
+
+/// What changed one path, oldest first: answered by the whole index in memory, or by the
+/// postings file without loading it.
+pub trait PathHistory {
+    /// The changes of `path` (relative to `records/`), oldest first; `None` when the answer
+    /// cannot be trusted (a damaged cache file).
+    fn path_changes(&self, path: &str) -> Option<Vec<PathChange>>;
+}
+
+impl PathHistory for PathIndex {
+    fn path_changes(&self, path: &str) -> Option<Vec<PathChange>> {
+        let out = self
+            .changing(path)
+            .iter()
+            .filter_map(|&seq| {
+                let e = &self.entries[seq];
+                let c = e.changes.iter().find(|c| c.path == path)?;
+                Some(PathChange {
+                    seq,
+                    commit: e.commit,
+                    old: c.old,
+                    new: c.new,
+                    removed: if c.old.is_none() {
+                        removed_records(e)
+                    } else {
+                        Vec::new()
+                    },
+                })
+            })
+            .collect();
+        Some(out)
+    }
+}
+
+/// The record files a commit removed (where a record added by it may have come from).
+fn removed_records(e: &Entry) -> Vec<(String, Option<Oid>)> {
+    e.changes
+        .iter()
+        .filter(|x| {
+            x.new.is_none()
+                && x.path
+                    .ends_with(&format!("/{}", crate::register::RECORD_FILE))
+        })
+        .map(|x| (x.path.clone(), x.old))
+        .collect()
+}
+
+/// The changed-path index turned around, in `.git/smout/paths-v1`: one line per change of a
+/// path, sorted by path, so that one record's history is a binary search in the file instead of
+/// loading every commit's changes. Its header names HEAD: a file written for another HEAD is
+/// not used (the index is then loaded, extended, and this file written again).
+///
+/// Line format: `<path>\t<seq> <commit> <old|-> <new|->`, then for an addition
+/// `\t<removed path> <old>` per record file the same commit removed.
+#[derive(Debug)]
+pub struct PathPostings {
+    body: String,
+}
+
+/// The header names the register's prefix and HEAD; the body's length follows, so that a file
+/// cut short (or added to) is not read.
+fn postings_header(prefix: &str, head: Oid) -> String {
+    format!("smout paths v1 prefix={prefix} head={head} bytes=")
+}
+
+/// Whether `file` begins with `header` and is as long as its header says (reads only the
+/// beginning of the file).
+fn postings_current(file: &Path, header: &str) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(file) else {
+        return false;
+    };
+    let mut buf = vec![0u8; header.len() + 24];
+    let Ok(n) = f.read(&mut buf) else {
+        return false;
+    };
+    let buf = &buf[..n];
+    let Some(nl) = buf.iter().position(|&c| c == b'\n') else {
+        return false;
+    };
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    std::str::from_utf8(&buf[..nl])
+        .ok()
+        .and_then(|l| l.strip_prefix(header))
+        .and_then(|b| b.parse::<u64>().ok())
+        .is_some_and(|b| b + nl as u64 + 1 == size)
+}
+
+fn save_postings(dir: &Path, header: &str, index: &PathIndex) -> std::io::Result<()> {
+    let mut lines: Vec<(&str, usize, String)> = Vec::new();
+    for (seq, e) in index.entries.iter().enumerate() {
+        for c in &e.changes {
+            // A path no line can hold: no postings (log loads the index instead).
+            if c.path.contains(['\t', '\n']) {
+                return Ok(());
+            }
+            let mut line = format!(
+                "{}\t{seq} {} {} {}",
+                c.path,
+                e.commit,
+                oid_text(c.old),
+                oid_text(c.new)
+            );
+            if c.old.is_none() {
+                for (p, o) in removed_records(e) {
+                    line.push_str(&format!("\t{p} {}", oid_text(o)));
+                }
+            }
+            lines.push((&c.path, seq, line));
+        }
+    }
+    lines.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    let mut body = String::with_capacity(lines.len() * 140);
+    for (_, _, l) in lines {
+        body.push_str(&l);
+        body.push('\n');
+    }
+    let out = format!("{header}{}\n{body}", body.len());
+    std::fs::create_dir_all(dir)?;
+    crate::store::fs::write_atomic(&dir.join(PATHS_FILE), out.as_bytes())
+}
+
+impl PathPostings {
+    /// The postings file of `repo`, if it was written for its HEAD and `prefix`.
+    pub fn load(repo: &Repository, prefix: &str) -> Option<PathPostings> {
+        let head = repo.head().ok()?.peel_to_commit().ok()?.id();
+        let text = std::fs::read_to_string(repo.path().join("smout").join(PATHS_FILE)).ok()?;
+        let (first, body) = text.split_once('\n')?;
+        let bytes: usize = first
+            .strip_prefix(&postings_header(prefix, head))?
+            .parse()
+            .ok()?;
+        if bytes != body.len() {
+            return None;
+        }
+        Some(PathPostings {
+            body: body.to_string(),
+        })
+    }
+
+    /// Remove the postings file (it could not be read).
+    pub fn discard(repo: &Repository) {
+        let _ = std::fs::remove_file(repo.path().join("smout").join(PATHS_FILE));
+    }
+
+    /// The lines of `path`: a binary search for the first, then the lines that follow.
+    fn lines<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let b = self.body.as_bytes();
+        let key = |start: usize| -> &[u8] {
+            let line = &b[start..];
+            let end = line.iter().position(|&c| c == b'\t' || c == b'\n');
+            &line[..end.unwrap_or(line.len())]
+        };
+        // `lo` is always a line start; the first line whose path is not below `path` lies in
+        // [lo, hi].
+        let (mut lo, mut hi) = (0usize, b.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let start = b[lo..mid]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(lo, |p| lo + p + 1);
+            if key(start) < path.as_bytes() {
+                lo = b[start..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| start + p + 1);
+            } else {
+                hi = start;
+            }
+        }
+        self.body[lo..]
+            .lines()
+            .take_while(move |l| l.split('\t').next() == Some(path))
+    }
+}
+
+impl PathHistory for PathPostings {
+    fn path_changes(&self, path: &str) -> Option<Vec<PathChange>> {
+        let parse = |line: &str| -> Option<PathChange> {
+            let mut parts = line.split('\t').skip(1);
+            let mut f = parts.next()?.split(' ');
+            let seq = f.next()?.parse().ok()?;
+            let commit = Oid::from_str(f.next()?).ok()?;
+            let old = parse_oid(f.next()?)?;
+            let new = parse_oid(f.next()?)?;
+            let removed = parts
+                .map(|r| {
+                    let (p, o) = r.rsplit_once(' ')?;
+                    Some((p.to_string(), parse_oid(o)?))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(PathChange {
+                seq,
+                commit,
+                old,
+                new,
+                removed,
+            })
+        };
+        self.lines(path).map(parse).collect()
+    }
+}
+
+/// A tree object's raw bytes and where each of its entries starts: the `records/` tree of one
+/// commit, read once, against which the next commit's is compared byte for byte.
+struct RawTree<'odb> {
+    id: Oid,
+    obj: git2::OdbObject<'odb>,
+    starts: Vec<usize>,
+}
+
+/// Where the entry starting at `start` ends (`<mode> <name>\0<20-byte id>`).
+fn entry_end(data: &[u8], start: usize) -> Option<usize> {
+    let nul = data.get(start..)?.iter().position(|&c| c == 0)?;
+    let end = start + nul + 1 + 20;
+    (end <= data.len()).then_some(end)
+}
+
+/// The name and id of the entry starting at `start`.
+fn entry_at(data: &[u8], start: usize) -> Option<(&[u8], Oid)> {
+    let end = entry_end(data, start)?;
+    let head = &data[start..end - 21];
+    let space = head.iter().position(|&c| c == b' ')?;
+    let id = Oid::from_bytes(&data[end - 20..end]).ok()?;
+    Some((&head[space + 1..], id))
+}
+
+/// The length of the longest common prefix of `a` and `b`, compared a block at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The length of the longest common suffix of `a` and `b`, at most `max`.
+fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
+    const BLOCK: usize = 256;
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= max && a[la - i - BLOCK..la - i] == b[lb - i - BLOCK..lb - i] {
+        i += BLOCK;
+    }
+    i + a[..la - i]
+        .iter()
+        .rev()
+        .zip(b[..lb - i].iter().rev())
+        .take(max - i)
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The names and ids of the entries starting at `list`.
+fn entries_of(data: &[u8], list: &[usize], id: Oid) -> Result<Vec<(Vec<u8>, Oid)>> {
+    list.iter()
+        .map(|&s| {
+            entry_at(data, s)
+                .map(|(n, o)| (n.to_vec(), o))
+                .ok_or_else(|| RawTree::damaged(id))
+        })
+        .collect()
+}
+
+/// Which entries differ between two lists in tree order: (name, id in `mine`, id in `theirs`).
+fn merge(
+    mine: &[(Vec<u8>, Oid)],
+    theirs: &[(Vec<u8>, Oid)],
+) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+    let mut out = Vec::new();
+    let (mut x, mut y) = (mine.iter().peekable(), theirs.iter().peekable());
+    loop {
+        let ord = match (x.peek(), y.peek()) {
+            (None, None) => break,
+            (Some(m), Some(t)) => tree_order(&m.0, &t.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+        };
+        let (name, here, there) = match ord {
+            std::cmp::Ordering::Equal => {
+                let (m, t) = (x.next().expect("peeked"), y.next().expect("peeked"));
+                if m.1 == t.1 {
+                    continue;
+                }
+                (&m.0, Some(m.1), Some(t.1))
+            }
+            std::cmp::Ordering::Less => {
+                let m = x.next().expect("peeked");
+                (&m.0, Some(m.1), None)
+            }
+            std::cmp::Ordering::Greater => {
+                let t = y.next().expect("peeked");
+                (&t.0, None, Some(t.1))
+            }
+        };
+        out.push((String::from_utf8_lossy(name).into_owned(), here, there));
+    }
+    out
+}
+
+/// The entries of `records/` that differ between a commit's tree (`mine`) and its parent's
+/// (tree `theirs`), and the parent's tree as read: located from `mine` when both are there.
+#[allow(clippy::type_complexity)]
+fn diff_raw<'odb>(
+    odb: &'odb git2::Odb<'odb>,
+    mine: Option<&std::rc::Rc<RawTree<'odb>>>,
+    theirs: Option<Oid>,
+) -> Result<(
+    Option<std::rc::Rc<RawTree<'odb>>>,
+    Vec<(String, Option<Oid>, Option<Oid>)>,
+)> {
+    let all = |t: &RawTree<'_>| entries_of(t.data(), &t.starts, t.id);
+    Ok(match (mine, theirs) {
+        (Some(m), Some(t)) if m.id == t => (Some(m.clone()), Vec::new()),
+        (Some(m), Some(t)) => match m.next(odb, t) {
+            Ok((r, d)) => (Some(std::rc::Rc::new(r)), d),
+            // Not a tree there (a file named `records`): nothing of it is a record.
+            Err(_) => (None, merge(&all(m)?, &[])),
+        },
+        (None, Some(t)) => match RawTree::read(odb, t) {
+            Ok(r) => {
+                let d = merge(&[], &all(&r)?);
+                (Some(std::rc::Rc::new(r)), d)
+            }
+            Err(_) => (None, Vec::new()),
+        },
+        (Some(m), None) => (None, merge(&all(m)?, &[])),
+        (None, None) => (None, Vec::new()),
+    })
+}
+
+impl<'odb> RawTree<'odb> {
+    /// Tree `id`, every entry located.
+    fn read(odb: &'odb git2::Odb<'odb>, id: Oid) -> Result<RawTree<'odb>> {
+        let obj = Self::object(odb, id)?;
+        let data = obj.data();
+        let mut starts = Vec::with_capacity(data.len() / 32);
+        let mut p = 0;
+        while p < data.len() {
+            starts.push(p);
+            p = entry_end(data, p).ok_or_else(|| Self::damaged(id))?;
+        }
+        Ok(RawTree { id, obj, starts })
+    }
+
+    /// The bytes of tree `id` (read as git stores them, not parsed into entries).
+    fn object(odb: &'odb git2::Odb<'odb>, id: Oid) -> Result<git2::OdbObject<'odb>> {
+        let obj = odb
+            .read(id)
+            .map_err(|e| Error::git(format!("read tree {id}"), e))?;
+        if obj.kind() != git2::ObjectType::Tree {
+            return Err(Self::damaged(id));
+        }
+        Ok(obj)
+    }
+
+    fn data(&self) -> &[u8] {
+        self.obj.data()
+    }
+
+    fn damaged(id: Oid) -> Error {
+        Error::Git(format!("tree {id} cannot be read as a tree"))
+    }
+
+    /// Tree `id`, located from this one: the bytes both share at the start and at the end
+    /// hold the same entries, so only the stretch between is parsed. Also returns the
+    /// entries that differ: (name, id here, id there).
+    #[allow(clippy::type_complexity)]
+    fn next(
+        &self,
+        odb: &'odb git2::Odb<'odb>,
+        id: Oid,
+    ) -> Result<(RawTree<'odb>, Vec<(String, Option<Oid>, Option<Oid>)>)> {
+        let obj = Self::object(odb, id)?;
+        let (a, b) = (self.data(), obj.data());
+        let first = common_prefix(a, b);
+        let suffix = common_suffix(a, b, a.len().min(b.len()) - first);
+        // The entry of `a` holding the first difference starts at the same place in `b`.
+        let k = self
+            .starts
+            .partition_point(|&s| s <= first)
+            .saturating_sub(1);
+        let mut starts: Vec<usize> = self.starts[..k].to_vec();
+        let mut p = self.starts.get(k).copied().unwrap_or(0);
+        // Parse `b` until it meets, inside the common suffix, a place where `a` has an entry:
+        // from there on the two parse alike.
+        let tail_a = loop {
+            if p >= b.len() - suffix {
+                let q = p + a.len() - b.len();
+                if let Ok(j) = self.starts.binary_search(&q) {
+                    break j;
+                }
+                if p == b.len() {
+                    break self.starts.len();
+                }
+            }
+            starts.push(p);
+            p = entry_end(b, p).ok_or_else(|| Self::damaged(id))?;
+        };
+        let tail_b = starts.len();
+        starts.extend(self.starts[tail_a..].iter().map(|s| s + b.len() - a.len()));
+        let mine = entries_of(a, &self.starts[k..tail_a], self.id)?;
+        let theirs = entries_of(b, &starts[k..tail_b], id)?;
+        let out = merge(&mine, &theirs);
+        Ok((RawTree { id, obj, starts }, out))
+    }
 }

@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 
 use super::history::{self, Revision, Side, Submission, SubmittedRecords};
-use super::pathindex::PathIndex;
+use super::pathindex::{PathHistory, PathIndex, PathPostings};
 use super::{git, Oid, Store};
 use crate::determination::Determinations;
 use crate::error::{Error, Result};
 use crate::register::Register;
 
 /// What a commit says: its author, time and message.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CommitInfo {
     /// Author name.
     pub author_name: String,
@@ -73,8 +73,36 @@ impl Store {
 
     /// The ids record `id` had before it was moved to `records/<id>/`.
     fn former_ids(&self, id: &str) -> Result<Vec<String>> {
+        self.with_history(|repo, h| history::former_ids(repo, h, id))
+    }
+
+    /// Answer a question about one path's history: from the index when it is loaded, else
+    /// from its postings file when that is current for HEAD (a binary search, not a load of
+    /// every commit's changes), else from the index loaded now. A postings file that cannot
+    /// be read is not believed: the index answers instead.
+    fn with_history<T>(
+        &self,
+        f: impl Fn(&git2::Repository, &dyn PathHistory) -> Result<T>,
+    ) -> Result<T> {
+        let repo = self.repo()?;
+        if let Some(i) = self.index.borrow().clone() {
+            return f(repo, i.as_ref());
+        }
+        let cached = self.postings.borrow().clone();
+        let postings = match cached {
+            Some(p) => Some(p),
+            None => PathPostings::load(repo, &self.prefix).map(std::rc::Rc::new),
+        };
+        if let Some(p) = postings {
+            if let Ok(v) = f(repo, p.as_ref()) {
+                self.postings.replace(Some(p));
+                return Ok(v);
+            }
+            // Damaged: loading the index below writes it again.
+            PathPostings::discard(repo);
+        }
         let index = self.shared_index()?;
-        history::former_ids(self.repo()?, &index, id)
+        f(repo, index.as_ref())
     }
 
     /// The record tags, kind → record id → entries, read once per store.
@@ -82,7 +110,13 @@ impl Store {
         if let Some(t) = self.tags.borrow().as_ref() {
             return Ok(t.clone());
         }
-        let t = std::rc::Rc::new(history::all_tags(self.repo()?)?);
+        // What each tag object says is kept by tag id in `.git/smout/tags-v1`.
+        let mut known: history::TagFacts = self.load_cache(TAGS, TAGS_KEY).unwrap_or_default();
+        let before = known.len();
+        let t = std::rc::Rc::new(history::all_tags(self.repo()?, &mut known)?);
+        if known.len() != before {
+            self.save_cache(TAGS, TAGS_KEY, &known);
+        }
         self.tags.replace(Some(t.clone()));
         Ok(t)
     }
@@ -120,7 +154,14 @@ impl Store {
         Ok(self.tags()?.get("submission").cloned().unwrap_or_default())
     }
 
-    /// Every withdrawal and retirement, by record id.
+    /// The withdrawals and retirements of record `id`, oldest first (its tags alone unless
+    /// every tag was read already).
+    pub fn endings(&self, id: &str) -> Result<Vec<history::Ending>> {
+        let cached = self.tags.borrow().clone();
+        history::endings(self.repo()?, cached.as_deref(), id)
+    }
+
+    /// Every withdrawal and retirement, by record id, oldest first.
     pub fn all_endings(&self) -> Result<HashMap<String, Vec<history::Ending>>> {
         let tags = self.tags()?;
         history::all_endings(self.repo()?, &tags)
@@ -150,9 +191,14 @@ impl Store {
         history::record_text(self, id, side)
     }
 
-    /// The revisions that changed record `id`, newest first.
-    pub fn record_history(&self, index: &PathIndex, id: &str) -> Result<Vec<Revision>> {
-        history::record_history(self.repo()?, index, id)
+    /// The revisions that changed record `id`, newest first, from `index` when given (the
+    /// site shares one among thousands of records), else as [`Store::with_history`] finds
+    /// them.
+    pub fn record_history(&self, index: Option<&PathIndex>, id: &str) -> Result<Vec<Revision>> {
+        match index {
+            Some(i) => history::record_history(self.repo()?, i, id),
+            None => self.with_history(|repo, h| history::record_history(repo, h, id)),
+        }
     }
 
     /// The text of a blob.
@@ -231,6 +277,16 @@ impl Store {
         sub: &Submission,
     ) -> Option<String> {
         submitted.text(self.repo().ok()?, id, sub)
+    }
+
+    /// The blob of record `id` as submission `sub` holds it.
+    pub fn submitted_blob(
+        &self,
+        submitted: &SubmittedRecords,
+        id: &str,
+        sub: &Submission,
+    ) -> Option<Oid> {
+        submitted.blob(self.repo().ok()?, id, sub)
     }
 
     /// `records/<path>` as HEAD holds it, from a replayed index.
@@ -336,36 +392,97 @@ impl Store {
     /// (`None` for a commit that cannot be read).
     pub fn signed_commits(&self, index: &PathIndex) -> Result<Vec<Option<SignedCommit>>> {
         let repo = self.repo()?;
+        // Commits and tags never change: what each says and who signed it is kept by object
+        // id in `.git/smout/commits-v1` (an audit with --rebuild-index reads none of it).
+        const CACHE: &str = "commits-v1";
+        const KEY: &str = "smout commit facts v1";
+        let known: CommitFacts = self.load_cache(CACHE, KEY).unwrap_or_default();
+        let mut targets: history::TagFacts = self.load_cache(TAGS, TAGS_KEY).unwrap_or_default();
+        let before = targets.len();
         let mut tag_targets: HashMap<Oid, Vec<(String, Oid)>> = HashMap::new();
         let _ = repo.tag_foreach(|oid, name| {
             let name = String::from_utf8_lossy(name).into_owned();
             if name.starts_with("refs/tags/smout/") {
-                let target = repo.find_tag(oid).map(|t| t.target_id()).unwrap_or(oid);
+                let target = match targets.get(&oid.to_string()) {
+                    Some((c, _)) => Oid::from_str(c).unwrap_or(oid),
+                    None => {
+                        let s = history::tagged_facts(repo, oid);
+                        targets.insert(oid.to_string(), (s.0.to_string(), s.1));
+                        s.0
+                    }
+                };
                 tag_targets.entry(target).or_default().push((name, oid));
             }
             true
         });
+        if targets.len() != before {
+            self.save_cache(TAGS, TAGS_KEY, &targets);
+        }
         let gitdir = repo.path().to_path_buf();
-        Ok(crate::par::map(
+        let facts: Vec<Option<(SignedCommit, bool)>> = crate::par::map(
             &index.entries,
             || git2::Repository::open(&gitdir).ok(),
             |r, e| {
                 let r = r.as_ref()?;
-                let c = r.find_commit(e.commit).ok()?;
-                Some(SignedCommit {
-                    info: CommitInfo::of(&c),
-                    signer: commit_signer(r, e.commit),
-                    tags: tag_targets
+                let mut fresh = false;
+                let (info, signer) = match known.commits.get(&e.commit.to_string()) {
+                    Some(f) => f.clone(),
+                    None => {
+                        fresh = true;
+                        let c = r.find_commit(e.commit).ok()?;
+                        (CommitInfo::of(&c), commit_signer(r, e.commit))
+                    }
+                };
+                let tags = tag_targets
+                    .get(&e.commit)
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, tag)| {
+                        let s = match known.tags.get(&tag.to_string()) {
+                            Some(s) => s.clone(),
+                            None => {
+                                fresh = true;
+                                tag_signer(r, *tag)
+                            }
+                        };
+                        (name.clone(), s)
+                    })
+                    .collect();
+                Some((SignedCommit { info, signer, tags }, fresh))
+            },
+        );
+        if facts.iter().flatten().any(|(_, fresh)| *fresh) {
+            let mut all = known;
+            for (e, f) in index.entries.iter().zip(&facts) {
+                if let Some((f, _)) = f {
+                    all.commits
+                        .insert(e.commit.to_string(), (f.info.clone(), f.signer.clone()));
+                    for ((_, oid), (_, s)) in tag_targets
                         .get(&e.commit)
                         .into_iter()
                         .flatten()
-                        .map(|(name, tag)| (name.clone(), tag_signer(r, *tag)))
-                        .collect(),
-                })
-            },
-        ))
+                        .zip(&f.tags)
+                    {
+                        all.tags.insert(oid.to_string(), s.clone());
+                    }
+                }
+            }
+            self.save_cache(CACHE, KEY, &all);
+        }
+        Ok(facts.into_iter().map(|f| f.map(|(f, _)| f)).collect())
     }
 }
+
+/// What commits and tags say, verified, by object id.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct CommitFacts {
+    commits: HashMap<String, (CommitInfo, Signature)>,
+    tags: HashMap<String, Signature>,
+}
+
+/// The cache of what each tag object says.
+const TAGS: &str = "tags-v1";
+const TAGS_KEY: &str = "smout tag facts v1";
 
 /// The signature of a commit, verified: `None` when it has none.
 fn commit_signer(repo: &git2::Repository, oid: Oid) -> Signature {

@@ -168,7 +168,7 @@ pub fn split_tag(raw: &[u8]) -> Option<(&[u8], &str)> {
 }
 
 /// A verified signature: who signed (their key and its SHA-256 fingerprint).
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Signer {
     /// The signing key, `ssh-ed25519 AAAA…` (no comment).
     pub key: String,
