@@ -144,110 +144,29 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     // The determinations as they stand, against the submissions they name; and the tags.
     let subs = store.all_submissions()?;
     let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, store.prefix());
+    // Each record's determinations on every core, each thread with its own store.
+    let ids = reg.record_ids()?;
+    let checks = Checks {
+        reg,
+        submitted: &submitted,
+        subs: &subs,
+        recorded_at: &recorded_at,
+        period,
+    };
+    let per_record = crate::par::map(
+        &ids,
+        || crate::store::Store::open(&reg.root),
+        |s, id| match s {
+            Ok(store) => checks.record(store, id),
+            Err(_) => RecordAudit::default(),
+        },
+    );
     let mut determinations = 0;
     let mut imported = 0;
-    for id in reg.record_ids()? {
-        let rel = Register::determinations_rel(&id);
-        let file = reg.root.join(&rel);
-        // The committed file, never the working tree's word (HEAD's blob from the replayed
-        // index: no tree walk per record).
-        let Some(text) = store.head_text(&submitted, &format!("{id}/{DETERMINATIONS_FILE}")) else {
-            continue;
-        };
-        let Ok(dets) = Determinations::parse(&text, &file) else {
-            findings.push(
-                Finding::new("AU001", Severity::Error, format!("{rel} does not parse"))
-                    .in_file(&rel),
-            );
-            continue;
-        };
-        let index = LineIndex::new(&text);
-        for (kind, list) in [
-            ("determination", &dets.determinations),
-            ("appeal", &dets.appeals),
-        ] {
-            for (k, d) in list.iter().enumerate() {
-                determinations += 1;
-                imported += usize::from(d.imported.is_some());
-                let span = entry_span(&text, kind, k);
-                let at = |f: Finding| f.at(&rel, &index, &span);
-                let Some(sub) = subs
-                    .get(&id)
-                    .and_then(|v| v.iter().find(|s| s.n == d.submission))
-                else {
-                    findings.push(at(Finding::new(
-                        "AU003",
-                        Severity::Error,
-                        format!(
-                            "{kind} {} names submission {}, which does not exist",
-                            k + 1,
-                            d.submission
-                        ),
-                    )
-                    .hint(format!(
-                        "there is no tag {}",
-                        tag_name(&id, TagKind::Submission, d.submission)
-                    ))));
-                    continue;
-                };
-                // Dates: reviewed on or after the submission, not after it was committed; the
-                // review-by date within the period unless the entry says why.
-                let submitted_on = crate::store::history::date_of(sub.time);
-                let committed = recorded_at
-                    .get(&(id.clone(), kind_key(kind), k))
-                    .map(|t| crate::store::history::date_of(*t));
-                let form_period = reg
-                    .form_of(&id)
-                    .ok()
-                    .and_then(|f| f.review_period)
-                    .unwrap_or(period);
-                let mut bad_dates = Vec::new();
-                if d.reviewed < submitted_on {
-                    bad_dates.push(format!(
-                        "reviewed {} is before submission {} was made ({submitted_on})",
-                        d.reviewed, d.submission
-                    ));
-                }
-                if let Some(c) = committed.filter(|c| d.reviewed > *c) {
-                    bad_dates.push(format!(
-                        "reviewed {} is after it was recorded ({c})",
-                        d.reviewed
-                    ));
-                }
-                if let Some(rb) = d.review_by {
-                    if rb > form_period.after(d.reviewed) && d.review_by_reason.trim().is_empty() {
-                        bad_dates.push(format!(
-                            "review_by {rb} lies beyond the review period ({form_period} after {}) with no review_by_reason",
-                            d.reviewed
-                        ));
-                    }
-                }
-                for why in bad_dates {
-                    findings.push(at(Finding::new(
-                        "AU010",
-                        Severity::Error,
-                        format!("{kind} {} of {id}: {why}", k + 1),
-                    )
-                    .hint("dates are what the review proves; an implausible one was typed by hand or forged — record a correction")));
-                }
-                let hash = store
-                    .submitted_text(&submitted, &id, sub)
-                    .map(|t| sha256_hex(t.as_bytes()));
-                if hash.as_deref() != Some(d.record_sha256.as_str()) {
-                    findings.push(at(Finding::new(
-                        "AU003",
-                        Severity::Error,
-                        format!("{kind} {} judged a record that is not submission {} as it stands", k + 1, d.submission),
-                    )
-                    .hint(format!(
-                        "record_sha256 is {}, but {RECORD_FILE} at {} hashes to {}; the tag was moved or the entry altered",
-                        short_hash(&d.record_sha256),
-                        tag_name(&id, TagKind::Submission, d.submission),
-                        hash.as_deref().map(short_hash).unwrap_or("nothing (no record there)")
-                    ))));
-                }
-            }
-        }
+    for r in per_record {
+        determinations += r.determinations;
+        imported += r.imported;
+        findings.extend(r.findings);
     }
     let mut submissions = 0;
     for (id, list) in &subs {
@@ -347,5 +266,139 @@ mod tests {
             text.find("[[appeal]]").unwrap()
         );
         assert_eq!(entry_span(text, "determination", 2), 0..0);
+    }
+}
+
+/// What the audit of one record's determinations finds.
+#[derive(Default)]
+struct RecordAudit {
+    findings: Vec<Finding>,
+    determinations: usize,
+    imported: usize,
+}
+
+/// What every record's determinations are checked against.
+struct Checks<'a> {
+    reg: &'a Register,
+    submitted: &'a crate::store::history::SubmittedRecords,
+    subs: &'a HashMap<String, Vec<crate::store::history::Submission>>,
+    recorded_at: &'a HashMap<(String, &'static str, usize), i64>,
+    period: crate::duration::Period,
+}
+
+impl Checks<'_> {
+    /// Record `id`'s determinations as HEAD holds them, against the submissions they name.
+    fn record(&self, store: &crate::store::Store, id: &str) -> RecordAudit {
+        let (reg, submitted, subs, recorded_at, period) = (
+            self.reg,
+            self.submitted,
+            self.subs,
+            self.recorded_at,
+            self.period,
+        );
+        let id = id.to_string();
+        let mut out = RecordAudit::default();
+        let rel = Register::determinations_rel(&id);
+        let file = reg.root.join(&rel);
+        // The committed file, never the working tree's word (HEAD's blob from the replayed
+        // index: no tree walk per record).
+        let Some(text) = store.head_text(submitted, &format!("{id}/{DETERMINATIONS_FILE}")) else {
+            return out;
+        };
+        let Ok(dets) = Determinations::parse(&text, &file) else {
+            out.findings.push(
+                Finding::new("AU001", Severity::Error, format!("{rel} does not parse"))
+                    .in_file(&rel),
+            );
+            return out;
+        };
+        let index = LineIndex::new(&text);
+        for (kind, list) in [
+            ("determination", &dets.determinations),
+            ("appeal", &dets.appeals),
+        ] {
+            for (k, d) in list.iter().enumerate() {
+                out.determinations += 1;
+                out.imported += usize::from(d.imported.is_some());
+                let span = entry_span(&text, kind, k);
+                let at = |f: Finding| f.at(&rel, &index, &span);
+                let Some(sub) = subs
+                    .get(&id)
+                    .and_then(|v| v.iter().find(|s| s.n == d.submission))
+                else {
+                    out.findings.push(at(Finding::new(
+                        "AU003",
+                        Severity::Error,
+                        format!(
+                            "{kind} {} names submission {}, which does not exist",
+                            k + 1,
+                            d.submission
+                        ),
+                    )
+                    .hint(format!(
+                        "there is no tag {}",
+                        tag_name(&id, TagKind::Submission, d.submission)
+                    ))));
+                    return out;
+                };
+                // Dates: reviewed on or after the submission, not after it was committed; the
+                // review-by date within the period unless the entry says why.
+                let submitted_on = crate::store::history::date_of(sub.time);
+                let committed = recorded_at
+                    .get(&(id.clone(), kind_key(kind), k))
+                    .map(|t| crate::store::history::date_of(*t));
+                let form_period = reg
+                    .form_of(&id)
+                    .ok()
+                    .and_then(|f| f.review_period)
+                    .unwrap_or(period);
+                let mut bad_dates = Vec::new();
+                if d.reviewed < submitted_on {
+                    bad_dates.push(format!(
+                        "reviewed {} is before submission {} was made ({submitted_on})",
+                        d.reviewed, d.submission
+                    ));
+                }
+                if let Some(c) = committed.filter(|c| d.reviewed > *c) {
+                    bad_dates.push(format!(
+                        "reviewed {} is after it was recorded ({c})",
+                        d.reviewed
+                    ));
+                }
+                if let Some(rb) = d.review_by {
+                    if rb > form_period.after(d.reviewed) && d.review_by_reason.trim().is_empty() {
+                        bad_dates.push(format!(
+                        "review_by {rb} lies beyond the review period ({form_period} after {}) with no review_by_reason",
+                        d.reviewed
+                    ));
+                    }
+                }
+                for why in bad_dates {
+                    out.findings.push(at(Finding::new(
+                    "AU010",
+                    Severity::Error,
+                    format!("{kind} {} of {id}: {why}", k + 1),
+                )
+                .hint("dates are what the review proves; an implausible one was typed by hand or forged — record a correction")));
+                }
+                let hash = store
+                    .submitted_text(submitted, &id, sub)
+                    .map(|t| sha256_hex(t.as_bytes()));
+                if hash.as_deref() != Some(d.record_sha256.as_str()) {
+                    out.findings.push(at(Finding::new(
+                    "AU003",
+                    Severity::Error,
+                    format!("{kind} {} judged a record that is not submission {} as it stands", k + 1, d.submission),
+                )
+                .hint(format!(
+                    "record_sha256 is {}, but {RECORD_FILE} at {} hashes to {}; the tag was moved or the entry altered",
+                    short_hash(&d.record_sha256),
+                    tag_name(&id, TagKind::Submission, d.submission),
+                    hash.as_deref().map(short_hash).unwrap_or("nothing (no record there)")
+                ))));
+                }
+            }
+        }
+        out
     }
 }

@@ -340,15 +340,7 @@ impl Register {
     pub fn form_of(&self, id: &str) -> Result<&crate::form::Form> {
         let path = self.record_dir(id).join(RECORD_FILE);
         let text = read_text_file(&path, MAX_TEXT_BYTES)?.ok_or_else(|| self.no_record(id))?;
-        let form_id = toml::de::DeTable::parse(&text)
-            .ok()
-            .and_then(|t| {
-                t.get_ref()
-                    .get("form")
-                    .and_then(|v| v.get_ref().as_str())
-                    .map(String::from)
-            })
-            .unwrap_or_default();
+        let form_id = form_id(&text);
         self.forms.get(&form_id).ok_or_else(|| Error::NoForm {
             id: form_id,
             known: self.forms.ids().join(", "),
@@ -412,9 +404,71 @@ pub fn validate_id(id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The `form = "…"` of a record's text: from the line that says it plainly before any table,
+/// multi-line string or other complication (what `smout new` writes, read without parsing a
+/// whole record), else from a parse of the whole text.
+pub fn form_id(text: &str) -> String {
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with('[') || t.contains("\"\"\"") || t.contains("'''") {
+            break;
+        }
+        let Some(rest) = t.strip_prefix("form") else {
+            continue;
+        };
+        let plain = rest
+            .trim_start()
+            .strip_prefix('=')
+            .map(str::trim)
+            .and_then(|v| v.strip_prefix('"'))
+            .and_then(|v| v.strip_suffix('"'))
+            .filter(|v| !v.contains(['"', '\\']));
+        match plain {
+            Some(v) => return v.to_string(),
+            None if rest.trim_start().starts_with('=') => break,
+            // `formats = …`: another key.
+            None => continue,
+        }
+    }
+    toml::de::DeTable::parse(text)
+        .ok()
+        .and_then(|t| {
+            t.get_ref()
+                .get("form")
+                .and_then(|v| v.get_ref().as_str())
+                .map(String::from)
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_form_id_is_read_from_its_line_or_else_from_a_parse() {
+        for (text, want) in [
+            (
+                "schema = 1\nform = \"dhs-smout\"\ntitle = \"T\"\n",
+                "dhs-smout",
+            ),
+            ("formats = 2\nform=\"a\"\n", "a"),
+            // Not plain: the parse decides.
+            ("form = 'lit'\n", "lit"),
+            ("form = \"a\" # note\n", "a"),
+            ("form = \"a\\u0062\"\n", "ab"),
+            // A line inside a multi-line string is not a key.
+            (
+                "title = \"\"\"\nform = \"fake\"\n\"\"\"\nform = \"real\"\n",
+                "real",
+            ),
+            // Under a table, `form` is not the record's.
+            ("[x]\nform = \"no\"\n", ""),
+            ("not toml at all [[\n", ""),
+        ] {
+            assert_eq!(form_id(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn refuses_ids_that_are_paths_or_have_spaces() {
