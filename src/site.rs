@@ -314,11 +314,17 @@ fn build_into(
         "generator": format!("smout {}", env!("CARGO_PKG_VERSION")),
     });
     let done = std::sync::atomic::AtomicUsize::new(0);
-    // One history index for every page; a store per worker, given that index.
+    // One history index for every page; a store per worker, given that index and every tag
+    // read once (else each record's timeline lists its own tags, three listings a record).
     let index = Store::open(&reg.root)?.shared_index()?;
     let results = crate::par::map(
         &rows,
-        || Store::open(&reg.root).inspect(|s| s.seed_index(index.clone())),
+        || {
+            Store::open(&reg.root).inspect(|s| {
+                s.seed_index(index.clone());
+                let _ = s.all_submissions();
+            })
+        },
         |store, row| {
             let r = match store {
                 Ok(store) => record_pages(
