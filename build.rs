@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn embed(dir: &str, konst: &str, out: &mut String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    // The package's folder as cargo names it when the script runs (not when it was compiled:
+    // a build script compiled for one checkout may be run for another sharing its target).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest).join(dir);
     println!("cargo:rerun-if-changed={dir}");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
