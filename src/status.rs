@@ -203,7 +203,7 @@ impl RecordStatus {
 
 /// What `status` reads from a record's text. Kept in `.git/smout/status-v1` between runs,
 /// keyed by the file's stamp: a record unchanged since the last run is neither read nor parsed.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 struct Facts {
     /// SHA-256 of the text (what a determination's `record_sha256` names).
     sha256: String,
@@ -299,7 +299,7 @@ impl Facts {
 }
 
 /// One record's entry in the status cache.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 struct Cached {
     /// The stamp of `record.toml` the facts were read under.
     stamp: Stamp,
@@ -398,16 +398,7 @@ pub fn register_status(
         let entry = entry.filter(|e| {
             e.stamp.settled(now) && e.determinations.as_ref().is_none_or(|d| d.0.settled(now))
         });
-        let same = match (&entry, cache.records.get(id)) {
-            (Some(e), Some(old)) => {
-                old.stamp == e.stamp
-                    && old.verdict == e.verdict
-                    && old.determinations == e.determinations
-            }
-            (None, None) => true,
-            _ => false,
-        };
-        if !same {
+        if entry.as_ref() != cache.records.get(id) {
             updates.push((id, entry));
         }
         rows.push(if release {

@@ -124,17 +124,13 @@ pub(super) fn all_tags(repo: &Repository, known: &mut TagFacts) -> Result<Tags> 
             .or_default()
             .entry(id.to_string())
             .or_default()
-            .push(match known.get(&oid.to_string()) {
-                Some((commit, time)) => Submission {
+            .push({
+                let (commit, time) = tag_facts(repo, known, oid);
+                Submission {
                     n,
-                    commit: commit.clone(),
-                    time: *time,
+                    commit,
+                    time,
                     tag: oid.to_string(),
-                },
-                None => {
-                    let s = tagged(repo, oid, n);
-                    known.insert(s.tag.clone(), (s.commit.clone(), s.time));
-                    s
                 }
             });
         true
@@ -157,9 +153,22 @@ fn tagged(repo: &Repository, oid: Oid, n: u32) -> Submission {
     }
 }
 
+/// What tag `oid` says (the commit it marks, when it was made): from `known`, else read from
+/// the tag object and added to `known`.
+pub(super) fn tag_facts(repo: &Repository, known: &mut TagFacts, oid: Oid) -> (String, i64) {
+    let key = oid.to_string();
+    if let Some(f) = known.get(&key) {
+        return f.clone();
+    }
+    let (commit, time) = tagged_facts(repo, oid);
+    let f = (commit.to_string(), time);
+    known.insert(key, f.clone());
+    f
+}
+
 /// The commit tag `oid` marks and when the tag was made (a lightweight tag: the commit itself,
 /// and its time).
-pub(super) fn tagged_facts(repo: &Repository, oid: Oid) -> (Oid, i64) {
+fn tagged_facts(repo: &Repository, oid: Oid) -> (Oid, i64) {
     match repo.find_tag(oid) {
         Ok(tag) => (
             tag.target_id(),

@@ -163,19 +163,20 @@ impl PathIndex {
                     .odb()
                     .map_err(|e| Error::git("open the object store", e))?;
                 let mut out = Vec::with_capacity(part.len());
-                let mut carried: Option<(Oid, Option<std::rc::Rc<RawTree>>)> = None;
-                // The parent's root tree, read for one commit, is the next commit's.
-                let mut carried_root: Option<(Oid, Tree<'_>)> = None;
+                // The parent's root tree and `records/` tree, read for one commit, are the next
+                // commit's.
+                type Carried<'r> = (Oid, Tree<'r>, Option<std::rc::Rc<RawTree<'r>>>);
+                let mut carried: Option<Carried<'_>> = None;
                 for (id, parent) in part {
-                    let tree = match carried_root.take() {
-                        Some((cid, t)) if cid == *id => t,
-                        _ => tree_of(*id)?,
-                    };
-                    let mine = match carried.take() {
-                        Some((cid, t)) if cid == *id => t,
-                        _ => subtree_id(&tree, records)
-                            .and_then(|o| RawTree::read(&odb, o).ok())
-                            .map(std::rc::Rc::new),
+                    let (tree, mine) = match carried.take() {
+                        Some((cid, t, r)) if cid == *id => (t, r),
+                        _ => {
+                            let t = tree_of(*id)?;
+                            let r = subtree_id(&t, records)
+                                .and_then(|o| RawTree::read(&odb, o).ok())
+                                .map(std::rc::Rc::new);
+                            (t, r)
+                        }
                     };
                     let ptree = match parent {
                         Some(p) => Some(tree_of(*p)?),
@@ -203,8 +204,7 @@ impl PathIndex {
                         parent: *parent,
                         changes,
                     });
-                    carried = parent.map(|p| (p, theirs));
-                    carried_root = parent.zip(ptree);
+                    carried = parent.zip(ptree).map(|(p, t)| (p, t, theirs));
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     if n.is_multiple_of(500) {
                         progress(n);
@@ -449,7 +449,9 @@ fn removed_records(e: &Entry) -> Vec<(String, Option<Oid>)> {
 /// `\t<removed path> <old>` per record file the same commit removed.
 #[derive(Debug)]
 pub struct PathPostings {
-    body: String,
+    /// The whole file; its lines start after the header.
+    text: String,
+    body: usize,
 }
 
 /// The header names the register's prefix and HEAD; the body's length follows, so that a file
@@ -528,9 +530,8 @@ impl PathPostings {
         if bytes != body.len() {
             return None;
         }
-        Some(PathPostings {
-            body: body.to_string(),
-        })
+        let body = first.len() + 1;
+        Some(PathPostings { text, body })
     }
 
     /// Remove the postings file (it could not be read).
@@ -540,7 +541,8 @@ impl PathPostings {
 
     /// The lines of `path`: a binary search for the first, then the lines that follow.
     fn lines<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        let b = self.body.as_bytes();
+        let body = &self.text[self.body..];
+        let b = body.as_bytes();
         let key = |start: usize| -> &[u8] {
             let line = &b[start..];
             let end = line.iter().position(|&c| c == b'\t' || c == b'\n');
@@ -564,7 +566,7 @@ impl PathPostings {
                 hi = start;
             }
         }
-        self.body[lo..]
+        body[lo..]
             .lines()
             .take_while(move |l| l.split('\t').next() == Some(path))
     }
@@ -576,7 +578,7 @@ impl PathHistory for PathPostings {
             let mut parts = line.split('\t').skip(1);
             let mut f = parts.next()?.split(' ');
             let seq = f.next()?.parse().ok()?;
-            let commit = Oid::from_str(f.next()?).ok()?;
+            let commit = parse_oid(f.next()?)??;
             let old = parse_oid(f.next()?)?;
             let new = parse_oid(f.next()?)?;
             let removed = parts

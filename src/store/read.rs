@@ -110,15 +110,22 @@ impl Store {
         if let Some(t) = self.tags.borrow().as_ref() {
             return Ok(t.clone());
         }
-        // What each tag object says is kept by tag id in `.git/smout/tags-v1`.
+        let repo = self.repo()?;
+        let t = std::rc::Rc::new(self.with_tag_facts(|known| history::all_tags(repo, known))?);
+        self.tags.replace(Some(t.clone()));
+        Ok(t)
+    }
+
+    /// Run `f` with what each tag object says, kept by tag id in `.git/smout/tags-v1`: what
+    /// `f` adds (tags read for the first time) is saved for the next run.
+    fn with_tag_facts<T>(&self, f: impl FnOnce(&mut history::TagFacts) -> T) -> T {
         let mut known: history::TagFacts = self.load_cache(TAGS, TAGS_KEY).unwrap_or_default();
         let before = known.len();
-        let t = std::rc::Rc::new(history::all_tags(self.repo()?, &mut known)?);
+        let out = f(&mut known);
         if known.len() != before {
             self.save_cache(TAGS, TAGS_KEY, &known);
         }
-        self.tags.replace(Some(t.clone()));
-        Ok(t)
+        out
     }
 
     /// The submissions of record `id`, oldest first (also those made under a former id).
@@ -397,27 +404,18 @@ impl Store {
         const CACHE: &str = "commits-v1";
         const KEY: &str = "smout commit facts v1";
         let known: CommitFacts = self.load_cache(CACHE, KEY).unwrap_or_default();
-        let mut targets: history::TagFacts = self.load_cache(TAGS, TAGS_KEY).unwrap_or_default();
-        let before = targets.len();
         let mut tag_targets: HashMap<Oid, Vec<(String, Oid)>> = HashMap::new();
-        let _ = repo.tag_foreach(|oid, name| {
-            let name = String::from_utf8_lossy(name).into_owned();
-            if name.starts_with("refs/tags/smout/") {
-                let target = match targets.get(&oid.to_string()) {
-                    Some((c, _)) => Oid::from_str(c).unwrap_or(oid),
-                    None => {
-                        let s = history::tagged_facts(repo, oid);
-                        targets.insert(oid.to_string(), (s.0.to_string(), s.1));
-                        s.0
-                    }
-                };
-                tag_targets.entry(target).or_default().push((name, oid));
-            }
-            true
+        self.with_tag_facts(|known| {
+            let _ = repo.tag_foreach(|oid, name| {
+                let name = String::from_utf8_lossy(name).into_owned();
+                if name.starts_with("refs/tags/smout/") {
+                    let (commit, _) = history::tag_facts(repo, known, oid);
+                    let target = Oid::from_str(&commit).unwrap_or(oid);
+                    tag_targets.entry(target).or_default().push((name, oid));
+                }
+                true
+            });
         });
-        if targets.len() != before {
-            self.save_cache(TAGS, TAGS_KEY, &targets);
-        }
         let gitdir = repo.path().to_path_buf();
         let facts: Vec<Option<(SignedCommit, bool)>> = crate::par::map(
             &index.entries,
