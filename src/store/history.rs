@@ -599,12 +599,6 @@ impl SubmittedRecords {
             }
         }
     }
-
-    /// The text of record `id` as `sub` holds it; a commit off the first-parent chain is read
-    /// through its tree.
-    pub(super) fn text(&self, repo: &Repository, id: &str, sub: &Submission) -> Option<String> {
-        blob_text(repo, self.blob(repo, id, sub)?).ok()
-    }
 }
 
 /// A date from seconds since the epoch (UTC).

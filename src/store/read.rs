@@ -283,7 +283,8 @@ impl Store {
         id: &str,
         sub: &Submission,
     ) -> Option<String> {
-        submitted.text(self.repo().ok()?, id, sub)
+        self.blob_text(self.submitted_blob(submitted, id, sub)?)
+            .ok()
     }
 
     /// The blob of record `id` as submission `sub` holds it.
