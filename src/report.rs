@@ -193,27 +193,32 @@ pub fn build(
 /// The Yes/No answers of every approved use, as the approved submission holds them (never the
 /// working tree's edits since), counted per question of each form.
 fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
-    let store = crate::store::Store::open(&reg.root)?;
+    // Each approved record as approved, read on both cores (one store per worker).
+    let approved = crate::par::map(
+        rows,
+        || crate::store::Store::open(&reg.root).ok(),
+        |store, row| {
+            if !matches!(
+                row.status,
+                Status::Approved | Status::Due | Status::Expired | Status::Changed
+            ) {
+                return None;
+            }
+            let store = store.as_ref()?;
+            let (side, _) = store.resolve(reg, &row.id, "approved").ok()?;
+            store
+                .record_text(&row.id, &side)
+                .ok()
+                .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        },
+    );
     // In form order, one per (form, question).
     let mut out: Vec<Deviation> = Vec::new();
-    for row in rows {
-        if !matches!(
-            row.status,
-            Status::Approved | Status::Due | Status::Expired | Status::Changed
-        ) {
+    for (row, record) in rows.iter().zip(approved) {
+        let Some(record) = record else {
             continue;
-        }
+        };
         let Some(form) = reg.forms.get(&row.form) else {
-            continue;
-        };
-        let Ok((side, _)) = store.resolve(reg, &row.id, "approved") else {
-            continue;
-        };
-        let Some(record) = store
-            .record_text(&row.id, &side)
-            .ok()
-            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
-        else {
             continue;
         };
         for f in form

@@ -13,8 +13,8 @@ use serde::Serialize;
 use crate::diff::{compare, ChangeKind, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::Register;
-use crate::render::job::{record_at_in, render_record};
-use crate::render::{Format, RenderOptions, Templates};
+use crate::render::job::{checked_mark, record_at_in};
+use crate::render::{pdf_input, render, Format, RenderOptions, Templates};
 use crate::status::{register_status, RecordStatus, Status};
 use crate::store::Store;
 
@@ -29,6 +29,11 @@ pub struct SiteOptions {
     pub timestamp: i64,
     /// Write each record's PDF (the slowest part of a large register).
     pub pdf: bool,
+    /// Whether `timestamp` was pinned (SOURCE_DATE_EPOCH): a PDF is then reused from the last
+    /// site only if it carries that same timestamp; otherwise it keeps the time it was made.
+    pub timestamp_pinned: bool,
+    /// Make every PDF again instead of reusing those of the last site whose input is unchanged.
+    pub fresh: bool,
 }
 
 /// What was written.
@@ -42,6 +47,57 @@ pub struct SiteSummary {
     pub bytes: u64,
     /// Records left out (with why): a reading room holds no drafts nor records that fail check.
     pub left_out: Vec<(String, String)>,
+    /// PDFs taken from the last site (their record, template and smout unchanged).
+    pub pdfs_reused: usize,
+}
+
+/// The PDFs of the last site written to a folder: record id → (key of the PDF's input, SHA-256
+/// of the PDF as written). Kept under `.git/smout/`, not in the site, which is published.
+type PdfManifest = std::collections::HashMap<String, (String, String)>;
+
+/// The cache file holding the manifest of the site at `out`, and its key.
+fn manifest_name(out: &Path) -> (String, &'static str) {
+    let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let digest = crate::decide::sha256_hex(path.to_string_lossy().as_bytes());
+    (format!("site-v1-{}", &digest[..16]), "smout site pdfs v1")
+}
+
+/// Put the PDF of record `id` from the last site at `previous` at `dest` (a hard link: no
+/// copy, no new file), when the manifest says it was made from input `key` and the file is
+/// still exactly what was written: its SHA-256, read through the new link, matches. A file
+/// edited or replaced since is never published again. Returns its SHA-256 and length.
+fn reuse(
+    previous: &Path,
+    old: &PdfManifest,
+    (id, key): (&str, &str),
+    dest: &Path,
+) -> Option<(String, u64)> {
+    let (k, sha) = old.get(id)?;
+    if k != key {
+        return None;
+    }
+    let path = previous.join("records").join(id).join("record.pdf");
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    std::fs::create_dir_all(dest.parent()?).ok()?;
+    std::fs::hard_link(&path, dest)
+        .or_else(|_| std::fs::copy(&path, dest).map(|_| ()))
+        .ok()?;
+    let same = std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_file())
+        && std::fs::read(dest).is_ok_and(|b| crate::decide::sha256_hex(&b) == *sha);
+    if !same {
+        let _ = std::fs::remove_file(dest);
+        return None;
+    }
+    Some((sha.clone(), std::fs::metadata(dest).ok()?.len()))
+}
+
+/// What a record's pages were: how many, and its PDF's manifest entry (key, SHA-256) and
+/// whether that PDF was reused.
+struct Written {
+    pages: usize,
+    pdf: Option<(String, String, bool)>,
 }
 
 #[derive(Serialize)]
@@ -182,13 +238,18 @@ fn swap_in(stage: &Path, out: &Path) -> Result<()> {
 fn record_pages(
     reg: &Register,
     templates: &Templates,
-    (store, index): (&Store, &crate::store::pathindex::PathIndex),
+    (store, index, summaries): (
+        &Store,
+        &crate::store::pathindex::PathIndex,
+        &crate::timeline::Summaries,
+    ),
     row: &RecordStatus,
     out: &Path,
     opts: &SiteOptions,
     ctx: &serde_json::Value,
     total: &std::sync::atomic::AtomicU64,
-) -> Result<usize> {
+    last: Option<(&Path, &PdfManifest)>,
+) -> Result<Written> {
     let id = &row.id;
     let render_opts = RenderOptions {
         release: opts.release,
@@ -200,14 +261,32 @@ fn record_pages(
     let rev = opts.release.then_some("submitted");
     let rec = record_at_in(reg, store, id, rev)?;
     let dir = out.join("records").join(id);
-    let (html, _) = render_record(reg, templates, &rec, Format::Html, &render_opts)?;
+    // Checked once for both renderings.
+    let src = rec.source(checked_mark(reg, &rec, &render_opts)?);
+    let html = render(reg, templates, &src, Format::Html, &render_opts)?;
     write(&dir.join("record.html"), &html, total)?;
     let mut pages = 1;
+    let mut made = None;
     if opts.pdf {
-        let (pdf, _) = render_record(reg, templates, &rec, Format::Pdf, &render_opts)?;
-        write(&dir.join("record.pdf"), &pdf, total)?;
+        let input = pdf_input(reg, templates, &src, &render_opts)?;
+        let key = input.key(opts.timestamp_pinned.then_some(opts.timestamp));
+        let dest = dir.join("record.pdf");
+        made = Some(
+            match last.and_then(|(prev, old)| reuse(prev, old, (id, &key), &dest)) {
+                Some((sha, len)) => {
+                    total.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+                    (key, sha, true)
+                }
+                None => {
+                    let pdf = input.render(opts.timestamp)?;
+                    write(&dest, &pdf, total)?;
+                    (key, crate::decide::sha256_hex(&pdf), false)
+                }
+            },
+        );
     }
-    let events = crate::timeline::timeline_in(reg, store, Some(index), id, opts.release)?;
+    let events =
+        crate::timeline::timeline_in(reg, store, (Some(index), Some(summaries)), id, opts.release)?;
     let subs = store.submissions(id)?;
     let diffs: Vec<DiffView> = subs
         .windows(2)
@@ -234,7 +313,7 @@ fn record_pages(
     let text = templates.render_named("site/record.html", &page)?;
     write(&dir.join("index.html"), text.as_bytes(), total)?;
     pages += 1;
-    Ok(pages)
+    Ok(Written { pages, pdf: made })
 }
 
 /// Build the site into `out`, calling `progress(done, total)` as records are done.
@@ -262,10 +341,19 @@ pub fn build(
     let _ = std::fs::remove_dir_all(&stage_buf);
     std::fs::create_dir_all(&stage_buf).map_err(|e| Error::io(&stage_buf, e))?;
     let out = stage_buf.as_path();
-    let result = build_into(reg, &templates, out, opts, progress);
+    // The last site's PDFs, where their input is unchanged (never with --fresh).
+    let store = Store::open(&reg.root)?;
+    let (cache, cache_key) = manifest_name(final_out);
+    let old: PdfManifest = match opts.fresh || !opts.pdf {
+        true => PdfManifest::new(),
+        false => store.load_cache(&cache, cache_key).unwrap_or_default(),
+    };
+    let last = (!old.is_empty()).then_some((final_out, &old));
+    let result = build_into(reg, &templates, out, opts, progress, last);
     match result {
-        Ok(summary) => {
+        Ok((summary, manifest)) => {
             swap_in(out, final_out)?;
+            store.save_cache(&cache, cache_key, &manifest);
             Ok(summary)
         }
         Err(e) => {
@@ -281,7 +369,8 @@ fn build_into(
     out: &Path,
     opts: &SiteOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<SiteSummary> {
+    last: Option<(&Path, &PdfManifest)>,
+) -> Result<(SiteSummary, PdfManifest)> {
     let total = std::sync::atomic::AtomicU64::new(0);
     let mut rows = register_status(reg, &[], opts.today, opts.release)?;
     // The report covers every record (drafts too); the reading room's pages, submitted ones.
@@ -316,7 +405,9 @@ fn build_into(
     let done = std::sync::atomic::AtomicUsize::new(0);
     // One history index for every page; a store per worker, given that index and every tag
     // read once (else each record's timeline lists its own tags, three listings a record).
-    let index = Store::open(&reg.root)?.shared_index()?;
+    let main = Store::open(&reg.root)?;
+    let index = main.shared_index()?;
+    let summaries = crate::timeline::Summaries::load(reg, &main);
     let results = crate::par::map(
         &rows,
         || {
@@ -330,12 +421,13 @@ fn build_into(
                 Ok(store) => record_pages(
                     reg,
                     templates,
-                    (store, &index),
+                    (store, &index, &summaries),
                     row,
                     out,
                     opts,
                     &ctx,
                     &total,
+                    last,
                 ),
                 Err(e) => Err(Error::Refused(format!("opening the repository: {e}"))),
             };
@@ -344,13 +436,20 @@ fn build_into(
             r
         },
     );
+    summaries.save(reg, &main);
     let mut pages = 0;
     let mut written = Vec::new();
+    let mut manifest = PdfManifest::new();
+    let mut pdfs_reused = 0;
     for (row, r) in rows.iter().zip(results) {
         match r {
-            Ok(n) => {
-                pages += n;
+            Ok(w) => {
+                pages += w.pages;
                 written.push(row);
+                if let Some((key, sha, reused)) = w.pdf {
+                    pdfs_reused += usize::from(reused);
+                    manifest.insert(row.id.clone(), (key, sha));
+                }
             }
             Err(e) => left_out.push((row.id.clone(), e.to_string())),
         }
@@ -424,10 +523,12 @@ fn build_into(
         let file = PathBuf::from(name.trim_start_matches("site/"));
         write(&out.join(file), text.as_bytes(), &total)?;
     }
-    Ok(SiteSummary {
+    let summary = SiteSummary {
         pages: pages + 3,
         records: written.len(),
         bytes: total.into_inner(),
         left_out,
-    })
+        pdfs_reused,
+    };
+    Ok((summary, manifest))
 }

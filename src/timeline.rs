@@ -30,12 +30,67 @@ pub struct Event {
     pub summary: String,
 }
 
+/// The one-line summaries of revisions, by record and (old blob, new blob), kept between runs
+/// in `.git/smout/summaries-v1`: a summary depends only on the two versions and the forms
+/// (both in the cache's key), so a site written again reads and compares no old version.
+#[derive(Default)]
+pub struct Summaries {
+    known: std::collections::HashMap<String, String>,
+    made: std::sync::Mutex<std::collections::HashMap<String, String>>,
+}
+
+const SUMMARIES: &str = "summaries-v1";
+
+fn summaries_key(reg: &Register) -> String {
+    format!(
+        "smout summaries {} forms={}",
+        env!("CARGO_PKG_VERSION"),
+        reg.forms.fingerprint()
+    )
+}
+
+impl Summaries {
+    /// The summaries kept by the last run (none when missing, damaged or for other forms).
+    pub fn load(reg: &Register, store: &Store) -> Summaries {
+        Summaries {
+            known: store
+                .load_cache(SUMMARIES, &summaries_key(reg))
+                .unwrap_or_default(),
+            made: Default::default(),
+        }
+    }
+
+    /// Keep what this run added, for the next (best effort, atomically).
+    pub fn save(self, reg: &Register, store: &Store) {
+        let made = self.made.into_inner().unwrap_or_default();
+        if made.is_empty() {
+            return;
+        }
+        let mut all = self.known;
+        all.extend(made);
+        store.save_cache(SUMMARIES, &summaries_key(reg), &all);
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        match self.known.get(key) {
+            Some(s) => Some(s.clone()),
+            None => self.made.lock().ok()?.get(key).cloned(),
+        }
+    }
+
+    fn put(&self, key: String, summary: &str) {
+        if let Ok(mut made) = self.made.lock() {
+            made.insert(key, summary.to_string());
+        }
+    }
+}
+
 /// The timeline of record `id`, newest first. A `release` timeline passes every string through
 /// the redaction step and withholds people's names and addresses under (b) (6).
 pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
     crate::register::validate_id(id)?;
     let store = Store::open(&reg.root)?;
-    timeline_in(reg, &store, None, id, release)
+    timeline_in(reg, &store, (None, None), id, release)
 }
 
 /// [`timeline`] with the store open and, when given, the history index loaded (the site writes
@@ -43,7 +98,10 @@ pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
 pub fn timeline_in(
     reg: &Register,
     store: &Store,
-    index: Option<&crate::store::pathindex::PathIndex>,
+    (index, summaries): (
+        Option<&crate::store::pathindex::PathIndex>,
+        Option<&Summaries>,
+    ),
     id: &str,
     release: bool,
 ) -> Result<Vec<Event>> {
@@ -65,23 +123,49 @@ pub fn timeline_in(
             s
         }
     };
-    let parse = |o: Option<crate::store::Oid>| -> Option<toml::Table> {
-        o.and_then(|o| store.blob_text(o).ok())
-            .and_then(|t| toml::from_str(&t).ok())
+    // Each version is parsed once: a revision's new side is the next one's old side.
+    let mut parsed: std::collections::HashMap<crate::store::Oid, Option<std::rc::Rc<toml::Table>>> =
+        std::collections::HashMap::new();
+    let mut parse = |o: Option<crate::store::Oid>| -> Option<std::rc::Rc<toml::Table>> {
+        let o = o?;
+        parsed
+            .entry(o)
+            .or_insert_with(|| {
+                store
+                    .blob_text(o)
+                    .ok()
+                    .and_then(|t| toml::from_str(&t).ok())
+                    .map(std::rc::Rc::new)
+            })
+            .clone()
     };
     let mut events = Vec::new();
     for r in &revs {
-        let new = parse(r.new_blob);
-        let summary = match (r.old_blob, parse(r.old_blob), &new) {
-            (None, _, _) => "record created".to_string(),
-            (Some(_), Some(old), Some(new)) => {
-                let form_id = new.get("form").and_then(|v| v.as_str()).unwrap_or("");
-                match reg.forms.get(form_id) {
-                    Some(form) => RecordDiff::new(form, id, "", "", &old, new).summary(),
-                    None => "changed".into(),
+        let key = match (r.old_blob, r.new_blob) {
+            (Some(o), Some(n)) => Some(format!("{id} {o} {n}")),
+            _ => None,
+        };
+        let kept = summaries.zip(key.as_deref()).and_then(|(s, k)| s.get(k));
+        let summary = match kept {
+            Some(s) => s,
+            None => {
+                let new = parse(r.new_blob);
+                let made = match (r.old_blob, parse(r.old_blob), &new) {
+                    (None, _, _) => "record created".to_string(),
+                    (Some(_), Some(old), Some(new)) => {
+                        let form_id = new.get("form").and_then(|v| v.as_str()).unwrap_or("");
+                        match reg.forms.get(form_id) {
+                            Some(form) => RecordDiff::new(form, id, "", "", &old, new).summary(),
+                            None => "changed".into(),
+                        }
+                    }
+                    _ => "changed (not valid TOML on one side)".into(),
+                };
+                if let (Some(s), Some(k)) = (summaries, key) {
+                    s.put(k, &made);
                 }
+                made
             }
-            _ => "changed (not valid TOML on one side)".into(),
         };
         let moved = match &r.moved_from {
             Some(f) => format!(" [moved from {RECORDS_DIR}/{f}]"),

@@ -402,17 +402,42 @@ fn the_reading_room_holds_release_copies_only() {
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let site = tmp.path().join("public");
+    // The internal site was written to the same folder first: none of its PDFs (with the
+    // exempt text and the attachments) may be kept for the reading room.
     let o = smout_as(
         &reg,
         "drafter@example.gov",
         DAY,
-        &["site", "--release", "-o", site.to_str().unwrap()],
+        &["site", "-o", site.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    let release = || {
+        smout_as(
+            &reg,
+            "drafter@example.gov",
+            DAY,
+            &["site", "--release", "-o", site.to_str().unwrap()],
+        )
+    };
+    let o = release();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains("kept from the last site"),
+        "{}",
+        stdout(&o)
+    );
     assert!(
         stderr(&o).contains("note: uscis-fraud-draft is not on the site: a draft: never submitted"),
         "{}",
         stderr(&o)
+    );
+    // Written again, the reading room keeps its own release copies.
+    let o = release();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("; 10 unchanged PDFs kept from the last site)"),
+        "{}",
+        stdout(&o)
     );
     assert!(!site.join("records/uscis-fraud-draft").exists());
     // Every withheld string of every record and determination, and every person in the
@@ -450,6 +475,110 @@ fn the_reading_room_holds_release_copies_only() {
     }
     let audit = std::fs::read_to_string(site.join("audit.html")).unwrap();
     assert!(audit.contains("<p class=\"ok\">No finding"), "{audit}");
+}
+
+/// Written again to the same folder, the site takes a record's PDF from the last site only
+/// when the PDF's whole input is unchanged and the file is still exactly the one smout wrote.
+#[test]
+fn a_site_written_again_keeps_only_the_pdfs_of_unchanged_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let site = tmp.path().join("public");
+    let pdf = |id: &str| std::fs::read(site.join("records").join(id).join("record.pdf")).unwrap();
+    let run = |epoch: &str, extra: &[&str]| {
+        let mut args = vec!["site", "-o", site.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = common::smout_with(
+            &reg,
+            "drafter@example.gov",
+            DAY,
+            &args,
+            &[("SOURCE_DATE_EPOCH", epoch)],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let first = run("1790000000", &[]);
+    assert!(!first.contains("kept"), "{first}");
+    let (forged_id, edited_id) = ("cbp-fld", "fema-recovery-dev");
+    let original = pdf(forged_id);
+    // An attacker replaces a published PDF; a drafter edits another record.
+    std::fs::write(
+        site.join("records").join(forged_id).join("record.pdf"),
+        b"%PDF-1.7 forged",
+    )
+    .unwrap();
+    common::edit(
+        &reg,
+        edited_id,
+        "description = \"\"\"",
+        "description = \"\"\"Revised after the first review. ",
+    );
+    git(&reg, &["commit", "-qam", "FEMA: revised"]);
+    let again = run("1790000000", &[]);
+    assert!(
+        again.contains("; 9 unchanged PDFs kept from the last site)"),
+        "{again}"
+    );
+    assert_eq!(
+        pdf(forged_id),
+        original,
+        "the forged file was published again"
+    );
+    let text = Command::new("pdftotext")
+        .args([
+            site.join("records")
+                .join(edited_id)
+                .join("record.pdf")
+                .to_str()
+                .unwrap(),
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("Revised after the first review."),
+        "the edited record's PDF was not made again"
+    );
+    // Another pinned time, or --fresh, or a damaged manifest: every PDF is made again, the
+    // same bytes as before for an unchanged input and time.
+    assert!(!run("1790000001", &[]).contains("kept"));
+    assert!(!run("1790000000", &["--fresh"]).contains("kept"));
+    assert_eq!(pdf(forged_id), original);
+    for f in std::fs::read_dir(reg.join(".git/smout")).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("site-v1-")
+        {
+            std::fs::write(&f, b"smout site pdfs v1\n{\"cbp-fld\": [1, 2").unwrap();
+        }
+    }
+    assert!(!run("1790000000", &[]).contains("kept"));
+    assert_eq!(pdf(forged_id), original);
+    assert!(run("1790000000", &[]).contains("; 11 unchanged PDFs kept from the last site)"));
+    // Each record page's timeline is the same whether its revisions' summaries were kept by
+    // the last run, computed afresh, or kept in a damaged cache.
+    let pages = || {
+        files(&site.join("records"))
+            .into_iter()
+            .filter(|p| p.ends_with("index.html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let kept = pages();
+    assert!(kept.iter().any(|p| p.contains("revision")), "no timeline");
+    let cache = reg.join(".git/smout/summaries-v1");
+    assert!(cache.exists());
+    std::fs::remove_file(&cache).unwrap();
+    run("1790000000", &[]);
+    assert_eq!(pages(), kept);
+    let text = std::fs::read_to_string(&cache).unwrap();
+    let (key, _) = text.split_once('\n').unwrap();
+    std::fs::write(&cache, format!("{key}\n{{\"x\": 1")).unwrap();
+    run("1790000000", &[]);
+    assert_eq!(pages(), kept);
 }
 
 /// The pipelines in examples/ci call smout only with subcommands and flags it has, keep the

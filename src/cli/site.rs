@@ -25,6 +25,15 @@ use super::{CliResult, Env};
 ///   smout site -o public/                  # the internal site
 ///   smout site -o public/ --release        # the public reading room
 ///   smout site -o public/ --no-pdf         # a large register, faster: no PDF per record
+///   smout site -o public/ --fresh          # make every PDF again
+///
+/// A record's PDF is made again only when what it is made of changed (the record, its
+/// determinations, the template, smout itself): the others are taken from the last site
+/// written to the same folder, after checking each is still exactly the file smout wrote
+/// (its SHA-256 is kept under .git/smout/, not in the published site). On a forge, keep the
+/// last site between pipelines (a CI cache of public/ and .git/smout/) so that a pipeline
+/// makes only the PDFs of what changed.
+/// A kept PDF keeps the time it was made, unless SOURCE_DATE_EPOCH pins one.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct SiteArgs {
@@ -37,6 +46,10 @@ pub struct SiteArgs {
     /// Do not write a PDF per record
     #[arg(long)]
     pub no_pdf: bool,
+    /// Make every PDF again (by default a record's PDF is taken from the last site written to
+    /// the same folder when its record, template and smout are unchanged)
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// Run `smout site`.
@@ -65,6 +78,8 @@ pub fn run(env: &Env, args: SiteArgs, out: &mut dyn Write) -> CliResult {
             today: env.today,
             timestamp: super::render::timestamp(),
             pdf: !args.no_pdf,
+            timestamp_pinned: std::env::var_os("SOURCE_DATE_EPOCH").is_some(),
+            fresh: args.fresh,
         },
         &progress,
     )?;
@@ -74,11 +89,15 @@ pub fn run(env: &Env, args: SiteArgs, out: &mut dyn Write) -> CliResult {
     if !env.quiet {
         writeln!(
             out,
-            "wrote {} ({} records, {} pages, {:.1} MB){}",
+            "wrote {} ({} records, {} pages, {:.1} MB{}){}",
             output.display(),
             summary.records,
             summary.pages,
             summary.bytes as f64 / 1e6,
+            match summary.pdfs_reused {
+                0 => String::new(),
+                n => format!("; {n} unchanged PDFs kept from the last site"),
+            },
             if args.release {
                 " — the reading room: release copies only"
             } else {

@@ -151,6 +151,14 @@ pub fn render_record(
     format: Format,
     opts: &RenderOptions,
 ) -> Result<(Vec<u8>, String)> {
+    let mark = checked_mark(reg, rec, opts)?;
+    let src = rec.source(mark.clone());
+    Ok((render(reg, templates, &src, format, opts)?, mark))
+}
+
+/// Check `rec` and say what its renderings are marked with (its own mark, and `NOT VALID`
+/// when check finds errors); a release copy of a record with errors is refused.
+pub fn checked_mark(reg: &Register, rec: &RecordAt, opts: &RenderOptions) -> Result<String> {
     let findings = check_text(
         reg,
         &rec.text,
@@ -190,13 +198,12 @@ pub fn render_record(
             )));
         }
     }
-    let src = rec.source(mark.clone());
-    Ok((render(reg, templates, &src, format, opts)?, mark))
+    Ok(mark)
 }
 
 impl RecordAt {
     /// What the renderers read, with `mark` on every page.
-    fn source(&self, mark: String) -> Source<'_> {
+    pub fn source(&self, mark: String) -> Source<'_> {
         Source {
             id: &self.id,
             text: &self.text,

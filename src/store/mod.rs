@@ -203,6 +203,12 @@ pub struct Store {
     postings: std::cell::RefCell<Option<std::rc::Rc<pathindex::PathPostings>>>,
     /// Read no cache under `.git/smout/` (an audit that trusts git's objects only).
     ignore_caches: std::cell::Cell<bool>,
+    /// Each record's committed determinations, once read (a record's page reads them for its
+    /// rendering and again for its timeline). Dropped by every change the store makes.
+    #[allow(clippy::type_complexity)]
+    determinations: std::cell::RefCell<
+        std::collections::HashMap<(Oid, String), crate::determination::Determinations>,
+    >,
 }
 
 impl std::fmt::Debug for Store {
@@ -278,7 +284,15 @@ impl Store {
         // on each read: reading a commit's tree re-hashed the 5,000-entry `records/` tree each
         // time (a quarter of a site build). `git fsck` is the integrity check of the objects.
         static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+        // And keep large trees in libgit2's object cache (by default only trees under 4 KB):
+        // every path looked up at HEAD goes through the one `records/` tree, which was parsed
+        // again for each lookup (a fifth of a site build).
+        ONCE.call_once(|| {
+            git2::opts::strict_hash_verification(false);
+            // SAFETY: a libgit2 global set once, before this process opens any repository
+            // (every repository is opened through this function, after this call).
+            let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20) };
+        });
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let repo = Repository::discover(&root).ok();
         let prefix = match &repo {
@@ -293,6 +307,7 @@ impl Store {
             index: std::cell::RefCell::new(None),
             postings: std::cell::RefCell::new(None),
             ignore_caches: std::cell::Cell::new(false),
+            determinations: Default::default(),
         })
     }
 
@@ -301,6 +316,7 @@ impl Store {
         self.tags.replace(None);
         self.index.replace(None);
         self.postings.replace(None);
+        self.determinations.borrow_mut().clear();
     }
 
     /// The register's root folder.

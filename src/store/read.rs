@@ -229,11 +229,18 @@ impl Store {
     /// never from the working tree (none when HEAD has no such file, or there is no repository).
     pub fn committed_determinations(&self, id: &str) -> Result<Determinations> {
         let rel = Register::determinations_rel(id);
-        let text = match self.has_repo() {
-            true => self.read_committed(&rel)?,
-            false => None,
+        // Kept by (HEAD, record): a commit made since, by anyone, is never answered from memory.
+        let Some(head) = self.head_commit() else {
+            return Determinations::parse("", std::path::Path::new(&rel));
         };
-        Determinations::parse(&text.unwrap_or_default(), std::path::Path::new(&rel))
+        let key = (head, id.to_string());
+        if let Some(d) = self.determinations.borrow().get(&key) {
+            return Ok(d.clone());
+        }
+        let text = self.read_at(head, &rel)?;
+        let d = Determinations::parse(&text.unwrap_or_default(), std::path::Path::new(&rel))?;
+        self.determinations.borrow_mut().insert(key, d.clone());
+        Ok(d)
     }
 
     /// The commit HEAD points to (`None` on an unborn branch or outside a repository).
