@@ -117,23 +117,47 @@ fn main() {
         3,
         &mut smout(vec!["audit".into()]),
     );
-    // The site (issue: at most 10 s on the 5,000-record register), with and without a PDF per
-    // record, and its size.
+    // The site (issue: at most 10 s on the 5,000-record register): rendered whole (--fresh),
+    // written again with nothing changed, and after one record changed (a forge's pipeline
+    // keeps the last site); without PDFs; and its size.
     let site = repo.join("public");
     let site_arg = site.to_string_lossy().into_owned();
-    for (name, extra) in [
-        ("smout site", None),
-        ("smout site --no-pdf", Some("--no-pdf")),
-    ] {
+    let site_cmd = |extra: &[&str]| {
         let mut args = vec![
             "-q".to_string(),
             "site".into(),
             "-o".into(),
             site_arg.clone(),
         ];
-        args.extend(extra.map(String::from));
-        time(name, 1, &mut smout(args));
-    }
+        args.extend(extra.iter().map(|a| a.to_string()));
+        smout(args)
+    };
+    let once = |name: &str, cmd: &mut Command| {
+        let (d, _) = common::measure(cmd.stdout(Stdio::null()));
+        println!("{name:<52} once   {:>8.1} ms", ms(d));
+        d
+    };
+    let site_fresh = once(
+        "smout site --fresh (every record rendered)",
+        &mut site_cmd(&["--fresh"])(),
+    );
+    let site_again = time("smout site (again, nothing changed)", 2, &mut site_cmd(&[]));
+    let record = repo.join("records").join(&id).join("record.toml");
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(
+        &record,
+        text.replacen("title = \"", "title = \"Revised: ", 1),
+    )
+    .unwrap();
+    git(repo, &["commit", "-qam", "one record changed"]);
+    let site_one = once(
+        "smout site (one record changed since the last site)",
+        &mut site_cmd(&[])(),
+    );
+    once(
+        "smout site --no-pdf --fresh",
+        &mut site_cmd(&["--no-pdf", "--fresh"])(),
+    );
     println!(
         "{:<52} {:>15.1} MB",
         "site size (--no-pdf)",
@@ -169,6 +193,24 @@ fn main() {
         ),
         ("status (all records, unchanged)", status, None, "<= 150 ms"),
         ("audit (whole history, cached)", audit, None, "<= 200 ms"),
+        (
+            "site, every record rendered (--fresh)",
+            site_fresh,
+            None,
+            "<= 10000 ms",
+        ),
+        (
+            "site, written again: nothing changed",
+            site_again,
+            None,
+            "<= 10000 ms",
+        ),
+        (
+            "site, written again: one record changed",
+            site_one,
+            None,
+            "<= 10000 ms",
+        ),
     ] {
         match theirs {
             Some(theirs) => println!(

@@ -196,7 +196,12 @@ fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
     // Each approved record as approved, read on both cores (one store per worker).
     let approved = crate::par::map(
         rows,
-        || crate::store::Store::open(&reg.root).ok(),
+        // Every tag read once per worker (else each record lists its own: a packed-refs scan).
+        || {
+            crate::store::Store::open(&reg.root).ok().inspect(|s| {
+                let _ = s.all_submissions();
+            })
+        },
         |store, row| {
             if !matches!(
                 row.status,

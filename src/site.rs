@@ -14,7 +14,7 @@ use crate::diff::{compare, ChangeKind, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::Register;
 use crate::render::job::{checked_mark, record_at_in};
-use crate::render::{pdf_input, render, Format, RenderOptions, Templates};
+use crate::render::{render, Format, RenderOptions, Templates};
 use crate::status::{register_status, RecordStatus, Status};
 use crate::store::Store;
 
@@ -47,57 +47,41 @@ pub struct SiteSummary {
     pub bytes: u64,
     /// Records left out (with why): a reading room holds no drafts nor records that fail check.
     pub left_out: Vec<(String, String)>,
-    /// PDFs taken from the last site (their record, template and smout unchanged).
-    pub pdfs_reused: usize,
+    /// Renderings (a record's HTML or PDF) taken from the last site, their input unchanged.
+    pub reused: usize,
 }
 
-/// The PDFs of the last site written to a folder: record id → (key of the PDF's input, SHA-256
-/// of the PDF as written). Kept under `.git/smout/`, not in the site, which is published.
-type PdfManifest = std::collections::HashMap<String, (String, String)>;
+/// The renderings of the last site written to a folder, by record id. Kept under
+/// `.git/smout/`, not in the site, which is published.
+type Manifest = std::collections::HashMap<String, Kept>;
+
+/// What a record's renderings were made of, and what was written.
+#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+struct Kept {
+    /// [`crate::render::rendering_key`] of the record.
+    key: String,
+    /// SHA-256 of `record.html`.
+    html: String,
+    /// SHA-256 of `record.pdf`, when one was written.
+    pdf: Option<String>,
+}
 
 /// The cache file holding the manifest of the site at `out`, and its key.
 fn manifest_name(out: &Path) -> (String, &'static str) {
     let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
     let digest = crate::decide::sha256_hex(path.to_string_lossy().as_bytes());
-    (format!("site-v1-{}", &digest[..16]), "smout site pdfs v1")
+    (
+        format!("site-v1-{}", &digest[..16]),
+        "smout site renderings v1",
+    )
 }
 
-/// Put the PDF of record `id` from the last site at `previous` at `dest` (a hard link: no
-/// copy, no new file), when the manifest says it was made from input `key` and the file is
-/// still exactly what was written: its SHA-256, read through the new link, matches. A file
-/// edited or replaced since is never published again. Returns its SHA-256 and length.
-fn reuse(
-    previous: &Path,
-    old: &PdfManifest,
-    (id, key): (&str, &str),
-    dest: &Path,
-) -> Option<(String, u64)> {
-    let (k, sha) = old.get(id)?;
-    if k != key {
-        return None;
-    }
-    let path = previous.join("records").join(id).join("record.pdf");
-    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
-        return None;
-    }
-    std::fs::create_dir_all(dest.parent()?).ok()?;
-    std::fs::hard_link(&path, dest)
-        .or_else(|_| std::fs::copy(&path, dest).map(|_| ()))
-        .ok()?;
-    let same = std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_file())
-        && std::fs::read(dest).is_ok_and(|b| crate::decide::sha256_hex(&b) == *sha);
-    if !same {
-        let _ = std::fs::remove_file(dest);
-        return None;
-    }
-    Some((sha.clone(), std::fs::metadata(dest).ok()?.len()))
-}
-
-/// What a record's pages were: how many, and its PDF's manifest entry (key, SHA-256) and
-/// whether that PDF was reused.
+/// What a record's pages were: how many, what its renderings were, and how many of them
+/// (0 to 2) were taken from the last site.
 struct Written {
     pages: usize,
-    pdf: Option<(String, String, bool)>,
+    kept: Kept,
+    reused: usize,
 }
 
 #[derive(Serialize)]
@@ -170,16 +154,62 @@ fn urgency(s: Status) -> usize {
     }
 }
 
-/// Write one file of the site into the staging folder. The site is written whole into a
-/// staging folder and made durable with one filesystem sync before it replaces the old one
-/// (a file-by-file fsync was most of the time of a 5,000-record site).
-fn write(path: &Path, bytes: &[u8], total: &std::sync::atomic::AtomicU64) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+/// Where the site is written: a staging folder, written whole and made durable with one
+/// filesystem sync before it replaces the old site (a file-by-file fsync was most of the time
+/// of a 5,000-record site). A file identical to the old site's is hard-linked from it instead
+/// of written again: no new file, nothing to flush.
+struct Out<'a> {
+    stage: &'a Path,
+    /// The last site, whose files may be linked.
+    last: Option<&'a Path>,
+    /// Bytes in the site.
+    total: std::sync::atomic::AtomicU64,
+}
+
+impl Out<'_> {
+    /// Write `bytes` as file `rel` of the site.
+    fn put(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let path = self.stage.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        if self
+            .link_last(rel, bytes.len() as u64, |b| b == bytes)
+            .is_none()
+        {
+            std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+            self.count(bytes.len() as u64);
+        }
+        Ok(())
     }
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))?;
-    total.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
-    Ok(())
+
+    fn count(&self, n: u64) {
+        self.total
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Hard-link file `rel` of the last site into the new one when it is a regular file of
+    /// `len` bytes (`None` for any length) whose content, read through the new link, passes
+    /// `same`: a file changed or replaced since is never carried over. Returns its length.
+    fn link_last(&self, rel: &Path, len: u64, same: impl Fn(&[u8]) -> bool) -> Option<u64> {
+        let from = self.last?.join(rel);
+        let m = std::fs::symlink_metadata(&from).ok()?;
+        if !m.is_file() || (len != u64::MAX && m.len() != len) {
+            return None;
+        }
+        let to = self.stage.join(rel);
+        std::fs::create_dir_all(to.parent()?).ok()?;
+        std::fs::hard_link(&from, &to).ok()?;
+        let kept = std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file())
+            && std::fs::read(&to).is_ok_and(|b| same(&b));
+        if !kept {
+            let _ = std::fs::remove_file(&to);
+            return None;
+        }
+        let len = std::fs::metadata(&to).ok()?.len();
+        self.count(len);
+        Some(len)
+    }
 }
 
 /// Flush everything written on the filesystem holding `dir` to disk (syncfs).
@@ -244,11 +274,10 @@ fn record_pages(
         &crate::timeline::Summaries,
     ),
     row: &RecordStatus,
-    out: &Path,
+    out: &Out<'_>,
     opts: &SiteOptions,
     ctx: &serde_json::Value,
-    total: &std::sync::atomic::AtomicU64,
-    last: Option<(&Path, &PdfManifest)>,
+    old: &Manifest,
 ) -> Result<Written> {
     let id = &row.id;
     let render_opts = RenderOptions {
@@ -260,31 +289,39 @@ fn record_pages(
     // as it stands.
     let rev = opts.release.then_some("submitted");
     let rec = record_at_in(reg, store, id, rev)?;
-    let dir = out.join("records").join(id);
+    let dir = PathBuf::from("records").join(id);
     // Checked once for both renderings.
     let src = rec.source(checked_mark(reg, &rec, &render_opts)?);
-    let html = render(reg, templates, &src, Format::Html, &render_opts)?;
-    write(&dir.join("record.html"), &html, total)?;
+    // A rendering of the last site is taken, hard-linked, when the manifest says it was made
+    // from this very input and its SHA-256 is still the one written; else it is made.
+    let key =
+        crate::render::rendering_key(reg, templates, &src, &render_opts, opts.timestamp_pinned);
+    let last = old.get(id.as_str()).filter(|k| k.key == key);
+    let mut reused = 0;
+    let mut rendering = |format: Format, sha: Option<&String>| -> Result<String> {
+        let rel = dir.join(format!("record.{}", format.ext()));
+        let kept = sha.filter(|sha| {
+            out.link_last(&rel, u64::MAX, |b| crate::decide::sha256_hex(b) == **sha)
+                .is_some()
+        });
+        Ok(match kept {
+            Some(sha) => {
+                reused += 1;
+                sha.clone()
+            }
+            None => {
+                let bytes = render(reg, templates, &src, format, &render_opts)?;
+                out.put(&rel, &bytes)?;
+                crate::decide::sha256_hex(&bytes)
+            }
+        })
+    };
+    let html = rendering(Format::Html, last.map(|k| &k.html))?;
     let mut pages = 1;
-    let mut made = None;
-    if opts.pdf {
-        let input = pdf_input(reg, templates, &src, &render_opts)?;
-        let key = input.key(opts.timestamp_pinned.then_some(opts.timestamp));
-        let dest = dir.join("record.pdf");
-        made = Some(
-            match last.and_then(|(prev, old)| reuse(prev, old, (id, &key), &dest)) {
-                Some((sha, len)) => {
-                    total.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
-                    (key, sha, true)
-                }
-                None => {
-                    let pdf = input.render(opts.timestamp)?;
-                    write(&dest, &pdf, total)?;
-                    (key, crate::decide::sha256_hex(&pdf), false)
-                }
-            },
-        );
-    }
+    let pdf = match opts.pdf {
+        true => Some(rendering(Format::Pdf, last.and_then(|k| k.pdf.as_ref()))?),
+        false => None,
+    };
     let events =
         crate::timeline::timeline_in(reg, store, (Some(index), Some(summaries)), id, opts.release)?;
     let subs = store.submissions(id)?;
@@ -311,9 +348,13 @@ fn record_pages(
     page["pdf"] = opts.pdf.into();
     page["root"] = "../../".into();
     let text = templates.render_named("site/record.html", &page)?;
-    write(&dir.join("index.html"), text.as_bytes(), total)?;
+    out.put(&dir.join("index.html"), text.as_bytes())?;
     pages += 1;
-    Ok(Written { pages, pdf: made })
+    Ok(Written {
+        pages,
+        kept: Kept { key, html, pdf },
+        reused,
+    })
 }
 
 /// Build the site into `out`, calling `progress(done, total)` as records are done.
@@ -344,12 +385,24 @@ pub fn build(
     // The last site's PDFs, where their input is unchanged (never with --fresh).
     let store = Store::open(&reg.root)?;
     let (cache, cache_key) = manifest_name(final_out);
-    let old: PdfManifest = match opts.fresh || !opts.pdf {
-        true => PdfManifest::new(),
+    let old: Manifest = match opts.fresh {
+        true => Manifest::new(),
         false => store.load_cache(&cache, cache_key).unwrap_or_default(),
     };
-    let last = (!old.is_empty()).then_some((final_out, &old));
-    let result = build_into(reg, &templates, out, opts, progress, last);
+    let last = (!opts.fresh && std::fs::symlink_metadata(final_out).is_ok_and(|m| m.is_dir()))
+        .then_some(final_out);
+    let result = build_into(
+        reg,
+        &templates,
+        &Out {
+            stage: out,
+            last,
+            total: Default::default(),
+        },
+        opts,
+        progress,
+        &old,
+    );
     match result {
         Ok((summary, manifest)) => {
             swap_in(out, final_out)?;
@@ -366,12 +419,11 @@ pub fn build(
 fn build_into(
     reg: &Register,
     templates: &Templates,
-    out: &Path,
+    out: &Out<'_>,
     opts: &SiteOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
-    last: Option<(&Path, &PdfManifest)>,
-) -> Result<(SiteSummary, PdfManifest)> {
-    let total = std::sync::atomic::AtomicU64::new(0);
+    old: &Manifest,
+) -> Result<(SiteSummary, Manifest)> {
     let mut rows = register_status(reg, &[], opts.today, opts.release)?;
     // The report covers every record (drafts too); the reading room's pages, submitted ones.
     let all_rows = rows.clone();
@@ -426,8 +478,7 @@ fn build_into(
                     out,
                     opts,
                     &ctx,
-                    &total,
-                    last,
+                    old,
                 ),
                 Err(e) => Err(Error::Refused(format!("opening the repository: {e}"))),
             };
@@ -439,17 +490,15 @@ fn build_into(
     summaries.save(reg, &main);
     let mut pages = 0;
     let mut written = Vec::new();
-    let mut manifest = PdfManifest::new();
-    let mut pdfs_reused = 0;
+    let mut manifest = Manifest::new();
+    let mut reused = 0;
     for (row, r) in rows.iter().zip(results) {
         match r {
             Ok(w) => {
                 pages += w.pages;
                 written.push(row);
-                if let Some((key, sha, reused)) = w.pdf {
-                    pdfs_reused += usize::from(reused);
-                    manifest.insert(row.id.clone(), (key, sha));
-                }
+                reused += w.reused;
+                manifest.insert(row.id.clone(), w.kept);
             }
             Err(e) => left_out.push((row.id.clone(), e.to_string())),
         }
@@ -476,7 +525,7 @@ fn build_into(
     page["root"] = "".into();
     page["left_out"] = left_out.len().into();
     let index = templates.render_named("site/index.html", &page)?;
-    write(&out.join("index.html"), index.as_bytes(), &total)?;
+    out.put(Path::new("index.html"), index.as_bytes())?;
 
     // The audit: in full on the internal site; the reading room says what was verified.
     let audit = crate::audit::audit(reg, false, None)?;
@@ -491,7 +540,7 @@ fn build_into(
         "findings": if opts.release { serde_json::Value::Array(Vec::new()) } else { serde_json::to_value(&audit.findings).unwrap_or_default() },
     });
     let text = templates.render_named("site/audit.html", &page)?;
-    write(&out.join("audit.html"), text.as_bytes(), &total)?;
+    out.put(Path::new("audit.html"), text.as_bytes())?;
 
     // The report: its PDF and CSV, and a page with the totals and the deviations.
     use crate::report::ReportFormat;
@@ -511,9 +560,9 @@ fn build_into(
             page["root"] = "".into();
             page["report"] = report;
             let text = templates.render_named("site/report.html", &page)?;
-            write(&out.join("report.html"), text.as_bytes(), &total)?;
+            out.put(Path::new("report.html"), text.as_bytes())?;
         } else {
-            write(&out.join(file), &bytes, &total)?;
+            out.put(Path::new(file), &bytes)?;
         }
     }
     for (name, text) in crate::form::BUILTIN_TEMPLATES
@@ -521,14 +570,14 @@ fn build_into(
         .filter(|(n, _)| n.starts_with("site/") && !n.ends_with(".html"))
     {
         let file = PathBuf::from(name.trim_start_matches("site/"));
-        write(&out.join(file), text.as_bytes(), &total)?;
+        out.put(&file, text.as_bytes())?;
     }
     let summary = SiteSummary {
         pages: pages + 3,
         records: written.len(),
-        bytes: total.into_inner(),
+        bytes: out.total.load(std::sync::atomic::Ordering::Relaxed),
         left_out,
-        pdfs_reused,
+        reused,
     };
     Ok((summary, manifest))
 }

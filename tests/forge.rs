@@ -435,7 +435,7 @@ fn the_reading_room_holds_release_copies_only() {
     let o = release();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("; 10 unchanged PDFs kept from the last site)"),
+        stdout(&o).contains("; 20 unchanged renderings kept from the last site)"),
         "{}",
         stdout(&o)
     );
@@ -477,10 +477,10 @@ fn the_reading_room_holds_release_copies_only() {
     assert!(audit.contains("<p class=\"ok\">No finding"), "{audit}");
 }
 
-/// Written again to the same folder, the site takes a record's PDF from the last site only
-/// when the PDF's whole input is unchanged and the file is still exactly the one smout wrote.
+/// Written again to the same folder, the site takes a record's HTML and PDF from the last site
+/// only when their whole input is unchanged and the file is still exactly the one smout wrote.
 #[test]
-fn a_site_written_again_keeps_only_the_pdfs_of_unchanged_records() {
+fn a_site_written_again_keeps_only_the_renderings_of_unchanged_records() {
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let site = tmp.path().join("public");
@@ -500,14 +500,26 @@ fn a_site_written_again_keeps_only_the_pdfs_of_unchanged_records() {
     };
     let first = run("1790000000", &[]);
     assert!(!first.contains("kept"), "{first}");
-    let (forged_id, edited_id) = ("cbp-fld", "fema-recovery-dev");
+    let (forged_id, edited_id, defaced_id) = ("cbp-fld", "fema-recovery-dev", "ice-hsi-osint");
     let original = pdf(forged_id);
-    // An attacker replaces a published PDF; a drafter edits another record.
+    // An attacker replaces a published PDF and defaces a page in place (same length, the
+    // same file); a drafter edits another record.
     std::fs::write(
         site.join("records").join(forged_id).join("record.pdf"),
         b"%PDF-1.7 forged",
     )
     .unwrap();
+    let page = site.join("records").join(defaced_id).join("record.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let defaced = html
+        .replacen("<title>", "<title>X", 1)
+        .replacen("</title>", "/title>", 1);
+    assert_eq!(defaced.len(), html.len());
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&page)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, defaced.as_bytes()))
+        .unwrap();
     common::edit(
         &reg,
         edited_id,
@@ -517,13 +529,18 @@ fn a_site_written_again_keeps_only_the_pdfs_of_unchanged_records() {
     git(&reg, &["commit", "-qam", "FEMA: revised"]);
     let again = run("1790000000", &[]);
     assert!(
-        again.contains("; 9 unchanged PDFs kept from the last site)"),
+        again.contains("; 18 unchanged renderings kept from the last site)"),
         "{again}"
     );
     assert_eq!(
         pdf(forged_id),
         original,
         "the forged file was published again"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        html,
+        "the defaced page stayed"
     );
     let text = Command::new("pdftotext")
         .args([
@@ -557,7 +574,7 @@ fn a_site_written_again_keeps_only_the_pdfs_of_unchanged_records() {
     }
     assert!(!run("1790000000", &[]).contains("kept"));
     assert_eq!(pdf(forged_id), original);
-    assert!(run("1790000000", &[]).contains("; 11 unchanged PDFs kept from the last site)"));
+    assert!(run("1790000000", &[]).contains("; 22 unchanged renderings kept from the last site)"));
     // Each record page's timeline is the same whether its revisions' summaries were kept by
     // the last run, computed afresh, or kept in a damaged cache.
     let pages = || {

@@ -25,15 +25,15 @@ use super::{CliResult, Env};
 ///   smout site -o public/                  # the internal site
 ///   smout site -o public/ --release        # the public reading room
 ///   smout site -o public/ --no-pdf         # a large register, faster: no PDF per record
-///   smout site -o public/ --fresh          # make every PDF again
+///   smout site -o public/ --fresh          # render every record again
 ///
-/// A record's PDF is made again only when what it is made of changed (the record, its
-/// determinations, the template, smout itself): the others are taken from the last site
-/// written to the same folder, after checking each is still exactly the file smout wrote
-/// (its SHA-256 is kept under .git/smout/, not in the published site). On a forge, keep the
-/// last site between pipelines (a CI cache of public/ and .git/smout/) so that a pipeline
-/// makes only the PDFs of what changed.
-/// A kept PDF keeps the time it was made, unless SOURCE_DATE_EPOCH pins one.
+/// A record's rendering (its HTML and PDF) is made again only when what it is made of changed
+/// (the record, its determinations, the forms, the templates, smout.toml, smout itself): the
+/// others are taken from the last site written to the same folder, after checking each is
+/// still exactly the file smout wrote (SHA-256s are kept under .git/smout/, not in the
+/// published site). On a forge, keep the last site between pipelines (a CI cache of public/
+/// and .git/smout/) so that a pipeline renders only what changed. A kept PDF keeps the time
+/// it was made, unless SOURCE_DATE_EPOCH pins one.
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct SiteArgs {
@@ -46,8 +46,8 @@ pub struct SiteArgs {
     /// Do not write a PDF per record
     #[arg(long)]
     pub no_pdf: bool,
-    /// Make every PDF again (by default a record's PDF is taken from the last site written to
-    /// the same folder when its record, template and smout are unchanged)
+    /// Render every record again (by default a record's HTML and PDF are taken from the last
+    /// site written to the same folder when what they are made of is unchanged)
     #[arg(long)]
     pub fresh: bool,
 }
@@ -94,9 +94,9 @@ pub fn run(env: &Env, args: SiteArgs, out: &mut dyn Write) -> CliResult {
             summary.records,
             summary.pages,
             summary.bytes as f64 / 1e6,
-            match summary.pdfs_reused {
+            match summary.reused {
                 0 => String::new(),
-                n => format!("; {n} unchanged PDFs kept from the last site"),
+                n => format!("; {n} unchanged renderings kept from the last site"),
             },
             if args.release {
                 " — the reading room: release copies only"

@@ -965,62 +965,42 @@ fn printed_number(n: &str) -> String {
     }
 }
 
-/// Everything a record's PDF is made of (besides its timestamp): equal inputs make equal
-/// PDFs, so a PDF made before from the same input can stand in for a new one.
-pub struct PdfInput<'a> {
-    id: String,
-    blocks: String,
-    release: bool,
-    files: &'a [(String, Vec<u8>)],
-}
-
-impl PdfInput<'_> {
-    /// A SHA-256 of the input and of the smout that renders it (and of the timestamp, when the
-    /// caller pins it): the name under which its PDF may be kept.
-    pub fn key(&self, timestamp: Option<i64>) -> String {
-        let mut all = Vec::with_capacity(self.blocks.len() + 256);
-        let mut part = |b: &[u8]| {
-            all.extend_from_slice(&(b.len() as u64).to_le_bytes());
-            all.extend_from_slice(b);
-        };
-        part(concat!("smout ", env!("CARGO_PKG_VERSION")).as_bytes());
-        part(self.id.as_bytes());
-        part(&[u8::from(self.release)]);
-        part(&timestamp.map(|t| t.to_le_bytes()).unwrap_or_default());
-        part(self.blocks.as_bytes());
-        for (name, bytes) in self.files {
-            part(name.as_bytes());
-            part(bytes);
-        }
-        crate::decide::sha256_hex(&all)
-    }
-
-    /// Make the PDF.
-    pub fn render(&self, timestamp: i64) -> Result<Vec<u8>> {
-        pdf::render_with(&self.id, &self.blocks, timestamp, self.files)
-    }
-}
-
-/// What the PDF of `src` is made of: the template's blocks and, on an internal copy, the
-/// files the record attaches.
-pub fn pdf_input<'a>(
+/// A SHA-256 of everything a record's renderings are made of: the record, its determinations,
+/// mark, revision and attachments, the forms, the templates, the register's settings, smout
+/// itself, whether it is a release copy, and the timestamp when the caller pins one. Equal keys
+/// make equal renderings (a PDF's own timestamp aside, when not pinned).
+pub fn rendering_key(
     reg: &Register,
     templates: &Templates,
-    src: &Source<'a>,
+    src: &Source<'_>,
     opts: &RenderOptions,
-) -> Result<PdfInput<'a>> {
-    let view = view_of(reg, src, opts, false)?;
-    let blocks = templates.render(&view, Format::Pdf)?;
-    Ok(PdfInput {
-        id: view.id,
-        blocks,
-        release: opts.release,
-        files: if opts.release {
-            &[][..]
-        } else {
-            src.attachments
-        },
-    })
+    pinned: bool,
+) -> String {
+    let mut all = Vec::with_capacity(src.text.len() + 1024);
+    let mut part = |b: &[u8]| {
+        all.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        all.extend_from_slice(b);
+    };
+    part(concat!("smout ", env!("CARGO_PKG_VERSION")).as_bytes());
+    part(reg.forms.fingerprint().as_bytes());
+    part(templates.fingerprint().as_bytes());
+    part(format!("{:?}", reg.settings).as_bytes());
+    part(&[u8::from(opts.release)]);
+    part(&if pinned {
+        opts.timestamp.to_le_bytes()
+    } else {
+        [0; 8]
+    });
+    part(src.id.as_bytes());
+    part(src.text.as_bytes());
+    part(&serde_json::to_vec(src.determinations).unwrap_or_default());
+    part(src.mark.as_bytes());
+    part(src.revision.as_bytes());
+    for (name, bytes) in src.attachments {
+        part(name.as_bytes());
+        part(bytes);
+    }
+    crate::decide::sha256_hex(&all)
 }
 
 /// Render a record to bytes in `format`.
@@ -1031,12 +1011,17 @@ pub fn render(
     format: Format,
     opts: &RenderOptions,
 ) -> Result<Vec<u8>> {
-    if format == Format::Pdf {
-        return pdf_input(reg, templates, src, opts)?.render(opts.timestamp);
-    }
     let view = view_of(reg, src, opts, format == Format::Docx)?;
     let text = templates.render(&view, format)?;
     match format {
+        Format::Pdf => {
+            let files = if opts.release {
+                &[][..]
+            } else {
+                src.attachments
+            };
+            pdf::render_with(&view.id, &text, opts.timestamp, files)
+        }
         Format::Docx => docx::render(
             &text,
             opts.timestamp,

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 /// The template set of a register.
 pub struct Templates {
     tera: Tera,
+    /// A SHA-256 of every template's name and text.
+    fingerprint: String,
 }
 
 impl Templates {
@@ -34,6 +36,14 @@ impl Templates {
         // A template that extends another is added after the others (tera needs its parent).
         let mut ordered: Vec<(&String, &String)> = sources.iter().collect();
         ordered.sort_by_key(|(name, text)| (text.contains("{% extends"), name.as_str()));
+        let mut all = Vec::new();
+        for (name, text) in &ordered {
+            for b in [name.as_bytes(), text.as_bytes()] {
+                all.extend_from_slice(&(b.len() as u64).to_le_bytes());
+                all.extend_from_slice(b);
+            }
+        }
+        let fingerprint = crate::decide::sha256_hex(&all);
         for (name, text) in ordered {
             tera.add_raw_template(name, text)
                 .map_err(|e| Error::Template {
@@ -41,7 +51,12 @@ impl Templates {
                     message: e.to_string(),
                 })?;
         }
-        Ok(Templates { tera })
+        Ok(Templates { tera, fingerprint })
+    }
+
+    /// A SHA-256 of every template's name and text: what changes whenever a rendering may.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Render the view in a format; the form's own template wins over the generic one.

@@ -292,6 +292,9 @@ impl Store {
             // SAFETY: a libgit2 global set once, before this process opens any repository
             // (every repository is opened through this function, after this call).
             let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20) };
+            // SAFETY: as above. At most 64 MB of objects per repository (libgit2's default is
+            // 256 MB): the site's workers each read thousands of distinct large trees once.
+            let _ = unsafe { git2::opts::set_cache_max_size(64 << 20) };
         });
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let repo = Repository::discover(&root).ok();
