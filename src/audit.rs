@@ -146,12 +146,22 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     let submitted = crate::store::history::SubmittedRecords::new(&index, &subs, store.prefix());
     // Each record's determinations on every core, each thread with its own store.
     let ids = reg.record_ids()?;
+    let mut hashes: HashMap<crate::store::Oid, String> = store
+        .load_cache::<HashMap<String, String>>(SHA256S, SHA256S_KEY)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(b, h)| {
+            let ok = b.len() == 40 && h.len() == 64;
+            Some((crate::store::Oid::from_str(&b).ok().filter(|_| ok)?, h))
+        })
+        .collect();
     let checks = Checks {
         reg,
         submitted: &submitted,
         subs: &subs,
         recorded_at: &recorded_at,
         period,
+        hashes: &hashes,
     };
     let per_record = crate::par::map(
         &ids,
@@ -163,10 +173,18 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     );
     let mut determinations = 0;
     let mut imported = 0;
+    let mut hashed = Vec::new();
     for r in per_record {
         determinations += r.determinations;
         imported += r.imported;
         findings.extend(r.findings);
+        hashed.extend(r.hashed);
+    }
+    if !hashed.is_empty() {
+        hashes.extend(hashed);
+        let all: HashMap<String, &String> =
+            hashes.iter().map(|(b, h)| (b.to_string(), h)).collect();
+        store.save_cache(SHA256S, SHA256S_KEY, &all);
     }
     let mut submissions = 0;
     for (id, list) in &subs {
@@ -275,7 +293,15 @@ struct RecordAudit {
     findings: Vec<Finding>,
     determinations: usize,
     imported: usize,
+    /// SHA-256s of submitted blobs this record's checks computed (not yet in the cache).
+    hashed: Vec<(crate::store::Oid, String)>,
 }
+
+/// The SHA-256 of each submitted record's blob, by blob id, kept in `.git/smout/sha256-v1`: a
+/// blob never changes, so neither does its hash (the audit hashed every submitted record that
+/// a determination names, on every run).
+const SHA256S: &str = "sha256-v1";
+const SHA256S_KEY: &str = "smout blob sha256 v1";
 
 /// What every record's determinations are checked against.
 struct Checks<'a> {
@@ -284,6 +310,8 @@ struct Checks<'a> {
     subs: &'a HashMap<String, Vec<crate::store::history::Submission>>,
     recorded_at: &'a HashMap<(String, &'static str, usize), i64>,
     period: crate::duration::Period,
+    /// SHA-256s of blobs, from the cache.
+    hashes: &'a HashMap<crate::store::Oid, String>,
 }
 
 impl Checks<'_> {
@@ -381,9 +409,19 @@ impl Checks<'_> {
                 )
                 .hint("dates are what the review proves; an implausible one was typed by hand or forged — record a correction")));
                 }
-                let hash = store
-                    .submitted_text(submitted, &id, sub)
-                    .map(|t| sha256_hex(t.as_bytes()));
+                let blob = store.submitted_blob(submitted, &id, sub);
+                let hash = match blob.and_then(|b| self.hashes.get(&b)) {
+                    Some(h) => Some(h.clone()),
+                    None => {
+                        let h = store
+                            .submitted_text(submitted, &id, sub)
+                            .map(|t| sha256_hex(t.as_bytes()));
+                        if let (Some(b), Some(h)) = (blob, &h) {
+                            out.hashed.push((b, h.clone()));
+                        }
+                        h
+                    }
+                };
                 if hash.as_deref() != Some(d.record_sha256.as_str()) {
                     out.findings.push(at(Finding::new(
                     "AU003",

@@ -507,6 +507,10 @@ fn audit_finds_a_determination_committed_by_a_non_reviewer() {
 #[test]
 fn audit_finds_a_moved_submission_tag() {
     let reg = approved();
+    // A first audit keeps the SHA-256 of the submitted record by blob id; the moved tag names
+    // another blob, hashed afresh.
+    assert!(audit_codes(reg.path()).is_empty());
+    assert!(reg.path().join(".git/smout/sha256-v1").exists());
     edit(
         reg.path(),
         "x",
@@ -532,6 +536,13 @@ fn audit_finds_a_moved_submission_tag() {
         codes.contains(&"AU003".to_string()),
         "the record at the tag no longer hashes to the stored SHA-256: {codes:?}"
     );
+    // A damaged cache changes nothing.
+    std::fs::write(
+        reg.path().join(".git/smout/sha256-v1"),
+        "smout blob sha256 v1\n{\"zz\": 1",
+    )
+    .unwrap();
+    assert_eq!(audit_codes(reg.path()), codes);
 }
 
 #[test]
