@@ -55,7 +55,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     }
     let head = store.head_commit();
     let mut findings = Vec::new();
-    let index = store.path_index(rebuild_index)?;
+    let index = store.path_index_and_commit_facts(rebuild_index)?;
     let parse_dets = |o: Option<Oid>| -> Determinations {
         o.and_then(|o| store.blob_text(o).ok())
             .and_then(|t| Determinations::parse(&t, std::path::Path::new(DETERMINATIONS_FILE)).ok())
@@ -130,8 +130,6 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     let pinned = root
         .map(String::from)
         .or_else(|| store.config_string("audit.root"));
-    let trust = crate::trust::verify(&store, &index, pinned.as_deref());
-    findings.extend(trust.findings.iter().cloned());
     let settings_now = head
         .and_then(|h| store.read_at(h, SETTINGS_FILE).ok())
         .flatten()
@@ -163,14 +161,27 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         period,
         hashes: &hashes,
     };
-    let per_record = crate::par::map(
-        &ids,
-        || crate::store::Store::open(&reg.root),
-        |s, id| match s {
-            Ok(store) => checks.record(store, id),
-            Err(_) => RecordAudit::default(),
-        },
-    );
+    // The chain of trust is followed (in order, on this thread) while the records are checked.
+    let (per_record, trust) = std::thread::scope(|s| {
+        let per_record = s.spawn(|| {
+            crate::par::map(
+                &ids,
+                || crate::store::Store::open(&reg.root),
+                |s, id| match s {
+                    Ok(store) => checks.record(store, id),
+                    Err(_) => RecordAudit::default(),
+                },
+            )
+        });
+        let trust = crate::trust::verify(&store, &index, pinned.as_deref());
+        (per_record.join(), trust)
+    });
+    let per_record = per_record.map_err(|_| {
+        crate::error::Error::Refused(
+            "the audit's record checks stopped unexpectedly; run `smout audit` again".into(),
+        )
+    })?;
+    findings.extend(trust.findings.iter().cloned());
     let mut determinations = 0;
     let mut imported = 0;
     let mut hashed = Vec::new();

@@ -62,6 +62,16 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     }
 }
 
+/// The cache in `file`, as the JSON it was saved as, if it was saved under `key`.
+pub(super) fn read_cache<T: serde::de::DeserializeOwned>(file: &Path, key: &str) -> Option<T> {
+    let bytes = std::fs::read(file).ok()?;
+    let nl = bytes.iter().position(|&c| c == b'\n')?;
+    if &bytes[..nl] != key.as_bytes() {
+        return None;
+    }
+    serde_json::from_slice(&bytes[nl + 1..]).ok()
+}
+
 impl Store {
     /// The stamp of register file `rel` in the working tree.
     pub fn stamp(&self, rel: &str) -> Option<Stamp> {
@@ -77,15 +87,15 @@ impl Store {
     /// The cache `name` (`None`: none yet, outside a repository, unreadable, or caches are
     /// ignored), as the JSON it was saved as, if it was saved under the same `key`.
     pub fn load_cache<T: serde::de::DeserializeOwned>(&self, name: &str, key: &str) -> Option<T> {
+        read_cache(&self.cache_file(name)?, key)
+    }
+
+    /// Where cache `name` is kept (`None` outside a repository or when caches are ignored).
+    pub(super) fn cache_file(&self, name: &str) -> Option<std::path::PathBuf> {
         if self.ignore_caches.get() {
             return None;
         }
-        let bytes = std::fs::read(self.repo.as_ref()?.path().join("smout").join(name)).ok()?;
-        let nl = bytes.iter().position(|&c| c == b'\n')?;
-        if &bytes[..nl] != key.as_bytes() {
-            return None;
-        }
-        serde_json::from_slice(&bytes[nl + 1..]).ok()
+        Some(self.repo.as_ref()?.path().join("smout").join(name))
     }
 
     /// Save cache `name` under `key`, atomically. Best effort: a read-only repository still

@@ -205,6 +205,8 @@ pub struct Store {
     ignore_caches: std::cell::Cell<bool>,
     /// Each record's committed determinations, once read (a record's page reads them for its
     /// rendering and again for its timeline). Dropped by every change the store makes.
+    /// What commits-v1 keeps, when read ahead (see [`Store::path_index_and_commit_facts`]).
+    commit_facts: std::cell::RefCell<Option<read::CommitFacts>>,
     #[allow(clippy::type_complexity)]
     determinations: std::cell::RefCell<
         std::collections::HashMap<(Oid, String), crate::determination::Determinations>,
@@ -310,6 +312,7 @@ impl Store {
             index: std::cell::RefCell::new(None),
             postings: std::cell::RefCell::new(None),
             ignore_caches: std::cell::Cell::new(false),
+            commit_facts: Default::default(),
             determinations: Default::default(),
         })
     }

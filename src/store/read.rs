@@ -56,6 +56,21 @@ impl Store {
         }
     }
 
+    /// [`Store::path_index`], while the other core reads what commits-v1 keeps of every
+    /// commit (for [`Store::signed_commits`], which the audit calls next): the two largest
+    /// caches are read side by side.
+    pub fn path_index_and_commit_facts(&self, rebuild: bool) -> Result<PathIndex> {
+        let file = self.cache_file(COMMITS);
+        let (index, facts) = std::thread::scope(|s| {
+            let facts = s.spawn(move || {
+                file.and_then(|f| super::cache::read_cache::<CommitFacts>(&f, COMMITS_KEY))
+            });
+            (self.path_index(rebuild), facts.join().ok().flatten())
+        });
+        self.commit_facts.replace(facts);
+        index
+    }
+
     /// The changed-path index, loaded once per store and shared (cheap to clone).
     pub fn shared_index(&self) -> Result<std::sync::Arc<PathIndex>> {
         if let Some(i) = self.index.borrow().as_ref() {
@@ -409,9 +424,10 @@ impl Store {
         let repo = self.repo()?;
         // Commits and tags never change: what each says and who signed it is kept by object
         // id in `.git/smout/commits-v1` (an audit with --rebuild-index reads none of it).
-        const CACHE: &str = "commits-v1";
-        const KEY: &str = "smout commit facts v1";
-        let known: CommitFacts = self.load_cache(CACHE, KEY).unwrap_or_default();
+        let known: CommitFacts = match self.commit_facts.take() {
+            Some(known) => known,
+            None => self.load_cache(COMMITS, COMMITS_KEY).unwrap_or_default(),
+        };
         let mut tag_targets: HashMap<Oid, Vec<(String, Oid)>> = HashMap::new();
         self.with_tag_facts(|known| {
             let _ = repo.tag_foreach(|oid, name| {
@@ -473,15 +489,19 @@ impl Store {
                     }
                 }
             }
-            self.save_cache(CACHE, KEY, &all);
+            self.save_cache(COMMITS, COMMITS_KEY, &all);
         }
         Ok(facts.into_iter().map(|f| f.map(|(f, _)| f)).collect())
     }
 }
 
+/// The cache of what commits and tags say, verified.
+const COMMITS: &str = "commits-v1";
+const COMMITS_KEY: &str = "smout commit facts v1";
+
 /// What commits and tags say, verified, by object id.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct CommitFacts {
+pub(super) struct CommitFacts {
     commits: HashMap<String, (CommitInfo, Signature)>,
     tags: HashMap<String, Signature>,
 }
