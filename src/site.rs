@@ -66,10 +66,22 @@ struct Kept {
     pdf: Option<String>,
 }
 
-/// The cache file holding the manifest of the site at `out`, and its key.
-fn manifest_name(out: &Path) -> (String, &'static str) {
-    let path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-    let digest = crate::decide::sha256_hex(path.to_string_lossy().as_bytes());
+/// The cache file holding the manifest of the site at `out`, and its key. A folder inside the
+/// register is named by its path there (`public`), so that the manifest still matches in
+/// another clone at another place (a forge's runners check out wherever they like).
+fn manifest_name(root: &Path, out: &Path) -> (String, &'static str) {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    // The folder's parent exists (it holds the staging folder); the folder itself may not yet.
+    let path = match (out.parent(), out.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => canonical(out),
+    };
+    let root = canonical(root);
+    let name = match path.strip_prefix(&root) {
+        Ok(inside) => format!("register:{}", inside.to_string_lossy()),
+        Err(_) => path.to_string_lossy().into_owned(),
+    };
+    let digest = crate::decide::sha256_hex(name.as_bytes());
     (
         format!("site-v1-{}", &digest[..16]),
         "smout site renderings v1",
@@ -384,7 +396,7 @@ pub fn build(
     let out = stage_buf.as_path();
     // The last site's PDFs, where their input is unchanged (never with --fresh).
     let store = Store::open(&reg.root)?;
-    let (cache, cache_key) = manifest_name(final_out);
+    let (cache, cache_key) = manifest_name(&reg.root, final_out);
     let old: Manifest = match opts.fresh {
         true => Manifest::new(),
         false => store.load_cache(&cache, cache_key).unwrap_or_default(),

@@ -598,6 +598,34 @@ fn a_site_written_again_keeps_only_the_renderings_of_unchanged_records() {
     assert_eq!(pages(), kept);
 }
 
+/// A forge's runner checks the register out at a place of its own and restores the last
+/// site and `.git/smout/` from the CI cache: the renderings are still kept.
+#[test]
+fn a_site_restored_from_a_ci_cache_into_another_checkout_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("runner-1");
+    std::fs::create_dir_all(&first).unwrap();
+    let reg = common::example_history(&first);
+    let site = |reg: &Path| {
+        let o = smout_as(reg, "drafter@example.gov", DAY, &["site", "-o", "public"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert!(!site(&reg).contains("kept"));
+    let elsewhere = tmp.path().join("runner-2");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let o = Command::new("cp")
+        .args(["-a", reg.to_str().unwrap(), elsewhere.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let copy = elsewhere.join(reg.file_name().unwrap());
+    assert!(
+        site(&copy).contains("; 22 unchanged renderings kept from the last site)"),
+        "the cached site was not reused at another place"
+    );
+}
+
 /// The pipelines in examples/ci call smout only with subcommands and flags it has, keep the
 /// whole history (the gate refuses a shallow clone), and CODEOWNERS reserves the decisions and
 /// the roles for the Privacy Office.
