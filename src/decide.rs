@@ -266,6 +266,17 @@ pub enum Refusal {
     },
 }
 
+/// SHA-256, as hex, of `parts` each prefixed with its length (so no two lists of parts hash
+/// the same by moving bytes from one part to the next).
+pub fn sha256_of_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// SHA-256 of a record's bytes, as hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

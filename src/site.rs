@@ -32,7 +32,7 @@ pub struct SiteOptions {
     /// Whether `timestamp` was pinned (SOURCE_DATE_EPOCH): a PDF is then reused from the last
     /// site only if it carries that same timestamp; otherwise it keeps the time it was made.
     pub timestamp_pinned: bool,
-    /// Make every PDF again instead of reusing those of the last site whose input is unchanged.
+    /// Render every record and write every file anew, taking nothing from the last site.
     pub fresh: bool,
 }
 
@@ -186,7 +186,7 @@ impl Out<'_> {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         if self
-            .link_last(rel, bytes.len() as u64, |b| b == bytes)
+            .link_last(rel, Some(bytes.len() as u64), |b| b == bytes)
             .is_none()
         {
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
@@ -200,13 +200,13 @@ impl Out<'_> {
             .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Hard-link file `rel` of the last site into the new one when it is a regular file of
-    /// `len` bytes (`None` for any length) whose content, read through the new link, passes
-    /// `same`: a file changed or replaced since is never carried over. Returns its length.
-    fn link_last(&self, rel: &Path, len: u64, same: impl Fn(&[u8]) -> bool) -> Option<u64> {
+    /// Hard-link file `rel` of the last site into the new one when it is a regular file (of
+    /// `len` bytes, when given) whose content, read through the new link, passes `same`: a
+    /// file changed or replaced since is never carried over. Returns its length.
+    fn link_last(&self, rel: &Path, len: Option<u64>, same: impl Fn(&[u8]) -> bool) -> Option<u64> {
         let from = self.last?.join(rel);
         let m = std::fs::symlink_metadata(&from).ok()?;
-        if !m.is_file() || (len != u64::MAX && m.len() != len) {
+        if !m.is_file() || len.is_some_and(|len| m.len() != len) {
             return None;
         }
         let to = self.stage.join(rel);
@@ -313,7 +313,7 @@ fn record_pages(
     let mut rendering = |format: Format, sha: Option<&String>| -> Result<String> {
         let rel = dir.join(format!("record.{}", format.ext()));
         let kept = sha.filter(|sha| {
-            out.link_last(&rel, u64::MAX, |b| crate::decide::sha256_hex(b) == **sha)
+            out.link_last(&rel, None, |b| crate::decide::sha256_hex(b) == **sha)
                 .is_some()
         });
         Ok(match kept {
@@ -394,7 +394,7 @@ pub fn build(
     let _ = std::fs::remove_dir_all(&stage_buf);
     std::fs::create_dir_all(&stage_buf).map_err(|e| Error::io(&stage_buf, e))?;
     let out = stage_buf.as_path();
-    // The last site's PDFs, where their input is unchanged (never with --fresh).
+    // The last site's renderings, where their input is unchanged (never with --fresh).
     let store = Store::open(&reg.root)?;
     let (cache, cache_key) = manifest_name(&reg.root, final_out);
     let old: Manifest = match opts.fresh {

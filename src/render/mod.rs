@@ -976,31 +976,31 @@ pub fn rendering_key(
     opts: &RenderOptions,
     pinned: bool,
 ) -> String {
-    let mut all = Vec::with_capacity(src.text.len() + 1024);
-    let mut part = |b: &[u8]| {
-        all.extend_from_slice(&(b.len() as u64).to_le_bytes());
-        all.extend_from_slice(b);
-    };
-    part(concat!("smout ", env!("CARGO_PKG_VERSION")).as_bytes());
-    part(reg.forms.fingerprint().as_bytes());
-    part(templates.fingerprint().as_bytes());
-    part(format!("{:?}", reg.settings).as_bytes());
-    part(&[u8::from(opts.release)]);
-    part(&if pinned {
+    let settings = format!("{:?}", reg.settings);
+    let determinations = serde_json::to_vec(src.determinations).unwrap_or_default();
+    let timestamp = if pinned {
         opts.timestamp.to_le_bytes()
     } else {
         [0; 8]
-    });
-    part(src.id.as_bytes());
-    part(src.text.as_bytes());
-    part(&serde_json::to_vec(src.determinations).unwrap_or_default());
-    part(src.mark.as_bytes());
-    part(src.revision.as_bytes());
-    for (name, bytes) in src.attachments {
-        part(name.as_bytes());
-        part(bytes);
-    }
-    crate::decide::sha256_hex(&all)
+    };
+    let fixed: [&[u8]; 11] = [
+        concat!("smout ", env!("CARGO_PKG_VERSION")).as_bytes(),
+        reg.forms.fingerprint().as_bytes(),
+        templates.fingerprint().as_bytes(),
+        settings.as_bytes(),
+        &[u8::from(opts.release)],
+        &timestamp,
+        src.id.as_bytes(),
+        src.text.as_bytes(),
+        &determinations,
+        src.mark.as_bytes(),
+        src.revision.as_bytes(),
+    ];
+    let files = src
+        .attachments
+        .iter()
+        .flat_map(|(name, bytes)| [name.as_bytes(), bytes.as_slice()]);
+    crate::decide::sha256_of_parts(fixed.into_iter().chain(files))
 }
 
 /// Render a record to bytes in `format`.

@@ -36,14 +36,11 @@ impl Templates {
         // A template that extends another is added after the others (tera needs its parent).
         let mut ordered: Vec<(&String, &String)> = sources.iter().collect();
         ordered.sort_by_key(|(name, text)| (text.contains("{% extends"), name.as_str()));
-        let mut all = Vec::new();
-        for (name, text) in &ordered {
-            for b in [name.as_bytes(), text.as_bytes()] {
-                all.extend_from_slice(&(b.len() as u64).to_le_bytes());
-                all.extend_from_slice(b);
-            }
-        }
-        let fingerprint = crate::decide::sha256_hex(&all);
+        let fingerprint = crate::decide::sha256_of_parts(
+            ordered
+                .iter()
+                .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
+        );
         for (name, text) in ordered {
             tera.add_raw_template(name, text)
                 .map_err(|e| Error::Template {
