@@ -352,6 +352,12 @@ impl Checks<'_> {
             return out;
         };
         let index = LineIndex::new(&text);
+        // The record's form's review period, read once for all its entries.
+        let form_period = reg
+            .form_of(&id)
+            .ok()
+            .and_then(|f| f.review_period)
+            .unwrap_or(period);
         for (kind, list) in [
             ("determination", &dets.determinations),
             ("appeal", &dets.appeals),
@@ -378,7 +384,7 @@ impl Checks<'_> {
                         "there is no tag {}",
                         tag_name(&id, TagKind::Submission, d.submission)
                     ))));
-                    return out;
+                    continue;
                 };
                 // Dates: reviewed on or after the submission, not after it was committed; the
                 // review-by date within the period unless the entry says why.
@@ -386,11 +392,6 @@ impl Checks<'_> {
                 let committed = recorded_at
                     .get(&(id.clone(), kind_key(kind), k))
                     .map(|t| crate::store::history::date_of(*t));
-                let form_period = reg
-                    .form_of(&id)
-                    .ok()
-                    .and_then(|f| f.review_period)
-                    .unwrap_or(period);
                 let mut bad_dates = Vec::new();
                 if d.reviewed < submitted_on {
                     bad_dates.push(format!(

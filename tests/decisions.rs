@@ -505,6 +505,39 @@ fn audit_finds_a_determination_committed_by_a_non_reviewer() {
 }
 
 #[test]
+fn audit_checks_every_entry_after_one_naming_a_missing_submission() {
+    let reg = approved();
+    let p = reg.path().join("records/x/determinations.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let at = text.find("[[determination]]").unwrap();
+    let (head, entry) = text.split_at(at);
+    // The first entry now names a submission that was never made; the second is honest.
+    let forged = entry.replacen("submission = 1", "submission = 9", 1);
+    assert_ne!(forged, entry);
+    std::fs::write(&p, format!("{head}{forged}\n{entry}")).unwrap();
+    git(reg.path(), &["commit", "-q", "-am", "two entries"]);
+    let o = run(
+        reg.path(),
+        "x@example.gov",
+        "2026-11-22",
+        &["audit", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["determinations"], 2, "{v}");
+    let missing: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .filter(|m| m.contains("which does not exist"))
+        .collect();
+    assert_eq!(
+        missing,
+        ["determination 1 names submission 9, which does not exist"]
+    );
+}
+
+#[test]
 fn audit_finds_a_moved_submission_tag() {
     let reg = approved();
     // A first audit keeps the SHA-256 of the submitted record by blob id; the moved tag names
