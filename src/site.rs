@@ -181,14 +181,14 @@ struct Out<'a> {
 impl Out<'_> {
     /// Write `bytes` as file `rel` of the site.
     fn put(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
-        let path = self.stage.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
         if self
             .link_last(rel, Some(bytes.len() as u64), |b| b == bytes)
             .is_none()
         {
+            let path = self.stage.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
             self.count(bytes.len() as u64);
         }
@@ -405,7 +405,7 @@ pub fn build(
         .then_some(final_out);
     let result = build_into(
         reg,
-        &templates,
+        (&store, &templates),
         &Out {
             stage: out,
             last,
@@ -430,7 +430,7 @@ pub fn build(
 
 fn build_into(
     reg: &Register,
-    templates: &Templates,
+    (main, templates): (&Store, &Templates),
     out: &Out<'_>,
     opts: &SiteOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -469,9 +469,8 @@ fn build_into(
     let done = std::sync::atomic::AtomicUsize::new(0);
     // One history index for every page; a store per worker, given that index and every tag
     // read once (else each record's timeline lists its own tags, three listings a record).
-    let main = Store::open(&reg.root)?;
     let index = main.shared_index()?;
-    let summaries = crate::timeline::Summaries::load(reg, &main);
+    let summaries = crate::timeline::Summaries::load(reg, main);
     let results = crate::par::map(
         &rows,
         || {
@@ -499,7 +498,7 @@ fn build_into(
             r
         },
     );
-    summaries.save(reg, &main);
+    summaries.save(reg, main);
     let mut pages = 0;
     let mut written = Vec::new();
     let mut manifest = Manifest::new();
