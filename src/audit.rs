@@ -425,8 +425,8 @@ impl Checks<'_> {
                 let hash = match blob.and_then(|b| self.hashes.get(&b)) {
                     Some(h) => Some(h.clone()),
                     None => {
-                        let h = store
-                            .submitted_text(submitted, &id, sub)
+                        let h = blob
+                            .and_then(|b| store.blob_text(b).ok())
                             .map(|t| sha256_hex(t.as_bytes()));
                         if let (Some(b), Some(h)) = (blob, &h) {
                             out.hashed.push((b, h.clone()));
