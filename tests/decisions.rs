@@ -424,6 +424,16 @@ fn determine_reads_a_toml_fragment() {
 }
 
 fn audit_codes(dir: &Path) -> Vec<String> {
+    audit_json(dir)
+        .0
+        .into_iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `smout audit --format json`: its findings (the exit code checked against them) and the
+/// whole report.
+fn audit_json(dir: &Path) -> (Vec<serde_json::Value>, serde_json::Value) {
     let o = run(
         dir,
         "x@example.gov",
@@ -432,14 +442,12 @@ fn audit_codes(dir: &Path) -> Vec<String> {
     );
     let v: serde_json::Value =
         serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", stderr(&o)));
-    let codes: Vec<String> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(o.status.code(), Some(if codes.is_empty() { 0 } else { 1 }));
-    codes
+    let findings = v["findings"].as_array().unwrap().clone();
+    assert_eq!(
+        o.status.code(),
+        Some(if findings.is_empty() { 0 } else { 1 })
+    );
+    (findings, v)
 }
 
 fn approved() -> tempfile::TempDir {
@@ -516,17 +524,9 @@ fn audit_checks_every_entry_after_one_naming_a_missing_submission() {
     assert_ne!(forged, entry);
     std::fs::write(&p, format!("{head}{forged}\n{entry}")).unwrap();
     git(reg.path(), &["commit", "-q", "-am", "two entries"]);
-    let o = run(
-        reg.path(),
-        "x@example.gov",
-        "2026-11-22",
-        &["audit", "--format", "json"],
-    );
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (findings, v) = audit_json(reg.path());
     assert_eq!(v["determinations"], 2, "{v}");
-    let missing: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
+    let missing: Vec<&str> = findings
         .iter()
         .filter_map(|f| f["message"].as_str())
         .filter(|m| m.contains("which does not exist"))
