@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Blocks submission.
@@ -83,6 +83,11 @@ impl<'a> LineIndex<'a> {
     /// Index `text`; a line ends at LF, CRLF or a lone CR (as TOML editors on any system save).
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
+        if !text.contains('\r') {
+            // The usual file: one fast search per line instead of a test per byte.
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            return LineIndex { text, starts };
+        }
         let bytes = text.as_bytes();
         for (i, &b) in bytes.iter().enumerate() {
             if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {

@@ -206,6 +206,8 @@ pub struct CatalogEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     kinds: HashMap<String, HashMap<String, CatalogEntry>>,
+    /// SHA-256 of the text it was read from.
+    digest: String,
 }
 
 impl Catalog {
@@ -217,11 +219,18 @@ impl Catalog {
                 message: e.to_string().trim_end().to_string(),
             })?;
         Ok(Catalog {
+            digest: crate::decide::sha256_hex(text.as_bytes()),
             kinds: raw
                 .into_iter()
                 .map(|(k, v)| (k, v.into_iter().map(|e| (e.id.clone(), e)).collect()))
                 .collect(),
         })
+    }
+
+    /// What identifies the text it was read from (a SHA-256): what a cache of facts computed
+    /// with the catalog is keyed by.
+    pub fn digest(&self) -> &str {
+        &self.digest
     }
 
     /// Whether the catalog lists any entry of this kind (if not, nothing is checked).

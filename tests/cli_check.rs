@@ -574,3 +574,78 @@ fn check_speaks_sarif_and_gitlab_code_quality() {
     let again = smout(&reg, &["check", "--format", "gitlab"]);
     assert_eq!(again.stdout, o.stdout);
 }
+
+/// `smout check` run again takes unchanged records from `.git/smout/check-v1`. Whatever a
+/// finding depends on — the record's bytes, its attachments, the catalog, today — changed
+/// behind the cache's back is seen; a damaged cache is only slower.
+#[test]
+fn check_run_again_sees_every_change_behind_its_cache() {
+    let reg = common::git_register("rec");
+    let dir = reg.path();
+    let bad = fixture("invalid", "unknown-top-level-key");
+    add_record(dir, "other", &bad);
+    common::edit(dir, "rec", "launched = 2020-03-01", "launched = 2026-06-01");
+    // Files changed within the last second are not kept (an edit within the clock's
+    // resolution would not show in their stamps).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let run = |args: &[&str]| {
+        let text = smout(dir, args);
+        let json = smout(dir, &[args, &["--format", "json"]].concat());
+        (stdout(&text), stdout(&json), text.status.code())
+    };
+    let cache = dir.join(".git/smout/check-v1");
+    let first = run(&["check"]);
+    assert!(first.0.contains("SM002"), "{}", first.0);
+    assert!(cache.exists(), "the first run keeps what it found");
+
+    // Taken from the cache: word for word what a fresh check says, carets included.
+    assert_eq!(run(&["check"]), first);
+    let kept = std::fs::read_to_string(&cache).unwrap();
+    assert!(kept.contains("unknown key"), "{kept}");
+    std::fs::write(&cache, kept.replace("unknown key", "UNKNOWN KEY")).unwrap();
+    assert!(
+        run(&["check"]).0.contains("UNKNOWN KEY"),
+        "the second run reads its findings from the cache"
+    );
+    std::fs::write(&cache, "damaged").unwrap();
+    assert_eq!(run(&["check"]), first, "a damaged cache is computed again");
+
+    // The attachment removed, then a link in its place: the record file is unchanged.
+    let rob = dir.join("records/rec/rules-of-behavior.txt");
+    std::fs::remove_file(&rob).unwrap();
+    let gone = run(&["check"]);
+    assert!(gone.0.contains("SM011"), "{}", gone.0);
+    std::os::unix::fs::symlink("/etc/hostname", &rob).unwrap();
+    assert!(run(&["check"]).0.contains("SM011"));
+    std::fs::remove_file(&rob).unwrap();
+    std::fs::write(&rob, "Rules of Behavior\n").unwrap();
+    assert_eq!(run(&["check"]), first);
+
+    // The record edited in place, same length, its modification time put back.
+    let file = dir.join("records/rec/record.toml");
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    common::edit(dir, "rec", "launched = 2026-06-01", "launched = 2027-06-01");
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let edited = run(&["check"]);
+    assert!(edited.0.contains("SM009"), "{}", edited.0);
+    common::edit(dir, "rec", "launched = 2027-06-01", "launched = 2026-06-01");
+
+    // Another day: the launch date is in the future again.
+    let day = |d: &str| {
+        let o = common::smout_with(dir, "drafter@example.gov", d, &["check"], &[]);
+        stdout(&o)
+    };
+    assert!(day("2026-01-01").contains("SM009"));
+    // The catalog no longer knows the record's PIA.
+    let catalog = dir.join("catalog.toml");
+    let known = std::fs::read_to_string(&catalog).unwrap();
+    std::fs::write(&catalog, known.replace("PIA-010(a)", "PIA-011")).unwrap();
+    assert!(run(&["check"]).0.contains("SM018"));
+    std::fs::write(&catalog, known).unwrap();
+    assert_eq!(run(&["check"]), first);
+}

@@ -17,11 +17,13 @@ use crate::diag::{did_you_mean, Finding, LineIndex, Severity};
 use crate::form::Form;
 use crate::register::{Register, RECORD_FILE};
 
+mod cache;
 mod conditions;
 mod read;
 mod release;
 mod walk;
 
+pub use cache::check_targets_cached;
 use conditions::*;
 pub use conditions::{lookup, lookup_value, question_ref};
 pub use read::read_record;
@@ -147,18 +149,28 @@ pub fn check_targets(reg: &Register, targets: &[Target], opts: &CheckOptions) ->
 
 /// Read and check one record file; unreadable files are findings, not errors.
 pub fn check_file(reg: &Register, t: &Target, opts: &CheckOptions) -> RecordCheck {
-    let findings = match read_record(&t.path, &t.display) {
+    check_file_probed(reg, t, opts).0
+}
+
+/// [`check_file`], and the probes of the record's folder (see [`check_text_probed`]).
+fn check_file_probed(
+    reg: &Register,
+    t: &Target,
+    opts: &CheckOptions,
+) -> (RecordCheck, Vec<(String, bool)>) {
+    let (findings, probes) = match read_record(&t.path, &t.display) {
         Ok(text) => {
             let dir = t.path.parent().unwrap_or(Path::new("."));
-            check_text(reg, &text, &t.display, Some(dir), opts)
+            check_text_probed(reg, &text, &t.display, Some(dir), opts)
         }
-        Err(f) => vec![*f],
+        Err(f) => (vec![*f], Vec::new()),
     };
-    RecordCheck {
+    let check = RecordCheck {
         id: t.id.clone(),
         file: t.display.clone(),
         findings,
-    }
+    };
+    (check, probes)
 }
 
 /// Check the text of one record. `dir` is the record's folder (for attachments).
@@ -169,11 +181,24 @@ pub fn check_text(
     dir: Option<&Path>,
     opts: &CheckOptions,
 ) -> Vec<Finding> {
+    check_text_probed(reg, text, file, dir, opts).0
+}
+
+/// [`check_text`], and what it found of the record's folder: each attachment name it looked
+/// for and whether a regular file is there (the findings depend on nothing else outside the
+/// text, the register's forms and catalog, and the options).
+fn check_text_probed(
+    reg: &Register,
+    text: &str,
+    file: &str,
+    dir: Option<&Path>,
+    opts: &CheckOptions,
+) -> (Vec<Finding>, Vec<(String, bool)>) {
     let index = LineIndex::new(text);
     let root = match DeTable::parse_recoverable(text) {
         (root, errors) if errors.is_empty() => root,
         (_, errors) => {
-            return errors
+            let findings = errors
                 .into_iter()
                 .map(|e| {
                     let span = e.span().unwrap_or(0..0);
@@ -187,6 +212,7 @@ pub fn check_text(
                         .at(file, &index, &span)
                 })
                 .collect();
+            return (findings, Vec::new());
         }
     };
     let mut c = Checker {
@@ -199,10 +225,11 @@ pub fn check_text(
         root: root.get_ref(),
         findings: Vec::new(),
         withheld_in_source: Vec::new(),
+        probes: Vec::new(),
     };
     c.run();
     c.findings.sort_by_key(|f| (f.line, f.column));
-    c.findings
+    (c.findings, c.probes)
 }
 
 fn syntax_message(m: &str) -> String {
@@ -229,6 +256,8 @@ struct Checker<'a, 'r> {
     findings: Vec<Finding>,
     /// Field paths the record says its source withheld: unanswered, and required of nobody.
     withheld_in_source: Vec<String>,
+    /// Attachment names looked for in the record's folder, and whether each is a regular file.
+    probes: Vec<(String, bool)>,
 }
 
 pub(crate) type Value<'r> = Spanned<DeValue<'r>>;

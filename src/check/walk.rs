@@ -13,6 +13,13 @@ use crate::form::{child_prefix, item_path, Field, FieldType, ENGINE_KEYS};
 use crate::markup;
 use crate::register::Catalog;
 
+/// Whether attachment `name` is a regular file in the record's folder `dir`.
+pub(super) fn attachment_is_file(dir: &Path, name: &str) -> bool {
+    let bad_name = name.contains("..") || name.starts_with('/') || name.contains('\\');
+    // A link satisfies nothing: `rob.pdf -> /etc/passwd` is not an attachment.
+    !bad_name && matches!(crate::store::fs::kind(dir, Path::new(name)), Ok(Some(k)) if k.is_file())
+}
+
 impl<'a, 'r> Checker<'a, 'r> {
     /// Check the keys of a table against the form's fields under `parent`, then check that every
     /// required field is there.
@@ -347,10 +354,8 @@ impl<'a, 'r> Checker<'a, 'r> {
         if field.kind == FieldType::Attachment {
             if let Some(dir) = self.dir {
                 let name = trimmed;
-                let bad_name = name.contains("..") || name.starts_with('/') || name.contains('\\');
-                // A link satisfies nothing: `rob.pdf -> /etc/passwd` is not an attachment.
-                let is_file = !bad_name
-                    && matches!(crate::store::fs::kind(dir, Path::new(name)), Ok(Some(k)) if k.is_file());
+                let is_file = attachment_is_file(dir, name);
+                self.probes.push((name.to_string(), is_file));
                 if !is_file {
                     self.report(
                         Finding::new(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
-use smout::check::{check_targets, CheckOptions, Target};
+use smout::check::{check_targets_cached, CheckOptions, Target};
 use smout::error::Error;
 use smout::register::{validate_id, Register, RECORDS_DIR, RECORD_FILE};
 
@@ -89,7 +89,8 @@ pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
         today: env.today,
         release: args.release,
     };
-    let report = check_targets(&reg, &targets, &opts);
+    // Records unchanged since the last check (in a register kept in git) are not read again.
+    let report = check_targets_cached(&reg, &targets, &opts);
     match args.format {
         CheckFormat::Sarif => smout::forge::write_sarif(&report, out)?,
         CheckFormat::Gitlab => smout::forge::write_gitlab(&report, out)?,

@@ -217,11 +217,13 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
 
     // Link children to their containers, in form order.
     let mut roots = Vec::new();
+    let mut root_ids = Vec::new();
     for i in 0..fields.len() {
         let (parent, key) = split_path(&fields[i].path);
         let key = key.to_string();
         if parent.is_empty() {
             roots.push(key);
+            root_ids.push(i);
             continue;
         }
         let container = parent.trim_end_matches("[]");
@@ -240,6 +242,7 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
             )));
         }
         fields[pi].children.push(key);
+        fields[pi].child_ids.push(i);
     }
 
     // Conditions and rules must name defined fields.
@@ -350,6 +353,7 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         determination: raw.determination,
         source: source.to_string(),
         by_path,
+        root_ids,
     })
 }
 
@@ -414,6 +418,7 @@ fn make_field(
         print: rf.print.unwrap_or(true),
         question_before: rf.question_before.clone(),
         children: Vec::new(),
+        child_ids: Vec::new(),
         yes: rf.yes.clone(),
         no: rf.no.clone(),
         regex,
