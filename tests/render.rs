@@ -943,3 +943,68 @@ fn the_consent_waiver_is_attached_and_its_keeper_recorded() {
         "0 embedded files\n"
     );
 }
+
+/// Most PDFs embed DejaVu Sans cut to Latin (`assets/fonts/latin`), whole; a record in another
+/// script gets the full faces cut to its glyphs. Either way every character prints and is
+/// extracted as written, and every font is a subset tagged as ISO 32000-1 asks (`ABCDEF+`).
+#[test]
+fn text_in_any_script_prints_and_every_font_is_a_tagged_subset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::register();
+    let minimal = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml")).unwrap();
+    let latin = minimal.replace(
+        "description = \"Open-source research.\"",
+        "description = \"Open-source research by Zoë Łukasiewicz — “quoted” § 1307.\"",
+    );
+    assert_ne!(latin, minimal, "the fixture's description moved");
+    let other = latin.replace("Zoë Łukasiewicz", "Zoë Łukasiewicz, Ελλάδα and Москва");
+    common::add_record(reg.path(), "latin", latin.as_bytes());
+    common::add_record(reg.path(), "other", other.as_bytes());
+    let fonts_of = |id: &str| {
+        let pdf = render(reg.path(), id, &[], &tmp.path().join(format!("{id}.pdf")));
+        let text = pdftotext(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+        let names: Vec<String> = fonts
+            .lines()
+            .skip(2)
+            .map(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                assert_eq!(cols[cols.len() - 5..cols.len() - 2], ["yes"; 3], "{fonts}");
+                cols[0].to_string()
+            })
+            .collect();
+        for n in &names {
+            let (tag, base) = n.split_once('+').unwrap_or_else(|| panic!("untagged: {n}"));
+            assert!(
+                tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()),
+                "{n}"
+            );
+            assert!(base.starts_with("DejaVuSans"), "{n}");
+        }
+        (text, names)
+    };
+    let (text, latin_fonts) = fonts_of("latin");
+    assert!(
+        text.contains("Zoë Łukasiewicz — “quoted” § 1307."),
+        "{text}"
+    );
+    let (text, other_fonts) = fonts_of("other");
+    assert!(
+        text.contains("Zoë Łukasiewicz, Ελλάδα and Москва"),
+        "{text}"
+    );
+    // The regular face of the record in other scripts is another cut, so another tag.
+    assert_ne!(latin_fonts[0], other_fonts[0]);
+    // The same cut has the same tag in every PDF.
+    let fld = render(
+        &common::example_register(),
+        "cbp-fld",
+        &[],
+        &tmp.path().join("fld.pdf"),
+    );
+    let fonts = tool("pdffonts", &[fld.to_str().unwrap()]);
+    assert!(fonts.contains(&latin_fonts[0]), "{fonts}");
+}

@@ -3,7 +3,9 @@
 //! heading with what follows, repeating table headers), then draws each page with printpdf's
 //! low-level ops and a header/footer pass ("Page N of M", the marking banner).
 //!
-//! Text is set in embedded DejaVu Sans so ☒ and ☐ print and no system font is needed. Each
+//! Text is set in embedded DejaVu Sans so ☒ and ☐ print and no system font is needed: its
+//! Latin cut (`assets/fonts/latin`), embedded whole, when that has every character of the PDF
+//! (nearly always), else the full faces cut to the PDF's glyphs. Each
 //! text run is its own text section positioned with `SetTextMatrix`. Output is reproducible:
 //! object ids, fonts and the document ID are derived from the input, dates from the timestamp.
 //!
@@ -22,9 +24,20 @@ use sha2::{Digest, Sha256};
 use super::{REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
-const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-const ITALIC_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Oblique.ttf");
+/// DejaVu Sans, whole: embedded (as a subset) only in a PDF whose text needs a character the
+/// Latin cut lacks.
+const FULL_TTF: [&[u8]; 3] = [
+    include_bytes!("../../../assets/fonts/DejaVuSans.ttf"),
+    include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf"),
+    include_bytes!("../../../assets/fonts/DejaVuSans-Oblique.ttf"),
+];
+/// DejaVu Sans cut to the characters of records and forms (`assets/fonts/make-latin.sh`):
+/// embedded whole in most PDFs, so no PDF pays for subsetting a 700 KB font.
+const LATIN_TTF: [&[u8]; 3] = [
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans.ttf"),
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Bold.ttf"),
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Oblique.ttf"),
+];
 
 /// The typeface of a run of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,64 +100,89 @@ const SUPERSCRIPTS: &str = "¹²³⁴⁵⁶⁷⁸⁹⁰";
 const BOX_EMPTY: &str = "☐";
 
 struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
-    italic: ParsedFont,
+    /// The Latin cut of each face.
+    latin: [ParsedFont; 3],
     upem: [f32; 3],
-    /// Advances of the first 0x250 code points (Latin), per face: measuring is most of laying
-    /// out, and a cmap lookup per character per measurement was a twentieth of a render.
-    latin: [Vec<u16>; 3],
+    /// Advances of the first 0x250 code points, per face ([`MISSING`] where the Latin cut
+    /// lacks the character): measuring is most of laying out, and a cmap lookup per character
+    /// per measurement was a twentieth of a render.
+    table: [Vec<u16>; 3],
 }
 
-/// Code points below this have their advance in `Fonts::latin`.
+/// Code points below this have their advance in `Fonts::table`.
 const LATIN: u32 = 0x250;
+/// In `Fonts::table`: not in the Latin cut.
+const MISSING: u16 = u16::MAX;
 
-fn advance(font: &ParsedFont, c: u32) -> u16 {
-    font.get_horizontal_advance(font.lookup_glyph_index(c).unwrap_or(0))
+fn parse_font(bytes: &[u8]) -> ParsedFont {
+    ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("embedded DejaVu Sans parses")
 }
 
 fn fonts() -> &'static Fonts {
     static F: OnceLock<Fonts> = OnceLock::new();
     F.get_or_init(|| {
-        let regular = ParsedFont::from_bytes(REGULAR_TTF, 0, &mut Vec::new())
-            .expect("embedded DejaVu Sans parses");
-        let bold = ParsedFont::from_bytes(BOLD_TTF, 0, &mut Vec::new())
-            .expect("embedded DejaVu Sans Bold parses");
-        let italic = ParsedFont::from_bytes(ITALIC_TTF, 0, &mut Vec::new())
-            .expect("embedded DejaVu Sans Oblique parses");
-        let upem = [
-            f32::from(regular.pdf_font_metrics.units_per_em.max(1)),
-            f32::from(bold.pdf_font_metrics.units_per_em.max(1)),
-            f32::from(italic.pdf_font_metrics.units_per_em.max(1)),
-        ];
-        let latin = [&regular, &bold, &italic].map(|f| (0..LATIN).map(|c| advance(f, c)).collect());
-        Fonts {
-            regular,
-            bold,
-            italic,
-            upem,
-            latin,
-        }
+        let latin = LATIN_TTF.map(parse_font);
+        let upem = [0, 1, 2].map(|i| f32::from(latin[i].pdf_font_metrics.units_per_em.max(1)));
+        let table = [0, 1, 2].map(|i| {
+            let f = &latin[i];
+            (0..LATIN)
+                .map(|c| {
+                    f.lookup_glyph_index(c)
+                        .map_or(MISSING, |g| f.get_horizontal_advance(g))
+                })
+                .collect()
+        });
+        Fonts { latin, upem, table }
     })
+}
+
+/// The whole faces, parsed on first need (a character outside the Latin cut).
+fn full_fonts() -> &'static [ParsedFont; 3] {
+    static F: OnceLock<[ParsedFont; 3]> = OnceLock::new();
+    F.get_or_init(|| FULL_TTF.map(parse_font))
+}
+
+/// Whether the Latin cut of `face` has `c`.
+fn in_latin(face: Face, c: char) -> bool {
+    let f = fonts();
+    match f.table[face as usize].get(c as usize) {
+        Some(&a) => a != MISSING,
+        None => f.latin[face as usize]
+            .lookup_glyph_index(c as u32)
+            .is_some(),
+    }
+}
+
+/// The advance of `c` in `face`, in font units: DejaVu's own, from whichever cut has it.
+fn advance(face: Face, c: char) -> u16 {
+    let f = fonts();
+    if let Some(&a) = f.table[face as usize].get(c as usize) {
+        if a != MISSING {
+            return a;
+        }
+    }
+    let latin = &f.latin[face as usize];
+    match latin.lookup_glyph_index(c as u32) {
+        Some(g) => latin.get_horizontal_advance(g),
+        None => {
+            let full = &full_fonts()[face as usize];
+            full.get_horizontal_advance(full.lookup_glyph_index(c as u32).unwrap_or(0))
+        }
+    }
 }
 
 /// Width of `s` in points.
 fn text_width(s: &str, face: Face, size: f32) -> f32 {
     let f = fonts();
-    let (font, upem) = match face {
-        Face::Regular => (&f.regular, f.upem[0]),
-        Face::Bold => (&f.bold, f.upem[1]),
-        Face::Italic => (&f.italic, f.upem[2]),
-    };
-    let table = &f.latin[face as usize];
+    let table = &f.table[face as usize];
     let units: u32 = s
         .chars()
         .map(|c| match table.get(c as usize) {
-            Some(a) => u32::from(*a),
-            None => u32::from(advance(font, c as u32)),
+            Some(&a) if a != MISSING => u32::from(a),
+            _ => u32::from(advance(face, c)),
         })
         .sum();
-    units as f32 / upem * size
+    units as f32 / f.upem[face as usize] * size
 }
 
 mod blocks;
@@ -193,32 +231,48 @@ pub fn render_with(
     let (pages, outline) = paginate(layout.units, doc.sheet);
     let total = pages.len();
 
-    let f = fonts();
     let mut pdf = PdfDocument::new(&plain_meta(&doc.meta_title));
     let ids = [
         FontId("F1".into()),
         FontId("F2".into()),
         FontId("F3".into()),
     ];
-    let uses_italic = pages.iter().any(|p| {
-        p.draws.iter().any(|d| {
-            matches!(
-                d,
-                Draw::Text {
-                    face: Face::Italic,
-                    ..
-                }
-            )
+    // Every page's drawing: page furniture first, then the body in reading order.
+    let page_draws: Vec<Vec<Draw>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let mut draws = decorate(page, i + 1, total, &doc);
+            draws.extend(page.draws.iter().cloned());
+            draws
         })
-    });
-    for (id, font) in ids.iter().zip([&f.regular, &f.bold, &f.italic]) {
+        .collect();
+    let texts = || {
+        page_draws.iter().flatten().filter_map(|d| match d {
+            Draw::Text { face, text, .. } => Some((*face, text)),
+            _ => None,
+        })
+    };
+    let uses_italic = texts().any(|(face, _)| face == Face::Italic);
+    // The Latin cut, embedded whole, when it has every character; otherwise the whole faces,
+    // each cut by printpdf to the glyphs this PDF uses.
+    let latin = texts().all(|(face, text)| text.chars().all(|c| in_latin(face, c)));
+    for (i, id) in ids.iter().enumerate() {
         if id.0 == "F3" && !uses_italic {
             continue;
         }
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(font.clone()));
+        let font = match latin {
+            true => printpdf::PdfFont::with_meta(
+                fonts().latin[i].clone(),
+                printpdf::font::PrintpdfFontMeta {
+                    embedding_mode: printpdf::font::FontEmbeddingMode::Full,
+                    requires_subsetting: false,
+                    ..Default::default()
+                },
+            ),
+            false => printpdf::PdfFont::new(full_fonts()[i].clone()),
+        };
+        pdf.resources.fonts.map.insert(id.clone(), font);
     }
     let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
         .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
@@ -236,15 +290,12 @@ pub fn render_with(
     let mut out_pages = Vec::with_capacity(total);
     // The structure element of each MCID, page by page.
     let mut marks: Vec<Vec<u32>> = Vec::with_capacity(total);
-    for (i, page) in pages.iter().enumerate() {
-        // Page furniture first, then the body in reading order.
-        let mut draws = decorate(page, i + 1, total, &doc);
-        draws.extend(page.draws.iter().cloned());
+    for (i, draws) in page_draws.iter().enumerate() {
         let mut page_marks = Vec::new();
         out_pages.push(PdfPage::new(
             Mm(doc.sheet.w * 25.4 / 72.0),
             Mm(doc.sheet.h * 25.4 / 72.0),
-            ops_for(&draws, &ids, &mut tree, i, &mut page_marks),
+            ops_for(draws, &ids, &mut tree, i, &mut page_marks),
         ));
         marks.push(page_marks);
     }
@@ -283,6 +334,7 @@ pub fn render_with(
             date: &iso,
         },
     );
+    tag_subsets(&mut lo);
     embed(&mut lo, files);
     compress(&mut lo);
     let mut bytes = Vec::new();
@@ -301,6 +353,42 @@ mod tests {
             cells(r"a \| b|c\nd"),
             vec!["a | b".to_string(), "c\nd".to_string()]
         );
+    }
+
+    /// Layout measures with whichever cut has a character: the Latin cut must be DejaVu's own
+    /// metrics, so a PDF lays out the same whatever fonts it embeds.
+    #[test]
+    fn the_latin_cut_has_the_full_faces_metrics() {
+        let f = fonts();
+        let full = full_fonts();
+        let mut covered = 0;
+        for face in [Face::Regular, Face::Bold, Face::Italic] {
+            let (cut, whole) = (&f.latin[face as usize], &full[face as usize]);
+            assert_eq!(
+                cut.pdf_font_metrics.units_per_em,
+                whole.pdf_font_metrics.units_per_em
+            );
+            for c in (0x20..0x3000).filter_map(char::from_u32) {
+                let Some(g) = cut.lookup_glyph_index(c as u32) else {
+                    continue;
+                };
+                let w = whole
+                    .lookup_glyph_index(c as u32)
+                    .expect("in the full face");
+                assert_eq!(
+                    cut.get_horizontal_advance(g),
+                    whole.get_horizontal_advance(w),
+                    "{c:?} in {face:?}"
+                );
+                assert!(in_latin(face, c));
+                covered += 1;
+            }
+            for c in ['a', 'é', 'Ł', '—', '☐', '☒', '⁷', '§'] {
+                assert!(in_latin(face, c), "{c:?} in {face:?}");
+            }
+            assert!(!in_latin(face, 'Ж'));
+        }
+        assert!(covered > 3 * 350, "{covered}");
     }
 
     #[test]

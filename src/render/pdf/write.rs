@@ -62,12 +62,71 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 3);
+        // A Latin cut is the same in every PDF: deflated once per process.
+        if let Some(i) = LATIN_TTF.iter().position(|f| *f == &stream.content[..]) {
+            static PACKED: [OnceLock<Vec<u8>>; 3] =
+                [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+            let packed = PACKED[i].get_or_init(|| deflate(LATIN_TTF[i]));
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(packed.clone());
+            continue;
+        }
+        let packed = deflate(&stream.content);
         if packed.len() < stream.content.len() {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(packed);
+        }
+    }
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(bytes, 3)
+}
+
+/// Give each embedded font the subset tag ISO 32000-1 (9.6.4) asks of a font program cut to
+/// some glyphs (every font smout embeds is): six capitals, here from the SHA-256 of the program
+/// itself (the same cut has the same tag in every PDF, another cut another tag), then `+`, on
+/// the font's, its descendant's and its descriptor's names alike.
+pub(super) fn tag_subsets(doc: &mut lopdf::Document) {
+    use lopdf::Object;
+    let mut renamed: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    for obj in doc.objects.values() {
+        let Ok(d) = obj.as_dict() else { continue };
+        if d.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
+            continue;
+        }
+        let (Ok(name), Ok(file)) = (
+            d.get(b"FontName").and_then(Object::as_name),
+            d.get(b"FontFile2").and_then(Object::as_reference),
+        ) else {
+            continue;
+        };
+        let Ok(program) = doc.get_object(file).and_then(Object::as_stream) else {
+            continue;
+        };
+        let base = match name.iter().position(|&b| b == b'+') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        };
+        let digest = Sha256::digest(&program.content);
+        let mut tagged: Vec<u8> = digest[..6].iter().map(|b| b'A' + b % 26).collect();
+        tagged.push(b'+');
+        tagged.extend_from_slice(base);
+        renamed.push((name.to_vec(), tagged));
+    }
+    for obj in doc.objects.values_mut() {
+        let Ok(d) = obj.as_dict_mut() else { continue };
+        for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
+            let Ok(name) = d.get(key).and_then(Object::as_name) else {
+                continue;
+            };
+            if let Some((_, new)) = renamed.iter().find(|(old, _)| old == name) {
+                d.set(key, Object::Name(new.clone()));
+            }
         }
     }
 }
