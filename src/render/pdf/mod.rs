@@ -31,13 +31,25 @@ const FULL_TTF: [&[u8]; 3] = [
     include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf"),
     include_bytes!("../../../assets/fonts/DejaVuSans-Oblique.ttf"),
 ];
-/// DejaVu Sans cut to the characters of records and forms (`assets/fonts/make-latin.sh`):
-/// embedded whole in most PDFs, so no PDF pays for subsetting a 700 KB font.
-const LATIN_TTF: [&[u8]; 3] = [
-    include_bytes!("../../../assets/fonts/latin/DejaVuSans.ttf"),
-    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Bold.ttf"),
-    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Oblique.ttf"),
+/// DejaVu Sans cut to the characters of records and forms (`assets/fonts/make-latin.sh`),
+/// deflated there: embedded whole and as they are in most PDFs, so no PDF pays for subsetting a
+/// 700 KB font or deflating its cut.
+const LATIN_ZLIB: [&[u8]; 3] = [
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans.ttf.zlib"),
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Bold.ttf.zlib"),
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Oblique.ttf.zlib"),
 ];
+
+/// The Latin cuts' font programs, inflated on first need.
+fn latin_ttf() -> &'static [Vec<u8>; 3] {
+    static F: OnceLock<[Vec<u8>; 3]> = OnceLock::new();
+    F.get_or_init(|| {
+        LATIN_ZLIB.map(|z| {
+            miniz_oxide::inflate::decompress_to_vec_zlib(z)
+                .expect("the embedded Latin cut inflates")
+        })
+    })
+}
 
 /// The typeface of a run of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -121,7 +133,7 @@ fn parse_font(bytes: &[u8]) -> ParsedFont {
 fn fonts() -> &'static Fonts {
     static F: OnceLock<Fonts> = OnceLock::new();
     F.get_or_init(|| {
-        let latin = LATIN_TTF.map(parse_font);
+        let latin = latin_ttf().each_ref().map(|b| parse_font(b));
         let upem = [0, 1, 2].map(|i| f32::from(latin[i].pdf_font_metrics.units_per_em.max(1)));
         let table = [0, 1, 2].map(|i| {
             let f = &latin[i];
@@ -357,6 +369,23 @@ mod tests {
 
     /// Layout measures with whichever cut has a character: the Latin cut must be DejaVu's own
     /// metrics, so a PDF lays out the same whatever fonts it embeds.
+    /// The deflated cuts embedded are the `.ttf` files beside them (which make-latin.sh makes
+    /// together).
+    #[test]
+    fn the_deflated_latin_cuts_are_the_fonts_beside_them() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/latin");
+        for (i, face) in ["DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"]
+            .iter()
+            .enumerate()
+        {
+            let ttf = std::fs::read(dir.join(format!("{face}.ttf"))).unwrap();
+            assert!(
+                latin_ttf()[i] == ttf,
+                "{face}: run assets/fonts/make-latin.sh"
+            );
+        }
+    }
+
     #[test]
     fn the_latin_cut_has_the_full_faces_metrics() {
         let f = fonts();

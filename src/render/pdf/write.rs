@@ -62,18 +62,15 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        // A Latin cut is the same in every PDF: deflated once per process.
-        if let Some(i) = LATIN_TTF.iter().position(|f| *f == &stream.content[..]) {
-            static PACKED: [OnceLock<Vec<u8>>; 3] =
-                [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-            let packed = PACKED[i].get_or_init(|| deflate(LATIN_TTF[i]));
+        // A Latin cut is embedded as it was deflated when it was made.
+        if let Some(i) = latin_ttf().iter().position(|f| *f == stream.content) {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(packed.clone());
+            stream.set_content(LATIN_ZLIB[i].to_vec());
             continue;
         }
-        let packed = deflate(&stream.content);
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 3);
         if packed.len() < stream.content.len() {
             stream
                 .dict
@@ -81,10 +78,6 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
             stream.set_content(packed);
         }
     }
-}
-
-fn deflate(bytes: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec_zlib(bytes, 3)
 }
 
 /// Give each embedded font the subset tag ISO 32000-1 (9.6.4) asks of a font program cut to
