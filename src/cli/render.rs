@@ -98,13 +98,13 @@ pub fn timestamp() -> i64 {
 /// Run `smout render`.
 pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
-    let templates = Templates::load(Some(&reg.root.join("templates")))?;
+    let format = args.format.format();
+    let templates = Templates::load_for(Some(&reg.root.join("templates")), format)?;
     let opts = RenderOptions {
         release: args.release,
         timestamp: timestamp(),
         today: env.today,
     };
-    let format = args.format.format();
     // Renderings are made from the records, never committed: by default they go to the
     // register's renders/ folder, which `init` tells git to ignore.
     let renders = reg.root.join(smout::create::RENDERS_DIR);

@@ -376,7 +376,7 @@ fn make_field(
     let regex = rf
         .pattern
         .as_deref()
-        .map(|p| Regex::new(p).map_err(|e| err(format!("field `{path}`: bad pattern: {e}"))))
+        .map(|p| compiled(p).map_err(|e| err(format!("field `{path}`: bad pattern: {e}"))))
         .transpose()?;
     let relative = |c: &Option<Condition>| match (c, compound_base) {
         (Some(c), Some(base)) => Some(c.prefixed(base)),
@@ -423,4 +423,17 @@ fn make_field(
         no: rf.no.clone(),
         regex,
     })
+}
+
+/// `pattern` compiled, once per process: several forms share a pattern (the e-mail address), and
+/// compiling was a twentieth of a one-record `render`.
+fn compiled(pattern: &str) -> Result<Regex, regex::Error> {
+    static SEEN: std::sync::Mutex<Vec<(String, Regex)>> = std::sync::Mutex::new(Vec::new());
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, r)) = seen.iter().find(|(p, _)| p == pattern) {
+        return Ok(r.clone());
+    }
+    let r = Regex::new(pattern)?;
+    seen.push((pattern.to_string(), r.clone()));
+    Ok(r)
 }

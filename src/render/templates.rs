@@ -21,6 +21,23 @@ pub struct Templates {
 impl Templates {
     /// Built-in templates, overridden by files in `dir` (a register's `templates/`).
     pub fn load(dir: Option<&Path>) -> Result<Templates> {
+        Templates::load_where(dir, |_| true)
+    }
+
+    /// [`Templates::load`], compiling only what renders records in `format`: the templates of
+    /// other formats (the site's pages, Markdown, …) are left out; any other file (a partial a
+    /// register's template includes) is kept. The fingerprint is still of every template.
+    pub fn load_for(dir: Option<&Path>, format: Format) -> Result<Templates> {
+        let wanted = format!(".{}", format.template_ext());
+        Templates::load_where(dir, |name| {
+            name.ends_with(&wanted)
+                || ![".html", ".md", ".pdf", ".css", ".js"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext))
+        })
+    }
+
+    fn load_where(dir: Option<&Path>, compile: impl Fn(&str) -> bool) -> Result<Templates> {
         let mut sources: HashMap<String, String> = crate::form::BUILTIN_TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -41,7 +58,7 @@ impl Templates {
                 .iter()
                 .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
         );
-        for (name, text) in ordered {
+        for (name, text) in ordered.into_iter().filter(|(name, _)| compile(name)) {
             tera.add_raw_template(name, text)
                 .map_err(|e| Error::Template {
                     name: name.clone(),

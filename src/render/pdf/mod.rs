@@ -40,16 +40,13 @@ const LATIN_ZLIB: [&[u8]; 3] = [
     include_bytes!("../../../assets/fonts/latin/DejaVuSans-Oblique.ttf.zlib"),
 ];
 
-/// The Latin cuts' font programs, inflated on first need.
-fn latin_ttf() -> &'static [Vec<u8>; 3] {
-    static F: OnceLock<[Vec<u8>; 3]> = OnceLock::new();
-    F.get_or_init(|| {
-        LATIN_ZLIB.map(|z| {
-            miniz_oxide::inflate::decompress_to_vec_zlib(z)
-                .expect("the embedded Latin cut inflates")
-        })
-    })
-}
+/// The Latin cuts' font programs, as the deflated bytes above inflate to (a test holds them
+/// to it).
+const LATIN_TTF: [&[u8]; 3] = [
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans.ttf"),
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Bold.ttf"),
+    include_bytes!("../../../assets/fonts/latin/DejaVuSans-Oblique.ttf"),
+];
 
 /// The typeface of a run of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -133,7 +130,7 @@ fn parse_font(bytes: &[u8]) -> ParsedFont {
 fn fonts() -> &'static Fonts {
     static F: OnceLock<Fonts> = OnceLock::new();
     F.get_or_init(|| {
-        let latin = latin_ttf().each_ref().map(|b| parse_font(b));
+        let latin = LATIN_TTF.map(parse_font);
         let upem = [0, 1, 2].map(|i| f32::from(latin[i].pdf_font_metrics.units_per_em.max(1)));
         let table = [0, 1, 2].map(|i| {
             let f = &latin[i];
@@ -369,20 +366,12 @@ mod tests {
 
     /// Layout measures with whichever cut has a character: the Latin cut must be DejaVu's own
     /// metrics, so a PDF lays out the same whatever fonts it embeds.
-    /// The deflated cuts embedded are the `.ttf` files beside them (which make-latin.sh makes
-    /// together).
+    /// The deflated cuts embedded are the fonts smout measures with (make-latin.sh makes both).
     #[test]
-    fn the_deflated_latin_cuts_are_the_fonts_beside_them() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/latin");
-        for (i, face) in ["DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"]
-            .iter()
-            .enumerate()
-        {
-            let ttf = std::fs::read(dir.join(format!("{face}.ttf"))).unwrap();
-            assert!(
-                latin_ttf()[i] == ttf,
-                "{face}: run assets/fonts/make-latin.sh"
-            );
+    fn the_deflated_latin_cuts_are_the_fonts_measured() {
+        for (z, ttf) in LATIN_ZLIB.iter().zip(LATIN_TTF) {
+            let inflated = miniz_oxide::inflate::decompress_to_vec_zlib(z).unwrap();
+            assert!(inflated == ttf, "run assets/fonts/make-latin.sh");
         }
     }
 

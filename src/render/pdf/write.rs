@@ -63,7 +63,7 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
             continue;
         }
         // A Latin cut is embedded as it was deflated when it was made.
-        if let Some(i) = latin_ttf().iter().position(|f| *f == stream.content) {
+        if let Some(i) = LATIN_TTF.iter().position(|f| *f == stream.content) {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
