@@ -298,6 +298,17 @@ impl Store {
             // SAFETY: as above. At most 64 MB of objects per repository (libgit2's default is
             // 256 MB): the site's workers each read thousands of distinct large trees once.
             let _ = unsafe { git2::opts::set_cache_max_size(64 << 20) };
+            // Nothing lost: libgit2 fsyncs every object, ref and packed-refs file it writes
+            // before renaming it into place, as smout does its own files (libgit2 does not by
+            // default; git does with core.fsync).
+            // SAFETY: a libgit2 global set once, as above; libgit2 is initialised by the calls
+            // above; the option takes one int.
+            let _ = unsafe {
+                libgit2_sys::git_libgit2_opts(
+                    libgit2_sys::GIT_OPT_ENABLE_FSYNC_GITDIR as std::ffi::c_int,
+                    1 as std::ffi::c_int,
+                )
+            };
         });
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let repo = Repository::discover(&root).ok();
