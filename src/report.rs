@@ -194,29 +194,35 @@ pub fn build(
 /// working tree's edits since), counted per question of each form.
 fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
     // Each approved record as approved, read on both cores (one store per worker).
+    // A record the report cannot read as approved is an error, not a record left uncounted.
     let approved = crate::par::map(
         rows,
         // Every tag read once per worker (else each record lists its own: a packed-refs scan).
         || {
-            crate::store::Store::open(&reg.root).ok().inspect(|s| {
+            crate::store::Store::open(&reg.root).inspect(|s| {
                 let _ = s.all_submissions();
             })
         },
-        |store, row| {
+        |store, row| -> Result<Option<toml::Table>> {
             if !matches!(
                 row.status,
                 Status::Approved | Status::Due | Status::Expired | Status::Changed
             ) {
-                return None;
+                return Ok(None);
             }
-            let store = store.as_ref()?;
-            let (side, _) = store.resolve(reg, &row.id, "approved").ok()?;
-            store
-                .record_text(&row.id, &side)
-                .ok()
-                .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            let store = store.as_ref().map_err(|e| Error::Refused(e.to_string()))?;
+            let (side, _) = store.resolve(reg, &row.id, "approved")?;
+            let text = store.record_text(&row.id, &side)?;
+            toml::from_str::<toml::Table>(&text).map(Some).map_err(|e| {
+                Error::Refused(format!(
+                    "{}: the approved submission does not parse: {}",
+                    row.id,
+                    e.message()
+                ))
+            })
         },
     );
+    let approved = approved.into_iter().collect::<Result<Vec<_>>>()?;
     // In form order, one per (form, question).
     let mut out: Vec<Deviation> = Vec::new();
     for (row, record) in rows.iter().zip(approved) {
