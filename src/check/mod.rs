@@ -55,6 +55,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("SM020", "bad [release] redaction entry"),
     ("SM022", "bad [provenance] entry"),
     ("SM023", "a citation the register's catalog knows otherwise"),
+    (
+        "SM024",
+        "characters the PDF cannot print (no glyph in its font)",
+    ),
     ("SM050", "unmarked PII in a release (check --release)"),
     (
         "SM051",

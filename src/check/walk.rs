@@ -335,6 +335,31 @@ impl<'a, 'r> Checker<'a, 'r> {
         if trimmed.is_empty() {
             return;
         }
+        if !trimmed.is_ascii() {
+            let missing = crate::render::pdf::unprintable(trimmed);
+            if !missing.is_empty() {
+                let shown: Vec<String> = missing.iter().take(8).map(|c| format!("{c}")).collect();
+                let more = match missing.len() {
+                    n if n > 8 => format!(" and {} more", n - 8),
+                    _ => String::new(),
+                };
+                self.report(
+                    Finding::new(
+                        "SM024",
+                        Severity::Warning,
+                        format!(
+                            "{}: the PDF cannot print {}{more}: its font, DejaVu Sans, has no glyph for {}",
+                            question_ref(field),
+                            shown.join(" "),
+                            if missing.len() == 1 { "it" } else { "them" }
+                        ),
+                    )
+                    .hint("record.pdf shows an empty box for each (the HTML and Word renderings show the characters); if the PDF must carry them, add a transliteration in Latin letters")
+                    .field(field.path.clone()),
+                    span,
+                );
+            }
+        }
         if !field.matches_pattern(trimmed) {
             let code = field.pattern_code.as_deref().unwrap_or("SM010");
             let mut f = Finding::new(

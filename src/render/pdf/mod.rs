@@ -151,6 +151,25 @@ fn full_fonts() -> &'static [ParsedFont; 3] {
     F.get_or_init(|| FULL_TTF.map(parse_font))
 }
 
+/// The characters of `s` the PDF cannot print, each once, in order: DejaVu Sans has no glyph
+/// for them (CJK, most Indic scripts …), so they show as empty boxes and are lost to copying
+/// and to screen readers. `check` warns of them (SM024).
+pub fn unprintable(s: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in s.chars() {
+        if c.is_ascii() || c.is_control() || out.contains(&c) || in_latin(Face::Regular, c) {
+            continue;
+        }
+        if full_fonts()[Face::Regular as usize]
+            .lookup_glyph_index(c as u32)
+            .is_none()
+        {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether the Latin cut of `face` has `c`.
 fn in_latin(face: Face, c: char) -> bool {
     let f = fonts();
