@@ -71,6 +71,16 @@ fn render(reg: &Path, id: &str, extra: &[&str], out: &Path) -> PathBuf {
     out.to_path_buf()
 }
 
+/// The example register's FLD record as a PDF in `dir`.
+fn example_fld(dir: &Path) -> PathBuf {
+    render(
+        &common::example_register(),
+        "cbp-fld",
+        &[],
+        &dir.join("fld.pdf"),
+    )
+}
+
 /// Every text the example register marks as exempt.
 fn secrets(reg: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -103,12 +113,7 @@ fn normalise(s: &str) -> String {
 #[test]
 fn pdf_reads_like_the_template_with_the_records_answers() {
     let tmp = tempfile::tempdir().unwrap();
-    let pdf = render(
-        &common::example_register(),
-        "cbp-fld",
-        &[],
-        &tmp.path().join("fld.pdf"),
-    );
+    let pdf = example_fld(tmp.path());
     let text = normalise(&pdftotext(&pdf));
     for wording in [
         "DHS OPERATIONAL USE OF SOCIAL MEDIA",
@@ -154,12 +159,7 @@ fn pdf_reads_like_the_template_with_the_records_answers() {
 #[test]
 fn pdf_has_metadata_embedded_fonts_and_an_outline_in_document_order() {
     let tmp = tempfile::tempdir().unwrap();
-    let pdf = render(
-        &common::example_register(),
-        "cbp-fld",
-        &[],
-        &tmp.path().join("fld.pdf"),
-    );
+    let pdf = example_fld(tmp.path());
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Title:           DHS Operational Use of Social Media: Forced Labor Division open-source research"), "{info}");
     assert!(
@@ -999,12 +999,7 @@ fn text_in_any_script_prints_and_every_font_is_a_tagged_subset() {
     // The regular face of the record in other scripts is another cut, so another tag.
     assert_ne!(latin_fonts[0], other_fonts[0]);
     // The same cut has the same tag in every PDF.
-    let fld = render(
-        &common::example_register(),
-        "cbp-fld",
-        &[],
-        &tmp.path().join("fld.pdf"),
-    );
+    let fld = example_fld(tmp.path());
     let fonts = tool("pdffonts", &[fld.to_str().unwrap()]);
     assert!(fonts.contains(&latin_fonts[0]), "{fonts}");
 }
