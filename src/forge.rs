@@ -49,7 +49,11 @@ pub fn write_sarif(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": f.file, "uriBaseId": "REGISTER" },
-                        "region": { "startLine": f.line.max(1), "startColumn": f.column.max(1) }
+                        "region": {
+                            "startLine": f.line.max(1),
+                            "startColumn": f.column.max(1),
+                            "endColumn": f.column.max(1) + f.width.max(1)
+                        }
                     }
                 }]
             })
@@ -69,6 +73,9 @@ pub fn write_sarif(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> 
                 })).collect::<Vec<_>>()
             } },
             "originalUriBaseIds": { "REGISTER": { "description": { "text": "the register's root folder" } } },
+            // Columns count characters, as `check`'s text and JSON do (SARIF viewers otherwise
+            // may count UTF-16 units, off after an emoji).
+            "columnKind": "unicodeCodePoints",
             "results": results
         }]
     });

@@ -520,6 +520,10 @@ fn check_speaks_sarif_and_gitlab_code_quality() {
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
+    assert_eq!(
+        run["columnKind"], "unicodeCodePoints",
+        "columns count characters"
+    );
     assert_eq!(run["tool"]["driver"]["name"], "smout");
     let rules: Vec<&str> = run["tool"]["driver"]["rules"]
         .as_array()
@@ -541,6 +545,10 @@ fn check_speaks_sarif_and_gitlab_code_quality() {
                 loc["region"]["startColumn"].as_u64().unwrap()
             ),
             (*line, *col)
+        );
+        assert!(
+            loc["region"]["endColumn"].as_u64().unwrap() > *col,
+            "the region spans what the text output underlines"
         );
         assert!(r["message"]["text"].as_str().unwrap().starts_with(&p[3]));
     }
