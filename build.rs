@@ -43,7 +43,33 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>)
     }
 }
 
+/// What identifies this build's behaviour beyond its version number: a hash of the sources,
+/// forms, templates, fonts and locked dependencies. Caches of judgments (`check` findings,
+/// `status` verdicts, summaries, site renderings) are keyed by it, so a build from other sources
+/// under the same version number never trusts what an older build computed.
+fn build_id() -> String {
+    use std::hash::Hasher;
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest);
+    // Fixed keys: the same files give the same id with the same toolchain.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for dir in ["src", "forms", "templates", "assets"] {
+        println!("cargo:rerun-if-changed={dir}");
+        let mut files = Vec::new();
+        collect(&root.join(dir), &root.join(dir), &mut files);
+        files.sort();
+        for (rel, abs) in files {
+            h.write(format!("{dir}/{rel}").as_bytes());
+            h.write(&std::fs::read(abs).unwrap_or_default());
+        }
+    }
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    h.write(&std::fs::read(root.join("Cargo.lock")).unwrap_or_default());
+    format!("{:016x}", h.finish())
+}
+
 fn main() {
+    println!("cargo:rustc-env=SMOUT_BUILD_ID={}", build_id());
     let mut out = String::new();
     embed("forms", "BUILTIN_FORMS", &mut out);
     embed("templates", "BUILTIN_TEMPLATES", &mut out);

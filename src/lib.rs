@@ -5,6 +5,11 @@
 //! build on those. The library knows nothing of the command line: the binary in `main.rs` parses
 //! arguments and prints what these modules compute.
 
+/// smout's version and what identifies its build (a hash of its sources, forms, templates, fonts
+/// and locked dependencies): the key of every cache of judgments, so another build under the
+/// same version number computes them again.
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("SMOUT_BUILD_ID"));
+
 pub mod audit;
 pub mod check;
 pub mod ci;

@@ -341,10 +341,10 @@ pub fn register_status(
     } else {
         only.to_vec()
     };
-    // What the facts are computed with: this version of smout and these forms.
+    // What the facts are computed with: this build of smout and these forms.
     let key = format!(
         "smout status cache {} forms={}",
-        env!("CARGO_PKG_VERSION"),
+        crate::BUILD,
         reg.forms.fingerprint()
     );
     let mut cache: Cache = store.load_cache(CACHE, &key).unwrap_or_default();

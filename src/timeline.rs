@@ -44,7 +44,7 @@ const SUMMARIES: &str = "summaries-v1";
 fn summaries_key(reg: &Register) -> String {
     format!(
         "smout summaries {} forms={}",
-        env!("CARGO_PKG_VERSION"),
+        crate::BUILD,
         reg.forms.fingerprint()
     )
 }

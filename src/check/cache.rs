@@ -1,7 +1,7 @@
 //! `smout check` again: a record whose file, and whose attachments as checked, are what they
 //! were at the last run is not read or parsed again. Its findings come from
 //! `.git/smout/check-v1`, kept per record file by its [`Stamp`] with the attachment names looked
-//! for and whether each was a regular file. The cache is keyed by smout's version, the forms'
+//! for and whether each was a regular file. The cache is keyed by smout's build ([`crate::BUILD`]), the forms'
 //! and the catalog's fingerprints, today's date and the options: a check under other rules
 //! computes everything. Only `smout check` reads it; `submit`, `ci` and `import` check afresh.
 
@@ -98,7 +98,7 @@ fn with_cache(
 ) -> CheckReport {
     let key = format!(
         "smout check cache {} forms={} catalog={} today={} release={}",
-        env!("CARGO_PKG_VERSION"),
+        crate::BUILD,
         reg.forms.fingerprint(),
         reg.catalog.as_ref().map_or("none", |c| c.digest()),
         opts.today,

@@ -984,7 +984,7 @@ pub fn rendering_key(
         [0; 8]
     };
     let fixed: [&[u8]; 11] = [
-        concat!("smout ", env!("CARGO_PKG_VERSION")).as_bytes(),
+        crate::BUILD.as_bytes(),
         reg.forms.fingerprint().as_bytes(),
         templates.fingerprint().as_bytes(),
         settings.as_bytes(),
