@@ -170,46 +170,36 @@ pub fn unprintable(s: &str) -> Vec<char> {
     out
 }
 
-/// Whether the Latin cut of `face` has `c`.
-fn in_latin(face: Face, c: char) -> bool {
-    let f = fonts();
+/// The advance of `c` in the Latin cut of `face`, in font units (`None`: the cut lacks it).
+fn latin_advance(f: &Fonts, face: Face, c: char) -> Option<u16> {
     match f.table[face as usize].get(c as usize) {
-        Some(&a) => a != MISSING,
-        None => f.latin[face as usize]
-            .lookup_glyph_index(c as u32)
-            .is_some(),
+        Some(&a) => (a != MISSING).then_some(a),
+        None => {
+            let latin = &f.latin[face as usize];
+            latin
+                .lookup_glyph_index(c as u32)
+                .map(|g| latin.get_horizontal_advance(g))
+        }
     }
 }
 
+/// Whether the Latin cut of `face` has `c`.
+fn in_latin(face: Face, c: char) -> bool {
+    latin_advance(fonts(), face, c).is_some()
+}
+
 /// The advance of `c` in `face`, in font units: DejaVu's own, from whichever cut has it.
-fn advance(face: Face, c: char) -> u16 {
-    let f = fonts();
-    if let Some(&a) = f.table[face as usize].get(c as usize) {
-        if a != MISSING {
-            return a;
-        }
-    }
-    let latin = &f.latin[face as usize];
-    match latin.lookup_glyph_index(c as u32) {
-        Some(g) => latin.get_horizontal_advance(g),
-        None => {
-            let full = &full_fonts()[face as usize];
-            full.get_horizontal_advance(full.lookup_glyph_index(c as u32).unwrap_or(0))
-        }
-    }
+fn advance(f: &Fonts, face: Face, c: char) -> u16 {
+    latin_advance(f, face, c).unwrap_or_else(|| {
+        let full = &full_fonts()[face as usize];
+        full.get_horizontal_advance(full.lookup_glyph_index(c as u32).unwrap_or(0))
+    })
 }
 
 /// Width of `s` in points.
 fn text_width(s: &str, face: Face, size: f32) -> f32 {
     let f = fonts();
-    let table = &f.table[face as usize];
-    let units: u32 = s
-        .chars()
-        .map(|c| match table.get(c as usize) {
-            Some(&a) if a != MISSING => u32::from(a),
-            _ => u32::from(advance(face, c)),
-        })
-        .sum();
+    let units: u32 = s.chars().map(|c| u32::from(advance(f, face, c))).sum();
     units as f32 / f.upem[face as usize] * size
 }
 
@@ -383,8 +373,6 @@ mod tests {
         );
     }
 
-    /// Layout measures with whichever cut has a character: the Latin cut must be DejaVu's own
-    /// metrics, so a PDF lays out the same whatever fonts it embeds.
     /// The deflated cuts embedded are the fonts smout measures with (make-latin.sh makes both).
     #[test]
     fn the_deflated_latin_cuts_are_the_fonts_measured() {
@@ -394,6 +382,8 @@ mod tests {
         }
     }
 
+    /// Layout measures with whichever cut has a character: the Latin cut must be DejaVu's own
+    /// metrics, so a PDF lays out the same whatever fonts it embeds.
     #[test]
     fn the_latin_cut_has_the_full_faces_metrics() {
         let f = fonts();
