@@ -197,7 +197,7 @@ fn fingerprint_items(t: &mut Table) {
                         fingerprint_items(it);
                         if let Some(ident) = ident {
                             let d = Sha256::digest(ident.as_bytes());
-                            let hex: String = d[..12].iter().map(|b| format!("{b:02x}")).collect();
+                            let hex = crate::decide::hex(&d[..12]);
                             it.insert(MATCH_KEY.into(), Value::String(hex));
                         }
                     }

@@ -90,7 +90,7 @@ pub fn write_gitlab(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
         .map(|f| {
             let digest =
                 Sha256::digest(format!("{}\0{}\0{}\0{}", f.file, f.code, f.line, f.message));
-            let fingerprint: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let fingerprint = crate::decide::hex(&digest);
             json!({
                 "description": text(f),
                 "check_name": f.code,

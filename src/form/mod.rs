@@ -588,7 +588,7 @@ impl FormSet {
         h.update(self.fingerprint.as_bytes());
         h.update(format!("{name}\0{}\0", text.len()).as_bytes());
         h.update(text.as_bytes());
-        self.fingerprint = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        self.fingerprint = crate::decide::hex(&h.finalize());
         self.forms.insert(form.id.clone(), form);
     }
 
