@@ -1,4 +1,4 @@
-//! Drawing: placed units become printpdf operations; each page gets its banner, running
+//! Drawing: placed units become content-stream operators; each page gets its banner, running
 //! heading, version line and page number.
 
 use super::*;
@@ -6,25 +6,73 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 // Drawing.
 
-pub(super) fn grey(v: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: v,
-        icc_profile: None,
-    })
+/// Append a number to a content stream: to a thousandth of a point (far finer than print or
+/// screen), without trailing zeros.
+pub(super) fn num(out: &mut Vec<u8>, v: f32) {
+    let milli = (f64::from(v) * 1000.0).round() as i64;
+    if milli < 0 {
+        out.push(b'-');
+    }
+    let milli = milli.unsigned_abs();
+    out.extend_from_slice((milli / 1000).to_string().as_bytes());
+    let mut frac = milli % 1000;
+    if frac != 0 {
+        out.push(b'.');
+        let mut digits = 3;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            digits -= 1;
+        }
+        out.extend_from_slice(format!("{frac:0digits$}").as_bytes());
+    }
+}
+
+/// Append numbers, each followed by a space, then an operator and a newline.
+fn op(out: &mut Vec<u8>, args: &[f32], operator: &str) {
+    for &a in args {
+        num(out, a);
+        out.push(b' ');
+    }
+    out.extend_from_slice(operator.as_bytes());
+    out.push(b'\n');
+}
+
+/// A PDF string in a content stream: ASCII as a literal (escaped), anything else as UTF-16BE
+/// hex with its byte-order mark.
+fn string(out: &mut Vec<u8>, s: &str) {
+    if s.is_ascii() {
+        out.push(b'(');
+        for b in s.bytes() {
+            if matches!(b, b'(' | b')' | b'\\') {
+                out.push(b'\\');
+            }
+            match b {
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b => out.push(b),
+            }
+        }
+        out.push(b')');
+    } else {
+        out.push(b'<');
+        for b in utf16_text(s) {
+            out.extend_from_slice(format!("{b:02x}").as_bytes());
+        }
+        out.push(b'>');
+    }
 }
 
 /// Open the marked-content sequence of a drawing: content of a structure element (its MCID
 /// recorded for the page, with `/ActualText` when it reads otherwise than it prints), or an
 /// artifact.
 fn begin_marked(
-    ops: &mut Vec<Op>,
+    out: &mut Vec<u8>,
     mark: Mark,
     actual: Option<&str>,
     tree: &mut Tree,
     page: usize,
     marks: &mut Vec<u32>,
 ) {
-    use printpdf::DictItem;
     match mark {
         Mark::Elem(e) => {
             let mcid = marks.len() as u32;
@@ -32,64 +80,48 @@ fn begin_marked(
             if let Some(el) = tree.elems.get_mut(e as usize) {
                 el.kids.push(Kid::Content { page, mcid });
             }
-            let mut map = std::collections::BTreeMap::new();
-            map.insert("MCID".to_string(), DictItem::Int(i64::from(mcid)));
+            out.push(b'/');
+            out.extend_from_slice(tree.role(e).as_bytes());
+            out.extend_from_slice(b" <<");
             if let Some(a) = actual {
-                map.insert("ActualText".to_string(), actual_text(a));
+                out.extend_from_slice(b"/ActualText");
+                string(out, a);
             }
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: tree.role(e).to_string(),
-                properties: DictItem::Dict { map },
-            });
+            out.extend_from_slice(format!("/MCID {mcid}>> BDC\n").as_bytes());
         }
-        Mark::Pagination => {
-            let mut map = std::collections::BTreeMap::new();
-            map.insert("Type".to_string(), DictItem::Name(b"Pagination".to_vec()));
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Artifact".into(),
-                properties: DictItem::Dict { map },
-            });
-        }
-        Mark::Artifact => ops.push(Op::BeginMarkedContent {
-            tag: "Artifact".into(),
-        }),
+        Mark::Pagination => out.extend_from_slice(b"/Artifact <</Type/Pagination>> BDC\n"),
+        Mark::Artifact => out.extend_from_slice(b"/Artifact BMC\n"),
     }
 }
 
-/// `/ActualText` as a PDF text string.
-fn actual_text(s: &str) -> printpdf::DictItem {
-    let data = match s.is_ascii() {
-        true => s.as_bytes().to_vec(),
-        false => utf16_text(s),
-    };
-    printpdf::DictItem::String {
-        literal: s.is_ascii(),
-        data,
-    }
-}
-
-/// The operations of one page's drawings; every one is marked content (`marks`: the structure
-/// element of each MCID on the page, in order).
-pub(super) fn ops_for(
+/// The content stream of one page's drawings; every one is marked content (`marks`: the
+/// structure element of each MCID on the page, in order).
+pub(super) fn content(
     draws: &[Draw],
-    fonts: &[FontId; 3],
+    faces: &Faces,
     tree: &mut Tree,
     page: usize,
     marks: &mut Vec<u32>,
-) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(draws.len() * 8);
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(draws.len() * 64);
+    // Lines and boxes are drawn with one pen: set once.
+    out.extend_from_slice(b"0.6 w\n0 G\n");
+    // The fill colour and font in force (graphics state, kept across text objects): set only
+    // when a drawing needs another.
+    let mut fill = 0.0f32;
+    let mut font: Option<(Face, f32)> = None;
     // The open marked-content sequence: consecutive drawings of one element (the lines of a
     // paragraph) share one, so each element reads as one piece of content.
     let mut open: Option<Mark> = None;
-    let mut enter = |ops: &mut Vec<Op>, mark: Mark, actual: Option<&str>| {
+    let mut enter = |out: &mut Vec<u8>, mark: Mark, actual: Option<&str>| {
         let joins = actual.is_none() && open == Some(mark);
         if joins {
             return;
         }
         if open.is_some() {
-            ops.push(Op::EndMarkedContent);
+            out.extend_from_slice(b"EMC\n");
         }
-        begin_marked(ops, mark, actual, tree, page, marks);
+        begin_marked(out, mark, actual, tree, page, marks);
         // A sequence with its own reading (a checkbox, a redaction label) stands alone.
         open = match actual {
             None => Some(mark),
@@ -111,89 +143,55 @@ pub(super) fn ops_for(
                 if text.is_empty() {
                     continue;
                 }
-                let font = &fonts[*face as usize];
-                enter(&mut ops, *mark, actual.as_deref());
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFillColor { col: grey(*g) });
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(font.clone()),
-                    size: Pt(*size),
-                });
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
-                });
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(text.clone())],
-                });
-                ops.push(Op::EndTextSection);
+                enter(&mut out, *mark, actual.as_deref());
+                out.extend_from_slice(b"BT\n");
+                if *g != fill {
+                    op(&mut out, &[*g], "g");
+                    fill = *g;
+                }
+                if font != Some((*face, *size)) {
+                    out.push(b'/');
+                    out.extend_from_slice(resource(*face).as_bytes());
+                    out.push(b' ');
+                    op(&mut out, &[*size], "Tf");
+                    font = Some((*face, *size));
+                }
+                op(&mut out, &[1.0, 0.0, 0.0, 1.0, *x, *y], "Tm");
+                faces.show(&mut out, *face, text);
+                out.extend_from_slice(b" Tj\nET\n");
             }
             Draw::Rect {
                 x,
                 y,
                 w,
                 h,
-                fill,
+                fill: fill_with,
                 stroke,
             } => {
-                enter(&mut ops, Mark::Artifact, None);
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
-                ops.push(Op::SetOutlineColor { col: grey(0.0) });
-                let mode = match (fill, stroke) {
-                    (Some(f), true) => {
-                        ops.push(Op::SetFillColor { col: grey(*f) });
-                        PaintMode::FillStroke
-                    }
-                    (Some(f), false) => {
-                        ops.push(Op::SetFillColor { col: grey(*f) });
-                        PaintMode::Fill
-                    }
-                    (None, _) => PaintMode::Stroke,
-                };
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(*y),
-                        width: Pt(*w),
-                        height: Pt(*h),
-                        mode: Some(mode),
-                        winding_order: Some(WindingOrder::NonZero),
-                    },
+                enter(&mut out, Mark::Artifact, None);
+                if let Some(f) = fill_with.filter(|f| *f != fill) {
+                    op(&mut out, &[f], "g");
+                    fill = f;
+                }
+                op(&mut out, &[*x, *y, *w, *h], "re");
+                out.extend_from_slice(match (fill_with, stroke) {
+                    (Some(_), true) => b"B\n",
+                    (Some(_), false) => b"f\n",
+                    (None, _) => b"S\n",
                 });
-                ops.push(Op::RestoreGraphicsState);
             }
             Draw::Rule { x1, y1, x2, y2 } => {
-                enter(&mut ops, Mark::Artifact, None);
-                ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
-                ops.push(Op::SetOutlineColor { col: grey(0.0) });
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: Point {
-                                    x: Pt(*x1),
-                                    y: Pt(*y1),
-                                },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: Point {
-                                    x: Pt(*x2),
-                                    y: Pt(*y2),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
+                enter(&mut out, Mark::Artifact, None);
+                op(&mut out, &[*x1, *y1], "m");
+                op(&mut out, &[*x2, *y2], "l");
+                out.extend_from_slice(b"S\n");
             }
         }
     }
     if open.is_some() {
-        ops.push(Op::EndMarkedContent);
+        out.extend_from_slice(b"EMC\n");
     }
-    ops
+    out
 }
 
 pub(super) fn centered(text: &str, face: Face, size: f32, y: f32, sheet: Sheet) -> Draw {
@@ -264,4 +262,21 @@ pub(super) fn decorate(page: &PageOut, n: usize, total: usize, doc: &Doc) -> Vec
         actual: None,
     });
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/ActualText` in a content stream: ASCII a literal with its delimiters escaped, any other
+    /// text UTF-16BE hex (a closing parenthesis in a record's text cannot end the string).
+    #[test]
+    fn strings_in_content_streams_cannot_break_out() {
+        let mut out = Vec::new();
+        string(&mut out, r"a (b) \ c");
+        assert_eq!(out, br"(a \(b\) \\ c)");
+        let mut out = Vec::new();
+        string(&mut out, "é)");
+        assert_eq!(out, b"<feff00e90029>");
+    }
 }

@@ -15,10 +15,8 @@
 
 use std::sync::OnceLock;
 
-use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix, WindingOrder,
-};
+use lopdf::dictionary;
+use printpdf::ParsedFont;
 use sha2::{Digest, Sha256};
 
 use super::{REDACTION_CLOSE, REDACTION_OPEN};
@@ -116,6 +114,9 @@ struct Fonts {
     /// lacks the character): measuring is most of laying out, and a cmap lookup per character
     /// per measurement was a twentieth of a render.
     table: [Vec<u16>; 3],
+    /// The glyph of each of the first 0x250 code points in the Latin cut of each face
+    /// ([`MISSING`] where it lacks the character): its code in a PDF that embeds the cut.
+    gids: [Vec<u16>; 3],
 }
 
 /// Code points below this have their advance in `Fonts::table`.
@@ -132,16 +133,26 @@ fn fonts() -> &'static Fonts {
     F.get_or_init(|| {
         let latin = LATIN_TTF.map(parse_font);
         let upem = [0, 1, 2].map(|i| f32::from(latin[i].pdf_font_metrics.units_per_em.max(1)));
-        let table = [0, 1, 2].map(|i| {
-            let f = &latin[i];
+        let gids = [0, 1, 2].map(|i| {
             (0..LATIN)
-                .map(|c| {
-                    f.lookup_glyph_index(c)
-                        .map_or(MISSING, |g| f.get_horizontal_advance(g))
+                .map(|c| latin[i].lookup_glyph_index(c).unwrap_or(MISSING))
+                .collect::<Vec<u16>>()
+        });
+        let table = [0, 1, 2].map(|i| {
+            gids[i]
+                .iter()
+                .map(|&g| match g {
+                    MISSING => MISSING,
+                    g => latin[i].get_horizontal_advance(g),
                 })
                 .collect()
         });
-        Fonts { latin, upem, table }
+        Fonts {
+            latin,
+            upem,
+            table,
+            gids,
+        }
     })
 }
 
@@ -205,6 +216,7 @@ fn text_width(s: &str, face: Face, size: f32) -> f32 {
 
 mod blocks;
 mod draw;
+mod faces;
 mod layout;
 mod paginate;
 mod tag;
@@ -213,6 +225,7 @@ mod write;
 
 use blocks::*;
 use draw::*;
+use faces::*;
 use layout::*;
 use paginate::*;
 use tag::*;
@@ -249,12 +262,6 @@ pub fn render_with(
     let (pages, outline) = paginate(layout.units, doc.sheet);
     let total = pages.len();
 
-    let mut pdf = PdfDocument::new(&plain_meta(&doc.meta_title));
-    let ids = [
-        FontId("F1".into()),
-        FontId("F2".into()),
-        FontId("F3".into()),
-    ];
     // Every page's drawing: page furniture first, then the body in reading order.
     let page_draws: Vec<Vec<Draw>> = pages
         .iter()
@@ -265,82 +272,72 @@ pub fn render_with(
             draws
         })
         .collect();
-    let texts = || {
-        page_draws.iter().flatten().filter_map(|d| match d {
-            Draw::Text { face, text, .. } => Some((*face, text)),
-            _ => None,
-        })
-    };
-    let uses_italic = texts().any(|(face, _)| face == Face::Italic);
-    // The Latin cut, embedded whole, when it has every character; otherwise the whole faces,
-    // each cut by printpdf to the glyphs this PDF uses.
-    let latin = texts().all(|(face, text)| text.chars().all(|c| in_latin(face, c)));
-    for (i, id) in ids.iter().enumerate() {
-        if id.0 == "F3" && !uses_italic {
-            continue;
-        }
-        let font = match latin {
-            true => printpdf::PdfFont::with_meta(
-                fonts().latin[i].clone(),
-                printpdf::font::PrintpdfFontMeta {
-                    embedding_mode: printpdf::font::FontEmbeddingMode::Full,
-                    requires_subsetting: false,
-                    ..Default::default()
-                },
-            ),
-            false => printpdf::PdfFont::new(full_fonts()[i].clone()),
-        };
-        pdf.resources.fonts.map.insert(id.clone(), font);
-    }
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(timestamp)
-        .unwrap_or_else(|_| printpdf::OffsetDateTime::from_unix_timestamp(0).expect("epoch"));
-    let info = &mut pdf.metadata.info;
-    info.document_title = plain_meta(&doc.meta_title);
-    info.author = plain_meta(&doc.meta_author);
-    info.subject = plain_meta(&doc.meta_subject);
-    info.creator = "smout".into();
-    info.producer = format!("smout {}", env!("CARGO_PKG_VERSION"));
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    info.identifier = identifier.to_string();
-
-    let mut out_pages = Vec::with_capacity(total);
-    // The structure element of each MCID, page by page.
-    let mut marks: Vec<Vec<u32>> = Vec::with_capacity(total);
-    for (i, draws) in page_draws.iter().enumerate() {
-        let mut page_marks = Vec::new();
-        out_pages.push(PdfPage::new(
-            Mm(doc.sheet.w * 25.4 / 72.0),
-            Mm(doc.sheet.h * 25.4 / 72.0),
-            ops_for(draws, &ids, &mut tree, i, &mut page_marks),
-        ));
-        marks.push(page_marks);
-    }
-    pdf.with_pages(out_pages);
-    for (k, (title, page)) in outline.iter().enumerate() {
-        pdf.bookmarks.map.insert(
-            printpdf::PageAnnotId(format!("B{k:04}")),
-            printpdf::PageAnnotation {
-                name: title.clone(),
-                page: *page,
-            },
-        );
-    }
-    let opts = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut lo = pdf.to_lopdf_document(&opts, &mut Vec::new());
-    finish(&mut lo, &outline, blocks);
+    let faces = Faces::new(page_draws.iter().flatten().filter_map(|d| match d {
+        Draw::Text { face, text, .. } => Some((*face, text.as_str())),
+        _ => None,
+    }));
     let title = plain_meta(&doc.meta_title);
     let producer = format!("smout {}", env!("CARGO_PKG_VERSION"));
-    let iso = chrono::DateTime::from_timestamp(timestamp, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let mut lo = lopdf::Document::with_version("1.7");
+    lo.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    let pages_id = lo.new_object_id();
+    let fonts = faces.write(&mut lo);
+    let resources = lo.add_object(dictionary! { "Font" => fonts });
+    let media_box: Vec<lopdf::Object> = [0.0, 0.0, doc.sheet.w, doc.sheet.h]
+        .into_iter()
+        .map(lopdf::Object::Real)
+        .collect();
+    // The structure element of each MCID, page by page.
+    let mut marks: Vec<Vec<u32>> = Vec::with_capacity(total);
+    let mut page_ids = Vec::with_capacity(total);
+    for (i, draws) in page_draws.iter().enumerate() {
+        let mut page_marks = Vec::new();
+        let stream = content(draws, &faces, &mut tree, i, &mut page_marks);
+        let contents = lo.add_object(lopdf::Stream::new(dictionary! {}, stream));
+        page_ids.push(lo.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => media_box.clone(),
+            "Resources" => resources,
+            "Contents" => contents,
+        }));
+        marks.push(page_marks);
+    }
+    lo.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Count" => total as i64,
+            "Kids" => page_ids.iter().map(|p| lopdf::Object::Reference(*p)).collect::<Vec<_>>(),
+        }),
+    );
+    let date = chrono::DateTime::from_timestamp(timestamp, 0).unwrap_or_default();
+    let pdf_date = date.format("D:%Y%m%d%H%M%S+00'00'").to_string();
+    let info = lo.add_object(dictionary! {
+        "Title" => text_string(&title),
+        "Author" => text_string(&plain_meta(&doc.meta_author)),
+        "Subject" => text_string(&plain_meta(&doc.meta_subject)),
+        "Creator" => text_string("smout"),
+        "Producer" => text_string(&producer),
+        "CreationDate" => lopdf::Object::string_literal(pdf_date.clone()),
+        "ModDate" => lopdf::Object::string_literal(pdf_date),
+        "Trapped" => "False",
+        "Identifier" => lopdf::Object::string_literal(identifier),
+    });
+    let mut catalog = dictionary! {
+        "Type" => "Catalog",
+        "Pages" => pages_id,
+        "PageLayout" => "OneColumn",
+        "PageMode" => "UseOutlines",
+    };
+    if let Some(outlines) = write_outline(&mut lo, &outline, &page_ids) {
+        catalog.set("Outlines", outlines);
+    }
+    let catalog = lo.add_object(catalog);
+    lo.trailer.set("Root", catalog);
+    lo.trailer.set("Info", info);
+    set_id(&mut lo, blocks);
+    let iso = date.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     write_structure(
         &mut lo,
         &tree,
@@ -352,7 +349,6 @@ pub fn render_with(
             date: &iso,
         },
     );
-    tag_subsets(&mut lo);
     embed(&mut lo, files);
     compress(&mut lo);
     let mut bytes = Vec::new();
@@ -416,6 +412,27 @@ mod tests {
             assert!(!in_latin(face, 'Ж'));
         }
         assert!(covered > 3 * 350, "{covered}");
+    }
+
+    /// Numbers in content streams: to a thousandth, no trailing zeros, no `-0`.
+    #[test]
+    fn content_numbers_are_short_and_exact_to_a_thousandth() {
+        let cases: [(f32, &str); 9] = [
+            (0.0, "0"),
+            (612.0, "612"),
+            (0.6, "0.6"),
+            (0.92, "0.92"),
+            (170.52759, "170.528"),
+            (-3.25, "-3.25"),
+            (-0.0004, "0"),
+            (1e-9, "0"),
+            (17.880001, "17.88"),
+        ];
+        for (v, want) in cases {
+            let mut out = Vec::new();
+            num(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{v}");
+        }
     }
 
     #[test]

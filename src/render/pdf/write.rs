@@ -62,64 +62,12 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        // A Latin cut is embedded as it was deflated when it was made.
-        if let Some(i) = LATIN_TTF.iter().position(|f| *f == stream.content) {
-            stream
-                .dict
-                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            stream.set_content(LATIN_ZLIB[i].to_vec());
-            continue;
-        }
         let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 3);
         if packed.len() < stream.content.len() {
             stream
                 .dict
                 .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(packed);
-        }
-    }
-}
-
-/// Give each embedded font the subset tag ISO 32000-1 (9.6.4) asks of a font program cut to
-/// some glyphs (every font smout embeds is): six capitals, here from the SHA-256 of the program
-/// itself (the same cut has the same tag in every PDF, another cut another tag), then `+`, on
-/// the font's, its descendant's and its descriptor's names alike.
-pub(super) fn tag_subsets(doc: &mut lopdf::Document) {
-    use lopdf::Object;
-    let mut renamed: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    for obj in doc.objects.values() {
-        let Ok(d) = obj.as_dict() else { continue };
-        if d.get(b"Type").and_then(Object::as_name).ok() != Some(b"FontDescriptor".as_slice()) {
-            continue;
-        }
-        let (Ok(name), Ok(file)) = (
-            d.get(b"FontName").and_then(Object::as_name),
-            d.get(b"FontFile2").and_then(Object::as_reference),
-        ) else {
-            continue;
-        };
-        let Ok(program) = doc.get_object(file).and_then(Object::as_stream) else {
-            continue;
-        };
-        let base = match name.iter().position(|&b| b == b'+') {
-            Some(i) => &name[i + 1..],
-            None => name,
-        };
-        let digest = Sha256::digest(&program.content);
-        let mut tagged: Vec<u8> = digest[..6].iter().map(|b| b'A' + b % 26).collect();
-        tagged.push(b'+');
-        tagged.extend_from_slice(base);
-        renamed.push((name.to_vec(), tagged));
-    }
-    for obj in doc.objects.values_mut() {
-        let Ok(d) = obj.as_dict_mut() else { continue };
-        for key in [b"BaseFont".as_slice(), b"FontName".as_slice()] {
-            let Ok(name) = d.get(key).and_then(Object::as_name) else {
-                continue;
-            };
-            if let Some((_, new)) = renamed.iter().find(|(old, _)| old == name) {
-                d.set(key, Object::Name(new.clone()));
-            }
         }
     }
 }
@@ -153,12 +101,10 @@ pub(super) fn utf16_text(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Make the file reproducible and its outline follow document order: the document ID is a
-/// hash of the input, outline entries are linked in the order the headings appear.
-pub(super) fn finish(doc: &mut lopdf::Document, outline: &[(String, usize)], input: &str) {
+/// Make the file reproducible: its document ID is a hash of the input.
+pub(super) fn set_id(doc: &mut lopdf::Document, input: &str) {
     use lopdf::Object;
-    let digest = Sha256::digest(input.as_bytes());
-    let id: Vec<u8> = digest[..16].to_vec();
+    let id = Sha256::digest(input.as_bytes())[..16].to_vec();
     doc.trailer.set(
         "ID",
         Object::Array(vec![
@@ -166,89 +112,47 @@ pub(super) fn finish(doc: &mut lopdf::Document, outline: &[(String, usize)], inp
             Object::String(id, lopdf::StringFormat::Hexadecimal),
         ]),
     );
-    // printpdf writes an empty GTS_PDFXVersion, which readers take for a PDF/X claim.
-    if let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
-        if let Ok(dict) = doc.get_object_mut(info).and_then(Object::as_dict_mut) {
-            dict.remove(b"GTS_PDFXVersion");
-        }
-    }
-    let Ok(catalog) = doc.catalog_mut() else {
-        return;
-    };
-    catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-    let Ok(outlines_id) = catalog.get(b"Outlines").and_then(Object::as_reference) else {
-        return;
-    };
-    // Collect the existing entries by title, then relink them in our order.
-    let mut entries: Vec<(String, lopdf::ObjectId)> = Vec::new();
-    let mut next = doc
-        .get_object(outlines_id)
-        .and_then(Object::as_dict)
-        .and_then(|d| d.get(b"First"))
-        .and_then(Object::as_reference)
-        .ok();
-    while let Some(idx) = next {
-        let Ok(dict) = doc.get_object(idx).and_then(Object::as_dict) else {
-            break;
-        };
-        let title = dict
-            .get(b"Title")
-            .ok()
-            .and_then(decode_pdf_text)
-            .unwrap_or_default();
-        next = dict.get(b"Next").and_then(Object::as_reference).ok();
-        entries.push((title, idx));
-        if entries.len() > outline.len() + 1 {
-            break;
-        }
-    }
-    let mut ordered: Vec<lopdf::ObjectId> = Vec::new();
-    let mut used = vec![false; entries.len()];
-    for (title, _) in outline {
-        if let Some(k) = entries
-            .iter()
-            .enumerate()
-            .position(|(k, (t, _))| !used[k] && t == title)
-        {
-            used[k] = true;
-            ordered.push(entries[k].1);
-        }
-    }
-    if ordered.len() != entries.len() {
-        return;
-    }
-    for (k, idx) in ordered.iter().enumerate() {
-        if let Ok(dict) = doc.get_object_mut(*idx).and_then(Object::as_dict_mut) {
-            dict.remove(b"Prev");
-            dict.remove(b"Next");
-            if k > 0 {
-                dict.set("Prev", Object::Reference(ordered[k - 1]));
-            }
-            if let Some(n) = ordered.get(k + 1) {
-                dict.set("Next", Object::Reference(*n));
-            }
-        }
-    }
-    if let Ok(dict) = doc
-        .get_object_mut(outlines_id)
-        .and_then(Object::as_dict_mut)
-    {
-        if let (Some(first), Some(last)) = (ordered.first(), ordered.last()) {
-            dict.set("First", Object::Reference(*first));
-            dict.set("Last", Object::Reference(*last));
-        }
-    }
 }
 
-pub(super) fn decode_pdf_text(o: &lopdf::Object) -> Option<String> {
-    let bytes = o.as_str().ok()?;
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..]
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
-        Some(String::from_utf16_lossy(&units))
-    } else {
-        Some(String::from_utf8_lossy(bytes).into_owned())
+/// The outline: an entry per heading (title, 1-based page), in document order, each opening
+/// its page. Returns the outline dictionary, none without headings.
+pub(super) fn write_outline(
+    doc: &mut lopdf::Document,
+    outline: &[(String, usize)],
+    pages: &[lopdf::ObjectId],
+) -> Option<lopdf::ObjectId> {
+    use lopdf::{dictionary, Object};
+    let entries: Vec<(&String, lopdf::ObjectId)> = outline
+        .iter()
+        .filter_map(|(title, page)| Some((title, *pages.get(page.checked_sub(1)?)?)))
+        .collect();
+    if entries.is_empty() {
+        return None;
     }
+    let root = doc.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    for (k, (title, page)) in entries.iter().enumerate() {
+        let mut entry = dictionary! {
+            "Title" => super::tag::text_string(title),
+            "Parent" => root,
+            "Dest" => vec![Object::Reference(*page), "XYZ".into(), Object::Null, Object::Null, Object::Null],
+        };
+        if k > 0 {
+            entry.set("Prev", ids[k - 1]);
+        }
+        if let Some(next) = ids.get(k + 1) {
+            entry.set("Next", *next);
+        }
+        doc.objects.insert(ids[k], Object::Dictionary(entry));
+    }
+    doc.objects.insert(
+        root,
+        Object::Dictionary(dictionary! {
+            "Type" => "Outlines",
+            "Count" => ids.len() as i64,
+            "First" => ids[0],
+            "Last" => ids[ids.len() - 1],
+        }),
+    );
+    Some(root)
 }
