@@ -1,17 +1,21 @@
 //! Our own PDF layout: the `record.pdf` template emits a small block language (one directive a
 //! line: `@h1`, `@p`, `@check`, `@table` …); this module wraps it into lines, paginates (keeping a
-//! heading with what follows, repeating table headers), then draws each page with printpdf's
-//! low-level ops and a header/footer pass ("Page N of M", the marking banner).
+//! heading with what follows, repeating table headers), then writes each page's content stream
+//! itself, with a header/footer pass ("Page N of M", the marking banner), into a PDF built with
+//! lopdf. printpdf parses the fonts and, for a PDF beyond the Latin cut, subsets them; its own
+//! serializer went through an operation value and a formatted number per operator, most of the
+//! time of a render.
 //!
 //! Text is set in embedded DejaVu Sans so ☒ and ☐ print and no system font is needed: its
 //! Latin cut (`assets/fonts/latin`), embedded whole, when that has every character of the PDF
-//! (nearly always), else the full faces cut to the PDF's glyphs. Each
-//! text run is its own text section positioned with `SetTextMatrix`. Output is reproducible:
+//! (nearly always), else the full faces cut to the PDF's glyphs ([`faces`]). Each text run is its
+//! own text object positioned with `Tm`. Output is reproducible:
 //! object ids, fonts and the document ID are derived from the input, dates from the timestamp.
 //!
 //! One file per job: [`blocks`] parses the block language, [`units`] wraps styled text into
 //! lines, [`layout`] turns blocks into unbreakable units, [`paginate`] puts them on pages,
-//! [`draw`] turns pages into printpdf operations, [`write`] makes the file reproducible.
+//! [`draw`] writes pages' content streams, [`faces`] the fonts, [`write`] the outline, the
+//! attachments and the document ID.
 
 use std::sync::OnceLock;
 

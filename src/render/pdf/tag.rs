@@ -1,6 +1,6 @@
 //! Tagged PDF (PDF/UA-1): the layout builds a structure tree as it lays out blocks, every text
-//! it draws is marked content of one element (or an artifact), and after printpdf has written
-//! the file this pass writes the tree, the parent tree and the catalog entries that make the
+//! it draws is marked content of one element (or an artifact), and once the pages are written
+//! this pass writes the tree, the parent tree and the catalog entries that make the
 //! file a tagged PDF: `/MarkInfo`, `/Lang`, `/ViewerPreferences`, the PDF/UA identification.
 
 use lopdf::{dictionary, Object, ObjectId, Stream, StringFormat};
