@@ -470,12 +470,18 @@ fn build_into(
     // One history index for every page; a store per worker, given that index and every tag
     // read once (else each record's timeline lists its own tags, three listings a record).
     let index = main.shared_index()?;
+    // And every record as submitted and every file at HEAD, found in one replay of the index:
+    // read by blob id, not through the 5,000-entry `records/` tree of each submission's commit.
+    let submitted = main.submitted_records().ok();
     let summaries = crate::timeline::Summaries::load(reg, main);
     let results = crate::par::map(
         &rows,
         || {
             Store::open(&reg.root).inspect(|s| {
                 s.seed_index(index.clone());
+                if let Some(sub) = &submitted {
+                    s.seed_submitted(sub.clone());
+                }
                 let _ = s.all_submissions();
             })
         },

@@ -490,6 +490,8 @@ pub struct SubmittedRecords {
     blobs: HashMap<(Oid, String), Oid>,
     /// Every file under `records/` as HEAD holds it (path relative to `records/` → blob).
     head: HashMap<String, Oid>,
+    /// The commit `head` is of (`None` when not known: kept between runs for one HEAD).
+    head_commit: Option<Oid>,
     prefix: String,
 }
 
@@ -524,8 +526,19 @@ impl SubmittedRecords {
         SubmittedRecords {
             blobs,
             head,
+            head_commit: last,
             prefix: prefix.to_string(),
         }
+    }
+
+    /// The blob of record `id` at submission commit `commit`, when the replay found it there.
+    pub fn known_blob(&self, commit: Oid, id: &str) -> Option<Oid> {
+        self.blobs.get(&(commit, id.to_string())).copied()
+    }
+
+    /// The commit whose files [`SubmittedRecords::at_head_blob`] gives.
+    pub fn head_commit(&self) -> Option<Oid> {
+        self.head_commit
     }
 
     /// The text of `records/<path>` as HEAD holds it (`None`: HEAD has no such file).
@@ -577,6 +590,7 @@ impl SubmittedRecords {
         Some(SubmittedRecords {
             blobs,
             head,
+            head_commit: None,
             prefix: prefix.to_string(),
         })
     }

@@ -212,6 +212,11 @@ pub struct Store {
     determinations: std::cell::RefCell<
         std::collections::HashMap<(Oid, String), crate::determination::Determinations>,
     >,
+    /// Every submission's record blob and HEAD's files, replayed once from the changed-path
+    /// index and given to each worker (the site): a record as submitted and its committed
+    /// determinations are then read by blob id, not through the trees of thousands of commits.
+    /// Dropped by every change the store makes.
+    submitted: std::cell::RefCell<Option<std::sync::Arc<history::SubmittedRecords>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -326,6 +331,7 @@ impl Store {
             ignore_caches: std::cell::Cell::new(false),
             commit_facts: Default::default(),
             determinations: Default::default(),
+            submitted: Default::default(),
         })
     }
 
@@ -335,6 +341,7 @@ impl Store {
         self.index.replace(None);
         self.postings.replace(None);
         self.determinations.borrow_mut().clear();
+        self.submitted.replace(None);
     }
 
     /// The register's root folder.

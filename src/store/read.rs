@@ -86,6 +86,34 @@ impl Store {
         self.index.replace(Some(index));
     }
 
+    /// Every submission's record and HEAD's files, found in one replay of the changed-path
+    /// index (for a store that reads many records' submissions and determinations).
+    pub fn submitted_records(&self) -> Result<std::sync::Arc<SubmittedRecords>> {
+        let index = self.shared_index()?;
+        let subs = self.all_submissions()?;
+        Ok(std::sync::Arc::new(SubmittedRecords::new(
+            &index,
+            &subs,
+            &self.prefix,
+        )))
+    }
+
+    /// Read records as submitted and determinations at HEAD through `submitted` (from
+    /// [`Store::submitted_records`] of this repository), while HEAD is the commit it was made
+    /// for.
+    pub fn seed_submitted(&self, submitted: std::sync::Arc<SubmittedRecords>) {
+        self.submitted.replace(Some(submitted));
+    }
+
+    /// The seeded [`SubmittedRecords`], if made for `head`.
+    fn seeded_for(&self, head: Oid) -> Option<std::sync::Arc<SubmittedRecords>> {
+        self.submitted
+            .borrow()
+            .as_ref()
+            .filter(|s| s.head_commit() == Some(head))
+            .cloned()
+    }
+
     /// The ids record `id` had before it was moved to `records/<id>/`.
     fn former_ids(&self, id: &str) -> Result<Vec<String>> {
         self.with_history(|repo, h| history::former_ids(repo, h, id))
@@ -210,6 +238,17 @@ impl Store {
 
     /// The text of record `id` on a side, following a rename.
     pub fn record_text(&self, id: &str, side: &Side) -> Result<String> {
+        // A submission's commit: by its blob, when a replay of the index has it.
+        if let Side::Commit(c) = side {
+            let known = self
+                .submitted
+                .borrow()
+                .as_ref()
+                .and_then(|s| s.known_blob(*c, id));
+            if let Some(blob) = known {
+                return self.blob_text(blob);
+            }
+        }
         history::record_text(self, id, side)
     }
 
@@ -252,7 +291,15 @@ impl Store {
         if let Some(d) = self.determinations.borrow().get(&key) {
             return Ok(d.clone());
         }
-        let text = self.read_at(head, &rel)?;
+        let seeded = self.seeded_for(head).map(|s| {
+            let path = rel.trim_start_matches(crate::register::RECORDS_DIR);
+            s.at_head_blob(path.trim_start_matches('/'))
+        });
+        let text = match seeded {
+            Some(Some(blob)) => Some(self.blob_text(blob)?),
+            Some(None) => None,
+            None => self.read_at(head, &rel)?,
+        };
         let d = Determinations::parse(&text.unwrap_or_default(), std::path::Path::new(&rel))?;
         self.determinations.borrow_mut().insert(key, d.clone());
         Ok(d)
