@@ -52,9 +52,11 @@ pub(super) fn embed(doc: &mut lopdf::Document, files: &[(String, Vec<u8>)]) {
 
 /// Deflate every stream that is not compressed yet (not the XMP metadata, which readers expect
 /// plain), at a fast level: compression was a third of the time of a render at lopdf's default
-/// level, for a file a few per cent smaller.
+/// level, for a file a few per cent smaller; libdeflate then halved what remained.
 pub(super) fn compress(doc: &mut lopdf::Document) {
     use lopdf::Object;
+    let mut z =
+        libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).unwrap_or_default());
     for obj in doc.objects.values_mut() {
         let Object::Stream(stream) = obj else {
             continue;
@@ -62,7 +64,9 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 3);
+        let Some(packed) = deflate(&mut z, &stream.content) else {
+            continue;
+        };
         if packed.len() < stream.content.len() {
             stream
                 .dict
@@ -70,6 +74,18 @@ pub(super) fn compress(doc: &mut lopdf::Document) {
             stream.set_content(packed);
         }
     }
+}
+
+/// libdeflate's level for content streams: files as small as miniz_oxide's level 3 made them
+/// (the example FLD PDF 103.9 KB either way), in less time.
+const LEVEL: i32 = 4;
+
+/// `bytes` deflated in zlib format (`None`: the compressor failed, which it does not).
+fn deflate(z: &mut libdeflater::Compressor, bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = vec![0; z.zlib_compress_bound(bytes.len())];
+    let n = z.zlib_compress(bytes, &mut out).ok()?;
+    out.truncate(n);
+    Some(out)
 }
 
 /// Metadata never carries redaction labels' sentinels (a withheld span reads as its label) nor
