@@ -542,19 +542,55 @@ pub fn split_path(path: &str) -> (&str, &str) {
 /// own `forms/` folder.
 #[derive(Debug, Clone, Default)]
 pub struct FormSet {
-    forms: BTreeMap<String, Form>,
+    forms: BTreeMap<String, Entry>,
     /// SHA-256 over the definitions the set was read from: what a cache of facts computed with
     /// these forms is keyed by.
     fingerprint: String,
 }
 
+/// A form of the set: read from a register's folder, or built in and parsed on first use
+/// (most runs use one form of the two; parsing both was a sixth of a one-record `render`).
+#[derive(Debug, Clone)]
+enum Entry {
+    Read(Box<Form>),
+    Builtin {
+        name: &'static str,
+        text: &'static str,
+        form: std::sync::OnceLock<Option<Box<Form>>>,
+    },
+}
+
+impl Entry {
+    fn form(&self) -> Option<&Form> {
+        match self {
+            Entry::Read(f) => Some(f),
+            // A built-in form parses (every one is parsed by the tests); were one not to, it
+            // is unknown rather than a panic.
+            Entry::Builtin { name, text, form } => form
+                .get_or_init(|| {
+                    Form::parse(text, &format!("built-in forms/{name}"))
+                        .ok()
+                        .map(Box::new)
+                })
+                .as_deref(),
+        }
+    }
+}
+
 impl FormSet {
-    /// The built-in forms only.
+    /// The built-in forms only (`forms/<id>.toml`, each parsed on first use).
     pub fn builtin() -> Result<FormSet, Error> {
         let mut set = FormSet::default();
         for (name, text) in BUILTIN_FORMS.iter().filter(|(n, _)| n.ends_with(".toml")) {
-            let form = Form::parse(text, &format!("built-in forms/{name}"))?;
-            set.add(form, name, text);
+            set.hash(name, text);
+            set.forms.insert(
+                name.trim_end_matches(".toml").to_string(),
+                Entry::Builtin {
+                    name,
+                    text,
+                    form: std::sync::OnceLock::new(),
+                },
+            );
         }
         Ok(set)
     }
@@ -583,13 +619,19 @@ impl FormSet {
     }
 
     fn add(&mut self, form: Form, name: &str, text: &str) {
+        self.hash(name, text);
+        self.forms
+            .insert(form.id.clone(), Entry::Read(Box::new(form)));
+    }
+
+    /// Fold definition `name` into the fingerprint.
+    fn hash(&mut self, name: &str, text: &str) {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(self.fingerprint.as_bytes());
         h.update(format!("{name}\0{}\0", text.len()).as_bytes());
         h.update(text.as_bytes());
         self.fingerprint = crate::decide::hex(&h.finalize());
-        self.forms.insert(form.id.clone(), form);
     }
 
     /// What identifies the definitions these forms were read from (a SHA-256).
@@ -599,12 +641,12 @@ impl FormSet {
 
     /// The form with this id.
     pub fn get(&self, id: &str) -> Option<&Form> {
-        self.forms.get(id)
+        self.forms.get(id).and_then(Entry::form)
     }
 
     /// All forms, by id.
     pub fn iter(&self) -> impl Iterator<Item = &Form> {
-        self.forms.values()
+        self.forms.values().filter_map(Entry::form)
     }
 
     /// All form ids.
@@ -687,9 +729,14 @@ mod tests {
     fn every_built_in_form_compiles() {
         let set = FormSet::builtin().unwrap();
         assert!(set.ids().len() >= 2);
-        for f in set.iter() {
+        // Each parses now, eagerly, and is filed under the id it declares (the set files a
+        // built-in form under its file name before parsing it).
+        for (name, text) in BUILTIN_FORMS.iter().filter(|(n, _)| n.ends_with(".toml")) {
+            let f = Form::parse(text, name).unwrap();
+            assert_eq!(format!("{}.toml", f.id), *name);
             assert!(!f.fields.is_empty() && !f.sections.is_empty(), "{}", f.id);
         }
+        assert_eq!(set.iter().count(), set.ids().len());
     }
 
     #[test]
