@@ -167,9 +167,13 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             crate::par::map(
                 &ids,
                 || crate::store::Store::open(&reg.root),
+                // A record that could not be checked fails the audit; it is never skipped.
                 |s, id| match s {
-                    Ok(store) => checks.record(store, id),
-                    Err(_) => RecordAudit::default(),
+                    Ok(store) => Ok(checks.record(store, id)),
+                    Err(e) => Err(crate::error::Error::Refused(format!(
+                        "the audit could not check record {id}: opening the repository: {e}; \
+                         run `smout audit` again"
+                    ))),
                 },
             )
         });
@@ -181,6 +185,9 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             "the audit's record checks stopped unexpectedly; run `smout audit` again".into(),
         )
     })?;
+    let per_record = per_record
+        .into_iter()
+        .collect::<Result<Vec<RecordAudit>, _>>()?;
     findings.extend(trust.findings.iter().cloned());
     let mut determinations = 0;
     let mut imported = 0;
