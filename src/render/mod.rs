@@ -255,7 +255,7 @@ pub struct DeterminationView {
 pub struct DocView {
     /// "A PIA is required."
     pub required: OptionView,
-    /// "Covered by existing PIA. <ids>"
+    /// "Covered by existing PIA. `<ids>`"
     pub covered: OptionView,
     /// The ids listed after "Covered by existing …".
     pub ids: String,

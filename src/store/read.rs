@@ -253,7 +253,7 @@ impl Store {
     }
 
     /// The revisions that changed record `id`, newest first, from `index` when given (the
-    /// site shares one among thousands of records), else as [`Store::with_history`] finds
+    /// site shares one among thousands of records), else as `Store::with_history` finds
     /// them.
     pub fn record_history(&self, index: Option<&PathIndex>, id: &str) -> Result<Vec<Revision>> {
         match index {

@@ -8,13 +8,13 @@
 //!
 //! Text is set in embedded DejaVu Sans so ☒ and ☐ print and no system font is needed: its
 //! Latin cut (`assets/fonts/latin`), embedded whole, when that has every character of the PDF
-//! (nearly always), else the full faces cut to the PDF's glyphs ([`faces`]). Each text run is its
+//! (nearly always), else the full faces cut to the PDF's glyphs (`faces`). Each text run is its
 //! own text object positioned with `Tm`. Output is reproducible:
 //! object ids, fonts and the document ID are derived from the input, dates from the timestamp.
 //!
-//! One file per job: [`blocks`] parses the block language, [`units`] wraps styled text into
-//! lines, [`layout`] turns blocks into unbreakable units, [`paginate`] puts them on pages,
-//! [`draw`] writes pages' content streams, [`faces`] the fonts, [`write`] the outline, the
+//! One file per job: `blocks` parses the block language, `units` wraps styled text into
+//! lines, `layout` turns blocks into unbreakable units, `paginate` puts them on pages,
+//! `draw` writes pages' content streams, `faces` the fonts, `write` the outline, the
 //! attachments and the document ID.
 
 use std::sync::OnceLock;
