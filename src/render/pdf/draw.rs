@@ -7,24 +7,41 @@ use super::*;
 // Drawing.
 
 /// Append a number to a content stream: to a thousandth of a point (far finer than print or
-/// screen), without trailing zeros.
+/// screen), without trailing zeros; digit by digit (this runs for every operand of every page).
 pub(super) fn num(out: &mut Vec<u8>, v: f32) {
     let milli = (f64::from(v) * 1000.0).round() as i64;
     if milli < 0 {
         out.push(b'-');
     }
     let milli = milli.unsigned_abs();
-    out.extend_from_slice((milli / 1000).to_string().as_bytes());
-    let mut frac = milli % 1000;
+    digits(out, milli / 1000);
+    let frac = milli % 1000;
     if frac != 0 {
         out.push(b'.');
-        let mut digits = 3;
-        while frac.is_multiple_of(10) {
-            frac /= 10;
-            digits -= 1;
-        }
-        out.extend_from_slice(format!("{frac:0digits$}").as_bytes());
+        let d = [frac / 100, frac / 10 % 10, frac % 10];
+        let places = match d {
+            [_, 0, 0] => 1,
+            [_, _, 0] => 2,
+            _ => 3,
+        };
+        out.extend(d[..places].iter().map(|&x| b'0' + x as u8));
     }
+}
+
+/// Append `n` in decimal.
+fn digits(out: &mut Vec<u8>, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// Append numbers, each followed by a space, then an operator and a newline.
@@ -37,20 +54,24 @@ fn op(out: &mut Vec<u8>, args: &[f32], operator: &str) {
     out.push(b'\n');
 }
 
+/// Append one byte of a literal string: its delimiters and the escape escaped, and line ends,
+/// which a reader would otherwise normalise.
+pub(super) fn literal_byte(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b => out.push(b),
+    }
+}
+
 /// A PDF string in a content stream: ASCII as a literal (escaped), anything else as UTF-16BE
 /// hex with its byte-order mark.
 fn string(out: &mut Vec<u8>, s: &str) {
     if s.is_ascii() {
         out.push(b'(');
         for b in s.bytes() {
-            if matches!(b, b'(' | b')' | b'\\') {
-                out.push(b'\\');
-            }
-            match b {
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b => out.push(b),
-            }
+            literal_byte(out, b);
         }
         out.push(b')');
     } else {

@@ -65,7 +65,7 @@ fn latin_tag(i: usize) -> &'static str {
 
 impl Faces {
     /// The faces of `texts` (each face and its text), and the code of every character in them.
-    pub(super) fn new<'a>(texts: impl Iterator<Item = (Face, &'a str)> + Clone) -> Faces {
+    pub(super) fn new<'a>(texts: impl Iterator<Item = (Face, &'a str)>) -> Faces {
         // The characters of each face, once each.
         let mut low: [Vec<bool>; 3] = std::array::from_fn(|_| vec![false; LATIN as usize]);
         let mut high: [BTreeSet<char>; 3] = Default::default();
@@ -82,27 +82,24 @@ impl Faces {
                 }
             }
         }
-        let chars = |i: usize| {
+        let chars: [Vec<char>; 3] = std::array::from_fn(|i| {
             let low = low[i]
                 .iter()
                 .enumerate()
                 .filter(|(_, seen)| **seen)
                 .filter_map(|(c, _)| char::from_u32(c as u32));
-            low.chain(high[i].iter().copied()).collect::<Vec<char>>()
-        };
+            low.chain(high[i].iter().copied()).collect()
+        });
         let faces = [Face::Regular, Face::Bold, Face::Italic];
         let latin = faces
             .iter()
-            .all(|&face| chars(face as usize).into_iter().all(|c| in_latin(face, c)));
+            .all(|&face| chars[face as usize].iter().all(|&c| in_latin(face, c)));
         let faces = faces
             .into_iter()
             .filter(|&face| present[face as usize])
-            .map(|face| {
-                let chars = chars(face as usize);
-                match latin {
-                    true => Embedded::latin(face, &chars),
-                    false => Embedded::subset(face, &chars),
-                }
+            .map(|face| match latin {
+                true => Embedded::latin(face, &chars[face as usize]),
+                false => Embedded::subset(face, &chars[face as usize]),
             })
             .collect();
         Faces { faces }
@@ -120,12 +117,7 @@ impl Faces {
         if let Some(e) = self.get(face) {
             for c in text.chars() {
                 for b in e.code(c).to_be_bytes() {
-                    match b {
-                        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-                        b'\n' => out.extend_from_slice(b"\\n"),
-                        b'\r' => out.extend_from_slice(b"\\r"),
-                        b => out.push(b),
-                    }
+                    literal_byte(out, b);
                 }
             }
         }
@@ -179,13 +171,6 @@ impl Embedded {
             .iter()
             .filter_map(|&c| Some((full.lookup_glyph_index(c as u32)?, c.to_string())))
             .collect();
-        let mut e = Embedded {
-            face,
-            low: vec![MISSING; LATIN as usize],
-            high: HashMap::new(),
-            used: BTreeMap::new(),
-            program: Program::Subset(Vec::new()),
-        };
         let (bytes, mapping) = match printpdf::subset_font(full, &glyphs) {
             Ok(s) => (s.bytes, s.glyph_mapping),
             // Never expected of DejaVu; the whole face still prints every character.
@@ -194,7 +179,13 @@ impl Embedded {
                 glyphs.iter().map(|(g, s)| (*g, (*g, s.clone()))).collect(),
             ),
         };
-        e.program = Program::Subset(bytes);
+        let mut e = Embedded {
+            face,
+            low: vec![MISSING; LATIN as usize],
+            high: HashMap::new(),
+            used: BTreeMap::new(),
+            program: Program::Subset(bytes),
+        };
         for &c in chars {
             let code = full
                 .lookup_glyph_index(c as u32)

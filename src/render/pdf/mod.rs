@@ -424,7 +424,7 @@ mod tests {
     /// Numbers in content streams: to a thousandth, no trailing zeros, no `-0`.
     #[test]
     fn content_numbers_are_short_and_exact_to_a_thousandth() {
-        let cases: [(f32, &str); 9] = [
+        let cases: [(f32, &str); 12] = [
             (0.0, "0"),
             (612.0, "612"),
             (0.6, "0.6"),
@@ -434,6 +434,9 @@ mod tests {
             (-0.0004, "0"),
             (1e-9, "0"),
             (17.880001, "17.88"),
+            (0.05, "0.05"),
+            (2.005, "2.005"),
+            (1234567.0, "1234567"),
         ];
         for (v, want) in cases {
             let mut out = Vec::new();
