@@ -291,10 +291,10 @@ impl Store {
         if let Some(d) = self.determinations.borrow().get(&key) {
             return Ok(d.clone());
         }
-        let seeded = self.seeded_for(head).map(|s| {
-            let path = rel.trim_start_matches(crate::register::RECORDS_DIR);
-            s.at_head_blob(path.trim_start_matches('/'))
-        });
+        // Paths under `records/`, as the replay keeps them.
+        let seeded = self
+            .seeded_for(head)
+            .map(|s| s.at_head_blob(&format!("{id}/{}", crate::register::DETERMINATIONS_FILE)));
         let text = match seeded {
             Some(Some(blob)) => Some(self.blob_text(blob)?),
             Some(None) => None,
