@@ -220,13 +220,26 @@ pub fn compare(
     to: Option<&str>,
     release: bool,
 ) -> crate::Result<RecordDiff> {
-    use crate::error::Error;
-    use crate::store::history::Side;
     crate::register::validate_id(id)?;
     if !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));
     }
     let store = crate::store::Store::open(&reg.root)?;
+    compare_in(reg, &store, id, from, to, release)
+}
+
+/// [`compare`] through an open store (the site compares thousands of records through one per
+/// worker, with its tags and history already read). `id` is a record of `reg`.
+pub fn compare_in(
+    reg: &crate::register::Register,
+    store: &crate::store::Store,
+    id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    release: bool,
+) -> crate::Result<RecordDiff> {
+    use crate::error::Error;
+    use crate::store::history::Side;
     let (from, from_name) = match from {
         Some(r) => store.resolve(reg, id, r)?,
         None => match store.resolve(reg, id, "approved") {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::diff::{compare, ChangeKind, RecordDiff};
+use crate::diff::{compare_in, ChangeKind, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::Register;
 use crate::render::job::{checked_mark, record_at_in};
@@ -341,8 +341,9 @@ fn record_pages(
         .windows(2)
         .filter_map(|w| {
             let (a, b) = (w[0].n, w[1].n);
-            compare(
+            compare_in(
                 reg,
+                store,
                 id,
                 Some(&format!("submission/{a}")),
                 Some(&format!("submission/{b}")),
