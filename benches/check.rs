@@ -2,6 +2,7 @@
 //!
 //! Run: `cargo bench --bench check [-- RECORDS RUNS]`. The register is generated in a temporary
 //! folder from the example FLD record (each record varied so no two are alike) and removed after.
+//! With `BENCH_KEEP=1` a copy of the generated register is kept (its path is printed).
 //! Prints the median and best wall time of the release binary over RUNS runs: outside git, where
 //! every record is parsed, then in git, where unchanged records come from the check cache.
 
@@ -19,6 +20,18 @@ fn main() {
     let runs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
     let tmp = tempfile::tempdir().unwrap();
     let bytes = common::generate(tmp.path(), n);
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        // A copy outside the measured folder, which the second half turns into a git repository.
+        let keep = tmp.path().with_extension("kept");
+        let o = Command::new("cp")
+            .arg("-r")
+            .arg(tmp.path())
+            .arg(&keep)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        eprintln!("keeping a copy of the register in {}", keep.display());
+    }
     let bin = env!("CARGO_BIN_EXE_smout");
     let run = |runs: usize| {
         let mut times = Vec::new();

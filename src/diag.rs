@@ -73,28 +73,41 @@ pub struct Finding {
     pub hint: Option<String>,
 }
 
-/// Byte offsets to lines and columns, built once per file with findings.
+/// Byte offsets to lines and columns of one file, built on the first finding located in it (a
+/// file without findings is never indexed).
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
-    /// Index `text`; a line ends at LF, CRLF or a lone CR (as TOML editors on any system save).
+    /// An index of `text`; a line ends at LF, CRLF or a lone CR (as TOML editors on any system
+    /// save).
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        if !text.contains('\r') {
-            // The usual file: one fast search per line instead of a test per byte.
-            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-            return LineIndex { text, starts };
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
         }
-        let bytes = text.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
+    }
+
+    /// Where each line starts.
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let text = self.text;
+            let mut starts = vec![0];
+            let bytes = text.as_bytes();
+            if memchr::memchr(b'\r', bytes).is_none() {
+                // The usual file: a vectorised search per line instead of a test per byte.
+                starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+                return starts;
             }
-        }
-        LineIndex { text, starts }
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            starts
+        })
     }
 
     /// The source text of a span (empty when out of range).
@@ -106,16 +119,10 @@ impl<'a> LineIndex<'a> {
     /// is accepted: offsets past the end or inside a character are moved back to a boundary.
     pub fn locate(&self, span: &Range<usize>) -> (usize, usize, &'a str, usize) {
         let start = floor_boundary(self.text, span.start);
-        let line = self
-            .starts
-            .partition_point(|&s| s <= start)
-            .saturating_sub(1);
-        let ls = self.starts[line];
-        let next = self
-            .starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= start).saturating_sub(1);
+        let ls = starts[line];
+        let next = starts.get(line + 1).copied().unwrap_or(self.text.len());
         let line_text = self.text[ls..next].trim_end_matches(['\n', '\r']);
         let le = ls + line_text.len();
         // A span that starts on the line break points just past the line's text.

@@ -41,7 +41,70 @@ pub struct MarkupError {
 /// Whether `s` may contain markup at all (fast path for the checker): an opening `[[`, or a
 /// closing `]]` that may be stray.
 pub fn has_markup(s: &str) -> bool {
-    s.contains("[[") || s.contains("]]")
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'[', b']', b).any(|i| b.get(i + 1) == Some(&b[i]))
+}
+
+/// Where `needle` (`[[` or `]]`) first occurs in `s`: a byte offset, a character boundary since
+/// brackets are ASCII. memchr's search, not `str::find`, whose two-way search for a two-byte
+/// needle was most of `check`'s time in markup.
+fn find(s: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(s.as_bytes(), needle.as_bytes())
+}
+
+/// What a scan of markup hands on, in order: released text, piece by piece, and redactions.
+trait Sink {
+    /// A piece of text that may be released (escapes already resolved).
+    fn text(&mut self, piece: &str);
+    /// A redaction: its exemptions as written (each one valid) and its exempt text, trimmed.
+    fn redacted(&mut self, exemptions: &str, hidden: &str);
+}
+
+/// Validation only: nothing is kept.
+impl Sink for () {
+    fn text(&mut self, _: &str) {}
+    fn redacted(&mut self, _: &str, _: &str) {}
+}
+
+/// The segments of [`parse`].
+#[derive(Default)]
+struct Segments {
+    out: Vec<Segment>,
+    text: String,
+}
+
+impl Sink for Segments {
+    fn text(&mut self, piece: &str) {
+        self.text.push_str(piece);
+    }
+
+    fn redacted(&mut self, exemptions: &str, hidden: &str) {
+        if !self.text.is_empty() {
+            self.out.push(Segment::Text {
+                text: std::mem::take(&mut self.text),
+            });
+        }
+        self.out.push(Segment::Redacted {
+            exemptions: exemption_words(exemptions)
+                .filter_map(canonical_exemption)
+                .map(str::to_string)
+                .collect(),
+            text: hidden.to_string(),
+        });
+    }
+}
+
+/// The words of an exemption list: `b6 b7C`, `b6, b7C`.
+fn exemption_words(list: &str) -> impl Iterator<Item = &str> {
+    list.split([' ', ',', '\t']).filter(|w| !w.is_empty())
+}
+
+/// An exemption as printed (`b7e` → `b7C`'s canonical spelling), or `None` when `word` is none.
+fn canonical_exemption(word: &str) -> Option<&'static str> {
+    EXEMPTIONS
+        .iter()
+        .find(|e| e.eq_ignore_ascii_case(word))
+        .copied()
 }
 
 /// Text outside redactions: `\]]` is a literal `]]`; any other `]]` is stray — most likely the
@@ -51,22 +114,22 @@ fn released_text(
     offset: usize,
     opening: usize,
     literal_open: &mut usize,
-    out: &mut String,
+    out: &mut impl Sink,
 ) -> Result<(), MarkupError> {
     let mut rest = fragment;
     let mut pos = offset;
-    while let Some(i) = rest.find("]]") {
+    while let Some(i) = find(rest, "]]") {
         // The `]]` that closes a literal `\[[` is literal too.
         if *literal_open > 0 && !rest[..i].ends_with('\\') {
             *literal_open -= 1;
-            out.push_str(&rest[..i + 2]);
+            out.text(&rest[..i + 2]);
             rest = &rest[i + 2..];
             pos += i + 2;
             continue;
         }
         if rest[..i].ends_with('\\') {
-            out.push_str(&rest[..i - 1]);
-            out.push_str("]]");
+            out.text(&rest[..i - 1]);
+            out.text("]]");
             rest = &rest[i + 2..];
             pos += i + 2;
             continue;
@@ -77,31 +140,40 @@ fn released_text(
             message: "stray `]]` outside redaction markup: if the text before it is exempt, open it with `[[b6: …`; write \\]] for a literal ]]".into(),
         });
     }
-    out.push_str(rest);
+    out.text(rest);
     Ok(())
 }
 
 /// Split a string into released text and redacted spans.
 pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
-    let mut out = Vec::new();
-    let mut text = String::new();
+    let mut segs = Segments::default();
+    scan(s, &mut segs)?;
+    if !segs.text.is_empty() {
+        segs.out.push(Segment::Text { text: segs.text });
+    }
+    Ok(segs.out)
+}
+
+/// The markup grammar, once for [`parse`] and for [`errors`] (which keeps nothing): hand the
+/// released text and the redactions of `s` to `out`, or stop at the first error.
+fn scan(s: &str, out: &mut impl Sink) -> Result<(), MarkupError> {
     let mut rest = s;
     let mut opening = 0;
     let mut pos = 0;
     let mut literal_open = 0;
-    while let Some(i) = rest.find("[[") {
+    while let Some(i) = find(rest, "[[") {
         if rest[..i].ends_with('\\') {
-            released_text(&rest[..i - 1], pos, opening, &mut literal_open, &mut text)?;
+            released_text(&rest[..i - 1], pos, opening, &mut literal_open, out)?;
             literal_open += 1;
-            text.push_str("[[");
+            out.text("[[");
             rest = &rest[i + 2..];
             pos += i + 2;
             continue;
         }
-        released_text(&rest[..i], pos, opening, &mut literal_open, &mut text)?;
+        released_text(&rest[..i], pos, opening, &mut literal_open, out)?;
         let start = pos + i;
         let body = &rest[i + 2..];
-        let Some(close) = body.find("]]") else {
+        let Some(close) = find(body, "]]") else {
             return Err(MarkupError {
                 offset: start,
                 opening,
@@ -109,7 +181,7 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
             });
         };
         let inner = &body[..close];
-        if let Some(n) = inner.find("[[") {
+        if let Some(n) = find(inner, "[[") {
             if !inner[..n].ends_with('\\') {
                 return Err(MarkupError {
                     offset: start,
@@ -127,25 +199,17 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
                         .into(),
             });
         };
-        let mut exemptions = Vec::new();
-        for word in inner[..colon]
-            .split([' ', ',', '\t'])
-            .filter(|w| !w.is_empty())
-        {
-            match EXEMPTIONS.iter().find(|e| e.eq_ignore_ascii_case(word)) {
-                Some(e) => exemptions.push(e.to_string()),
-                None => {
-                    return Err(MarkupError {
-                        offset: start,
-                        opening,
-                        message: format!(
-                        "`{word}` is not a FOIA exemption; use b1–b9 or b7A–b7F (e.g. `[[b6: …]]`)"
-                    ),
-                    })
-                }
-            }
+        let list = &inner[..colon];
+        if let Some(word) = exemption_words(list).find(|w| canonical_exemption(w).is_none()) {
+            return Err(MarkupError {
+                offset: start,
+                opening,
+                message: format!(
+                    "`{word}` is not a FOIA exemption; use b1–b9 or b7A–b7F (e.g. `[[b6: …]]`)"
+                ),
+            });
         }
-        if exemptions.is_empty() {
+        if exemption_words(list).next().is_none() {
             return Err(MarkupError {
                 offset: start,
                 opening,
@@ -160,25 +224,13 @@ pub fn parse(s: &str) -> Result<Vec<Segment>, MarkupError> {
                 message: "redaction markup marks no text".into(),
             });
         }
-        if !text.is_empty() {
-            out.push(Segment::Text {
-                text: std::mem::take(&mut text),
-            });
-        }
-        out.push(Segment::Redacted {
-            exemptions,
-            text: hidden.to_string(),
-        });
+        out.redacted(list, hidden);
         opening += 1;
         let consumed = i + 2 + close + 2;
         rest = &rest[consumed..];
         pos += consumed;
     }
-    released_text(rest, pos, opening, &mut literal_open, &mut text)?;
-    if !text.is_empty() {
-        out.push(Segment::Text { text });
-    }
-    Ok(out)
+    released_text(rest, pos, opening, &mut literal_open, out)
 }
 
 /// Every markup error in `s`, in order (`parse` stops at the first): after each, the scan goes
@@ -187,7 +239,9 @@ pub fn errors(s: &str) -> Vec<MarkupError> {
     let mut out = Vec::new();
     let mut from = 0;
     while from < s.len() {
-        let Err(mut e) = parse(&s[from..]) else { break };
+        let Err(mut e) = scan(&s[from..], &mut ()) else {
+            break;
+        };
         let before = &s[..from];
         e.opening += before.matches("[[").count() - before.matches("\\[[").count();
         let at = from + e.offset;
@@ -292,6 +346,36 @@ mod tests {
             ]
         );
         assert!(errors("[[b6: Jane]] and \\[[literal]]").is_empty());
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_grammar_on_every_short_string() {
+        // Every string of up to five characters over the markup's alphabet: the byte test for
+        // markup is the two-substring test it replaced, a string without markup is one text, and
+        // `errors` (which keeps nothing) finds an error exactly where `parse` stops.
+        let alphabet = ['[', ']', '\\', 'b', '6', ':', ' ', 'x'];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = strings
+                .iter()
+                .filter(|s| s.len() == strings.last().map_or(0, |l| l.len()))
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        assert_eq!(strings.len(), (0..=5).map(|n| 8usize.pow(n)).sum::<usize>());
+        for s in &strings {
+            assert_eq!(has_markup(s), s.contains("[[") || s.contains("]]"), "{s:?}");
+            let parsed = parse(s);
+            if !has_markup(s) {
+                let whole: Vec<Segment> = match s.is_empty() {
+                    true => vec![],
+                    false => vec![Segment::Text { text: s.clone() }],
+                };
+                assert_eq!(parsed.as_ref(), Ok(&whole), "{s:?}");
+            }
+            assert_eq!(errors(s).first(), parsed.as_ref().err(), "{s:?}");
+        }
     }
 
     #[test]

@@ -31,16 +31,17 @@ impl<'a, 'r> Checker<'a, 'r> {
         ctx: &Ctx,
     ) {
         let form = self.form();
-        let prefix = child_prefix(parent);
         for (key, value) in table.iter() {
             let k: &str = key.get_ref();
             if parent.is_empty() && ENGINE_KEYS.contains(&k) {
                 continue;
             }
-            let path = format!("{prefix}{k}");
-            match form.field(&path) {
+            // Among the table's own fields, by key: the field at `{parent}.{k}`, without a
+            // path made and hashed for every key of every record.
+            match form.children(parent).find(|f| f.key == k) {
                 Some(field) => self.check_value(field, value, ctx),
                 None => {
+                    let path = format!("{}{k}", child_prefix(parent));
                     let siblings: Vec<&str> =
                         form.children(parent).map(|f| f.key.as_str()).collect();
                     let mut candidates = siblings.clone();
@@ -76,11 +77,12 @@ impl<'a, 'r> Checker<'a, 'r> {
         for field in form.children(parent) {
             let value = table.get(field.key.as_str());
             let answered = value.is_some_and(|v| is_answered(v.get_ref()));
-            let withheld = self
-                .withheld_in_source
-                .iter()
-                .any(|w| crate::form::path_covers(w, &field.path));
-            if !answered && withheld {
+            if !answered
+                && self
+                    .withheld_in_source
+                    .iter()
+                    .any(|w| crate::form::path_covers(w, &field.path))
+            {
                 continue;
             }
             if !answered {
