@@ -81,6 +81,24 @@ impl RecordDiff {
         old: &Table,
         new: &Table,
     ) -> RecordDiff {
+        Self::made(form, id, from, to, old, new, true)
+    }
+
+    /// [`RecordDiff::summary`] of the change from `old` to `new`, without the word diffs it
+    /// does not show (a timeline summarises every revision of every record).
+    pub fn summary_of(form: &Form, old: &Table, new: &Table) -> String {
+        Self::made(form, "", "", "", old, new, false).summary()
+    }
+
+    fn made(
+        form: &Form,
+        id: &str,
+        from: &str,
+        to: &str,
+        old: &Table,
+        new: &Table,
+        inline_words: bool,
+    ) -> RecordDiff {
         let mut changes = Vec::new();
         if old.get("form_version") != new.get("form_version") {
             changes.push(Change {
@@ -94,7 +112,16 @@ impl RecordDiff {
                 inline: Vec::new(),
             });
         }
-        walk(form, "", "", "", Some(old), Some(new), true, &mut changes);
+        walk(
+            form,
+            "",
+            "",
+            "",
+            Some(old),
+            Some(new),
+            inline_words,
+            &mut changes,
+        );
         let material = changes.iter().any(|c| c.material);
         RecordDiff {
             id: id.to_string(),

@@ -155,7 +155,7 @@ pub fn timeline_in(
                     (Some(_), Some(old), Some(new)) => {
                         let form_id = new.get("form").and_then(|v| v.as_str()).unwrap_or("");
                         match reg.forms.get(form_id) {
-                            Some(form) => RecordDiff::new(form, id, "", "", &old, new).summary(),
+                            Some(form) => RecordDiff::summary_of(form, &old, new),
                             None => "changed".into(),
                         }
                     }
