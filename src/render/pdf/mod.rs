@@ -464,13 +464,11 @@ mod tests {
 
     #[test]
     fn redaction_boxes_do_not_depend_on_the_removed_text() {
-        let short = tokens(
-            &[(
-                format!("{REDACTION_OPEN}(b) (6){REDACTION_CLOSE}"),
-                Face::Regular,
-            )],
-            10.0,
-        );
+        let spans = [(
+            format!("{REDACTION_OPEN}(b) (6){REDACTION_CLOSE}"),
+            Face::Regular,
+        )];
+        let short = tokens(&spans, 10.0);
         assert!(matches!(&short[0], Token::Box { label, .. } if label == "(b) (6)"));
     }
 }

@@ -1,5 +1,7 @@
 //! Drawing primitives, and the wrapping of styled text into unbreakable line units.
 
+use std::borrow::Cow;
+
 use super::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -52,9 +54,10 @@ pub(super) struct Unit {
 }
 
 #[derive(Debug, Clone)]
-pub(super) enum Token {
+pub(super) enum Token<'a> {
     Word {
-        text: String,
+        /// Borrowed from the spans, unless italic marks split them.
+        text: Cow<'a, str>,
         face: Face,
         width: f32,
         /// Follows the previous word with no space between (an italic title, then its full
@@ -62,89 +65,109 @@ pub(super) enum Token {
         glued: bool,
     },
     Box {
-        label: String,
+        label: Cow<'a, str>,
         width: f32,
     },
     Break,
 }
 
-/// Split spans at the italic marks ([`ITALIC_OPEN`] … [`ITALIC_CLOSE`]): the text between them
-/// is set in the italic face.
-fn italics(spans: &[(String, Face)]) -> Vec<(String, Face)> {
-    let mut out = Vec::with_capacity(spans.len());
-    for (text, face) in spans {
-        let mut cur = *face;
-        let mut piece = String::new();
-        for c in text.chars() {
-            let next = match c {
-                ITALIC_OPEN => Face::Italic,
-                ITALIC_CLOSE => *face,
-                _ => {
-                    piece.push(c);
-                    continue;
-                }
-            };
-            if !piece.is_empty() {
-                out.push((std::mem::take(&mut piece), cur));
+/// Split one span at the italic marks ([`ITALIC_OPEN`] … [`ITALIC_CLOSE`]): the text between
+/// them is set in the italic face.
+fn italics(text: &str, face: Face) -> Vec<(String, Face)> {
+    let mut out = Vec::new();
+    let mut cur = face;
+    let mut piece = String::new();
+    for c in text.chars() {
+        let next = match c {
+            ITALIC_OPEN => Face::Italic,
+            ITALIC_CLOSE => face,
+            _ => {
+                piece.push(c);
+                continue;
             }
-            cur = next;
-        }
+        };
         if !piece.is_empty() {
-            out.push((piece, cur));
+            out.push((std::mem::take(&mut piece), cur));
+        }
+        cur = next;
+    }
+    if !piece.is_empty() {
+        out.push((piece, cur));
+    }
+    out
+}
+
+/// Spans: (text, face). Text may hold redaction sentinels, italic marks and newlines. The words
+/// borrow from the spans (a paragraph is not copied word by word) except where italic marks
+/// split a span.
+pub(super) fn tokens(spans: &[(String, Face)], size: f32) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    // Whether the text so far ends inside a word (a span that ends without a space).
+    let mut open = false;
+    for (text, face) in spans {
+        if text.contains([ITALIC_OPEN, ITALIC_CLOSE]) {
+            for (piece, face) in italics(text, *face) {
+                span_tokens(&piece, face, size, &mut open, &mut out, |w| {
+                    Cow::Owned(w.to_string())
+                });
+            }
+        } else {
+            span_tokens(text, *face, size, &mut open, &mut out, Cow::Borrowed);
         }
     }
     out
 }
 
-/// Spans: (text, face). Text may hold redaction sentinels, italic marks and newlines.
-pub(super) fn tokens(spans: &[(String, Face)], size: f32) -> Vec<Token> {
-    let mut out = Vec::new();
-    // Whether the text so far ends inside a word (a span that ends without a space).
-    let mut open = false;
-    for (text, face) in &italics(spans) {
-        let starts_inside = open && !text.starts_with(char::is_whitespace);
-        open = !text.ends_with(char::is_whitespace);
-        let mut first = true;
-        let mut rest = text.as_str();
-        loop {
-            let (plain, label, next) = match rest.find(REDACTION_OPEN) {
-                Some(i) => {
-                    let after = &rest[i + REDACTION_OPEN.len_utf8()..];
-                    let end = after.find(REDACTION_CLOSE).unwrap_or(after.len());
-                    let next = after.get(end + REDACTION_CLOSE.len_utf8()..).unwrap_or("");
-                    (&rest[..i], Some(&after[..end]), Some(next))
-                }
-                None => (rest, None, None),
-            };
-            for (k, line) in plain.split('\n').enumerate() {
-                if k > 0 {
-                    out.push(Token::Break);
-                }
-                for w in line.split_whitespace() {
-                    out.push(Token::Word {
-                        text: w.to_string(),
-                        face: *face,
-                        width: text_width(w, *face, size),
-                        glued: first && starts_inside && k == 0,
-                    });
-                    first = false;
-                }
+/// The tokens of one span of one face, each word's text made by `cow`.
+fn span_tokens<'t, 'a>(
+    text: &'t str,
+    face: Face,
+    size: f32,
+    open: &mut bool,
+    out: &mut Vec<Token<'a>>,
+    cow: impl Fn(&'t str) -> Cow<'a, str>,
+) {
+    let starts_inside = *open && !text.starts_with(char::is_whitespace);
+    *open = !text.ends_with(char::is_whitespace);
+    let mut first = true;
+    let mut rest = text;
+    loop {
+        let (plain, label, next) = match rest.find(REDACTION_OPEN) {
+            Some(i) => {
+                let after = &rest[i + REDACTION_OPEN.len_utf8()..];
+                let end = after.find(REDACTION_CLOSE).unwrap_or(after.len());
+                let next = after.get(end + REDACTION_CLOSE.len_utf8()..).unwrap_or("");
+                (&rest[..i], Some(&after[..end]), Some(next))
+            }
+            None => (rest, None, None),
+        };
+        for (k, line) in plain.split('\n').enumerate() {
+            if k > 0 {
+                out.push(Token::Break);
+            }
+            for w in line.split_whitespace() {
+                out.push(Token::Word {
+                    text: cow(w),
+                    face,
+                    width: text_width(w, face, size),
+                    glued: first && starts_inside && k == 0,
+                });
                 first = false;
             }
-            if let Some(l) = label {
-                let width = text_width(l, Face::Bold, size * 0.8) + 8.0;
-                out.push(Token::Box {
-                    label: l.to_string(),
-                    width,
-                });
-            }
-            match next {
-                Some(n) => rest = n,
-                None => break,
-            }
+            first = false;
+        }
+        if let Some(l) = label {
+            let width = text_width(l, Face::Bold, size * 0.8) + 8.0;
+            out.push(Token::Box {
+                label: cow(l),
+                width,
+            });
+        }
+        match next {
+            Some(n) => rest = n,
+            None => break,
         }
     }
-    out
 }
 
 /// Wrap spans into line units of `width`, starting at `x`; the first line may start further
@@ -276,7 +299,7 @@ pub(super) fn wrap(
                 // A run that starts after another on the line carries the space between them.
                 let (x0, text) = match at > line_start && space > 0.0 {
                     true => (at - space, format!(" {text}")),
-                    false => (at, text),
+                    false => (at, text.into_owned()),
                 };
                 cur.draws.push(Draw::Text {
                     x: x0,
@@ -314,7 +337,7 @@ pub(super) fn wrap(
                 cur.draws.push(Draw::Text {
                     x: at + 4.0,
                     y: baseline - 0.5,
-                    text: label,
+                    text: label.into_owned(),
                     face: Face::Bold,
                     size: ls,
                     grey: 0.0,
