@@ -195,11 +195,19 @@ pub fn build(
 fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
     // Each approved record as approved, read on both cores (one store per worker).
     // A record the report cannot read as approved is an error, not a record left uncounted.
+    // Every record as submitted and every determinations file at HEAD, found in one replay of
+    // the history index, is read by blob id (else through the `records/` tree of each commit).
+    let submitted = crate::store::Store::open(&reg.root)
+        .ok()
+        .and_then(|s| s.submitted_records().ok());
     let approved = crate::par::map(
         rows,
         // Every tag read once per worker (else each record lists its own: a packed-refs scan).
         || {
             crate::store::Store::open(&reg.root).inspect(|s| {
+                if let Some(sub) = &submitted {
+                    s.seed_submitted(sub.clone());
+                }
                 let _ = s.all_submissions();
             })
         },
