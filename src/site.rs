@@ -14,7 +14,7 @@ use crate::diff::{compare_in, ChangeKind, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::Register;
 use crate::render::job::{checked_mark, record_at_in};
-use crate::render::{render, Format, RenderOptions, Templates};
+use crate::render::{render_sharing, Format, RenderOptions, Templates};
 use crate::status::{register_status, RecordStatus, Status};
 use crate::store::Store;
 
@@ -310,6 +310,8 @@ fn record_pages(
         crate::render::rendering_key(reg, templates, &src, &render_opts, opts.timestamp_pinned);
     let last = old.get(id.as_str()).filter(|k| k.key == key);
     let mut reused = 0;
+    // One view of the record for both renderings.
+    let mut view = None;
     let mut rendering = |format: Format, sha: Option<&String>| -> Result<String> {
         let rel = dir.join(format!("record.{}", format.ext()));
         let kept = sha.filter(|sha| {
@@ -322,7 +324,7 @@ fn record_pages(
                 sha.clone()
             }
             None => {
-                let bytes = render(reg, templates, &src, format, &render_opts)?;
+                let bytes = render_sharing(reg, templates, &src, format, &render_opts, &mut view)?;
                 out.put(&rel, &bytes)?;
                 crate::decide::sha256_hex(&bytes)
             }

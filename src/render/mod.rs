@@ -1011,8 +1011,32 @@ pub fn render(
     format: Format,
     opts: &RenderOptions,
 ) -> Result<Vec<u8>> {
-    let view = view_of(reg, src, opts, format == Format::Docx)?;
-    let text = templates.render(&view, format)?;
+    render_sharing(reg, templates, src, format, opts, &mut None)
+}
+
+/// [`render`], for several formats of one record in turn (the site writes its HTML and its
+/// PDF): the record's view is made on the first call and kept in `view` for the next. A Word
+/// rendering makes its own (its view carries the provenance marks).
+pub fn render_sharing(
+    reg: &Register,
+    templates: &Templates,
+    src: &Source<'_>,
+    format: Format,
+    opts: &RenderOptions,
+    view: &mut Option<View>,
+) -> Result<Vec<u8>> {
+    let mine;
+    let view = match format {
+        Format::Docx => {
+            mine = view_of(reg, src, opts, true)?;
+            &mine
+        }
+        _ => match view {
+            Some(v) => &*v,
+            None => &*view.insert(view_of(reg, src, opts, false)?),
+        },
+    };
+    let text = templates.render(view, format)?;
     match format {
         Format::Pdf => {
             let files = if opts.release {
