@@ -7,6 +7,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: examples/build-register.sh DIR}
 smout=${SMOUT:-smout}
+# A path relative to where the script was started (SMOUT=target/release/smout) still names the
+# binary after the `cd` below.
+case $smout in */*) smout=$(cd "$(dirname "$smout")" && pwd)/$(basename "$smout") ;; esac
 [ -e "$out" ] && { echo "$out exists; choose a new folder" >&2; exit 2; }
 
 mkdir -p "$out"

@@ -168,10 +168,21 @@ pub fn ok(o: Output) -> Output {
 pub fn example_history(tmp: &Path) -> PathBuf {
     let out = tmp.join("reg");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/build-register.sh");
+    // Named as the README names it: a path relative to where the script is started
+    // (`SMOUT=target/release/smout`), which the script must still find after it moves.
+    let bin = Path::new(env!("CARGO_BIN_EXE_smout"));
+    let (Some(dir), Some(name)) = (bin.parent(), bin.file_name()) else {
+        panic!("no folder for {}", bin.display());
+    };
+    let (start, rel) = match (dir.parent(), dir.file_name()) {
+        (Some(up), Some(d)) => (up, Path::new(d).join(name)),
+        _ => (dir, Path::new(".").join(name)),
+    };
     let o = Command::new("bash")
         .arg(&script)
         .arg(&out)
-        .env("SMOUT", env!("CARGO_BIN_EXE_smout"))
+        .current_dir(start)
+        .env("SMOUT", &rel)
         .env("HOME", tmp)
         .output()
         .unwrap();
