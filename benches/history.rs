@@ -41,6 +41,13 @@ fn main() {
     build(repo, records, commits, key.as_ref().map(|k| k.1.as_str()));
     if let Some((private, _)) = &key {
         sign_history(repo, private);
+        // The re-signed history is written through libgit2: its objects loose and each of its
+        // 2,500 tags a loose reference, which neither smout (it packs the tags it makes) nor a
+        // clone leaves. Pack both, as `build` packs the unsigned register: with the tags left
+        // loose, `status` took 101 ms and `audit` 210 ms, against 60 and 133 ms packed
+        // (2026-12-02), each listing of the tags a walk of 2,500 files.
+        git(repo, &["repack", "-adq"]);
+        git(repo, &["pack-refs", "--all"]);
     }
     eprintln!(
         "built {records} records, {commits} commits{} in {:.1} s",
