@@ -477,36 +477,57 @@ fn build_into(
     // read by blob id, not through the 5,000-entry `records/` tree of each submission's commit.
     let submitted = main.submitted_records().ok();
     let summaries = crate::timeline::Summaries::load(reg, main);
-    let results = crate::par::map(
-        &rows,
-        || {
-            Store::open(&reg.root).inspect(|s| {
-                s.seed_index(index.clone());
-                if let Some(sub) = &submitted {
-                    s.seed_submitted(sub.clone());
-                }
-                let _ = s.all_submissions();
-            })
-        },
-        |store, row| {
-            let r = match store {
-                Ok(store) => record_pages(
-                    reg,
-                    templates,
-                    (store, &index, &summaries),
-                    row,
-                    out,
-                    opts,
-                    &ctx,
-                    old,
-                ),
-                Err(e) => Err(Error::Refused(format!("opening the repository: {e}"))),
-            };
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, rows.len());
-            r
-        },
-    );
+    // The audit and the report need none of the record pages: they are made beside them (their
+    // single-threaded stretches no longer leave a core idle at the end).
+    use crate::report::ReportFormat;
+    let (results, side) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| -> Result<_> {
+            let audit = crate::audit::audit(reg, false, None)?;
+            let made = crate::report::report_of(
+                reg,
+                all_rows,
+                opts.today,
+                opts.release,
+                &[ReportFormat::Pdf, ReportFormat::Csv, ReportFormat::Json],
+                opts.timestamp,
+            )?;
+            Ok((audit, made))
+        });
+        let results = crate::par::map(
+            &rows,
+            || {
+                Store::open(&reg.root).inspect(|s| {
+                    s.seed_index(index.clone());
+                    if let Some(sub) = &submitted {
+                        s.seed_submitted(sub.clone());
+                    }
+                    let _ = s.all_submissions();
+                })
+            },
+            |store, row| {
+                let r = match store {
+                    Ok(store) => record_pages(
+                        reg,
+                        templates,
+                        (store, &index, &summaries),
+                        row,
+                        out,
+                        opts,
+                        &ctx,
+                        old,
+                    ),
+                    Err(e) => Err(Error::Refused(format!("opening the repository: {e}"))),
+                };
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, rows.len());
+                r
+            },
+        );
+        (results, side.join())
+    });
+    let (audit, made) = side.map_err(|_| {
+        Error::Refused("the site's audit and report stopped unexpectedly; run it again".into())
+    })??;
     summaries.save(reg, main);
     let mut pages = 0;
     let mut written = Vec::new();
@@ -548,7 +569,6 @@ fn build_into(
     out.put(Path::new("index.html"), index.as_bytes())?;
 
     // The audit: in full on the internal site; the reading room says what was verified.
-    let audit = crate::audit::audit(reg, false, None)?;
     let mut page = ctx.clone();
     page["root"] = "".into();
     page["audit"] = serde_json::json!({
@@ -563,16 +583,7 @@ fn build_into(
     out.put(Path::new("audit.html"), text.as_bytes())?;
 
     // The report: its PDF and CSV, and a page with the totals and the deviations.
-    use crate::report::ReportFormat;
     let files = ["report.pdf", "report.csv", "report.json"];
-    let made = crate::report::report_of(
-        reg,
-        all_rows,
-        opts.today,
-        opts.release,
-        &[ReportFormat::Pdf, ReportFormat::Csv, ReportFormat::Json],
-        opts.timestamp,
-    )?;
     for (file, bytes) in files.into_iter().zip(made) {
         if file == "report.json" {
             let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
