@@ -81,24 +81,32 @@ impl RecordDiff {
         old: &Table,
         new: &Table,
     ) -> RecordDiff {
-        Self::made(form, id, from, to, old, new, true)
+        let changes = Self::changes(form, old, new, true);
+        let material = changes.iter().any(|c| c.material);
+        RecordDiff {
+            id: id.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+            changes,
+            material,
+        }
     }
 
     /// [`RecordDiff::summary`] of the change from `old` to `new`, without the word diffs it
     /// does not show (a timeline summarises every revision of every record).
     pub fn summary_of(form: &Form, old: &Table, new: &Table) -> String {
-        Self::made(form, "", "", "", old, new, false).summary()
+        RecordDiff {
+            id: String::new(),
+            from: String::new(),
+            to: String::new(),
+            changes: Self::changes(form, old, new, false),
+            material: false,
+        }
+        .summary()
     }
 
-    fn made(
-        form: &Form,
-        id: &str,
-        from: &str,
-        to: &str,
-        old: &Table,
-        new: &Table,
-        inline_words: bool,
-    ) -> RecordDiff {
+    /// The changed answers, each with its word diff when `inline_words`.
+    fn changes(form: &Form, old: &Table, new: &Table, inline_words: bool) -> Vec<Change> {
         let mut changes = Vec::new();
         if old.get("form_version") != new.get("form_version") {
             changes.push(Change {
@@ -122,14 +130,7 @@ impl RecordDiff {
             inline_words,
             &mut changes,
         );
-        let material = changes.iter().any(|c| c.material);
-        RecordDiff {
-            id: id.to_string(),
-            from: from.to_string(),
-            to: to.to_string(),
-            changes,
-            material,
-        }
+        changes
     }
 
     /// A one-line summary: "3 changes (2 material): 5(c) Public interaction: Complies, …".
