@@ -99,7 +99,7 @@ fn exemption_words(list: &str) -> impl Iterator<Item = &str> {
     list.split([' ', ',', '\t']).filter(|w| !w.is_empty())
 }
 
-/// An exemption as printed (`b7e` → `b7C`'s canonical spelling), or `None` when `word` is none.
+/// An exemption in its canonical spelling (`b7e` → `b7E`), or `None` when `word` is none.
 fn canonical_exemption(word: &str) -> Option<&'static str> {
     EXEMPTIONS
         .iter()

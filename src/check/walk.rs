@@ -31,6 +31,8 @@ impl<'a, 'r> Checker<'a, 'r> {
         ctx: &Ctx,
     ) {
         let form = self.form();
+        // The table's own fields, found once for all its keys.
+        let fields = form.children(parent);
         for (key, value) in table.iter() {
             let k: &str = key.get_ref();
             if parent.is_empty() && ENGINE_KEYS.contains(&k) {
@@ -38,12 +40,11 @@ impl<'a, 'r> Checker<'a, 'r> {
             }
             // Among the table's own fields, by key: the field at `{parent}.{k}`, without a
             // path made and hashed for every key of every record.
-            match form.children(parent).find(|f| f.key == k) {
+            match fields.clone().find(|f| f.key == k) {
                 Some(field) => self.check_value(field, value, ctx),
                 None => {
                     let path = format!("{}{k}", child_prefix(parent));
-                    let siblings: Vec<&str> =
-                        form.children(parent).map(|f| f.key.as_str()).collect();
+                    let siblings: Vec<&str> = fields.clone().map(|f| f.key.as_str()).collect();
                     let mut candidates = siblings.clone();
                     if parent.is_empty() {
                         candidates.extend(ENGINE_KEYS);
@@ -74,7 +75,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         // A table written inline (`accounts = { complies = false }`) takes missing keys inside
         // its braces; a `[section]` table takes them on lines of their own.
         let inline = self.index.text(&span).trim_start().starts_with('{');
-        for field in form.children(parent) {
+        for field in fields {
             let value = table.get(field.key.as_str());
             let answered = value.is_some_and(|v| is_answered(v.get_ref()));
             if !answered

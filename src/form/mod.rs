@@ -404,7 +404,7 @@ impl Form {
     }
 
     /// The child fields of a container path ("" for the top level), in form order.
-    pub fn children<'a>(&'a self, parent: &str) -> impl Iterator<Item = &'a Field> + 'a {
+    pub fn children<'a>(&'a self, parent: &str) -> impl Iterator<Item = &'a Field> + Clone + 'a {
         let ids: &[usize] = if parent.is_empty() {
             &self.root_ids
         } else {
