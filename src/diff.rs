@@ -95,14 +95,7 @@ impl RecordDiff {
     /// [`RecordDiff::summary`] of the change from `old` to `new`, without the word diffs it
     /// does not show (a timeline summarises every revision of every record).
     pub fn summary_of(form: &Form, old: &Table, new: &Table) -> String {
-        RecordDiff {
-            id: String::new(),
-            from: String::new(),
-            to: String::new(),
-            changes: Self::changes(form, old, new, false),
-            material: false,
-        }
-        .summary()
+        summary(&Self::changes(form, old, new, false))
     }
 
     /// The changed answers, each with its word diff when `inline_words`.
@@ -135,29 +128,34 @@ impl RecordDiff {
 
     /// A one-line summary: "3 changes (2 material): 5(c) Public interaction: Complies, …".
     pub fn summary(&self) -> String {
-        if self.changes.is_empty() {
-            return "no change to the answers".into();
-        }
-        let n = self.changes.len();
-        let m = self.changes.iter().filter(|c| c.material).count();
-        let mut labels: Vec<&str> = Vec::new();
-        for c in &self.changes {
-            if !labels.contains(&c.label.as_str()) {
-                labels.push(&c.label);
-            }
-        }
-        let shown: Vec<&str> = labels.iter().take(3).copied().collect();
-        let more = if labels.len() > 3 {
-            format!(", and {} more", labels.len() - 3)
-        } else {
-            String::new()
-        };
-        format!(
-            "{n} change{} ({m} material): {}{more}",
-            if n == 1 { "" } else { "s" },
-            shown.join(", ")
-        )
+        summary(&self.changes)
     }
+}
+
+/// The one-line summary of `changes` ([`RecordDiff::summary`]).
+fn summary(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "no change to the answers".into();
+    }
+    let n = changes.len();
+    let m = changes.iter().filter(|c| c.material).count();
+    let mut labels: Vec<&str> = Vec::new();
+    for c in changes {
+        if !labels.contains(&c.label.as_str()) {
+            labels.push(&c.label);
+        }
+    }
+    let shown: Vec<&str> = labels.iter().take(3).copied().collect();
+    let more = if labels.len() > 3 {
+        format!(", and {} more", labels.len() - 3)
+    } else {
+        String::new()
+    };
+    format!(
+        "{n} change{} ({m} material): {}{more}",
+        if n == 1 { "" } else { "s" },
+        shown.join(", ")
+    )
 }
 
 fn show_plain(v: &Value) -> String {
