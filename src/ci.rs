@@ -263,8 +263,10 @@ pub fn render_text(report: &CiReport) -> String {
         ));
         for f in r.findings.iter().filter(|f| f.severity == Severity::Error) {
             out.push_str(&format!(
-                "      error[{}] {}:{}:{} {}\n",
-                f.code, f.file, f.line, f.column, f.message
+                "      error[{}] {} {}\n",
+                f.code,
+                f.location(),
+                f.message
             ));
         }
     }
@@ -279,7 +281,7 @@ pub fn render_text(report: &CiReport) -> String {
             "  audit {}[{}] {}: {}\n",
             f.severity.word(),
             f.code,
-            f.file,
+            f.location(),
             f.message
         ));
     }
@@ -346,10 +348,9 @@ pub fn render_md(report: &CiReport) -> String {
         out.push_str("**Errors**\n\n");
         for f in errors {
             out.push_str(&format!(
-                "- `{}` {}:{}: {}\n",
+                "- `{}` {}: {}\n",
                 f.code,
-                f.file,
-                f.line,
+                f.location(),
                 md_cell(&f.message)
             ));
         }

@@ -68,6 +68,9 @@ pub struct Finding {
     /// The field's path in the record, when the finding is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The commit the finding is about (the audit's findings on history), full id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -156,6 +159,7 @@ impl Finding {
             source_line: String::new(),
             width: 0,
             field: None,
+            commit: None,
             hint: None,
         }
     }
@@ -187,6 +191,17 @@ impl Finding {
     pub fn in_file(mut self, file: &str) -> Finding {
         self.file = file.to_string();
         self
+    }
+
+    /// Where the finding points, as one line prints it: `file:line:col`, the file alone, or
+    /// `commit 1a2b3c4d5e` for a finding about history (never a made-up `smout.toml:0`).
+    pub fn location(&self) -> String {
+        match (&self.commit, self.line) {
+            (_, l) if l > 0 => format!("{}:{}:{}", self.file, l, self.column),
+            (Some(c), _) => format!("commit {}", &c[..c.len().min(10)]),
+            (None, _) if !self.file.is_empty() => self.file.clone(),
+            _ => "register".to_string(),
+        }
     }
 
     /// Render as the compiler does: header, location arrow, source line with a caret, hint.
@@ -233,8 +248,8 @@ impl Finding {
                 "{pad} {blue}|{reset} {lead}{sev}{}{reset}\n",
                 "^".repeat(self.width.max(1))
             );
-        } else if !self.file.is_empty() {
-            out += &format!("{pad}{blue}-->{reset} {}\n", self.file);
+        } else if !self.file.is_empty() || self.commit.is_some() {
+            out += &format!("{pad}{blue}-->{reset} {}\n", self.location());
         }
         if let Some(h) = &self.hint {
             out += &format!("{pad} {blue}={reset} {bold}hint{reset}: {h}\n");

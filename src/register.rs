@@ -71,7 +71,7 @@ impl Default for ReviewSettings {
 }
 
 /// `[roles]` of `smout.toml`: who may decide, with the SSH keys that prove it.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
     /// The reviewers: `"e-mail"` (an unsigned register) or `{ email, name, keys }`.
@@ -88,6 +88,19 @@ pub struct Roles {
 
 fn one() -> u32 {
     1
+}
+
+/// No reviewers, no signatures, a quorum of one: what a `smout.toml` without `[roles]` (or
+/// an empty one) says. Spelled out rather than derived so that it is the same value serde
+/// reads from an empty table (`quorum` defaults to 1, not 0), which the audit compares with.
+impl Default for Roles {
+    fn default() -> Self {
+        Roles {
+            reviewers: Vec::new(),
+            require_signatures: false,
+            quorum: one(),
+        }
+    }
 }
 
 /// One reviewer as `smout.toml` lists them.

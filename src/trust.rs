@@ -77,10 +77,9 @@ fn is_cosign(name: &str) -> bool {
         .is_some_and(|n| n.starts_with(crate::store::COSIGN_TAGS))
 }
 
+/// A finding of the chain of trust; [`verify`] names the commit it is about.
 fn finding(code: &str, msg: String, hint: String) -> Finding {
-    Finding::new(code, Severity::Error, msg)
-        .hint(hint)
-        .in_file(SETTINGS_FILE)
+    Finding::new(code, Severity::Error, msg).hint(hint)
 }
 
 /// Replay the first-parent history (oldest first) and verify the chain of trust.
@@ -98,6 +97,7 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
         let Some(f) = f else {
             continue;
         };
+        let before = report.findings.len();
         let author = f.info.author_email.clone();
         let summary = f.info.summary.clone();
         let what = format!("commit {} ({summary})", short(e.commit));
@@ -172,7 +172,10 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
                 }
             }
         } else if let Some(new) = &roles_change {
-            if !in_force.is_reviewer(&author) {
+            // Before the root of trust nobody is in force: a change that still names no
+            // reviewer (`init` writing `[roles]` with signatures required) is the register
+            // being set up, not someone deciding who decides.
+            if report.root.is_some() && !in_force.is_reviewer(&author) {
                 report.findings.push(finding(
                     "AU011",
                     format!("{what} changed [roles], but its author {author} was not a reviewer in force"),
@@ -290,11 +293,13 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
                         .hint(format!(
                             "a submission tag is never deleted; put it back: git tag -a {tag} {}",
                             short(e.commit)
-                        ))
-                        .in_file(SETTINGS_FILE),
+                        )),
                     );
                 }
             }
+        }
+        for found in &mut report.findings[before..] {
+            found.commit.get_or_insert_with(|| e.commit.to_string());
         }
         if let Some(new) = roles_change {
             in_force = new;

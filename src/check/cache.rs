@@ -62,6 +62,7 @@ impl From<Kept> for Finding {
             source_line: k.source_line,
             width: k.width,
             field: k.field,
+            commit: None,
             hint: k.hint,
         }
     }

@@ -272,3 +272,37 @@ pub fn write_out(reg: &Path, out: PathBuf, args: &[&str]) -> PathBuf {
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     out
 }
+
+/// Whether the independent checker `name` is on this machine (a program on `PATH`, or a file
+/// the tests installed, such as `tests/tools/node_modules/…`). A test that needs it starts
+/// with `if !common::have(…) { return; }`:
+/// - under CI (`CI` set, as `.ci/run` runs) a missing checker fails the test: nothing is
+///   passed that checked nothing;
+/// - elsewhere it says loudly, past the test harness's capture, which checker is missing and
+///   how to install it, and the test checks nothing more — the others still run.
+pub fn have(name: &str, install: &str) -> bool {
+    let found = if name.contains('/') {
+        Path::new(name).is_file()
+    } else {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
+    };
+    if found {
+        return true;
+    }
+    let shown = Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
+    let what = format!(
+        "the checker `{shown}` is not installed, so this test checked nothing: {install} (or run `.ci/run`, which installs every checker)"
+    );
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{what}");
+    }
+    use std::io::Write;
+    // Written to the process's stderr itself, not through `eprintln!`, which the harness
+    // captures and shows only for a failing test.
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED: {what}\n");
+    false
+}
