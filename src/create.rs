@@ -82,8 +82,49 @@ pub fn init(
         }
     }
     let in_repo = crate::store::git::prepare_init(dir, commit, signed)?;
+    let existed = dir.exists();
+    let made = Made {
+        dir,
+        existed,
+        repo: !in_repo,
+    };
+    let done = make_register(dir, name, commit, signed, !in_repo);
+    if done.is_err() {
+        made.undo();
+    }
+    done
+}
+
+/// What `init` created, so that a failed `init` leaves the folder as it found it ("smout
+/// changed nothing" is then true): the folder itself when it was new, else the repository and
+/// `records/` it made in it.
+struct Made<'a> {
+    dir: &'a Path,
+    existed: bool,
+    repo: bool,
+}
+
+impl Made<'_> {
+    fn undo(&self) {
+        if !self.existed {
+            let _ = std::fs::remove_dir_all(self.dir);
+            return;
+        }
+        let _ = std::fs::remove_dir(self.dir.join(RECORDS_DIR));
+        if self.repo {
+            let _ = std::fs::remove_dir_all(self.dir.join(".git"));
+        }
+    }
+}
+
+fn make_register(
+    dir: &Path,
+    name: &str,
+    commit: bool,
+    signed: bool,
+    created_repo: bool,
+) -> Result<Initialized> {
     std::fs::create_dir_all(dir.join(RECORDS_DIR)).map_err(|e| Error::io(dir, e))?;
-    let created_repo = !in_repo;
     if created_repo {
         crate::store::git::create_repository(dir)?;
     }

@@ -30,11 +30,20 @@ pub fn prepare_init(dir: &Path, commit: bool, signed: bool) -> Result<bool> {
                 None => git2::Config::open_default().ok(),
             }
             .and_then(crate::store::sign::signing_key_in);
-            if key.is_none() {
-                return Err(Error::Refused(format!(
-                    "{}\n(or make a register without signatures: smout init --unsigned)",
-                    crate::store::NotReady::NoSigningKey
-                )));
+            match key {
+                None => {
+                    return Err(Error::Refused(format!(
+                        "{}\n(or make a register without signatures: smout init --unsigned)",
+                        crate::store::NotReady::NoSigningKey
+                    )))
+                }
+                Some(crate::store::sign::SigningKey::File(p)) if !p.is_file() => {
+                    return Err(Error::Refused(format!(
+                        "git's user.signingkey names {}, which does not exist; make the key (`mkdir -p ~/.ssh && ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519`) or point user.signingkey at yours; smout changed nothing",
+                        p.display()
+                    )))
+                }
+                Some(_) => {}
             }
         }
     }
