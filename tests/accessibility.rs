@@ -57,6 +57,12 @@ fn headings(tree: &str) -> Vec<String> {
 
 #[test]
 fn every_pdf_smout_writes_is_tagged_to_pdf_ua() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("pdfua", "pip install pdfua==0.1.3") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let mut pdfs: Vec<PathBuf> =
@@ -102,6 +108,9 @@ fn every_pdf_smout_writes_is_tagged_to_pdf_ua() {
 /// level skipped, table cells under column headers, checkboxes as labelled list items.
 #[test]
 fn the_structure_tree_reads_as_the_document() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pdf/cbp-fld.pdf");
     let tree = struct_text(&pdf);
     let heads = headings(&tree);
@@ -135,6 +144,12 @@ fn the_structure_tree_reads_as_the_document() {
 /// metadata; each redaction label reads "withheld under exemption …".
 #[test]
 fn a_release_copys_tree_holds_no_withheld_text() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("qpdf", "apt-get install qpdf") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let record = std::fs::read_to_string(reg.join("records/cbp-fld/record.toml")).unwrap();
@@ -214,6 +229,18 @@ fn axe_violations(html: &Path) -> Vec<serde_json::Value> {
 /// AA violation in a real browser, and says each checkbox's state in words.
 #[test]
 fn every_html_page_passes_axe_in_chromium() {
+    if !common::have(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/node_modules/axe-core/axe.min.js"
+        ),
+        "npm ci --prefix tests/tools",
+    ) {
+        return;
+    }
+    if !common::have("chromium", "apt-get install chromium") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let mut pages = Vec::new();
@@ -254,6 +281,18 @@ fn every_html_page_passes_axe_in_chromium() {
 /// text and no landmarks is reported.
 #[test]
 fn the_browser_check_finds_violations_where_there_are_some() {
+    if !common::have(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/node_modules/axe-core/axe.min.js"
+        ),
+        "npm ci --prefix tests/tools",
+    ) {
+        return;
+    }
+    if !common::have("chromium", "apt-get install chromium") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let page = tmp.path().join("bad.html");
     std::fs::write(
@@ -274,6 +313,18 @@ fn the_browser_check_finds_violations_where_there_are_some() {
 /// audit and the report, internal and in the reading room.
 #[test]
 fn every_site_page_passes_axe_in_chromium() {
+    if !common::have(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/node_modules/axe-core/axe.min.js"
+        ),
+        "npm ci --prefix tests/tools",
+    ) {
+        return;
+    }
+    if !common::have("chromium", "apt-get install chromium") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     for (dir, release) in [("public", false), ("reading-room", true)] {

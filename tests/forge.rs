@@ -27,6 +27,15 @@ fn feature(tmp: &Path) -> std::path::PathBuf {
 
 #[test]
 fn check_sarif_passes_the_sarif_multitool_schema_validation() {
+    if !common::have(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+        ),
+        "npm ci --prefix tests/tools",
+    ) {
+        return;
+    }
     let tool = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
     assert!(
@@ -291,6 +300,9 @@ fn screenshot(page: &Path, png: &Path) {
 
 #[test]
 fn the_site_is_whole_sortable_filterable_and_without_broken_links() {
+    if !common::have("chromium", "apt-get install chromium") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     // A second submission, so one record page has a diff to show.
@@ -399,6 +411,9 @@ fn the_site_is_whole_sortable_filterable_and_without_broken_links() {
 
 #[test]
 fn the_reading_room_holds_release_copies_only() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let site = tmp.path().join("public");
@@ -481,6 +496,9 @@ fn the_reading_room_holds_release_copies_only() {
 /// only when their whole input is unchanged and the file is still exactly the one smout wrote.
 #[test]
 fn a_site_written_again_keeps_only_the_renderings_of_unchanged_records() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let site = tmp.path().join("public");
@@ -667,4 +685,45 @@ fn the_example_pipelines_call_smout_as_it_is() {
             "CODEOWNERS does not reserve {path}"
         );
     }
+}
+
+/// The GitHub workflow uses actions that still run: GitHub removed the Node 20 runtime of
+/// JavaScript actions (announced 2025-09-19, forced from 2026), so every action it names is at
+/// a major version that runs on Node 24 (the first such major of each, or later).
+#[test]
+fn the_github_workflow_uses_actions_that_run_on_node_24() {
+    let wf = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/.github/workflows/smout.yml");
+    let text = std::fs::read_to_string(&wf).unwrap();
+    let node24 = [
+        ("actions/checkout", 5),
+        ("actions/cache", 5),
+        ("actions/upload-pages-artifact", 5),
+        ("actions/deploy-pages", 5),
+        ("github/codeql-action/upload-sarif", 4),
+    ];
+    let mut seen = 0;
+    for line in text.lines() {
+        let Some(uses) = line.trim().trim_start_matches("- ").strip_prefix("uses: ") else {
+            continue;
+        };
+        let (action, version) = uses
+            .split_once('@')
+            .expect("an action is pinned to a version");
+        let major: u32 = version
+            .trim_start_matches('v')
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok())
+            .unwrap_or_else(|| panic!("{uses}: a major version"));
+        let (_, least) = node24
+            .iter()
+            .find(|(a, _)| *a == action)
+            .unwrap_or_else(|| panic!("{action}: which major runs on Node 24? add it here"));
+        assert!(
+            major >= *least,
+            "{uses}: runs on Node 20, which GitHub removed; use v{least}"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 5, "the workflow names {seen} actions");
 }

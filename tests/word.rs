@@ -50,6 +50,9 @@ fn docx(reg: &Path, out: &Path, args: &[&str]) -> Vec<(String, String)> {
 
 #[test]
 fn a_word_copy_reads_like_the_template() {
+    if !common::have("unzip", "apt-get install unzip") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let p = docx(&reg, &tmp.path().join("fld.docx"), &["cbp-fld"]);
@@ -122,6 +125,9 @@ fn a_word_copy_reads_like_the_template() {
 
 #[test]
 fn every_form_renders_to_word_through_the_same_path() {
+    if !common::have("unzip", "apt-get install unzip") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     for e in std::fs::read_dir(reg.join("records")).unwrap() {
@@ -133,6 +139,9 @@ fn every_form_renders_to_word_through_the_same_path() {
 
 #[test]
 fn a_release_copy_in_word_holds_no_withheld_text_in_any_part() {
+    if !common::have("unzip", "apt-get install unzip") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     for id in ["cbp-fld", "opa-seizure-release"] {
@@ -167,6 +176,12 @@ fn a_release_copy_in_word_holds_no_withheld_text_in_any_part() {
 /// An independent reader: pandoc turns the Word file into text that reads like the record.
 #[test]
 fn pandoc_reads_the_word_copy() {
+    if !common::have("pandoc", "apt-get install pandoc") {
+        return;
+    }
+    if !common::have("unzip", "apt-get install unzip") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let reg = common::example_history(tmp.path());
     let out = tmp.path().join("fld.docx");

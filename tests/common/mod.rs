@@ -303,6 +303,8 @@ pub fn have(name: &str, install: &str) -> bool {
     use std::io::Write;
     // Written to the process's stderr itself, not through `eprintln!`, which the harness
     // captures and shows only for a failing test.
-    let _ = writeln!(std::io::stderr(), "\nSKIPPED: {what}\n");
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("\nSKIPPED: {what}\n").as_bytes());
     false
 }
