@@ -297,7 +297,27 @@ pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<Strin
     let Some(roles) = doc.get_mut("roles").and_then(Item::as_table_mut) else {
         return Err(Refusal::RolesNotATable.into());
     };
-    roles.insert("require_signatures", value(require));
+    // A comment above an inline `reviewers = […]`, which becomes tables below, moves up to
+    // the first line of `[roles]` rather than vanishing with it.
+    let above_reviewers = roles
+        .key("reviewers")
+        .filter(|_| roles.get("reviewers").is_some_and(Item::is_value))
+        .and_then(|k| k.leaf_decor().prefix())
+        .and_then(|p| p.as_str())
+        .filter(|p| p.contains('#'))
+        .map(str::to_string);
+    set_keeping_comments(roles, "require_signatures", value(require));
+    if let Some(comment) = above_reviewers {
+        if let Some(mut k) = roles.key_mut("require_signatures") {
+            let before = k
+                .leaf_decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("")
+                .to_string();
+            k.leaf_decor_mut().set_prefix(format!("{comment}{before}"));
+        }
+    }
     let mut aot = ArrayOfTables::new();
     for r in list {
         let mut t = Table::new();
@@ -316,6 +336,24 @@ pub fn write_roles(text: &str, list: &[Reviewer], require: bool) -> Result<Strin
     Ok(doc.to_string())
 }
 
+/// Set `key` of `table` to `new`, keeping the comments around the line it replaces (the
+/// guidance `init` writes above `require_signatures`, a note after a value): toml_edit's
+/// `insert` replaces the key with its decoration, and with it the comments.
+fn set_keeping_comments(table: &mut Table, key: &str, new: Item) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            let decor = old.decor().clone();
+            *old = new
+                .into_value()
+                .unwrap_or_else(|it| it.as_value().cloned().unwrap_or_else(|| false.into()));
+            *old.decor_mut() = decor;
+        }
+        _ => {
+            table.insert(key, new);
+        }
+    }
+}
+
 fn set_quorum(text: &str, quorum: u32) -> Result<String> {
     let mut doc: DocumentMut = text
         .parse()
@@ -324,7 +362,7 @@ fn set_quorum(text: &str, quorum: u32) -> Result<String> {
         if quorum == 1 {
             roles.remove("quorum");
         } else {
-            roles.insert("quorum", value(i64::from(quorum)));
+            set_keeping_comments(roles, "quorum", value(i64::from(quorum)));
         }
     }
     Ok(doc.to_string())
@@ -368,6 +406,32 @@ pub fn allowed_signers(reg: &Register) -> Result<String> {
 mod tests {
     use super::*;
 
+    /// The guidance `init` writes under `[roles]` survives `roles add` (it sits above
+    /// `require_signatures`, which every roles change sets).
+    #[test]
+    fn a_roles_change_keeps_the_comments_init_wrote() {
+        let text = crate::create::settings_text("R", true);
+        let list = vec![Reviewer {
+            email: "a@example.gov".into(),
+            name: "A".into(),
+            keys: vec![],
+        }];
+        let out = write_roles(&text, &list, true).unwrap();
+        let guidance = text
+            .lines()
+            .skip_while(|l| *l != "[roles]")
+            .skip(1)
+            .take_while(|l| l.starts_with('#'))
+            .collect::<Vec<_>>();
+        assert!(guidance.len() >= 2, "{text}");
+        for line in guidance {
+            assert!(out.contains(line), "{line:?} lost:\n{out}");
+        }
+        let out = set_quorum(&out, 2).unwrap();
+        let out = set_quorum(&out, 2).unwrap();
+        assert!(out.contains("quorum = 2"), "{out}");
+    }
+
     #[test]
     fn rewrites_reviewers_as_tables_keeping_the_rest() {
         let text = "# settings\nname = \"R\"\n\n[roles]\n# who decides\nreviewers = [\"a@example.gov\"]\n\n[markings]\nbanner = \"X\"\n";
@@ -381,6 +445,7 @@ mod tests {
         }];
         let out = write_roles(text, &list, true).unwrap();
         assert!(out.starts_with("# settings\nname = \"R\"\n"), "{out}");
+        assert!(out.contains("[roles]\n# who decides\n"), "{out}");
         assert!(out.contains("[markings]\nbanner = \"X\""), "{out}");
         let s = Settings::parse(&out, Path::new("smout.toml")).unwrap();
         assert!(s.roles.require_signatures);
