@@ -10,7 +10,7 @@ use crate::register::{Register, RECORDS_DIR, SETTINGS_FILE};
 use crate::store::{Change, FileChange, Store};
 
 /// Where renderings go by default; `init` tells git to ignore it.
-pub const RENDERS_DIR: &str = "renders";
+pub use crate::store::RENDERS_DIR;
 
 /// The settings file written by `init`.
 pub fn settings_text(name: &str, signed: bool) -> String {

@@ -140,6 +140,9 @@ pub enum Error {
     /// A withdrawal or retirement is refused.
     #[error(transparent)]
     Lifecycle(#[from] crate::lifecycle::Refusal),
+    /// An output path that must not be written (see [`crate::store::output`]).
+    #[error(transparent)]
+    Output(#[from] crate::store::output::OutputRefusal),
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),
@@ -169,6 +172,7 @@ impl Error {
                 "run `smout init` to create a register here, or pass `-C <register>`".into(),
             ),
             Error::NoRecord { .. } => Some("`smout status` lists the records of the register".into()),
+            Error::Output(r) => Some(r.hint()),
             Error::InvalidRecord { what, .. } => Some(format!(
                 "`smout check` shows where; {} must be valid TOML to be read",
                 what.split(' ').next().unwrap_or("the record")

@@ -381,6 +381,9 @@ pub fn build(
 ) -> Result<SiteSummary> {
     let templates = Templates::load(Some(&reg.root.join("templates")))?;
     let final_out = out;
+    // The folder is replaced as a whole: only one that is new, empty or a site smout wrote.
+    let store = Store::open(&reg.root)?;
+    store.check_site_folder(final_out)?;
     let parent = final_out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -397,8 +400,12 @@ pub fn build(
     let _ = std::fs::remove_dir_all(&stage_buf);
     std::fs::create_dir_all(&stage_buf).map_err(|e| Error::io(&stage_buf, e))?;
     let out = stage_buf.as_path();
+    crate::store::fs::write_atomic(
+        &out.join(crate::store::output::SITE_MARK),
+        crate::store::output::SITE_MARK_TEXT.as_bytes(),
+    )
+    .map_err(|e| Error::io(out, e))?;
     // The last site's renderings, where their input is unchanged (never with --fresh).
-    let store = Store::open(&reg.root)?;
     let (cache, cache_key) = manifest_name(&reg.root, final_out);
     let old: Manifest = match opts.fresh {
         true => Manifest::new(),
@@ -420,7 +427,10 @@ pub fn build(
     );
     match result {
         Ok((summary, manifest)) => {
-            swap_in(out, final_out)?;
+            if let Err(e) = swap_in(out, final_out) {
+                let _ = std::fs::remove_dir_all(out);
+                return Err(e);
+            }
             store.save_cache(&cache, cache_key, &manifest);
             Ok(summary)
         }

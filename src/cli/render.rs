@@ -161,7 +161,7 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     if target.as_os_str() == "-" {
         out.write_all(&bytes)?;
     } else {
-        smout::store::fs::write_atomic(&target, &bytes).map_err(|e| Error::io(&target, e))?;
+        smout::store::Store::open(&reg.root)?.write_output(&target, &bytes)?;
         if !env.quiet {
             eprintln!("wrote {} ({} bytes)", target.display(), bytes.len());
         }

@@ -59,7 +59,7 @@ pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
         .or_else(|| (args.format == ReportKind::Pdf).then(|| PathBuf::from("report.pdf")));
     match target {
         Some(p) if p.as_os_str() != "-" => {
-            smout::store::fs::write_atomic(&p, &bytes).map_err(|e| smout::Error::io(&p, e))?;
+            smout::store::Store::open(&reg.root)?.write_output(&p, &bytes)?;
             if !env.quiet {
                 eprintln!("wrote {}", p.display());
             }

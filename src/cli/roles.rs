@@ -23,8 +23,8 @@ use super::{CliResult, Env, ReportFormat};
 ///   smout roles remove former.reviewer@example.gov
 ///   smout roles require-signatures                # an existing register opts in
 ///   smout roles cosign 3f2a9c1e                   # a second reviewer, where [roles] quorum = 2
-///   smout roles export-allowed-signers -o .git/allowed_signers
-///   git config gpg.ssh.allowedSignersFile .git/allowed_signers && git log --show-signature
+///   smout roles export-allowed-signers -o ~/.ssh/cbp-allowed-signers
+///   git config gpg.ssh.allowedSignersFile ~/.ssh/cbp-allowed-signers && git log --show-signature
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct RolesArgs {
@@ -151,8 +151,7 @@ pub fn run(env: &Env, args: RolesArgs, out: &mut dyn Write) -> CliResult {
             let text = allowed_signers(&reg)?;
             match output {
                 Some(p) => {
-                    smout::store::fs::write_atomic(&p, text.as_bytes())
-                        .map_err(|e| smout::Error::io(&p, e))?;
+                    smout::store::Store::open(&reg.root)?.write_output(&p, text.as_bytes())?;
                     if !env.quiet {
                         eprintln!("wrote {}", p.display());
                     }

@@ -238,22 +238,36 @@ pub fn render_all(
 ) -> Result<(usize, Vec<(String, Error)>)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let ids = reg.record_ids()?;
+    // Every file is one smout may write (nothing it did not write is replaced), before any is.
+    let store = Store::open(&reg.root)?;
+    let suffix = if opts.release { "-release" } else { "" };
+    let targets = ids
+        .iter()
+        .map(|id| store.check_output_file(&dir.join(format!("{id}{suffix}.{}", format.ext()))))
+        .collect::<Result<Vec<_>>>()?;
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let jobs: Vec<(&String, &std::path::PathBuf)> = ids.iter().zip(&targets).collect();
     let results = crate::par::map(
-        &ids,
+        &jobs,
         || (),
-        |_, id| {
+        |_, (id, path)| {
             let r = record_at(reg, id, None)
                 .and_then(|rec| render_record(reg, templates, &rec, format, opts))
                 .and_then(|(bytes, _)| {
-                    let suffix = if opts.release { "-release" } else { "" };
-                    let path = dir.join(format!("{id}{suffix}.{}", format.ext()));
-                    crate::store::fs::write_atomic(&path, &bytes).map_err(|e| Error::io(&path, e))
+                    crate::store::fs::write_atomic(path, &bytes)
+                        .map(|()| crate::store::output::sha256(&bytes))
+                        .map_err(|e| Error::io(path, e))
                 });
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n, ids.len());
-            r.err().map(|e| (id.clone(), e))
+            r.map(|h| ((*path).clone(), h))
+                .map_err(|e| ((*id).clone(), e))
         },
     );
-    Ok((ids.len(), results.into_iter().flatten().collect()))
+    let (written, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(|r| r.is_ok());
+    store.remember_outputs(&written.into_iter().flatten().collect::<Vec<_>>());
+    Ok((
+        ids.len(),
+        failed.into_iter().filter_map(|r| r.err()).collect(),
+    ))
 }

@@ -11,9 +11,13 @@ pub mod fs;
 pub mod git;
 pub mod history;
 pub mod lock;
+pub mod output;
 pub mod pathindex;
 mod read;
 pub mod sign;
+
+/// The register's folder of renderings (`smout render` writes there; git ignores it).
+pub const RENDERS_DIR: &str = "renders";
 
 pub use git2::Oid;
 pub use read::{CommitInfo, SignedCommit};
