@@ -260,14 +260,13 @@ pub fn render_all(
                 });
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n, ids.len());
-            r.map(|h| ((*path).clone(), h))
-                .map_err(|e| ((*id).clone(), e))
+            match r {
+                Ok(h) => (Some(((*path).clone(), h)), None),
+                Err(e) => (None, Some(((*id).clone(), e))),
+            }
         },
     );
-    let (written, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(|r| r.is_ok());
+    let (written, failed): (Vec<_>, Vec<_>) = results.into_iter().unzip();
     store.remember_outputs(&written.into_iter().flatten().collect::<Vec<_>>());
-    Ok((
-        ids.len(),
-        failed.into_iter().filter_map(|r| r.err()).collect(),
-    ))
+    Ok((ids.len(), failed.into_iter().flatten().collect()))
 }
