@@ -6,6 +6,10 @@ use crate::form::{item_path, Field, FieldType, Form};
 
 const WIDTH: usize = 96;
 
+/// Above a multi-line answer: how its lines print (see `render::text::paragraphs`).
+const MULTI_LINE: &str =
+    "Write it over as many lines as you like: one newline continues the paragraph; a blank line starts a new one.";
+
 /// The TOML text of a new record of `form`.
 pub fn skeleton(form: &Form, title: &str) -> String {
     let mut out = String::new();
@@ -133,6 +137,9 @@ fn describe(f: &Field, out: &mut String) {
 fn scalar(f: &Field, title: &str, out: &mut String) {
     out.push('\n');
     describe(f, out);
+    if f.kind == FieldType::Text {
+        comment(out, "", MULTI_LINE);
+    }
     let line = match f.kind {
         FieldType::Text => format!("{} = \"\"\"\n\"\"\"", f.key),
         FieldType::Date => format!("# {} = YYYY-MM-DD", f.key),

@@ -12,6 +12,7 @@ use docx_rs::{
 
 use super::pdf::{parse_blocks, plain_meta as plain, Block, ITALIC_CLOSE, ITALIC_OPEN};
 use super::templates::escape_html as xml_escape;
+use super::text::block_paragraphs;
 use super::{REDACTION_CLOSE, REDACTION_OPEN, WITHHELD_CLOSE, WITHHELD_OPEN, WITHHELD_SEP};
 use crate::error::{Error, Result};
 
@@ -163,14 +164,34 @@ fn content_controls(xml: &str) -> String {
 }
 
 fn para(text: &str, bold: bool, indent: usize) -> Paragraph {
-    let mut p = Paragraph::new();
+    indented(add_runs(Paragraph::new(), text, bold), indent)
+}
+
+/// `p` with the runs of `text` added.
+fn add_runs(mut p: Paragraph, text: &str, bold: bool) -> Paragraph {
     for r in runs(text, bold) {
         p = p.add_run(r);
     }
-    if indent > 0 {
-        p = p.indent(Some(INDENT * indent as i32), None, None, None);
-    }
     p
+}
+
+fn indented(p: Paragraph, indent: usize) -> Paragraph {
+    match indent {
+        0 => p,
+        n => p.indent(Some(INDENT * n as i32), None, None, None),
+    }
+}
+
+/// The Word paragraphs of block text, one `w:p` for each of its paragraphs
+/// ([`block_paragraphs`]): the first opened by `first` (a label, a box), the others on their own
+/// at the same indent.
+fn paragraphs(first: Paragraph, text: &str, bold: bool, indent: usize) -> Vec<Paragraph> {
+    let mut parts = block_paragraphs(text);
+    let head = add_runs(first, parts.next().unwrap_or(""), bold);
+    std::iter::once(head)
+        .chain(parts.map(|t| add_runs(Paragraph::new(), t, bold)))
+        .map(|p| indented(p, indent))
+        .collect()
 }
 
 /// A heading paragraph: its number, then (text, italic) spans.
@@ -270,35 +291,39 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
                     &[(&label, true), (&format!(" {t}"), false)],
                 ))
             }
-            Block::Lead(t) => docx = docx.add_paragraph(para(&t, true, indent).keep_next(true)),
-            Block::P(t) | Block::Note(t) | Block::Footnote(t) => {
-                for part in t.split("\n\n") {
-                    docx = docx.add_paragraph(para(part, false, indent));
+            Block::Lead(t) => {
+                for p in paragraphs(Paragraph::new(), &t, true, indent) {
+                    docx = docx.add_paragraph(p.keep_next(true));
                 }
             }
-            Block::Answer(t) => docx = docx.add_paragraph(para(&t, false, indent + 1)),
+            Block::P(t) | Block::Note(t) | Block::Footnote(t) => {
+                for p in paragraphs(Paragraph::new(), &t, false, indent) {
+                    docx = docx.add_paragraph(p);
+                }
+            }
+            Block::Answer(t) => {
+                for p in paragraphs(Paragraph::new(), &t, false, indent + 1) {
+                    docx = docx.add_paragraph(p);
+                }
+            }
             Block::Field(label, value) => {
-                let mut p = Paragraph::new();
-                for r in runs(&label, true) {
-                    p = p.add_run(r);
+                let labelled =
+                    add_runs(Paragraph::new(), &label, true).add_run(Run::new().add_text(" "));
+                for p in paragraphs(labelled, &value, false, indent) {
+                    docx = docx.add_paragraph(p);
                 }
-                p = p.add_run(Run::new().add_text(" "));
-                for r in runs(&value, false) {
-                    p = p.add_run(r);
-                }
-                if indent > 0 {
-                    p = p.indent(Some(INDENT * indent as i32), None, None, None);
-                }
-                docx = docx.add_paragraph(p);
             }
             Block::Check(on, t) => {
-                let mut p = Paragraph::new()
+                let boxed = Paragraph::new()
                     .add_run(Run::new().add_text(format!("{SDT_BOX}{}", u8::from(on))));
-                for r in runs(&t, false) {
-                    p = p.add_run(r);
+                for p in paragraphs(boxed, &t, false, 0) {
+                    docx = docx.add_paragraph(p.indent(
+                        Some(INDENT * indent as i32),
+                        None,
+                        None,
+                        None,
+                    ));
                 }
-                p = p.indent(Some(INDENT * indent as i32), None, None, None);
-                docx = docx.add_paragraph(p);
             }
             Block::Indent(n) => indent = n,
             Block::Address(lines) => {
@@ -309,11 +334,10 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
             Block::Table(head, rows) => {
                 let widths = column_widths(&head, &rows);
                 let cell = |t: &str, bold: bool, w: usize| {
-                    let mut p = Paragraph::new();
-                    for r in runs(t, bold) {
-                        p = p.add_run(r);
-                    }
-                    TableCell::new().add_paragraph(p).width(w, WidthType::Dxa)
+                    paragraphs(Paragraph::new(), t, bold, 0)
+                        .into_iter()
+                        .fold(TableCell::new(), TableCell::add_paragraph)
+                        .width(w, WidthType::Dxa)
                 };
                 let header = head.iter().zip(&widths).map(|(h, w)| cell(h, true, *w));
                 let mut trs = vec![TableRow::new(header.collect()).cant_split()];

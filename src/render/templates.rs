@@ -8,6 +8,7 @@ use std::path::Path;
 use tera::{Context, Kwargs, State, Tera};
 
 use super::pdf::{ITALIC_CLOSE, ITALIC_OPEN};
+use super::text::{paragraphs, PARAGRAPH_BREAK};
 use super::{Format, View, REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
@@ -166,7 +167,6 @@ fn pieces(s: &str) -> Vec<(bool, &str)> {
     out
 }
 
-/// Text for HTML: escaped, paragraphs kept, redactions as labelled boxes. Marked safe.
 /// Form text marks the template's italics `*thus*` (a directive's title): pieces of `s`, each
 /// with whether it is emphasized. A lone `*` stays as it is.
 fn emphasis(s: &str) -> Vec<(bool, &str)> {
@@ -201,11 +201,29 @@ fn with_emphasis(s: &str, text: impl Fn(&str) -> String, em: impl Fn(String) -> 
         .collect()
 }
 
+/// Text for HTML: escaped, its paragraphs apart (`</p><p>` between them), redactions as
+/// labelled boxes. Marked safe.
 fn html_filter(s: &str, kw: Kwargs, _: &State) -> tera::Value {
-    if emphasized(&kw) {
-        let out = with_emphasis(s, escape_html, |t| format!("<em>{t}</em>"));
-        return tera::Value::safe_string(&out);
-    }
+    // `inline=true`: text where a `<p>` cannot open (a table cell, a list item, the page's
+    // title) keeps its paragraphs apart with a line break.
+    let between = match kw.get::<bool>("inline").ok().flatten().unwrap_or(false) {
+        true => "<br>\n",
+        false => "</p>\n<p>",
+    };
+    let emphasis = emphasized(&kw);
+    let out = paragraphs(s)
+        .iter()
+        .map(|p| match emphasis {
+            true => with_emphasis(p, escape_html, |t| format!("<em>{t}</em>")),
+            false => html_text(p),
+        })
+        .collect::<Vec<_>>()
+        .join(between);
+    tera::Value::safe_string(&out)
+}
+
+/// One paragraph for HTML: escaped, redactions as labelled boxes.
+fn html_text(s: &str) -> String {
     let mut out = String::new();
     for (label, text) in pieces(s) {
         if label {
@@ -214,28 +232,30 @@ fn html_filter(s: &str, kw: Kwargs, _: &State) -> tera::Value {
                 "<span class=\"redaction\" role=\"img\" aria-label=\"withheld under FOIA exemption {l}\">{l}</span>"
             ));
         } else {
-            out.push_str(
-                &escape_html(text)
-                    .replace("\n\n", "</p>\n<p>")
-                    .replace('\n', "<br>\n"),
-            );
+            out.push_str(&escape_html(text));
         }
     }
-    tera::Value::safe_string(&out)
+    out
 }
 
-/// Text for Markdown: special characters escaped, redactions as bold labels.
+/// Text for Markdown: special characters escaped, redactions as bold labels, paragraphs
+/// apart by a blank line.
 fn md_filter(s: &str, kw: Kwargs, _: &State) -> String {
-    match emphasized(&kw) {
-        true => with_emphasis(s, md_text, |t| format!("*{t}*")),
-        false => md_text(s),
-    }
+    let emphasis = emphasized(&kw);
+    paragraphs(s)
+        .iter()
+        .map(|p| match emphasis {
+            true => with_emphasis(p, md_text, |t| format!("*{t}*")),
+            false => md_text(p),
+        })
+        .collect::<Vec<_>>()
+        .join(PARAGRAPH_BREAK)
 }
 
+/// One paragraph (or a piece of one) for Markdown.
 fn md_text(s: &str) -> String {
-    let s = newlines(s);
     let mut out = String::new();
-    for (label, text) in pieces(&s) {
+    for (label, text) in pieces(s) {
         if label {
             out.push_str(&format!("**[{text}]**"));
         } else {
@@ -250,13 +270,7 @@ fn md_text(s: &str) -> String {
             }
         }
     }
-    let out = escape_line_starts(&out);
-    out.replace('\n', "  \n").replace("  \n  \n", "\n\n")
-}
-
-/// CRLF and a lone CR become LF: every format sees one kind of line break.
-fn newlines(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\r', "\n")
+    escape_line_starts(&out)
 }
 
 /// A value line that Markdown would read as structure — a rule or setext underline (`---`,
@@ -285,21 +299,24 @@ fn escape_line_starts(s: &str) -> String {
     out
 }
 
-/// Text for the PDF block language: one line, with `\n` and `|` escaped; with `emphasis=true`
-/// (the form's wording) its `*…*` become the italic marks the layout sets in italics, which
-/// every other string never carries.
+/// Text for the PDF block language: one line, its paragraphs apart by an escaped
+/// [`PARAGRAPH_BREAK`] and `|` escaped; with `emphasis=true` (the form's wording) its `*…*`
+/// become the italic marks the layout sets in italics, which every other string never carries.
 fn pdf_filter(s: &str, kw: Kwargs, _: &State) -> String {
     let plain = |s: &str| -> String {
-        newlines(s)
-            .replace([ITALIC_OPEN, ITALIC_CLOSE], "")
+        s.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
             .replace('\\', "\\\\")
             .replace('|', "\\|")
-            .replace('\n', "\\n")
     };
-    match emphasized(&kw) {
-        true => with_emphasis(s, plain, |t| format!("{ITALIC_OPEN}{t}{ITALIC_CLOSE}")),
-        false => plain(s),
-    }
+    let emphasis = emphasized(&kw);
+    paragraphs(s)
+        .iter()
+        .map(|p| match emphasis {
+            true => with_emphasis(p, plain, |t| format!("{ITALIC_OPEN}{t}{ITALIC_CLOSE}")),
+            false => plain(p),
+        })
+        .collect::<Vec<_>>()
+        .join(&PARAGRAPH_BREAK.replace('\n', "\\n"))
 }
 
 #[cfg(test)]
@@ -308,9 +325,7 @@ mod tests {
 
     #[test]
     fn value_lines_never_become_markdown_structure() {
-        let s = escape_line_starts(&newlines(
-            "intro\r---\r\n~~~ fence\n  - item\n1. one\n12) x",
-        ));
+        let s = escape_line_starts("intro\n---\n~~~ fence\n  - item\n1. one\n12) x");
         assert_eq!(
             s,
             "intro\n\\---\n\\~~~ fence\n  \\- item\n1\\. one\n12\\) x"

@@ -2,6 +2,7 @@
 //! keep-with-next, repeated table headers and numbered items.
 
 use super::*;
+use crate::render::text::block_paragraphs;
 
 pub(super) struct Layout {
     pub(super) units: Vec<Unit>,
@@ -550,11 +551,12 @@ impl Draw {
     }
 }
 
-/// Split spans at blank lines into paragraphs.
+/// Split spans into paragraphs where the block language breaks them
+/// ([`block_paragraphs`]: the `pdf` filter has read the text into paragraphs).
 pub(super) fn split_paragraphs(spans: &[(String, Face)]) -> Vec<Vec<(String, Face)>> {
     let mut out: Vec<Vec<(String, Face)>> = vec![Vec::new()];
     for (text, face) in spans {
-        for (i, part) in text.split("\n\n").enumerate() {
+        for (i, part) in block_paragraphs(text).enumerate() {
             if i > 0 {
                 out.push(Vec::new());
             }
