@@ -410,14 +410,18 @@ fn list(
     let olds = ov.and_then(Value::as_array).unwrap_or(&empty);
     let news = nv.and_then(Value::as_array).unwrap_or(&empty);
     let key = identity(form, f);
+    // An item whose identity is left empty is known by its place: "Contact Information: #2",
+    // never "Contact Information: " (which a summary then joins to "Contact Information: , …").
     let key_of = |v: &Value, i: usize| -> String {
         key.as_ref()
             .and_then(|k| v.get(k.as_str()))
-            .map(|v| crate::markup::plain(&show_plain(v)))
+            .map(|v| crate::markup::plain(&show_plain(v)).trim().to_string())
+            .filter(|k| !k.is_empty())
             .unwrap_or_else(|| format!("#{}", i + 1))
     };
-    let summary = |v: &Value| -> String {
-        match v.as_table() {
+    // An item with nothing answered has no summary to print (no bare "+").
+    let summary = |v: &Value| -> Option<String> {
+        let s = match v.as_table() {
             Some(t) => form
                 .children(&item_path(f))
                 .filter_map(|c| answered(t.get(&c.key)).map(|x| show(c, x)))
@@ -425,7 +429,8 @@ fn list(
                 .collect::<Vec<_>>()
                 .join(", "),
             None => show_plain(v),
-        }
+        };
+        (!s.trim().is_empty()).then_some(s)
     };
     // Items are matched on their identity as the record has it: a release copy's identities
     // are FOIA labels, alike for every withheld name, so it carries the unredacted identity's
@@ -456,7 +461,7 @@ fn list(
                 section: f.section.clone(),
                 kind: ChangeKind::Removed,
                 material: f.material || form.children(&item_path(f)).any(|c| c.material),
-                old: Some(summary(&olds[i])),
+                old: summary(&olds[i]),
                 new: None,
                 inline: Vec::new(),
             });
@@ -472,7 +477,7 @@ fn list(
                 kind: ChangeKind::Added,
                 material: f.material || form.children(&item_path(f)).any(|c| c.material),
                 old: None,
-                new: Some(summary(&news[j])),
+                new: summary(&news[j]),
                 inline: Vec::new(),
             }),
             Some(i) => walk(
@@ -671,6 +676,29 @@ mod tests {
             &toml::from_str(MINIMAL).unwrap(),
             &toml::from_str(&MINIMAL.replace("Open-source research.", "Other.")).unwrap()
         ));
+    }
+
+    #[test]
+    fn an_item_with_nothing_answered_is_named_by_its_place_never_by_an_empty_name() {
+        // A contact as `smout new` writes it, beside a changed component: the summary names
+        // both, and joins nothing empty ("Contact Information: , Name of Component").
+        let d = diff(|t| {
+            t.replace(
+                "[[summary.counsel]]",
+                "[[summary.contacts]]\nname = \"\"\ntitle = \"\"\n\n[[summary.counsel]]",
+            )
+            .replace("U.S. Customs and Border Protection", "CBP")
+        });
+        assert_eq!(
+            d.summary(),
+            "2 changes (1 material): Name of Component, Contact Information: #2"
+        );
+        let added = d
+            .changes
+            .iter()
+            .find(|c| c.kind == ChangeKind::Added)
+            .unwrap();
+        assert_eq!((added.old.as_deref(), added.new.as_deref()), (None, None));
     }
 
     #[test]

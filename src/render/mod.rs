@@ -413,6 +413,8 @@ impl ViewBuilder<'_> {
                     }
                     other => self.wrong_type(path, other),
                 })
+                // An empty item is no answer: nothing is printed for it, not even a separator.
+                .filter(|s| !s.trim().is_empty())
                 .collect::<Vec<_>>()
                 .join("; "),
             Some(v @ (Value::Integer(_) | Value::Float(_))) => self.present(path, &v.to_string()),
@@ -564,14 +566,18 @@ impl ViewBuilder<'_> {
                 let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
                 for (i, row) in items.iter().enumerate() {
                     let t = row.as_table();
-                    let cells = cols
+                    let cells: Vec<String> = cols
                         .iter()
                         .map(|c| {
                             let p = format!("{path}[{i}].{}", c.key);
                             self.value_text(c, &p, t.and_then(|t| t.get(&c.key)))
                         })
                         .collect();
-                    item.rows.push(cells);
+                    // An item with nothing answered is no row: no line of empty cells, and
+                    // a list of such items prints as the form prints an empty one.
+                    if cells.iter().any(|c| !c.trim().is_empty()) {
+                        item.rows.push(cells);
+                    }
                 }
                 // Drop columns nobody filled in.
                 let keep: Vec<bool> = (0..item.columns.len())
@@ -672,10 +678,13 @@ impl ViewBuilder<'_> {
             });
         let Some(item) = item else { return shown };
         let list_path = list.unwrap_or_default();
+        // What the item leaves empty is left out, not joined: no "DHS/CBP-017 , ".
         let mut parts = vec![shown];
         if let Some(t) = item.get("title").and_then(Value::as_str) {
             let title = self.present(&format!("{list_path}[].title"), t);
-            parts[0] = format!("{} {title}", parts[0]);
+            if !title.trim().is_empty() {
+                parts[0] = format!("{} {title}", parts[0]);
+            }
         }
         if let Some(d) = item
             .get("published")
@@ -687,6 +696,7 @@ impl ViewBuilder<'_> {
         if let Some(c) = item.get("citation").and_then(Value::as_str) {
             parts.push(self.present(&format!("{list_path}[].citation"), c));
         }
+        parts.retain(|p| !p.trim().is_empty());
         parts.join(", ")
     }
 
