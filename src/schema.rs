@@ -1,10 +1,14 @@
 //! `schema`: a JSON Schema (draft 2020-12) of a form's records, so editors with a TOML language
 //! server (Even Better TOML / taplo) complete keys, show the question as documentation and flag
 //! wrong types while the drafter types.
+//!
+//! The schema accepts every record `check` passes: an answer the form requires is required
+//! unless the record's `[provenance]` marks it (or what holds it) `withheld-in-source`, and an
+//! answer required only in some cases (`required_when`) is left to `check`.
 
 use serde_json::{json, Map, Value};
 
-use crate::form::{item_path, Field, FieldType, Form, ENGINE_KEYS};
+use crate::form::{item_path, path_covers, split_path, Field, FieldType, Form, ENGINE_KEYS};
 
 /// The JSON Schema of records of `form`.
 pub fn json_schema(form: &Form) -> Value {
@@ -38,32 +42,82 @@ pub fn json_schema(form: &Form) -> Value {
             "additionalProperties": {"enum": crate::form::PROVENANCE_KINDS}
         }),
     );
-    let (p, required) = object(form, "");
-    props.extend(p);
-    let mut req = vec![json!("form"), json!("form_version")];
-    req.extend(required.into_iter().map(Value::String));
+    props.extend(object(form, ""));
     debug_assert!(ENGINE_KEYS.iter().all(|k| props.contains_key(*k)));
+    // A required answer is required as `check` requires it: unless `[provenance]` says the
+    // source withheld it (or what holds it). Answers required only in some cases
+    // (`required_when`) are never required here.
+    let required: Vec<Value> = form
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            json!({
+                "if": withheld_in_source(&covering_keys(form, &f.path)),
+                "else": required_at(form, f),
+            })
+        })
+        .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("https://smout.invalid/schema/{}/{}.json", form.id, form.version),
         "title": format!("{} ({})", form.title, form.id),
         "type": "object",
         "properties": props,
-        "required": req,
+        "required": ["form", "form_version"],
+        "allOf": required,
         "additionalProperties": false
     })
 }
 
-fn object(form: &Form, parent: &str) -> (Map<String, Value>, Vec<String>) {
-    let mut props = Map::new();
-    let mut required = Vec::new();
-    for f in form.children(parent) {
-        if f.required {
-            required.push(f.key.clone());
+fn object(form: &Form, parent: &str) -> Map<String, Value> {
+    form.children(parent)
+        .map(|f| (f.key.clone(), field_schema(form, f)))
+        .collect()
+}
+
+/// The `[provenance]` keys that, marked `withheld-in-source`, excuse the answer at `path`
+/// from being given: the keys `check` accepts (a field's path, or a list field's child
+/// written without `[]`) that cover it.
+fn covering_keys(form: &Form, path: &str) -> Vec<String> {
+    let mut keys: Vec<String> = form
+        .fields
+        .iter()
+        .flat_map(|f| [f.path.clone(), f.path.replace("[]", "")])
+        .filter(|k| form.field(k).is_some() || form.field(&k.replace('.', "[].")).is_some())
+        .filter(|k| path_covers(k, path))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A record whose `[provenance]` marks one of `keys` as withheld in the source.
+fn withheld_in_source(keys: &[String]) -> Value {
+    let any: Vec<Value> = keys
+        .iter()
+        .map(|k| json!({"required": [k], "properties": {k: {"const": "withheld-in-source"}}}))
+        .collect();
+    json!({"required": ["provenance"], "properties": {"provenance": {"anyOf": any}}})
+}
+
+/// The answer of `f` required where it sits: in its table, in every item of its list, and so
+/// on up to the record (a table or list left out requires nothing of its own).
+fn required_at(form: &Form, f: &Field) -> Value {
+    let mut s = json!({"required": [f.key]});
+    let mut parent = split_path(&f.path).0;
+    while !parent.is_empty() {
+        let list = parent.ends_with("[]");
+        let Some(holder) = form.field(parent.trim_end_matches("[]")) else {
+            break;
+        };
+        if list {
+            s = json!({"items": s});
         }
-        props.insert(f.key.clone(), field_schema(form, f));
+        s = json!({"properties": {holder.key.clone(): s}});
+        parent = split_path(&holder.path).0;
     }
-    (props, required)
+    s
 }
 
 fn field_schema(form: &Form, f: &Field) -> Value {
@@ -84,13 +138,13 @@ fn field_schema(form: &Form, f: &Field) -> Value {
             "enum": f.choices.iter().map(|c| c.value.clone()).collect::<Vec<_>>(),
         }),
         FieldType::Table | FieldType::Compound(_) => {
-            let (props, req) = object(form, &f.path);
-            json!({"type": "object", "properties": props, "required": req, "additionalProperties": false})
+            let props = object(form, &f.path);
+            json!({"type": "object", "properties": props, "additionalProperties": false})
         }
         FieldType::List => {
-            let (props, req) = object(form, &item_path(f));
+            let props = object(form, &item_path(f));
             let mut s = json!({"type": "array", "items": {
-                "type": "object", "properties": props, "required": req, "additionalProperties": false
+                "type": "object", "properties": props, "additionalProperties": false
             }});
             if let Some(n) = f.min_items {
                 s["minItems"] = json!(n);
