@@ -1,0 +1,147 @@
+//! What the log, the timeline and status tell a drafter: events newest first at the time they
+//! were committed, the date each submission carries, and the Privacy Office's comments —
+//! internal and release. Registers are built with smout's own commands, at fixed times.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{edit, git_register, ok, stdout};
+
+const REVIEWER: &str = "privacy@example.gov";
+const DRAFTER: &str = "drafter@example.gov";
+
+/// Run smout as `who` with today `day` and its commits (and tags) made at `at` (UTC).
+fn smout_at(dir: &Path, who: &str, day: &str, at: &str, args: &[&str]) -> Output {
+    let when = format!("{day}T{at}Z");
+    common::smout_with(
+        dir,
+        who,
+        day,
+        args,
+        &[("GIT_AUTHOR_DATE", &when), ("GIT_COMMITTER_DATE", &when)],
+    )
+}
+
+/// Commit every change of the working tree as the drafter, at `when` (`2024-02-01T09:00:00Z`).
+fn commit_at(dir: &Path, when: &str, message: &str) {
+    for args in [vec!["add", "-A"], vec!["commit", "-q", "-m", message]] {
+        let o = std::process::Command::new("git")
+            .args(&args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "Test Drafter")
+            .env("GIT_AUTHOR_EMAIL", DRAFTER)
+            .env("GIT_COMMITTER_NAME", "Test Drafter")
+            .env("GIT_COMMITTER_EMAIL", DRAFTER)
+            .env("GIT_AUTHOR_DATE", when)
+            .env("GIT_COMMITTER_DATE", when)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+/// Record `x`, submitted on 2024-01-10 and found not yet meeting the requirements on
+/// 2024-02-01 at 09:00, with an analysis, training and comments.
+fn not_yet_met() -> tempfile::TempDir {
+    let reg = git_register("x");
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-01-10",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    ok(smout_at(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        "09:00:00",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "not-yet-met",
+            "--training-required",
+            "--rules-do-not-comply",
+            "Rule (g): reviews are not documented in the case file.",
+            "--comments",
+            "Document each review in the case file; ask [[b6: Mary Major]] for the template.",
+        ],
+    ));
+    reg
+}
+
+#[test]
+fn log_is_newest_first_within_a_day_each_decision_at_its_own_commit() {
+    let reg = not_yet_met();
+    // The drafter answers in the same second the determination was committed, then resubmits
+    // that afternoon and withdraws the next day: history, not the review date, orders them.
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    commit_at(reg.path(), "2024-02-01T09:00:00Z", "x: document reviews");
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-01",
+        "15:00:00",
+        &["submit", "x"],
+    ));
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-02",
+        "08:00:00",
+        &["withdraw", "x", "--reason", "The program is cancelled."],
+    ));
+    let text = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-03",
+        "08:00:00",
+        &["log", "x"],
+    ));
+    insta::assert_snapshot!("log_text", stdout(&text));
+    let json = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-03",
+        "08:00:00",
+        &["log", "x", "--format", "json"],
+    ));
+    insta::assert_snapshot!("log_json", stdout(&json));
+    // Every event that is a commit names it.
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    for e in v.as_array().unwrap() {
+        assert!(e["commit"].is_string(), "{e}");
+    }
+    // The site's record page lists the same events in the same order.
+    let site = reg.path().join("site");
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-03",
+        "08:00:00",
+        &["-q", "site", "--no-pdf", "-o", site.to_str().unwrap()],
+    ));
+    let page = std::fs::read_to_string(site.join("records/x/index.html")).unwrap();
+    let listed: Vec<&str> = page
+        .split("<code>")
+        .skip(1)
+        .filter_map(|s| s.split_once("</code>").map(|c| c.0))
+        .collect();
+    let logged: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["commit"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, logged, "{page}");
+}
