@@ -145,3 +145,101 @@ fn log_is_newest_first_within_a_day_each_decision_at_its_own_commit() {
         .collect();
     assert_eq!(listed, logged, "{page}");
 }
+
+#[test]
+fn status_of_a_record_shows_what_the_privacy_office_asks() {
+    let reg = not_yet_met();
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-02",
+        "08:00:00",
+        &["status", "x"],
+    ));
+    insta::assert_snapshot!("status_one_record", stdout(&o));
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-02",
+        "08:00:00",
+        &["status", "x", "--format", "json"],
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    insta::assert_snapshot!(
+        "status_one_record_json_decision",
+        serde_json::to_string_pretty(&v[0]["decision"]).unwrap()
+    );
+    // A release passes the comments through the redaction step: the marked name is withheld.
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-02",
+        "08:00:00",
+        &["status", "x", "--release"],
+    ));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "Comments: Document each review in the case file; ask [(b) (6)] for the template."
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("Mary Major"), "{out}");
+}
+
+#[test]
+fn a_release_withholds_the_comments_the_record_redacts() {
+    let reg = not_yet_met();
+    let record = reg.path().join("records/x/record.toml");
+    let mut text = std::fs::read_to_string(&record).unwrap();
+    text.push_str("\n[release.redact]\n\"determination.comments\" = [\"b5\"]\n");
+    std::fs::write(&record, text).unwrap();
+    for args in [
+        &["status", "x", "--release"][..],
+        &["status", "x", "--release", "--format", "json"],
+        &["log", "x", "--release"],
+        &["log", "x", "--release", "--format", "json"],
+    ] {
+        let o = ok(smout_at(
+            reg.path(),
+            DRAFTER,
+            "2024-02-02",
+            "08:00:00",
+            args,
+        ));
+        let out = stdout(&o);
+        assert!(!out.contains("case file;"), "{args:?}: {out}");
+        assert!(!out.contains("template"), "{args:?}: {out}");
+        assert!(out.contains("[(b) (5)]"), "{args:?}: {out}");
+        // What the record does not withhold is still there.
+        assert!(
+            out.contains("reviews are not documented"),
+            "{args:?}: {out}"
+        );
+    }
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-02-02",
+        "08:00:00",
+        &["status", "x", "--release"],
+    ));
+    insta::assert_snapshot!("status_one_record_release_redacted", stdout(&o));
+    // Internal copies show them.
+    for args in [&["status", "x"][..], &["log", "x"]] {
+        let o = ok(smout_at(
+            reg.path(),
+            DRAFTER,
+            "2024-02-02",
+            "08:00:00",
+            args,
+        ));
+        assert!(
+            stdout(&o).contains(
+                "Comments: Document each review in the case file; ask Mary Major for the template."
+            ),
+            "{args:?}: {}",
+            stdout(&o)
+        );
+    }
+}
