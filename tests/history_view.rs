@@ -243,3 +243,198 @@ fn a_release_withholds_the_comments_the_record_redacts() {
         );
     }
 }
+
+/// The record as submission `n` holds it.
+fn submitted_record(reg: &Path, n: u32) -> String {
+    common::git(
+        reg,
+        &[
+            "show",
+            &format!("smout/x/submission/{n}:records/x/record.toml"),
+        ],
+    )
+}
+
+#[test]
+fn a_resubmission_carries_its_own_date_not_the_first_ones() {
+    let reg = git_register("x");
+    // Left empty, as the README says: smout fills it in.
+    edit(reg.path(), "x", "date_submitted = 2020-01-15\n", "");
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-01-10",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    assert!(
+        stdout(&o).starts_with("date submitted for review set to 2024-01-10\n"),
+        "{}",
+        stdout(&o)
+    );
+    ok(smout_at(
+        reg.path(),
+        REVIEWER,
+        "2024-02-01",
+        "09:00:00",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "not-yet-met",
+            "--comments",
+            "Name the case system.",
+        ],
+    ));
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-03-01",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    insta::assert_snapshot!("resubmit_restamps", stdout(&o));
+    let first = submitted_record(reg.path(), 1);
+    let second = submitted_record(reg.path(), 2);
+    assert!(first.contains("date_submitted = 2024-01-10\n"), "{first}");
+    assert!(second.contains("date_submitted = 2024-03-01\n"), "{second}");
+    // Only the date and the drafter's edit differ: the file is edited in place.
+    assert_eq!(
+        second
+            .replace("2024-03-01", "2024-01-10")
+            .replace("Case system", "Shared drive"),
+        first
+    );
+    // The rendering of submission 2 prints its own date.
+    let md = reg.path().join("s2.md");
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-03-02",
+        "08:00:00",
+        &[
+            "render",
+            "x",
+            "--rev",
+            "submission/2",
+            "--format",
+            "md",
+            "-o",
+            md.to_str().unwrap(),
+        ],
+    ));
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(
+        md.contains("**Date submitted for review:** 3/1/24\n"),
+        "{md}"
+    );
+    // Resubmitting with no change of the drafter's is still refused, new date or not.
+    let o = smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-03-05",
+        "12:00:00",
+        &["submit", "x"],
+    );
+    common::refused(o, "has not changed since submission 2");
+}
+
+#[test]
+fn a_hand_written_date_earlier_than_the_last_submission_stays_with_a_warning() {
+    // The fixture's date (2020-01-15) is the drafter's own.
+    let reg = git_register("x");
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-01-10",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-03-01",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    insta::assert_snapshot!("resubmit_hand_written_date", stdout(&o));
+    assert!(submitted_record(reg.path(), 2).contains("date_submitted = 2020-01-15\n"));
+    // A date the drafter gives on or after the last submission is taken as given, silently.
+    edit(
+        reg.path(),
+        "x",
+        "date_submitted = 2020-01-15",
+        "date_submitted = 2024-03-20",
+    );
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-04-01",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    assert!(
+        stdout(&o).starts_with("submitted x as submission 3"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(submitted_record(reg.path(), 3).contains("date_submitted = 2024-03-20\n"));
+}
+
+#[test]
+fn a_date_that_was_an_earlier_submissions_day_is_that_submissions() {
+    // Written by hand on the day of submission 1 (as smout before its trailer, which left no
+    // word of what it filled in): it is the date of submission 1, so submission 2 gets its own.
+    let reg = git_register("x");
+    edit(
+        reg.path(),
+        "x",
+        "date_submitted = 2020-01-15",
+        "date_submitted = 2024-01-10   # the day we sent it",
+    );
+    ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-01-10",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    edit(
+        reg.path(),
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Case system\"",
+    );
+    let o = ok(smout_at(
+        reg.path(),
+        DRAFTER,
+        "2024-03-01",
+        "12:00:00",
+        &["submit", "x"],
+    ));
+    assert!(
+        stdout(&o).starts_with(
+            "date submitted for review set to 2024-03-01 (it was 2024-01-10, the date of submission 1)\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        submitted_record(reg.path(), 2)
+            .contains("date_submitted = 2024-03-01   # the day we sent it\n"),
+        "{}",
+        submitted_record(reg.path(), 2)
+    );
+}
