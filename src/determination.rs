@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::duration::toml_date;
 use crate::error::{Error, Result};
+use crate::form::Form;
 
 /// Findings on one kind of further documentation (PIA, SORN).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -110,6 +111,190 @@ impl Determination {
     /// The documentation finding of a kind (`pia`, `sorn`).
     pub fn doc(&self, key: &str) -> Option<&DocFinding> {
         self.documentation.get(key)
+    }
+}
+
+/// What a determination (or an appeal's decision) says beyond its outcome — what a drafter
+/// told to "address the Privacy Office's comments" must read: the Rules of Behavior analysis,
+/// training, the reviewer's findings, further documentation, conditions and comments. Every
+/// string is as one audience reads it: [`Notes::of`] passes each through `show(path, text)`,
+/// `path` being the determination page's field (`determination.comments` …) that a record's
+/// `[release] redact` may withhold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Notes {
+    /// Why the Rules of Behavior do not comply.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub rules_do_not_comply: String,
+    /// Training is required.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub training_required: bool,
+    /// The findings affirmed, in the form's words (a choice: the form's wording and the choice).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+    /// The rulings on further documentation (PIA, SORN), in the form's words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documentation: Vec<String>,
+    /// Conditions of an approval.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub conditions: String,
+    /// The reviewer's comments.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub comments: String,
+}
+
+impl Notes {
+    /// The notes of `d`, worded by its record's form (by their keys when the form is unknown),
+    /// each string shown through `show(path, text)`.
+    pub fn of(
+        d: &Determination,
+        form: Option<&Form>,
+        show: &dyn Fn(&str, &str) -> String,
+    ) -> Notes {
+        let page = form.map(|f| &f.determination);
+        let defs = page.map(|p| p.findings.as_slice()).unwrap_or_default();
+        let kinds = page.map(|p| p.documentation.as_slice()).unwrap_or_default();
+        // In the form's order, then what the form does not know, by key.
+        let mut findings = Vec::new();
+        for def in defs {
+            let Some(value) = d.findings.get(&def.key) else {
+                continue;
+            };
+            let wording = match &def.number {
+                Some(n) => format!("{n} {}", def.text),
+                None => def.text.clone(),
+            };
+            match (value, &def.choices_from) {
+                (toml::Value::Boolean(false), _) => {}
+                (toml::Value::Boolean(true), None) => findings.push(wording),
+                (v, Some(from)) => {
+                    let chosen = value_text(v);
+                    let label = form
+                        .and_then(|f| f.field(from))
+                        .and_then(|f| f.choice(&chosen))
+                        .map_or(chosen.clone(), |c| c.label.clone());
+                    findings.push(format!("{wording} {label}"));
+                }
+                (v, None) => findings.push(format!("{wording} {}", value_text(v))),
+            }
+        }
+        for (key, value) in &d.findings {
+            if !defs.iter().any(|f| &f.key == key) {
+                findings.push(format!("{key}: {}", value_text(value)));
+            }
+        }
+        let ids_of = |f: &DocFinding| -> String {
+            f.ids
+                .iter()
+                .map(|i| show("determination.ids", i))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let mut documentation = Vec::new();
+        for k in kinds {
+            let Some(f) = d.doc(&k.key) else { continue };
+            // The form's sentences, their `<…>` placeholders giving way to the documents named.
+            let words = |s: &str| s.split_once(" <").map_or(s, |(head, _)| head).to_string();
+            let mut said: Vec<String> = Vec::new();
+            match f.finding.as_str() {
+                "covered" => said.push(words(&k.covered)),
+                "required" => said.push(words(&k.required)),
+                _ => {}
+            }
+            match f.action.as_str() {
+                "new" => said.push(words(&k.new)),
+                "update" => said.push(words(&k.update)),
+                _ => {}
+            }
+            if said.is_empty() {
+                continue;
+            }
+            let ids = ids_of(f);
+            if !ids.is_empty() {
+                said.push(ids);
+            }
+            documentation.push(said.join(" "));
+        }
+        for (key, f) in &d.documentation {
+            if kinds.iter().any(|k| &k.key == key) {
+                continue;
+            }
+            let ids = ids_of(f);
+            let said: Vec<&str> = [f.finding.as_str(), f.action.as_str(), ids.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty() && *p != "none")
+                .collect();
+            if !said.is_empty() {
+                documentation.push(format!("{key}: {}", said.join(" ")));
+            }
+        }
+        Notes {
+            rules_do_not_comply: show("determination.rules_do_not_comply", &d.rules_do_not_comply),
+            training_required: d.training_required,
+            findings,
+            documentation,
+            conditions: show("determination.conditions", &d.conditions),
+            comments: show("determination.comments", &d.comments),
+        }
+    }
+
+    /// Whether the decision says nothing beyond its outcome.
+    pub fn is_empty(&self) -> bool {
+        *self == Notes::default()
+    }
+
+    /// Print the notes for people, one labelled line each at `indent`; the lines of a value
+    /// that spans lines follow two columns further in.
+    pub fn write_text(&self, indent: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for note in self.lines() {
+            for (i, line) in note.lines().enumerate() {
+                match (i, line.trim().is_empty()) {
+                    (0, _) => writeln!(out, "{indent}{line}")?,
+                    (_, true) => writeln!(out)?,
+                    (_, false) => writeln!(out, "{indent}  {}", line.trim_start())?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The notes as lines for people, each labelled (a value may span lines).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let text = |s: &str| s.trim().to_string();
+        if !self.rules_do_not_comply.trim().is_empty() {
+            out.push(format!(
+                "Rules of Behavior do not comply: {}",
+                text(&self.rules_do_not_comply)
+            ));
+        }
+        if self.training_required {
+            out.push("Training required.".into());
+        }
+        out.extend(
+            self.findings
+                .iter()
+                .map(|f| format!("Finding: {}", text(f))),
+        );
+        out.extend(
+            self.documentation
+                .iter()
+                .map(|d| format!("Documentation: {}", text(d))),
+        );
+        if !self.conditions.trim().is_empty() {
+            out.push(format!("Conditions: {}", text(&self.conditions)));
+        }
+        if !self.comments.trim().is_empty() {
+            out.push(format!("Comments: {}", text(&self.comments)));
+        }
+        out
+    }
+}
+
+/// A finding's value as text (a choice's value, a number …).
+fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -175,3 +175,21 @@ pub fn report_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// What the decision that stands on each row asks of the drafter (its comments, Rules of
+/// Behavior analysis, findings, conditions), under a line naming the decision; rows whose
+/// decision says nothing beyond its outcome print nothing.
+pub fn decisions_text(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<()> {
+    for r in rows {
+        let Some(d) = r.decision.as_ref().filter(|d| !d.notes.is_empty()) else {
+            continue;
+        };
+        writeln!(
+            out,
+            "\n{}: {} {} on submission {}: {} ({})",
+            r.id, d.kind, d.n, d.submission, d.outcome, d.reviewed
+        )?;
+        d.notes.write_text("    ", out)?;
+    }
+    Ok(())
+}

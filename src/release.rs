@@ -47,6 +47,17 @@ fn withheld_label(ex: &[String]) -> String {
     }
 }
 
+/// A string of field `path` as a release shows it: the exemption label of the `[release]
+/// redact` entry (of `withheld`, as [`withheld_map`] reads them) that covers the path — nothing
+/// for an empty string — else the text through the redaction step.
+pub fn present(path: &str, s: &str, withheld: &BTreeMap<String, Vec<String>>) -> String {
+    match withheld.iter().find(|(w, _)| path_covers(w, path)) {
+        Some(_) if s.trim().is_empty() => String::new(),
+        Some((_, ex)) => withheld_label(ex),
+        None => markup::release_plain(s),
+    }
+}
+
 /// A copy of a record as a release may show it.
 pub fn release_table(root: &toml::Table) -> toml::Table {
     let withheld = withheld_map(root);

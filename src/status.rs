@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::check::{lookup, Ctx};
-use crate::determination::{Determination, Determinations};
+use crate::determination::{Determination, Determinations, Notes};
 use crate::diff::material_change;
 use crate::duration::Period;
 use crate::error::Result;
@@ -140,9 +140,32 @@ pub struct RecordStatus {
     /// determinations.toml, which is not believed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The decision that stands (an appeal's decision, else the latest determination) and what
+    /// it asks of the drafter — in a release, through the redaction step and the record's
+    /// `[release] redact` of `determination.*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// The columns the record's `[release] redact` withholds.
     #[serde(skip)]
     pub withheld: Vec<&'static str>,
+}
+
+/// A recorded decision, and what it says beyond its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// `determination` or `appeal`.
+    pub kind: &'static str,
+    /// Its number among the record's entries of its kind.
+    pub n: usize,
+    /// The submission it decided.
+    pub submission: u32,
+    /// Its outcome.
+    pub outcome: String,
+    /// When it was reviewed.
+    pub reviewed: NaiveDate,
+    /// Its comments, Rules of Behavior analysis, findings and conditions.
+    #[serde(flatten)]
+    pub notes: Notes,
 }
 
 impl RecordStatus {
@@ -215,6 +238,10 @@ struct Facts {
     references: Vec<String>,
     /// The columns the record's `[release] redact` withholds.
     withheld: Vec<String>,
+    /// The `[release] redact` entries of the determination page (`determination.comments` …),
+    /// with their exemptions.
+    #[serde(default)]
+    determination_withheld: std::collections::BTreeMap<String, Vec<String>>,
     /// The form's retention applies to this record (its `retention_only_if` holds).
     retention_applies: bool,
     /// The date retention counts from, when the form names a field for it.
@@ -247,6 +274,33 @@ impl Facts {
                 .unwrap_or_default(),
             ..Facts::default()
         };
+        // What a release withholds of the decisions: recorded determinations are never edited,
+        // so the record says it.
+        if let Some(redact) = record
+            .get("release")
+            .and_then(|r| r.get_ref().as_table())
+            .and_then(|r| r.get("redact"))
+            .and_then(|r| r.get_ref().as_table())
+        {
+            for (k, v) in redact.iter() {
+                let path = k.get_ref();
+                if path != "determination" && !path.starts_with("determination.") {
+                    continue;
+                }
+                let exemptions = v
+                    .get_ref()
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|e| e.get_ref().as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                facts
+                    .determination_withheld
+                    .insert(path.to_string(), exemptions);
+            }
+        }
         let Some(f) = form else {
             facts.form = form_id;
             return facts;
@@ -380,6 +434,7 @@ pub fn register_status(
                 subs,
                 endings: ended,
                 cache: &cache,
+                release,
             };
             one(reg, store, &inputs, id, today)
         },
@@ -453,6 +508,8 @@ struct Inputs<'a> {
     subs: &'a [Submission],
     endings: &'a [Ending],
     cache: &'a Cache,
+    /// A release listing: decisions' texts through the redaction step.
+    release: bool,
 }
 
 /// A record's status and what its computation leaves for the cache.
@@ -570,6 +627,7 @@ fn one(
         next: String::new(),
         ended: None,
         warnings,
+        decision: None,
         withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
     };
     let mut verdict = cached.and_then(|c| c.verdict.clone());
@@ -581,6 +639,24 @@ fn one(
         .appeals
         .last()
         .filter(|a| a.outcome != "pending" && latest.is_some_and(|d| d.submission == a.submission));
+    // What the drafter is to address: the decision that stands.
+    let standing = match decided_appeal {
+        Some(a) => Some(("appeal", dets.appeals.len(), a)),
+        None => latest.map(|d| ("determination", dets.determinations.len(), d)),
+    };
+    st.decision = standing.map(|(kind, n, d)| Decision {
+        kind,
+        n,
+        submission: d.submission,
+        outcome: d.outcome.clone(),
+        reviewed: d.reviewed,
+        notes: match inputs.release {
+            true => Notes::of(d, form, &|p, s| {
+                crate::release::present(p, s, &facts.determination_withheld)
+            }),
+            false => Notes::of(d, form, &|_, s| crate::markup::plain(s)),
+        },
+    });
     st.status = match (latest_sub, latest) {
         (None, _) => Status::Draft,
         (Some(n), Some(d))

@@ -6,12 +6,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::determination::Notes;
 use crate::diff::RecordDiff;
 use crate::error::{Error, Result};
 use crate::markup;
 use crate::register::{Register, RECORDS_DIR, RECORD_FILE};
-use crate::store::history::date_of;
-use crate::store::{tag_name, Store, TagKind};
+use crate::store::history::{date_of, short};
+use crate::store::{tag_name, Oid, Store, TagKind};
 
 /// One event of a timeline.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +29,28 @@ pub struct Event {
     pub author: Option<String>,
     /// What happened.
     pub summary: String,
+    /// What a determination or an appeal's decision says beyond its outcome (comments,
+    /// Rules of Behavior analysis, findings, conditions), as this timeline's audience reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Notes>,
+}
+
+/// An event and what orders it: its full commit and its kind's rank at one commit.
+struct Placed {
+    event: Event,
+    commit: Option<Oid>,
+    rank: u8,
+}
+
+/// At one commit, what happened on top of a revision comes first.
+fn rank(kind: &str) -> u8 {
+    match kind {
+        "withdrawal" | "retirement" => 0,
+        "appeal" => 1,
+        "determination" => 2,
+        "submission" => 3,
+        _ => 4,
+    }
 }
 
 /// The one-line summaries of revisions, by record and (old blob, new blob), kept between runs
@@ -139,7 +162,7 @@ pub fn timeline_in(
             })
             .clone()
     };
-    let mut events = Vec::new();
+    let mut events: Vec<Placed> = Vec::new();
     for r in &revs {
         let key = match (r.old_blob, r.new_blob) {
             (Some(o), Some(n)) => Some(format!("{id} {o} {n}")),
@@ -174,54 +197,103 @@ pub fn timeline_in(
             }
             None => String::new(),
         };
-        events.push(Event {
-            date: r.time.date_naive().to_string(),
-            time: r.time.timestamp(),
-            kind: "revision",
-            commit: Some(r.commit[..10].to_string()),
-            author: Some(person(format!("{} <{}>", r.author, r.email))),
-            summary: format!("{}: {}{moved}", text(&r.message), text(&summary)),
-        });
-    }
-    for s in store.submissions(id)? {
-        events.push(Event {
-            date: date_of(s.time).to_string(),
-            time: s.time,
-            kind: "submission",
-            commit: Some(s.commit[..10].to_string()),
-            author: None,
-            summary: format!(
-                "submission {} (tag {})",
-                s.n,
-                tag_name(id, TagKind::Submission, s.n)
-            ),
-        });
-    }
-    for e in store.endings(id)? {
-        events.push(Event {
-            date: date_of(e.time).to_string(),
-            time: e.time,
-            kind: e.kind,
-            commit: None,
-            author: None,
-            summary: match e.after {
-                0 => format!("{} of the draft: {}", e.kind, text(&e.message)),
-                n => format!("{} after submission {n}: {}", e.kind, text(&e.message)),
+        events.push(Placed {
+            event: Event {
+                date: r.time.date_naive().to_string(),
+                time: r.time.timestamp(),
+                kind: "revision",
+                commit: Some(r.commit[..10].to_string()),
+                author: Some(person(format!("{} <{}>", r.author, r.email))),
+                summary: format!("{}: {}{moved}", text(&r.message), text(&summary)),
+                notes: None,
             },
+            commit: Oid::from_str(&r.commit).ok(),
+            rank: rank("revision"),
         });
     }
-    // Decisions come from history: the committed determinations.
+    // Each source newest first, so that what nothing else orders stays newest first.
+    for s in store.submissions(id)?.iter().rev() {
+        events.push(Placed {
+            event: Event {
+                date: date_of(s.time).to_string(),
+                time: s.time,
+                kind: "submission",
+                commit: Some(s.commit[..10].to_string()),
+                author: None,
+                summary: format!(
+                    "submission {} (tag {})",
+                    s.n,
+                    tag_name(id, TagKind::Submission, s.n)
+                ),
+                notes: None,
+            },
+            commit: Oid::from_str(&s.commit).ok(),
+            rank: rank("submission"),
+        });
+    }
+    for e in store.endings(id)?.iter().rev() {
+        let commit = Oid::from_str(&e.commit).ok();
+        events.push(Placed {
+            event: Event {
+                date: date_of(e.time).to_string(),
+                time: e.time,
+                kind: e.kind,
+                commit: commit.map(short),
+                author: None,
+                summary: match e.after {
+                    0 => format!("{} of the draft: {}", e.kind, text(&e.message)),
+                    n => format!("{} after submission {n}: {}", e.kind, text(&e.message)),
+                },
+                notes: None,
+            },
+            commit,
+            rank: rank(e.kind),
+        });
+    }
+    // Decisions come from history: the committed determinations, each placed at the commit
+    // that appended it to the file (and so also tagged it).
     let dets = store.committed_determinations(id).map_err(|e| match e {
         Error::Determinations { .. } => {
             Error::Refused(format!("{} at HEAD: {e}", Register::determinations_rel(id)))
         }
         e => e,
     })?;
-    for (kind, list) in [
-        ("determination", &dets.determinations),
-        ("appeal", &dets.appeals),
+    let appended = if dets.determinations.is_empty() && dets.appeals.is_empty() {
+        Default::default()
+    } else {
+        store.decision_commits(index, id, &revs)?
+    };
+    let form = reg.form_of(id).ok();
+    // A release withholds what any version of the record withholds, the working tree's too.
+    let withheld = std::cell::OnceCell::new();
+    let mut withheld_now = || {
+        withheld
+            .get_or_init(|| {
+                let mut all = std::collections::BTreeMap::<String, Vec<String>>::new();
+                let worktree = store
+                    .read_text(&Register::record_rel(id), crate::store::fs::MAX_TEXT_BYTES)
+                    .ok()
+                    .flatten()
+                    .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+                let versions = revs.iter().filter_map(|r| parse(r.new_blob));
+                for t in worktree.map(std::rc::Rc::new).into_iter().chain(versions) {
+                    for (path, ex) in crate::release::withheld_map(&t) {
+                        all.entry(path).or_insert(ex);
+                    }
+                }
+                all
+            })
+            .clone()
+    };
+    for (kind, list, commits) in [
+        (
+            "determination",
+            &dets.determinations,
+            &appended.determinations,
+        ),
+        ("appeal", &dets.appeals, &appended.appeals),
     ] {
-        for (k, d) in list.iter().enumerate() {
+        for (k, d) in list.iter().enumerate().rev() {
             let corrects = match d.corrects {
                 Some(c) => format!(" (corrects {kind} {c}: {})", text(&d.correction)),
                 None => String::new(),
@@ -230,34 +302,82 @@ pub fn timeline_in(
                 .review_by
                 .map(|r| format!(", review by {r}"))
                 .unwrap_or_default();
-            events.push(Event {
-                date: d.reviewed.to_string(),
-                time: d
-                    .reviewed
-                    .and_hms_opt(23, 59, 59)
-                    .map(|t| t.and_utc().timestamp())
-                    .unwrap_or(0),
-                kind,
-                commit: None,
-                author: Some(person(markup::plain(&d.reviewer))),
-                summary: format!(
-                    "{kind} {} on submission {}: {}{review}{corrects}",
-                    k + 1,
-                    d.submission,
-                    d.outcome
+            // Where the history does not show the commit, the end of the review day.
+            let at = commits.get(k).copied().flatten();
+            let (time, commit) = match at {
+                Some(a) => (a.time, Some(a.commit)),
+                None => (
+                    d.reviewed
+                        .and_hms_opt(23, 59, 59)
+                        .map(|t| t.and_utc().timestamp())
+                        .unwrap_or(0),
+                    None,
                 ),
+            };
+            let date = date_of(time);
+            let reviewed = match date == d.reviewed {
+                true => String::new(),
+                false => format!(" (reviewed {})", d.reviewed),
+            };
+            let notes = if release {
+                let w = withheld_now();
+                Notes::of(d, form, &|p, s| crate::release::present(p, s, &w))
+            } else {
+                Notes::of(d, form, &|_, s| markup::plain(s))
+            };
+            events.push(Placed {
+                event: Event {
+                    date: date.to_string(),
+                    time,
+                    kind,
+                    commit: commit.map(short),
+                    author: Some(person(markup::plain(&d.reviewer))),
+                    summary: format!(
+                        "{kind} {} on submission {}: {}{reviewed}{review}{corrects}",
+                        k + 1,
+                        d.submission,
+                        d.outcome
+                    ),
+                    notes: (!notes.is_empty()).then_some(notes),
+                },
+                commit,
+                rank: rank(kind),
             });
         }
     }
-    // Newest first; at the same moment, what happened on top of a revision comes first.
-    let rank = |k: &str| match k {
-        "appeal" => 0,
-        "determination" => 1,
-        "submission" => 2,
-        _ => 3,
+    Ok(newest_first(store, events))
+}
+
+/// The events newest first: by time; in the same second, by history (a commit after those it
+/// descends from), then by kind at one commit (what happened on top of a revision first).
+fn newest_first(store: &Store, mut events: Vec<Placed>) -> Vec<Event> {
+    events.sort_by_key(|p| std::cmp::Reverse(p.event.time));
+    // Only events of the same second are compared by history (a few, rarely any).
+    let mut order: std::collections::HashMap<(i64, Oid), usize> = std::collections::HashMap::new();
+    for same in events.chunk_by(|a, b| a.event.time == b.event.time) {
+        let mut commits: Vec<Oid> = same.iter().filter_map(|p| p.commit).collect();
+        commits.sort();
+        commits.dedup();
+        if commits.len() > 1 {
+            let time = same[0].event.time;
+            let places = store.history_order(&commits);
+            order.extend(commits.iter().map(|&c| (time, c)).zip(places));
+        }
+    }
+    let place = |p: &Placed| {
+        p.commit
+            .and_then(|c| order.get(&(p.event.time, c)))
+            .copied()
+            .unwrap_or(0)
     };
-    events.sort_by(|a, b| b.time.cmp(&a.time).then(rank(a.kind).cmp(&rank(b.kind))));
-    Ok(events)
+    events.sort_by(|a, b| {
+        b.event
+            .time
+            .cmp(&a.event.time)
+            .then(place(b).cmp(&place(a)))
+            .then(a.rank.cmp(&b.rank))
+    });
+    events.into_iter().map(|p| p.event).collect()
 }
 
 /// Print a timeline for people: date, kind, commit and author in aligned columns, the summary
@@ -268,6 +388,9 @@ pub fn write_text(events: &[Event], out: &mut dyn Write) -> std::io::Result<()> 
         let who = e.author.as_deref().unwrap_or("");
         let line = format!("{}  {:<13} {:<10}  {who}", e.date, e.kind, c);
         writeln!(out, "{}\n    {}", line.trim_end(), e.summary)?;
+        if let Some(notes) = &e.notes {
+            notes.write_text("    ", out)?;
+        }
     }
     Ok(())
 }

@@ -13,7 +13,9 @@ use super::{CliResult, Env, ReportFormat};
 /// Show a record's timeline: revisions, submissions and determinations, newest first
 ///
 /// Each revision lists its author, date and a one-line summary of what changed, in the form's
-/// words. Moved or renamed records are followed.
+/// words. Moved or renamed records are followed. Each determination and appeal is placed at the
+/// commit that recorded it and shows what it says beyond its outcome: the comments, the Rules
+/// of Behavior analysis, findings and conditions.
 ///
 /// Examples:
 ///   smout log cbp-fld

@@ -17,7 +17,8 @@ use super::{CliResult, Env};
 /// Status is computed, never stored: from the record, its submission tags and its
 /// determinations. `changed` means the record differs materially from what was approved;
 /// `due` that the review date is within the register's warning window ([review] warn);
-/// `expired` that it has passed.
+/// `expired` that it has passed. Records named by id also show what the decision that stands
+/// on them asks: the comments, the Rules of Behavior analysis, findings and conditions.
 ///
 /// Examples:
 ///   smout status
@@ -106,7 +107,13 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
             writeln!(out)?;
         }
         TableFormat::Csv => smout::print::status_csv(&rows, out)?,
-        TableFormat::Text => smout::print::status_text(&rows, env.color, env.quiet, out)?,
+        TableFormat::Text => {
+            smout::print::status_text(&rows, env.color, env.quiet, out)?;
+            // Records asked for by name: what their decisions ask of the drafter.
+            if !args.ids.is_empty() {
+                smout::print::decisions_text(&rows, out)?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,9 @@ use super::{findings, CliResult, Env};
 /// Submit a record for review: check it, fill the submission date, commit, tag
 ///
 /// Refuses while `smout check` finds errors (and lists them). An empty "Date submitted for
-/// review" is set to today, editing the file in place so your comments and layout survive.
+/// review" is set to today, editing the file in place so your comments and layout survive; so
+/// is the date smout set for an earlier submission (a date you wrote stays, with a warning when
+/// it is earlier than the previous submission).
 /// The commit holds record.toml and the attachments it names (the Rules of Behavior …) — your
 /// other uncommitted edits stay as they are — and is tagged smout/<ID>/submission/<N>. A record
 /// that has not changed since its last submission is refused.
@@ -57,9 +59,17 @@ pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
         }
         Outcome::Submitted(s) => s,
     };
+    for f in &s.findings {
+        writeln!(out, "{}", f.render_text(env.color))?;
+    }
     if !env.quiet {
-        if let Some(d) = s.date_filled {
-            writeln!(out, "date submitted for review set to {d}")?;
+        match (s.date_filled, s.date_replaced) {
+            (Some(d), Some((was, n))) => writeln!(
+                out,
+                "date submitted for review set to {d} (it was {was}, the date of submission {n})"
+            )?,
+            (Some(d), None) => writeln!(out, "date submitted for review set to {d}")?,
+            (None, _) => {}
         }
         match s.commit {
             Some(c) => writeln!(

@@ -42,6 +42,8 @@ pub struct Ending {
     pub time: i64,
     /// Why, and who.
     pub message: String,
+    /// The commit the tag marks (the commit that records the ending).
+    pub commit: String,
 }
 
 /// The tag kinds that end a record's use.
@@ -59,6 +61,7 @@ fn ending(repo: &Repository, kind: &'static str, s: &Submission) -> Ending {
         after: s.n,
         time: s.time,
         message,
+        commit: s.commit.clone(),
     }
 }
 
@@ -397,6 +400,9 @@ pub struct Revision {
     pub time: DateTime<Utc>,
     /// First line of the message.
     pub message: String,
+    /// The commit's position on the first-parent chain (0: the root), for ordering.
+    #[serde(skip)]
+    pub seq: usize,
 }
 
 /// The revisions of record `id`, newest first, from the changed-path index (first-parent
@@ -453,6 +459,7 @@ pub(super) fn record_history(
                 email: sig.email().unwrap_or("").to_string(),
                 time: DateTime::from_timestamp(sig.when().seconds(), 0).unwrap_or_default(),
                 message: commit.summary().ok().flatten().unwrap_or("").to_string(),
+                seq: c.seq,
             });
             match moved_from {
                 Some(f) => {
@@ -464,6 +471,99 @@ pub(super) fn record_history(
             }
         }
         break;
+    }
+    Ok(out)
+}
+
+/// The commit that appended an entry (a determination or an appeal) to a record's
+/// determinations file, and when (its author time, as revisions are timed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The commit.
+    pub commit: Oid,
+    /// Its author time, seconds since the epoch.
+    pub time: i64,
+}
+
+/// For each entry of a record's determinations file, in file order, the commit that appended
+/// it (`None` where the history does not show one).
+#[derive(Debug, Clone, Default)]
+pub struct DecisionCommits {
+    /// Of each `[[determination]]`.
+    pub determinations: Vec<Option<Appended>>,
+    /// Of each `[[appeal]]`.
+    pub appeals: Vec<Option<Appended>>,
+}
+
+/// The commits that appended each entry of record `id`'s determinations file: the
+/// first-parent commit from which the file holds it, found through the file's changes in the
+/// changed-path index, followed through the record's moves (`revs`, its revisions newest
+/// first, say where its folder was when). A version that does not parse is passed over; a
+/// file deleted (or moved away) and added again keeps the entries it held.
+pub(super) fn decision_commits(
+    repo: &Repository,
+    index: &dyn PathHistory,
+    id: &str,
+    revs: &[Revision],
+) -> Result<DecisionCommits> {
+    // The record's folder, and the stretch of history (seq from, to) it was there for, newest
+    // first.
+    let mut folders: Vec<(String, usize, usize)> = Vec::new();
+    let (mut folder, mut upper) = (id.to_string(), usize::MAX);
+    for r in revs {
+        if let Some(from) = &r.moved_from {
+            folders.push((folder, r.seq, upper));
+            folder = from
+                .rsplit_once('/')
+                .map_or(from.as_str(), |f| f.0)
+                .to_string();
+            upper = r.seq;
+        }
+    }
+    folders.push((folder, 0, upper));
+    let mut out = DecisionCommits::default();
+    let (mut dets, mut appeals) = (0usize, 0usize);
+    for (folder, lower, upper) in folders.iter().rev() {
+        let path = format!("{folder}/{}", crate::register::DETERMINATIONS_FILE);
+        let changes = index.path_changes(&path).ok_or_else(|| {
+            Error::Git(format!(
+                "the history index of {path} is damaged; run `smout audit --rebuild-index` to rebuild it"
+            ))
+        })?;
+        for c in changes.iter().filter(|c| (*lower..*upper).contains(&c.seq)) {
+            let Some(new) = c.new else { continue };
+            let Ok(text) = blob_text(repo, new) else {
+                continue;
+            };
+            let Ok(d) = crate::determination::Determinations::parse(&text, Path::new(&path)) else {
+                continue;
+            };
+            let (n_dets, n_appeals) = (d.determinations.len(), d.appeals.len());
+            if n_dets <= dets && n_appeals <= appeals {
+                (dets, appeals) = (n_dets, n_appeals);
+                continue;
+            }
+            let time = repo
+                .find_commit(c.commit)
+                .map(|k| k.author().when().seconds())
+                .map_err(|e| Error::git(format!("read commit {}", short(c.commit)), e))?;
+            let here = Some(Appended {
+                commit: c.commit,
+                time,
+            });
+            for (list, before, now) in [
+                (&mut out.determinations, dets, n_dets),
+                (&mut out.appeals, appeals, n_appeals),
+            ] {
+                if list.len() < now {
+                    list.resize(now, None);
+                }
+                for slot in list.iter_mut().take(now).skip(before) {
+                    *slot = here;
+                }
+            }
+            (dets, appeals) = (n_dets, n_appeals);
+        }
     }
     Ok(out)
 }
@@ -670,6 +770,49 @@ mod tests {
                 .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
                 .unwrap()
         }
+    }
+
+    #[test]
+    fn each_decision_is_placed_at_the_commit_that_appended_it_across_a_move() {
+        let entry = |table: &str, n: u32| {
+            format!("[[{table}]]\nsubmission = {n}\nrecord_sha256 = \"00\"\nreviewed = 2024-01-10\nreviewer = \"M\"\noutcome = \"met\"\n")
+        };
+        let one = entry("determination", 1);
+        let three = format!("{one}{}{}", entry("determination", 2), entry("appeal", 2));
+        let r = Repo::new();
+        r.commit(
+            "add a",
+            &[("records/a/record.toml", Some("title = \"A\"\n"))],
+        );
+        let first = r.commit(
+            "determine a",
+            &[("records/a/determinations.toml", Some(&one))],
+        );
+        r.commit(
+            "move a to b",
+            &[
+                ("records/a/record.toml", None),
+                ("records/a/determinations.toml", None),
+                ("records/b/record.toml", Some("title = \"A\"\n")),
+                ("records/b/determinations.toml", Some(&one)),
+            ],
+        );
+        r.commit(
+            "not valid",
+            &[("records/b/determinations.toml", Some("[[x"))],
+        );
+        let second = r.commit(
+            "determine b and appeal",
+            &[("records/b/determinations.toml", Some(&three))],
+        );
+        let index = PathIndex::rebuild(&r.repo, "").unwrap();
+        let revs = record_history(&r.repo, &index, "b").unwrap();
+        let found = decision_commits(&r.repo, &index, "b", &revs).unwrap();
+        let commits =
+            |v: &[Option<Appended>]| v.iter().map(|a| a.map(|a| a.commit)).collect::<Vec<_>>();
+        assert_eq!(commits(&found.determinations), [Some(first), Some(second)]);
+        assert_eq!(commits(&found.appeals), [Some(second)]);
+        assert_eq!(found.determinations[0].map(|a| a.time), Some(1_700_000_000));
     }
 
     #[test]

@@ -262,6 +262,36 @@ impl Store {
         }
     }
 
+    /// The commits that appended each determination and appeal of record `id` (`revs`: its
+    /// revisions, newest first, as [`Store::record_history`] gives them), from `index` when
+    /// given, else as `Store::with_history` finds them.
+    pub fn decision_commits(
+        &self,
+        index: Option<&PathIndex>,
+        id: &str,
+        revs: &[Revision],
+    ) -> Result<history::DecisionCommits> {
+        match index {
+            Some(i) => history::decision_commits(self.repo()?, i, id, revs),
+            None => self.with_history(|repo, h| history::decision_commits(repo, h, id, revs)),
+        }
+    }
+
+    /// The order of `commits` in history: for each, how many of the others are its ancestors
+    /// (an ancestor always counts fewer than its descendants; commits on one line of history
+    /// count 0, 1, 2 … oldest first). Meant for a few commits made in the same second.
+    pub fn history_order(&self, commits: &[Oid]) -> Vec<usize> {
+        commits
+            .iter()
+            .map(|&c| {
+                commits
+                    .iter()
+                    .filter(|&&a| a != c && self.is_ancestor(a, c).unwrap_or(false))
+                    .count()
+            })
+            .collect()
+    }
+
     /// The text of a blob.
     pub fn blob_text(&self, oid: Oid) -> Result<String> {
         history::blob_text(self.repo()?, oid)
