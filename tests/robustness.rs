@@ -488,3 +488,57 @@ fn a_tag_lock_that_stops_a_submit_is_reported_then_finished_not_refused() {
     assert_eq!(tags(dir), "smout/x/submission/1\n");
     assert_whole(dir);
 }
+
+/// A kill while libgit2 writes a reference leaves its lock file (`refs/heads/main.lock`, a
+/// tag's `.lock`, `packed-refs.lock`): the journal was written first, so the next smout, which
+/// holds the register lock, knows no living process holds it — it removes it and finishes or
+/// forgets the change, instead of saying "main moved … run the command again" forever.
+#[test]
+fn a_reference_lock_left_by_a_killed_smout_is_cleared_by_the_next_one() {
+    for (point, lock) in [
+        ("before-branch", "refs/heads/main.lock"),
+        ("after-branch", "refs/tags/smout/x/submission/1.lock"),
+        ("after-branch", "packed-refs.lock"),
+    ] {
+        let reg = git_register("x");
+        let dir = reg.path();
+        let o = smout_with(
+            dir,
+            DRAFTER,
+            "2024-01-10",
+            &["submit", "x"],
+            &[("SMOUT_TEST_CRASH_AT", point)],
+        );
+        assert_ne!(code(&o), 0, "{point}");
+        // What the kill left mid-write, after the journal.
+        let path = dir.join(".git").join(lock);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "0123456789012345678901234567890123456789\n").unwrap();
+        let o = smout_as(dir, DRAFTER, "2024-01-11", &["submit", "x"]);
+        let err = stderr(&o);
+        assert!(err.contains(&format!("removed {lock}")), "{lock}: {err}");
+        assert!(!path.exists(), "{lock} is still there");
+        assert_whole(dir);
+        assert_eq!(tags(dir), "smout/x/submission/1\n", "{lock}: {err}");
+        // And the register works on.
+        let o = smout_as(dir, DRAFTER, "2024-01-12", &["status"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+}
+
+/// A reference lock smout cannot explain (no interrupted smout of its own: a git command
+/// running, or one killed) is never removed: the refusal names the file and says what to do.
+#[test]
+fn a_reference_lock_smout_did_not_leave_is_named_with_what_to_do() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    let lock = dir.join(".git/refs/heads/main.lock");
+    std::fs::write(&lock, "0123456789012345678901234567890123456789\n").unwrap();
+    let o = smout_as(dir, DRAFTER, "2024-01-11", &["submit", "x"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o).replace(&dir.display().to_string(), "[REG]");
+    insta::assert_snapshot!("a_foreign_ref_lock", err);
+    assert!(lock.exists(), "smout removed a lock it could not explain");
+    std::fs::remove_file(&lock).unwrap();
+    ok(smout_as(dir, DRAFTER, "2024-01-11", &["submit", "x"]));
+}

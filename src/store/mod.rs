@@ -99,6 +99,12 @@ pub enum NotReady {
         /// What git said.
         why: String,
     },
+    /// A reference smout must move is locked by a lock file no smout of this register holds.
+    #[error("{} is there: git (or a killed program) is writing {branch}; smout changed nothing. If no git command is running, it was left by one that was interrupted: remove it (rm '{}') and run the command again", path.display(), path.display(), branch = path.file_name().map(|n| n.to_string_lossy().trim_end_matches(".lock").to_string()).unwrap_or_default())]
+    RefLocked {
+        /// The lock file.
+        path: PathBuf,
+    },
     /// An unfinished change's reference points elsewhere than the change made it.
     #[error("{reference} points elsewhere than the change `{what}` made; inspect it with `git show {reference}`")]
     Diverged {
@@ -281,6 +287,22 @@ fn pack_refs(repo: &Repository) {
     let _ = repo.refdb_compress();
 }
 
+/// Every `*.lock` file under `dir` (the `refs/` folder), without following links.
+fn ref_locks(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(t) = e.file_type() else { continue };
+        let p = e.path();
+        if t.is_dir() {
+            ref_locks(&p, out);
+        } else if t.is_file() && p.extension().is_some_and(|x| x == "lock") {
+            out.push(p);
+        }
+    }
+}
+
 /// Stop the process at a named point when `SMOUT_TEST_CRASH_AT` names it: the fault-injection
 /// tests kill a change between any two of its steps this way, as a power cut would.
 pub fn crash_point(name: &str) {
@@ -435,10 +457,62 @@ impl Store {
                 if holder.is_empty() { "busy" } else { holder }
             ))
         })?;
+        for gone in self.clear_stale_ref_locks(&lock)? {
+            note(format!(
+                "removed {gone}, left by a smout that was interrupted while it moved a reference"
+            ));
+        }
         if let Some(done) = self.recover(&lock)? {
             note(done);
         }
         Ok(lock)
+    }
+
+    /// The lock files of references (`refs/…/*.lock`, `packed-refs.lock`) a killed smout left.
+    /// smout writes references only under the register lock, after its journal: so while that
+    /// lock is held and a journal is there, a reference lock made since the journal was written
+    /// is the interrupted smout's — no living process holds it — and is removed, so that the
+    /// change can be finished or dropped. Returns what it removed (relative to the git folder).
+    fn clear_stale_ref_locks(&self, _lock: &RegisterLock) -> Result<Vec<String>> {
+        let repo = self.repo()?;
+        let common = repo.commondir().to_path_buf();
+        let Ok(journal) = std::fs::metadata(self.smout_dir()?.join("journal")) else {
+            return Ok(Vec::new());
+        };
+        let since = journal
+            .modified()
+            .ok()
+            .and_then(|t| t.checked_sub(std::time::Duration::from_secs(1)));
+        let mut found = Vec::new();
+        ref_locks(&common.join("refs"), &mut found);
+        let packed = common.join("packed-refs.lock");
+        if packed.is_file() {
+            found.push(packed);
+        }
+        let mut removed = Vec::new();
+        for f in found {
+            let made = std::fs::symlink_metadata(&f)
+                .ok()
+                .and_then(|m| m.modified().ok());
+            if matches!((made, since), (Some(m), Some(s)) if m >= s)
+                && std::fs::remove_file(&f).is_ok()
+            {
+                removed.push(f.strip_prefix(&common).unwrap_or(&f).display().to_string());
+            }
+        }
+        Ok(removed)
+    }
+
+    /// The lock file git or libgit2 leaves beside `reference` while it writes it, when there is
+    /// one: `.git/refs/heads/main.lock`.
+    fn ref_lock_of(&self, reference: &str) -> Option<PathBuf> {
+        let repo = self.repo().ok()?;
+        [
+            repo.commondir().join(format!("{reference}.lock")),
+            repo.commondir().join("packed-refs.lock"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file())
     }
 
     /// A change an interrupted smout left unfinished (read-only commands report it; the next
@@ -596,6 +670,9 @@ impl Store {
         };
         if let Err(e) = moved {
             let _ = std::fs::remove_file(&jpath);
+            if let Some(path) = self.ref_lock_of(&branch) {
+                return Err(NotReady::RefLocked { path }.into());
+            }
             return Err(NotReady::BranchMoved {
                 branch,
                 why: e.message().to_string(),
