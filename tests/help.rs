@@ -90,3 +90,14 @@ fn completions_offer_record_ids_forms_and_revisions() {
         ["approved"]
     );
 }
+
+/// `render --help` names every format it writes.
+#[test]
+fn render_help_names_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::smout(dir.path(), &["render", "--help"]);
+    let about = common::stdout(&o).lines().next().unwrap_or("").to_string();
+    for format in ["PDF", "HTML", "Markdown", "DOCX"] {
+        assert!(about.contains(format), "{format} not in {about:?}");
+    }
+}
