@@ -46,6 +46,66 @@ fn register() -> tempfile::TempDir {
 }
 
 #[test]
+fn a_piped_status_shows_every_column_whole() {
+    let reg = register();
+    let o = run(reg.path(), &["status"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = common::stdout(&o);
+    assert!(!text.contains('…'), "{text}");
+    insta::assert_snapshot!("piped_status", text);
+    // What a user piping to grep finds.
+    let fema = text
+        .lines()
+        .find(|l| l.starts_with("fema-recovery"))
+        .unwrap();
+    assert!(
+        fema.contains("Federal Emergency Management Agency")
+            && fema.contains("Benefit or employment determinations"),
+        "{fema}"
+    );
+}
+
+#[test]
+fn nothing_due_prints_no_table_header() {
+    let reg = register();
+    // The minimal record is approved nowhere: no review-by date, nothing is due.
+    let o = run(reg.path(), &["status", "--due-within", "90d"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(common::stdout(&o), "", "no header, no summary on stdout");
+    insta::assert_snapshot!("nothing_due", common::stderr(&o));
+    // Quiet: nothing at all.
+    let o = run(reg.path(), &["status", "--due-within", "90d", "-q"], &[]);
+    assert_eq!(
+        (common::stdout(&o), common::stderr(&o)),
+        ("".into(), "".into())
+    );
+    // Other filters that match nothing say so the same way.
+    let o = run(
+        reg.path(),
+        &[
+            "status",
+            "--status",
+            "expired",
+            "--component",
+            "Coast Guard",
+        ],
+        &[],
+    );
+    assert_eq!(common::stdout(&o), "");
+    assert_eq!(
+        common::stderr(&o),
+        "no record matches --status expired --component \"Coast Guard\"\n"
+    );
+    // The data formats keep their shape: an empty list, a header row.
+    let o = run(
+        reg.path(),
+        &["status", "--due-within", "90d", "--format", "json"],
+        &[],
+    );
+    assert_eq!(common::stdout(&o), "[]\n");
+}
+
+#[test]
 fn a_period_needs_a_unit() {
     let reg = register();
     let o = run(reg.path(), &["status", "--due-within", "90"], &[]);
@@ -68,4 +128,84 @@ fn a_review_setting_needs_a_unit_too() {
     assert_eq!(o.status.code(), Some(2));
     let text = common::stderr(&o).replace(&reg.path().display().to_string(), "[REGISTER]");
     insta::assert_snapshot!("review_warn_without_unit", text);
+}
+
+/// Runs with stdout on a pseudo-terminal: what a user at a terminal sees.
+#[cfg(target_os = "linux")]
+mod on_a_terminal {
+    use super::*;
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    /// Run smout with stdout on a new pseudo-terminal; what it printed there (CRLF as LF).
+    fn run_on_tty(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
+        let (mut master, mut slave) = (0, 0);
+        let size = libc::winsize {
+            ws_row: 40,
+            ws_col: 120,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes two new descriptors, which are owned from here on.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_smout"));
+        cmd.args(args)
+            .current_dir(dir)
+            .env("SMOUT_TODAY", "2026-11-22")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir);
+        for v in COLOR_VARS {
+            cmd.env_remove(v);
+        }
+        let mut child = cmd
+            .envs(envs.iter().copied())
+            .stdout(std::process::Stdio::from(slave))
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("run smout");
+        // The parent's copy of the terminal's end went with the Command; reading ends (EIO)
+        // once the child has exited.
+        drop(cmd);
+        let reader = std::thread::spawn(move || {
+            let mut file = std::fs::File::from(master);
+            let mut out = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                match file.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => out.extend_from_slice(&buf[..n]),
+                }
+            }
+            out
+        });
+        let status = child.wait().unwrap();
+        let out = reader.join().unwrap();
+        (
+            status.code(),
+            String::from_utf8_lossy(&out).replace("\r\n", "\n"),
+        )
+    }
+
+    #[test]
+    fn a_terminal_table_is_clipped_to_fit() {
+        let reg = register();
+        let (code, text) = run_on_tty(
+            reg.path(),
+            &["status"],
+            &[("TERM", "xterm-256color"), ("NO_COLOR", "1")],
+        );
+        assert_eq!(code, Some(0));
+        insta::assert_snapshot!("terminal_status", text);
+    }
 }

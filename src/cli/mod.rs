@@ -143,6 +143,8 @@ pub struct Env {
     pub start: PathBuf,
     /// Colour on stdout.
     pub color: bool,
+    /// Stdout is a terminal: tables may be clipped to fit (never in a pipe or a file).
+    pub terminal: bool,
     /// `-q`.
     pub quiet: bool,
     /// Today.
@@ -162,16 +164,16 @@ pub fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = Cli::parse();
     let start = cli.register.clone().unwrap_or_else(|| PathBuf::from("."));
+    let terminal = std::io::stdout().is_terminal();
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
     };
     let env = Env {
         start,
         color,
+        terminal,
         quiet: cli.quiet,
         today: match parse_today(cli.today.as_deref()) {
             Ok(d) => d,
