@@ -87,6 +87,7 @@ pub fn status_text(
     quiet: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    use crate::style;
     if rows.is_empty() {
         return Ok(());
     }
@@ -106,29 +107,27 @@ pub fn status_text(
     let idw = width("ID", usize::MAX, |r| &r.id);
     let cw = width("COMPONENT", 26, |r| &r.component);
     let kw = width("CATEGORY", 24, |r| &r.category);
-    let (b, r0) = if color {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "")
-    };
+    let b = style::on(color, style::BOLD);
     writeln!(
         out,
-        "{b}{:<idw$} {:<cw$} {:<kw$} {:<14} {:<10}  NEXT{r0}",
+        "{b}{:<idw$} {:<cw$} {:<kw$} {:<14} {:<10}  NEXT{b:#}",
         "ID", "COMPONENT", "CATEGORY", "STATUS", "REVIEW BY"
     )?;
     for r in rows {
-        let c = match (color, r.status) {
-            (false, _) => "",
-            (true, Status::Approved) => "\x1b[32m",
-            (true, Status::Due | Status::Changed | Status::Submitted | Status::Appealed) => {
-                "\x1b[33m"
-            }
-            (true, Status::Expired | Status::NotAuthorized | Status::NotYetMet) => "\x1b[31m",
-            (true, Status::Draft | Status::Withdrawn | Status::Retired) => "\x1b[2m",
-        };
+        let c = style::on(
+            color,
+            match r.status {
+                Status::Approved => style::GOOD,
+                Status::Due | Status::Changed | Status::Submitted | Status::Appealed => {
+                    style::ATTENTION
+                }
+                Status::Expired | Status::NotAuthorized | Status::NotYetMet => style::BAD,
+                Status::Draft | Status::Withdrawn | Status::Retired => style::QUIET,
+            },
+        );
         writeln!(
             out,
-            "{:<idw$} {:<cw$} {:<kw$} {c}{:<14}{r0} {:<10}  {}",
+            "{:<idw$} {:<cw$} {:<kw$} {c}{:<14}{c:#} {:<10}  {}",
             r.id,
             clip(&r.component, cw),
             clip(&r.category, kw),

@@ -45,6 +45,84 @@ fn register() -> tempfile::TempDir {
     reg
 }
 
+/// Environment variables of a run.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
+fn has_escapes(bytes: &[u8]) -> bool {
+    bytes.contains(&0x1b)
+}
+
+/// Escapes made visible, for snapshots.
+fn visible(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).replace('\x1b', "\\e")
+}
+
+#[test]
+fn colour_follows_the_flag_then_the_environment() {
+    let reg = register();
+    // (flag, environment, colour expected) — stdout and stderr are pipes throughout.
+    let cases: &[(&[&str], Env, bool)] = &[
+        (&[], &[], false),
+        (&[], &[("TERM", "xterm-256color")], false),
+        (&[], &[("CLICOLOR_FORCE", "1")], true),
+        (&[], &[("CLICOLOR_FORCE", "0")], false),
+        (&[], &[("CLICOLOR_FORCE", "")], false),
+        (&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false),
+        // An empty NO_COLOR is not set (no-color.org).
+        (&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")], true),
+        (&[], &[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")], true),
+        (&["--color", "never"], &[("CLICOLOR_FORCE", "1")], false),
+        (&["--color=always"], &[("NO_COLOR", "1")], true),
+        (&["--color", "always"], &[("TERM", "dumb")], true),
+        (&["--color", "auto"], &[("CLICOLOR_FORCE", "1")], true),
+    ];
+    for (flag, envs, colour) in cases {
+        let table = run(reg.path(), &[flag, &["status"][..]].concat(), envs);
+        assert_eq!(table.status.code(), Some(0), "{flag:?} {envs:?}");
+        assert_eq!(
+            has_escapes(&table.stdout),
+            *colour,
+            "stdout of `smout {} status` with {envs:?}:\n{}",
+            flag.join(" "),
+            visible(&table.stdout)
+        );
+        // Errors and hints follow the same choice, on stderr.
+        let error = run(reg.path(), &[flag, &["status", "nope"][..]].concat(), envs);
+        assert_eq!(error.status.code(), Some(2));
+        assert_eq!(
+            has_escapes(&error.stderr),
+            *colour,
+            "stderr of `smout {} status nope` with {envs:?}:\n{}",
+            flag.join(" "),
+            visible(&error.stderr)
+        );
+        // So do clap's own usage errors.
+        let usage = run(
+            reg.path(),
+            &[flag, &["status", "--nope"][..]].concat(),
+            envs,
+        );
+        assert_eq!(usage.status.code(), Some(2));
+        assert_eq!(
+            has_escapes(&usage.stderr),
+            *colour,
+            "stderr of `smout {} status --nope` with {envs:?}:\n{}",
+            flag.join(" "),
+            visible(&usage.stderr)
+        );
+    }
+}
+
+#[test]
+fn forced_colour_styles_the_table_and_the_error() {
+    let reg = register();
+    let force = [("CLICOLOR_FORCE", "1")];
+    let table = run(reg.path(), &["status"], &force);
+    insta::assert_snapshot!("forced_colour_status", visible(&table.stdout));
+    let error = run(reg.path(), &["status", "cbp-osnit"], &force);
+    insta::assert_snapshot!("forced_colour_error", visible(&error.stderr));
+}
+
 #[test]
 fn a_piped_status_shows_every_column_whole() {
     let reg = register();
@@ -195,6 +273,33 @@ mod on_a_terminal {
             status.code(),
             String::from_utf8_lossy(&out).replace("\r\n", "\n"),
         )
+    }
+
+    #[test]
+    fn a_terminal_gets_colour_unless_term_is_dumb_or_no_color() {
+        let reg = register();
+        let (code, text) = run_on_tty(reg.path(), &["status"], &[("TERM", "xterm-256color")]);
+        assert_eq!(code, Some(0));
+        assert!(text.contains('\x1b'), "{text}");
+        for envs in [
+            &[("TERM", "dumb")][..],
+            &[("TERM", "xterm-256color"), ("NO_COLOR", "1")][..],
+            &[("TERM", "xterm-256color"), ("CLICOLOR", "0")][..],
+        ] {
+            let (code, text) = run_on_tty(reg.path(), &["status"], envs);
+            assert_eq!(code, Some(0));
+            assert!(
+                !text.contains('\x1b'),
+                "{envs:?}: {}",
+                visible(text.as_bytes())
+            );
+        }
+        let (_, text) = run_on_tty(
+            reg.path(),
+            &["--color", "never", "status"],
+            &[("TERM", "xterm-256color")],
+        );
+        assert!(!text.contains('\x1b'), "{}", visible(text.as_bytes()));
     }
 
     #[test]
