@@ -91,6 +91,81 @@ fn completions_offer_record_ids_forms_and_revisions() {
     );
 }
 
+/// Fixed lists of values complete with their values: statuses, outcomes (of the named record's
+/// form), actions, and every `--format`.
+#[test]
+fn completions_offer_fixed_values() {
+    let reg = common::example_register();
+    assert_eq!(
+        complete(&reg, &["smout", "status", "--status", ""]),
+        [
+            "draft",
+            "submitted",
+            "approved",
+            "due",
+            "expired",
+            "changed",
+            "not-yet-met",
+            "not-authorized",
+            "appealed",
+            "withdrawn",
+            "retired"
+        ]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "status", "--status", "not"]),
+        ["not-yet-met", "not-authorized"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "determine", "cbp-fld", "--outcome", ""]),
+        ["met", "not-yet-met", "not-authorized"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "appeal", "cbp-fld", "--outcome", ""]),
+        ["met", "not-yet-met", "not-authorized", "pending"]
+    );
+    assert_eq!(
+        complete(
+            &reg,
+            &[
+                "smout",
+                "determine",
+                "opa-seizure-release",
+                "--outcome",
+                "app"
+            ]
+        ),
+        ["approve", "approve-with-conditions"]
+    );
+    // Before the record is named: the outcomes of every form of the register.
+    let any = complete(&reg, &["smout", "determine", "--outcome", ""]);
+    for o in ["met", "not-authorized", "approve", "disapprove"] {
+        assert!(any.iter().any(|c| c == o), "{o} not in {any:?}");
+    }
+    assert_eq!(
+        complete(
+            &reg,
+            &["smout", "determine", "cbp-fld", "--sorn-action", ""]
+        ),
+        ["none", "new", "update"]
+    );
+    for (cmd, formats) in [
+        (&["audit"][..], &["text", "json"][..]),
+        (&["check"], &["text", "json", "sarif", "gitlab"]),
+        (&["ci"], &["text", "md", "json"]),
+        (&["diff", "cbp-fld"], &["text", "md", "json"]),
+        (&["forms"], &["text", "json"]),
+        (&["log", "cbp-fld"], &["text", "json"]),
+        (&["render", "cbp-fld"], &["pdf", "html", "md", "docx"]),
+        (&["report"], &["md", "csv", "json", "pdf"]),
+        (&["roles", "list"], &["text", "json"]),
+        (&["status"], &["text", "json", "csv"]),
+    ] {
+        let words = [&["smout"][..], cmd, &["--format", ""]].concat();
+        assert_eq!(complete(&reg, &words), formats, "smout {}", cmd.join(" "));
+    }
+}
+
 /// `render --help` names every format it writes.
 #[test]
 fn render_help_names_every_format() {

@@ -37,7 +37,12 @@ pub struct StatusArgs {
     pub due_within: Option<Period>,
     /// Only records with this status (repeatable): draft, submitted, approved, due, expired,
     /// changed, not-yet-met, not-authorized, appealed, withdrawn, retired
-    #[arg(long = "status", value_name = "STATUS", value_parser = parse_status)]
+    #[arg(
+        long = "status",
+        value_name = "STATUS",
+        value_parser = parse_status,
+        add = ArgValueCompleter::new(super::completions::statuses)
+    )]
     pub statuses: Vec<Status>,
     /// Only records whose component contains this text
     #[arg(long, value_name = "TEXT")]
