@@ -176,3 +176,24 @@ fn render_help_names_every_format() {
         assert!(about.contains(format), "{format} not in {about:?}");
     }
 }
+
+/// A word that is not UTF-8 on the command line does not stop completion.
+#[cfg(unix)]
+#[test]
+fn completion_survives_a_word_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
+        .current_dir(common::example_register())
+        .env("COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", "4")
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .args(["--", "smout", "appeal"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .args(["--outcome", "p"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert_eq!(common::stdout(&o), "pending");
+}

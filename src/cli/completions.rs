@@ -125,5 +125,10 @@ pub fn outcomes(current: &OsStr) -> Vec<CompletionCandidate> {
 /// The words of the command line being completed: what the shell hook passes after `--`
 /// (`smout -- smout determine cbp-fld --outcome ''`).
 fn command_line() -> Vec<String> {
-    std::env::args().skip_while(|a| a != "--").skip(1).collect()
+    // `args_os`: a word that is not UTF-8 must not stop completion (`args` panics on one).
+    std::env::args_os()
+        .skip_while(|a| a != "--")
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
 }
