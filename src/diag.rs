@@ -205,18 +205,20 @@ impl Finding {
     }
 
     /// Render as the compiler does: header, location arrow, source line with a caret, hint.
+    /// Styles only when `color` (see [`crate::style`]).
     pub fn render_text(&self, color: bool) -> String {
-        let (sev, blue, bold, reset) = if color {
-            let sev = match self.severity {
-                Severity::Error => "\x1b[1;31m",
-                Severity::Warning => "\x1b[1;33m",
-            };
-            (sev, "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
-        } else {
-            ("", "", "", "")
-        };
+        use crate::style;
+        let sev = style::on(
+            color,
+            match self.severity {
+                Severity::Error => style::ERROR,
+                Severity::Warning => style::WARNING,
+            },
+        );
+        let blue = style::on(color, style::GUTTER);
+        let bold = style::on(color, style::BOLD);
         let mut out = format!(
-            "{sev}{}[{}]{reset}{bold}: {}{reset}\n",
+            "{sev}{}[{}]{sev:#}{bold}: {}{bold:#}\n",
             self.severity.word(),
             self.code,
             self.message
@@ -229,12 +231,12 @@ impl Finding {
         let pad = " ".repeat(gutter);
         if self.line > 0 {
             out += &format!(
-                "{pad}{blue}-->{reset} {}:{}:{}\n",
+                "{pad}{blue}-->{blue:#} {}:{}:{}\n",
                 self.file, self.line, self.column
             );
-            out += &format!("{pad} {blue}|{reset}\n");
+            out += &format!("{pad} {blue}|{blue:#}\n");
             out += &format!(
-                "{blue}{}{reset} {blue}|{reset} {}\n",
+                "{blue}{}{blue:#} {blue}|{blue:#} {}\n",
                 self.line,
                 self.source_line.replace('\t', " ")
             );
@@ -245,14 +247,14 @@ impl Finding {
                 .map(|_| ' ')
                 .collect();
             out += &format!(
-                "{pad} {blue}|{reset} {lead}{sev}{}{reset}\n",
+                "{pad} {blue}|{blue:#} {lead}{sev}{}{sev:#}\n",
                 "^".repeat(self.width.max(1))
             );
         } else if !self.file.is_empty() || self.commit.is_some() {
-            out += &format!("{pad}{blue}-->{reset} {}\n", self.location());
+            out += &format!("{pad}{blue}-->{blue:#} {}\n", self.location());
         }
         if let Some(h) = &self.hint {
-            out += &format!("{pad} {blue}={reset} {bold}hint{reset}: {h}\n");
+            out += &format!("{pad} {blue}={blue:#} {bold}hint{bold:#}: {h}\n");
         }
         out
     }

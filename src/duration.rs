@@ -4,6 +4,9 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
+/// The forms a period takes, for error messages.
+const ACCEPTED: &str = "e.g. 90d (days), 12w (weeks), 6m (months) or 1y (years)";
+
 /// A calendar period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Period {
@@ -14,25 +17,38 @@ pub enum Period {
 }
 
 impl Period {
-    /// Parse `3y`, `18m`, `2w`, `90d` (a bare number means days).
+    /// Parse a number and a unit: `3y` (years), `18m` (months), `2w` (weeks), `90d` (days); the
+    /// units may be spelled out (`3 years`). A number without a unit is refused: `90` could be
+    /// days or months. The same rule for `--due-within`, `[review] period` and `warn` in
+    /// smout.toml, and a form's `review_period` and `[index] retention`.
     pub fn parse(s: &str) -> Result<Period, String> {
         let s = s.trim();
         let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
             Some(i) => (&s[..i], s[i..].trim()),
-            None => (s, "d"),
+            None => (s, ""),
         };
-        let n: u32 = num
-            .parse()
-            .map_err(|_| format!("`{s}` is not a period: write e.g. 3y, 18m, 2w or 90d"))?;
-        match unit {
-            "y" | "year" | "years" => Ok(Period::Months(n * 12)),
-            "m" | "month" | "months" => Ok(Period::Months(n)),
-            "w" | "week" | "weeks" => Ok(Period::Days(n * 7)),
-            "d" | "day" | "days" => Ok(Period::Days(n)),
-            _ => Err(format!(
-                "`{s}` is not a period: the unit must be y, m, w or d (e.g. 3y, 90d)"
-            )),
-        }
+        let Ok(n) = num.parse::<u32>() else {
+            return Err(format!(
+                "`{s}` is not a period: write a number and a unit, {ACCEPTED}"
+            ));
+        };
+        let period = match unit {
+            "" => {
+                return Err(format!(
+                    "`{s}` has no unit: write a number and a unit, {ACCEPTED}"
+                ))
+            }
+            "y" | "year" | "years" => n.checked_mul(12).map(Period::Months),
+            "m" | "month" | "months" => Some(Period::Months(n)),
+            "w" | "week" | "weeks" => n.checked_mul(7).map(Period::Days),
+            "d" | "day" | "days" => Some(Period::Days(n)),
+            _ => {
+                return Err(format!(
+                    "`{s}` is not a period: the unit must be y, m, w or d, {ACCEPTED}"
+                ))
+            }
+        };
+        period.ok_or_else(|| format!("`{s}` is too long a period: {ACCEPTED}"))
     }
 
     /// `date` plus this period (the last day of the month when the day does not exist).
@@ -87,9 +103,26 @@ mod tests {
     }
 
     #[test]
+    fn a_number_needs_a_unit() {
+        let e = Period::parse("90").unwrap_err();
+        assert_eq!(
+            e,
+            "`90` has no unit: write a number and a unit, e.g. 90d (days), 12w (weeks), 6m (months) or 1y (years)"
+        );
+        assert_eq!(Period::parse("90 days").unwrap(), Period::Days(90));
+        assert!(Period::parse("").is_err());
+        assert!(Period::parse("d").is_err());
+        assert!(Period::parse("-3d").is_err());
+        assert!(Period::parse("4000000000y").is_err());
+        assert!(Period::parse("400000000y")
+            .unwrap_err()
+            .contains("too long"));
+    }
+
+    #[test]
     fn rejects_unknown_units_with_an_example() {
         let e = Period::parse("3 fortnights").unwrap_err();
-        assert!(e.contains("3y"), "{e}");
+        assert!(e.contains("12w"), "{e}");
         assert_eq!(Period::parse("90d").unwrap(), Period::Days(90));
         assert_eq!(Period::parse("2w").unwrap(), Period::Days(14));
     }

@@ -40,6 +40,7 @@ pub mod site;
 pub mod skeleton;
 pub mod status;
 pub mod store;
+pub mod style;
 pub mod submit;
 pub mod timeline;
 pub mod trust;

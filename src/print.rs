@@ -75,46 +75,62 @@ pub fn status_csv(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<()> 
     Ok(())
 }
 
-/// Status rows as aligned columns; the id column is as wide as the longest id (ids are what
-/// users copy, so they are never cut). Unless `quiet`, a last line counts the statuses.
+/// Status rows as aligned columns. The id column is as wide as the longest id (ids are what
+/// users copy, so they are never cut); the component and category columns too, unless `clip`
+/// (for a terminal), which cuts them at 26 and 24 characters with an ellipsis. Unless `quiet`, a
+/// last line counts the statuses. No rows print nothing, not even the header: the caller says
+/// why there are none.
 pub fn status_text(
     rows: &[RecordStatus],
     color: bool,
+    clip_columns: bool,
     quiet: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (b, r0) = if color {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "")
+    use crate::style;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let width = |header: &str, cap: usize, field: fn(&RecordStatus) -> &str| {
+        let longest = rows
+            .iter()
+            .map(|r| field(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(header.chars().count());
+        if clip_columns {
+            longest.min(cap)
+        } else {
+            longest
+        }
     };
-    let idw = rows
-        .iter()
-        .map(|r| r.id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(2);
+    let idw = width("ID", usize::MAX, |r| &r.id);
+    let cw = width("COMPONENT", 26, |r| &r.component);
+    let kw = width("CATEGORY", 24, |r| &r.category);
+    let b = style::on(color, style::BOLD);
     writeln!(
         out,
-        "{b}{:<idw$} {:<26} {:<24} {:<14} {:<10}  NEXT{r0}",
+        "{b}{:<idw$} {:<cw$} {:<kw$} {:<14} {:<10}  NEXT{b:#}",
         "ID", "COMPONENT", "CATEGORY", "STATUS", "REVIEW BY"
     )?;
     for r in rows {
-        let c = match (color, r.status) {
-            (false, _) => "",
-            (true, Status::Approved) => "\x1b[32m",
-            (true, Status::Due | Status::Changed | Status::Submitted | Status::Appealed) => {
-                "\x1b[33m"
-            }
-            (true, Status::Expired | Status::NotAuthorized | Status::NotYetMet) => "\x1b[31m",
-            (true, Status::Draft | Status::Withdrawn | Status::Retired) => "\x1b[2m",
-        };
+        let c = style::on(
+            color,
+            match r.status {
+                Status::Approved => style::GOOD,
+                Status::Due | Status::Changed | Status::Submitted | Status::Appealed => {
+                    style::ATTENTION
+                }
+                Status::Expired | Status::NotAuthorized | Status::NotYetMet => style::BAD,
+                Status::Draft | Status::Withdrawn | Status::Retired => style::QUIET,
+            },
+        );
         writeln!(
             out,
-            "{:<idw$} {:<26} {:<24} {c}{:<14}{r0} {:<10}  {}",
+            "{:<idw$} {:<cw$} {:<kw$} {c}{:<14}{c:#} {:<10}  {}",
             r.id,
-            clip(&r.component, 26),
-            clip(&r.category, 24),
+            clip(&r.component, cw),
+            clip(&r.category, kw),
             r.status.word(),
             r.review_by
                 .map(|d| d.to_string())
@@ -131,7 +147,6 @@ pub fn status_text(
             })
             .collect();
         match rows.len() {
-            0 => writeln!(out, "\nno records")?,
             1 => writeln!(out, "\n1 record: {}", counts.join(", "))?,
             n => writeln!(out, "\n{n} records: {}", counts.join(", "))?,
         }

@@ -90,3 +90,110 @@ fn completions_offer_record_ids_forms_and_revisions() {
         ["approved"]
     );
 }
+
+/// Fixed lists of values complete with their values: statuses, outcomes (of the named record's
+/// form), actions, and every `--format`.
+#[test]
+fn completions_offer_fixed_values() {
+    let reg = common::example_register();
+    assert_eq!(
+        complete(&reg, &["smout", "status", "--status", ""]),
+        [
+            "draft",
+            "submitted",
+            "approved",
+            "due",
+            "expired",
+            "changed",
+            "not-yet-met",
+            "not-authorized",
+            "appealed",
+            "withdrawn",
+            "retired"
+        ]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "status", "--status", "not"]),
+        ["not-yet-met", "not-authorized"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "determine", "cbp-fld", "--outcome", ""]),
+        ["met", "not-yet-met", "not-authorized"]
+    );
+    assert_eq!(
+        complete(&reg, &["smout", "appeal", "cbp-fld", "--outcome", ""]),
+        ["met", "not-yet-met", "not-authorized", "pending"]
+    );
+    assert_eq!(
+        complete(
+            &reg,
+            &[
+                "smout",
+                "determine",
+                "opa-seizure-release",
+                "--outcome",
+                "app"
+            ]
+        ),
+        ["approve", "approve-with-conditions"]
+    );
+    // Before the record is named: the outcomes of every form of the register.
+    let any = complete(&reg, &["smout", "determine", "--outcome", ""]);
+    for o in ["met", "not-authorized", "approve", "disapprove"] {
+        assert!(any.iter().any(|c| c == o), "{o} not in {any:?}");
+    }
+    assert_eq!(
+        complete(
+            &reg,
+            &["smout", "determine", "cbp-fld", "--sorn-action", ""]
+        ),
+        ["none", "new", "update"]
+    );
+    for (cmd, formats) in [
+        (&["audit"][..], &["text", "json"][..]),
+        (&["check"], &["text", "json", "sarif", "gitlab"]),
+        (&["ci"], &["text", "md", "json"]),
+        (&["diff", "cbp-fld"], &["text", "md", "json"]),
+        (&["forms"], &["text", "json"]),
+        (&["log", "cbp-fld"], &["text", "json"]),
+        (&["render", "cbp-fld"], &["pdf", "html", "md", "docx"]),
+        (&["report"], &["md", "csv", "json", "pdf"]),
+        (&["roles", "list"], &["text", "json"]),
+        (&["status"], &["text", "json", "csv"]),
+    ] {
+        let words = [&["smout"][..], cmd, &["--format", ""]].concat();
+        assert_eq!(complete(&reg, &words), formats, "smout {}", cmd.join(" "));
+    }
+}
+
+/// `render --help` names every format it writes.
+#[test]
+fn render_help_names_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::smout(dir.path(), &["render", "--help"]);
+    let about = common::stdout(&o).lines().next().unwrap_or("").to_string();
+    for format in ["PDF", "HTML", "Markdown", "DOCX"] {
+        assert!(about.contains(format), "{format} not in {about:?}");
+    }
+}
+
+/// A word that is not UTF-8 on the command line does not stop completion.
+#[cfg(unix)]
+#[test]
+fn completion_survives_a_word_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_smout"))
+        .current_dir(common::example_register())
+        .env("COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", "4")
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .args(["--", "smout", "appeal"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .args(["--outcome", "p"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert_eq!(common::stdout(&o), "pending");
+}

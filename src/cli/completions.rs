@@ -83,3 +83,52 @@ pub fn revisions(current: &OsStr) -> Vec<CompletionCandidate> {
         .chain((1..=most).map(|n| format!("submission/{n}")));
     matching(current, names)
 }
+
+/// The statuses `status --status` takes.
+pub fn statuses(current: &OsStr) -> Vec<CompletionCandidate> {
+    let words = smout::status::Status::ALL.map(|s| s.word().to_string());
+    matching(current, words)
+}
+
+/// What `--pia-action` and `--sorn-action` take.
+pub fn actions(current: &OsStr) -> Vec<CompletionCandidate> {
+    matching(current, ["none", "new", "update"].map(String::from))
+}
+
+/// The outcomes `determine --outcome` and `appeal --outcome` take: those of the named record's
+/// form (of every form of the register before a record is named), and for an appeal `pending`.
+pub fn outcomes(current: &OsStr) -> Vec<CompletionCandidate> {
+    let words = command_line();
+    let appeal = words.iter().any(|w| w == "appeal");
+    let mut all: Vec<String> = Vec::new();
+    if let Some(reg) = register() {
+        let record_form = words
+            .iter()
+            .filter(|w| smout::register::validate_id(w).is_ok())
+            .find_map(|w| reg.form_of(w).ok());
+        let forms: Vec<&smout::form::Form> = match record_form {
+            Some(f) => vec![f],
+            None => reg.forms.iter().collect(),
+        };
+        for o in forms.iter().flat_map(|f| &f.determination.outcomes) {
+            if !all.contains(&o.value) {
+                all.push(o.value.clone());
+            }
+        }
+    }
+    if appeal {
+        all.push("pending".into());
+    }
+    matching(current, all)
+}
+
+/// The words of the command line being completed: what the shell hook passes after `--`
+/// (`smout -- smout determine cbp-fld --outcome ''`).
+fn command_line() -> Vec<String> {
+    // `args_os`: a word that is not UTF-8 must not stop completion (`args` panics on one).
+    std::env::args_os()
+        .skip_while(|a| a != "--")
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}

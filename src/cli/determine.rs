@@ -70,7 +70,7 @@ pub struct DecisionFields {
     /// The outcome, as the record's form defines them — the DHS SMOUT: met, not-yet-met,
     /// not-authorized; a CBP PII disclosure request: approve, approve-with-conditions,
     /// disapprove. An appeal also takes pending (lodged, not yet decided)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCompleter::new(super::completions::outcomes))]
     pub outcome: Option<String>,
     /// The submission judged (default: the latest)
     #[arg(long, value_name = "N")]
@@ -88,7 +88,11 @@ pub struct DecisionFields {
     #[arg(long, value_name = "ID")]
     pub pia_covered: Vec<String>,
     /// PIA action: none, new or update
-    #[arg(long, value_name = "ACTION")]
+    #[arg(
+        long,
+        value_name = "ACTION",
+        add = ArgValueCompleter::new(super::completions::actions)
+    )]
     pub pia_action: Option<String>,
     /// "A PIA is required. Updated.": the PIA to be updated (repeat for several)
     #[arg(long, value_name = "ID")]
@@ -100,7 +104,11 @@ pub struct DecisionFields {
     #[arg(long, value_name = "ID")]
     pub sorn_covered: Vec<String>,
     /// SORN action: none, new or update
-    #[arg(long, value_name = "ACTION")]
+    #[arg(
+        long,
+        value_name = "ACTION",
+        add = ArgValueCompleter::new(super::completions::actions)
+    )]
     pub sorn_action: Option<String>,
     /// "A SORN is required. Updated.": the SORN to be updated (repeat for several)
     #[arg(long, value_name = "ID")]

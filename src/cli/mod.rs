@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use smout::error::{Error, Result};
 use smout::register::Register;
@@ -31,6 +31,7 @@ mod schema;
 mod site;
 mod status;
 mod submit;
+mod term;
 mod withdraw;
 
 /// Privacy compliance paperwork for DHS operational use of social media.
@@ -59,7 +60,8 @@ pub struct Cli {
     )]
     pub register: Option<PathBuf>,
 
-    /// Colour in text output: auto (on a terminal, unless NO_COLOR is set), always, never
+    /// Colour in text output and messages: auto (on a terminal, unless NO_COLOR is set or
+    /// TERM=dumb; CLICOLOR_FORCE forces it), always, never
     #[arg(
         long,
         global = true,
@@ -93,7 +95,7 @@ pub struct Cli {
 /// When to colour output.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set
+    /// On a terminal, unless NO_COLOR is set or TERM=dumb; CLICOLOR_FORCE forces it
     Auto,
     /// Always
     Always,
@@ -143,6 +145,8 @@ pub struct Env {
     pub start: PathBuf,
     /// Colour on stdout.
     pub color: bool,
+    /// Stdout is a terminal: tables may be clipped to fit (never in a pipe or a file).
+    pub terminal: bool,
     /// `-q`.
     pub quiet: bool,
     /// Today.
@@ -160,18 +164,19 @@ impl Env {
 pub fn main() -> ExitCode {
     // `COMPLETE=bash smout` prints the shell's hook; the hook calls smout back while you type.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
-    let cli = Cli::parse();
+    let cli = parse();
     let start = cli.register.clone().unwrap_or_else(|| PathBuf::from("."));
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-        }
-    };
+    let terminal = std::io::stdout().is_terminal();
+    let color = term::color_on_here(cli.color, terminal);
+    // Errors and hints: the same rules, for stderr. Styles are written always and stripped
+    // here when colour is off. (Stdout is never stripped: it carries PDFs and data byte for
+    // byte, and its printers style only when `color`.)
+    let err_color = term::color_on_here(cli.color, std::io::stderr().is_terminal());
+    let mut err = stderr(err_color);
     let env = Env {
         start,
         color,
+        terminal,
         quiet: cli.quiet,
         today: match parse_today(cli.today.as_deref()) {
             Ok(d) => d,
@@ -185,8 +190,12 @@ pub fn main() -> ExitCode {
                 chrono::Local::now().date_naive()
             }
             Err(e) => {
-                eprintln!("error: {e}");
-                eprintln!("hint: write the date as YYYY-MM-DD (e.g. 2026-02-28), or unset SMOUT_TODAY to use the system date");
+                print_error(
+                    &mut err,
+                    &e,
+                    &[],
+                    Some("write the date as YYYY-MM-DD (e.g. 2026-02-28), or unset SMOUT_TODAY to use the system date"),
+                );
                 return ExitCode::from(2);
             }
         },
@@ -229,14 +238,6 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
-            let (red, bold, reset) = if color {
-                ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
-            } else {
-                ("", "", "")
-            };
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{red}error{reset}{bold}: {}{reset}", e);
             // The `Caused by:` chain, less what the first line already says.
             let top = e.to_string();
             let mut chain = Vec::new();
@@ -248,19 +249,70 @@ pub fn main() -> ExitCode {
                 }
                 cause = c.source();
             }
-            if !chain.is_empty() {
-                let _ = writeln!(err, "Caused by:");
-                for c in chain {
-                    let _ = writeln!(err, "    {c}");
-                }
-            }
-            if let CliError::Smout(e) = &e {
-                if let Some(h) = e.hint() {
-                    let _ = writeln!(err, "{bold}hint{reset}: {h}");
-                }
-            }
+            let hint = match &e {
+                CliError::Smout(e) => e.hint(),
+                CliError::Io(_) => None,
+            };
+            print_error(&mut err, &top, &chain, hint.as_deref());
             ExitCode::from(2)
         }
+    }
+}
+
+/// The command line, parsed. clap's own help and usage errors follow `--color` and the
+/// environment as the rest of the output does (clap alone would colour them whatever
+/// `--color` says, and for any CLICOLOR_FORCE, `0` too).
+fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let flag = term::color_flag(&args);
+    let clap_color = |is_terminal: bool| {
+        if term::color_on_here(flag, is_terminal) {
+            clap::ColorChoice::Always
+        } else {
+            clap::ColorChoice::Never
+        }
+    };
+    let mut cmd = Cli::command().color(clap_color(std::io::stderr().is_terminal()));
+    let parsed = cmd
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout: coloured as stdout is.
+            let e = if e.use_stderr() {
+                e
+            } else {
+                let mut cmd = cmd.color(clap_color(std::io::stdout().is_terminal()));
+                e.format(&mut cmd)
+            };
+            e.exit()
+        }
+    }
+}
+
+/// Stderr, its styles stripped unless `color`.
+fn stderr(color: bool) -> anstream::AutoStream<std::io::Stderr> {
+    let choice = if color {
+        anstream::ColorChoice::Always
+    } else {
+        anstream::ColorChoice::Never
+    };
+    anstream::AutoStream::new(std::io::stderr(), choice)
+}
+
+/// An error on stderr: `error: …`, the causes it does not already say, and what to do.
+fn print_error(err: &mut dyn Write, message: &str, causes: &[String], hint: Option<&str>) {
+    use smout::style::{BOLD, ERROR};
+    let _ = writeln!(err, "{ERROR}error{ERROR:#}{BOLD}: {message}{BOLD:#}");
+    if !causes.is_empty() {
+        let _ = writeln!(err, "Caused by:");
+        for c in causes {
+            let _ = writeln!(err, "    {c}");
+        }
+    }
+    if let Some(h) = hint {
+        let _ = writeln!(err, "{BOLD}hint{BOLD:#}: {h}");
     }
 }
 

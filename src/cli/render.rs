@@ -1,4 +1,5 @@
-//! `smout render`: a record as PDF, HTML or Markdown; one record, a past revision, or all.
+//! `smout render`: a record as PDF, HTML, Markdown or Word (DOCX); one record, a past revision,
+//! or all.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use smout::render::{Format, RenderOptions, Templates};
 
 use super::{CliResult, Env};
 
-/// Render a record as the PDF a Privacy Officer receives (or HTML, Markdown)
+/// Render a record: the PDF a Privacy Officer receives, or HTML, Markdown or Word (DOCX)
 ///
 /// The PDF reads like the DHS template: its headings and question wording, ☒/☐ answers, the
 /// Privacy Office determination page, "Page N of M" and the register's marking banner.

@@ -38,7 +38,12 @@ pub struct StatusArgs {
     pub due_within: Option<Period>,
     /// Only records with this status (repeatable): draft, submitted, approved, due, expired,
     /// changed, not-yet-met, not-authorized, appealed, withdrawn, retired
-    #[arg(long = "status", value_name = "STATUS", value_parser = parse_status)]
+    #[arg(
+        long = "status",
+        value_name = "STATUS",
+        value_parser = parse_status,
+        add = ArgValueCompleter::new(super::completions::statuses)
+    )]
     pub statuses: Vec<Status>,
     /// Only records whose component contains this text
     #[arg(long, value_name = "TEXT")]
@@ -107,8 +112,14 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
             writeln!(out)?;
         }
         TableFormat::Csv => smout::print::status_csv(&rows, out)?,
+        TableFormat::Text if rows.is_empty() => {
+            // No table, not even its header: say why on stderr, so that a pipe gets no lines.
+            if !env.quiet {
+                eprintln!("{}", nothing_to_show(&args, env));
+            }
+        }
         TableFormat::Text => {
-            smout::print::status_text(&rows, env.color, env.quiet, out)?;
+            smout::print::status_text(&rows, env.color, env.terminal, env.quiet, out)?;
             // Records asked for by name: what their decisions ask of the drafter.
             if !args.ids.is_empty() {
                 smout::print::decisions_text(&rows, out)?;
@@ -116,4 +127,32 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why a text listing has no rows: the filters the user gave, or an empty register.
+fn nothing_to_show(args: &StatusArgs, env: &Env) -> String {
+    let mut filters = Vec::new();
+    if !args.ids.is_empty() {
+        filters.push(args.ids.join(" "));
+    }
+    if !args.statuses.is_empty() {
+        let words: Vec<&str> = args.statuses.iter().map(|s| s.word()).collect();
+        filters.push(format!("--status {}", words.join(",")));
+    }
+    if let Some(c) = &args.component {
+        filters.push(format!("--component {c:?}"));
+    }
+    match (args.due_within, filters.is_empty()) {
+        (Some(p), true) => format!(
+            "no record is due within {p}: no review-by or retention date on or before {}",
+            p.after(env.today)
+        ),
+        (Some(p), false) => format!(
+            "no record matching {} is due within {p} (on or before {})",
+            filters.join(" "),
+            p.after(env.today)
+        ),
+        (None, false) => format!("no record matches {}", filters.join(" ")),
+        (None, true) => "no records yet: start one with `smout new <ID> --form <FORM>`".into(),
+    }
 }
