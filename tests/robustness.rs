@@ -542,3 +542,34 @@ fn a_reference_lock_smout_did_not_leave_is_named_with_what_to_do() {
     std::fs::remove_file(&lock).unwrap();
     ok(smout_as(dir, DRAFTER, "2024-01-11", &["submit", "x"]));
 }
+
+/// A repository that keeps its references in a reftable (`git init --ref-format=reftable`, the
+/// default of git's next major version) is named for what it is, with the command that
+/// converts it — not "no register" or "not inside a git repository" — and `init` makes no
+/// second repository inside it.
+#[test]
+fn a_reftable_repository_is_named_with_how_to_convert_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let o = std::process::Command::new("git")
+        .args(["init", "-q", "--ref-format=reftable", "-b", "main"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    if !o.status.success() {
+        // A git older than 2.45 has no reftable: nothing to test.
+        return;
+    }
+    std::fs::write(dir.join("smout.toml"), "name = \"r\"\n").unwrap();
+    for args in [&["status"][..], &["init", "--unsigned", "sub"]] {
+        let o = smout_as(dir, DRAFTER, "2024-01-11", args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains("keeps its references in a reftable"), "{err}");
+        assert!(err.contains("refs migrate --ref-format=files"), "{err}");
+    }
+    assert!(
+        !dir.join("sub").exists(),
+        "init made a repository inside the reftable one"
+    );
+}

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 /// is not mid-merge, and (for a `signed` register) git has a signing key.
 pub fn prepare_init(dir: &Path, commit: bool, signed: bool) -> Result<bool> {
     let existing = Repository::discover(dir).ok();
+    if existing.is_none() {
+        refuse_reftable(dir)?;
+    }
     if commit {
         match &existing {
             Some(r) => {
@@ -257,5 +260,34 @@ mod tests {
         let t = parse_git_date("2018-06-12T10:00:00-04:00").unwrap();
         assert_eq!((t.seconds(), t.offset_minutes()), (1528812000, -240));
         assert!(parse_git_date("yesterday").is_none());
+    }
+}
+
+/// The git folder of a repository at or above `dir` that keeps its references in a reftable
+/// (`git init --ref-format=reftable`, git 3's default), which libgit2 cannot read yet.
+fn reftable_above(dir: &Path) -> Option<std::path::PathBuf> {
+    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    start.ancestors().find_map(|d| {
+        let git = d.join(".git");
+        let config = std::fs::read_to_string(git.join("config")).unwrap_or_default();
+        let reftable = git.join("reftable").is_dir()
+            || config.lines().any(|l| {
+                l.replace(' ', "")
+                    .eq_ignore_ascii_case("refstorage=reftable")
+            });
+        reftable.then_some(git)
+    })
+}
+
+/// Refuse, saying what it is and how to convert it, a register whose repository keeps its
+/// references in a reftable: libgit2 would see no repository at all.
+pub fn refuse_reftable(dir: &Path) -> Result<()> {
+    match reftable_above(dir) {
+        Some(git) => Err(Error::Refused(format!(
+            "{} keeps its references in a reftable (git init --ref-format=reftable), which smout's git library cannot read yet; convert it to files, which every git reads: git -C {} refs migrate --ref-format=files",
+            git.display(),
+            git.parent().unwrap_or(&git).display()
+        ))),
+        None => Ok(()),
     }
 }

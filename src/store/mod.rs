@@ -343,6 +343,9 @@ impl Store {
         });
         let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
         let repo = Repository::discover(&root).ok();
+        if repo.is_none() {
+            git::refuse_reftable(&root)?;
+        }
         let prefix = match &repo {
             Some(r) => git::repo_path(r, &root, "")?,
             None => String::new(),
