@@ -249,20 +249,6 @@ pub fn read_at(repo: &Repository, commit: &git2::Commit<'_>, path: &str) -> Resu
         .map_err(|_| Error::Git(format!("{path} at {} is not UTF-8 text", commit.id())))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_date_forms_git_accepts() {
-        let t = parse_git_date("@1528800000 +0200").unwrap();
-        assert_eq!((t.seconds(), t.offset_minutes()), (1528800000, 120));
-        let t = parse_git_date("2018-06-12T10:00:00-04:00").unwrap();
-        assert_eq!((t.seconds(), t.offset_minutes()), (1528812000, -240));
-        assert!(parse_git_date("yesterday").is_none());
-    }
-}
-
 /// The git folder of a repository at or above `dir` that keeps its references in a reftable
 /// (`git init --ref-format=reftable`, git 3's default), which libgit2 cannot read yet.
 fn reftable_above(dir: &Path) -> Option<std::path::PathBuf> {
@@ -289,5 +275,19 @@ pub fn refuse_reftable(dir: &Path) -> Result<()> {
             git.parent().unwrap_or(&git).display()
         ))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_date_forms_git_accepts() {
+        let t = parse_git_date("@1528800000 +0200").unwrap();
+        assert_eq!((t.seconds(), t.offset_minutes()), (1528800000, 120));
+        let t = parse_git_date("2018-06-12T10:00:00-04:00").unwrap();
+        assert_eq!((t.seconds(), t.offset_minutes()), (1528812000, -240));
+        assert!(parse_git_date("yesterday").is_none());
     }
 }
