@@ -53,6 +53,11 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             "this is a shallow clone: an audit must see the whole history, or it would blame commits whose parents it cannot read. Run `git fetch --unshallow`, then audit again".into(),
         ));
     }
+    if let Some(first) = store.history_rewriters()?.first() {
+        return Err(crate::error::Error::Refused(format!(
+            "{first} is there: it makes git show another history than the commits' own, so an audit would vouch for what the objects do not say. Audit reads the graph as it is: remove it (git replace -d <commit> for a replace ref; delete .git/info/grafts), then audit again"
+        )));
+    }
     let head = store.head_commit();
     let mut findings = Vec::new();
     let index = store.path_index_and_commit_facts(rebuild_index)?;

@@ -99,6 +99,11 @@ pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
             "this is a shallow clone: the gate audits the whole history. Clone with the full history (GitLab: GIT_DEPTH: 0; GitHub: actions/checkout with fetch-depth: 0), or run `git fetch --unshallow`".into(),
         ));
     }
+    if let Some(first) = store.history_rewriters()?.first() {
+        return Err(Error::Refused(format!(
+            "{first} is there: it makes git show another history than the commits' own, so an audit would vouch for what the objects do not say. Audit reads the graph as it is: remove it (git replace -d <commit> for a replace ref; delete .git/info/grafts), then audit again"
+        )));
+    }
     let head = store
         .head_commit()
         .ok_or_else(|| Error::Refused("the repository has no commit yet".into()))?;

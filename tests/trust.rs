@@ -626,3 +626,41 @@ fn a_drafters_own_commit_is_audited_by_its_signature_and_named_by_its_commit() {
         "{text}"
     );
 }
+
+/// `.git/info/grafts` and replace refs make git show another history than the commits' own (a
+/// graft that skipped a reviewer's removal hid their later determination from
+/// `audit --rebuild-index`). The audit and the gate read the object graph as it is: beside
+/// either, they refuse, naming it and how to remove it.
+#[test]
+fn grafts_and_replace_refs_are_refused_by_audit_and_ci() {
+    let reg = common::submitted_register();
+    let dir = reg.path();
+    let head = git(dir, &["rev-parse", "HEAD"]).trim().to_string();
+    std::fs::create_dir_all(dir.join(".git/info")).unwrap();
+    std::fs::write(dir.join(".git/info/grafts"), format!("{head}\n")).unwrap();
+    for args in [
+        &["audit", "--rebuild-index"][..],
+        &["audit"],
+        &["ci", "--base", "HEAD~1"],
+    ] {
+        let o = smout_as(dir, PAT, "2026-11-22", args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains(".git/info/grafts is there"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    std::fs::remove_file(dir.join(".git/info/grafts")).unwrap();
+    git(dir, &["replace", "--graft", &head]);
+    let o = smout_as(dir, PAT, "2026-11-22", &["audit", "--rebuild-index"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(&format!("refs/replace/{head} is there")),
+        "{}",
+        stderr(&o)
+    );
+    git(dir, &["replace", "-d", &head]);
+    let o = smout_as(dir, PAT, "2026-11-22", &["audit", "--rebuild-index"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

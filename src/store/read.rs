@@ -464,6 +464,25 @@ impl Store {
     }
 
     /// Whether reference `name` (`refs/tags/…`) exists.
+    /// What would make git show a history other than the objects' own: `info/grafts` and
+    /// replace refs (`refs/replace/…`). An audit reads the object graph as it is, so it
+    /// refuses to run beside them rather than be shown another history.
+    pub fn history_rewriters(&self) -> Result<Vec<String>> {
+        let repo = self.repo()?;
+        let mut found = Vec::new();
+        let grafts = repo.commondir().join("info/grafts");
+        if std::fs::symlink_metadata(&grafts).is_ok() {
+            found.push(".git/info/grafts".to_string());
+        }
+        if let Ok(refs) = repo.references_glob("refs/replace/*") {
+            found.extend(
+                refs.flatten()
+                    .filter_map(|r| r.name().ok().map(str::to_string)),
+            );
+        }
+        Ok(found)
+    }
+
     pub fn has_ref(&self, name: &str) -> bool {
         self.repo().is_ok_and(|r| r.find_reference(name).is_ok())
     }
