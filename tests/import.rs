@@ -537,3 +537,30 @@ fn an_imported_determination_is_recorded_and_audited_as_imported() {
         stdout(&md)
     );
 }
+
+/// A zip bomb — a small .docx whose `word/document.xml` inflates a thousand times (the attack
+/// was 3.6 MB to 1 GiB, cut silently at 256 MiB and imported, 823 MB peak) — is refused by
+/// what it would inflate to, and nothing is written; an honest Word file still imports.
+#[test]
+fn a_zip_bomb_is_refused_not_imported() {
+    use std::io::Write as _;
+    let reg = git_register("x");
+    let path = reg.path().join("bomb.docx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", opts).unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..16 {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 200_000);
+    let o = smout(
+        reg.path(),
+        &["import", "bomb.docx", "--form", "dhs-smout", "--id", "bomb"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("that is a zip bomb, not a filing"), "{err}");
+    assert!(!reg.path().join("records/bomb").exists());
+}

@@ -60,8 +60,14 @@ impl Unit {
 
 /// Largest source read (a Word file, a text).
 const MAX_SOURCE_BYTES: u64 = 64 << 20;
-/// Largest `word/document.xml` inflated (a zip bomb stops here).
-const MAX_XML_BYTES: u64 = 256 << 20;
+/// Largest `word/document.xml` inflated: a filing's text is a few hundred kilobytes, the
+/// largest Word documents' XML tens of megabytes.
+const MAX_XML_BYTES: u64 = 64 << 20;
+/// Most a `word/document.xml` may inflate beyond its compressed size (Word's XML compresses
+/// 5–20 times; a zip bomb, thousands) once it is past [`SMALL_XML_BYTES`].
+const MAX_XML_RATIO: u64 = 100;
+/// Below this, any ratio is fine (a page of repeated mark-up compresses very well).
+const SMALL_XML_BYTES: u64 = 4 << 20;
 
 /// Read the source at `path` by its extension: `.docx`, `.txt` (or `.md`), `.pdf`.
 pub fn read(path: &Path) -> Result<(Vec<Unit>, Vec<u8>)> {
@@ -200,6 +206,10 @@ pub fn text_units(text: &str, name: &str) -> Vec<Unit> {
     out
 }
 
+fn file_kb(n: u64) -> u64 {
+    n.div_ceil(1024)
+}
+
 /// `word/document.xml` of a .docx.
 fn document_xml(bytes: &[u8], name: &str) -> Result<String> {
     let bad = |why: String| {
@@ -212,10 +222,26 @@ fn document_xml(bytes: &[u8], name: &str) -> Result<String> {
     let file = zip
         .by_name("word/document.xml")
         .map_err(|_| bad("it has no word/document.xml".into()))?;
+    // A zip bomb is refused by what it would inflate to, before and while it is read: the
+    // size it declares may lie, so the reading stops at the limit too.
+    let limit = MAX_XML_BYTES.min(SMALL_XML_BYTES.max(file.compressed_size() * MAX_XML_RATIO));
+    let bomb = || {
+        Error::Refused(format!(
+            "{name} would inflate its text (word/document.xml, {} KB compressed) past {} MB: that is a zip bomb, not a filing; smout read no more of it",
+            file_kb(bytes.len() as u64),
+            limit >> 20
+        ))
+    };
+    if file.size() > limit {
+        return Err(bomb());
+    }
     let mut xml = String::new();
-    file.take(MAX_XML_BYTES)
+    file.take(limit + 1)
         .read_to_string(&mut xml)
         .map_err(|e| bad(e.to_string()))?;
+    if xml.len() as u64 > limit {
+        return Err(bomb());
+    }
     Ok(xml)
 }
 
