@@ -117,7 +117,7 @@ pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
         true => base_id,
         false => {
             rewritten.push(format!(
-                "{base} ({}) is not an ancestor of HEAD: the branch rewrites history the base has; rebase onto {base} without changing its commits",
+                "{base} ({}) is not in HEAD's history: the branch is behind it (or rewrote commits it has). Bring the branch up to date without changing its own commits — `git rebase {base}` or `git merge {base}` — and push it again: the gate checks a branch that contains its base",
                 short(base_id)
             ));
             store.merge_base(base_id, head).unwrap_or(base_id)
@@ -207,7 +207,11 @@ pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
     let errors = all().filter(|f| f.severity == Severity::Error).count() + rewritten.len();
     let warnings = all().filter(|f| f.severity == Severity::Warning).count();
     Ok(CiReport {
-        base: format!("{base} ({})", short(from)),
+        base: if from == base_id {
+            format!("{base} ({})", short(from))
+        } else {
+            format!("{base} ({}; merge base {})", short(base_id), short(from))
+        },
         head: short(head),
         records,
         settings_changed,

@@ -137,7 +137,7 @@ fn make_register(
         FileChange {
             rel: ".gitignore".into(),
             bytes: Some(
-                format!("# renderings: made from the records, never committed\n/{RENDERS_DIR}/\n")
+                format!("# renderings: made from the records, never committed\n/{RENDERS_DIR}/\n# the site (`smout site -o public`) and code-scanning results, made by the pipeline\n/public/\n/smout.sarif\n")
                     .into_bytes(),
             ),
         },

@@ -125,7 +125,7 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
             (None, true) => report.findings.push(finding(
                 "AU005",
                 format!("{what} is not signed, in a register that requires signatures"),
-                "every change must be made with smout (or `git commit -S`) by someone whose key is listed; find out who made it, and revert it".into(),
+                "a register signs every commit (set `git config --global commit.gpgsign true`); re-sign one not yet pushed with `git commit --amend -S --no-edit` (several: `git rebase --exec 'git commit --amend -S --no-edit' <base>`). Once on main, a revert does not unmake it: find out who made it, and tell the Privacy Office".into(),
             )),
             (Some(Err(why)), _) => report.findings.push(finding(
                 "AU006",

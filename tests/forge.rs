@@ -217,7 +217,7 @@ fn the_gate_fails_findings_forged_decisions_and_rewritten_history() {
     let o = ci(&reg, &["--base", "main"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("is not an ancestor of HEAD"),
+        stdout(&o).contains("is not in HEAD's history: the branch is behind it"),
         "{}",
         stdout(&o)
     );
