@@ -198,7 +198,7 @@ pub enum Refusal {
     #[error("{0} has no determination to appeal")]
     NothingToAppeal(String),
     /// A determination of a record never submitted.
-    #[error("{0} was never submitted; the drafter runs `smout submit {0}` first")]
+    #[error("{0} was never submitted (this clone has no submission tag for it); the drafter runs `smout submit {0}` first — or, if they did, pushes its tag (`git push --follow-tags`) and you fetch it (`git fetch --tags`)")]
     NeverSubmitted(String),
     /// A submission number that does not exist.
     #[error("{id} has no submission {n} (submissions: {})", list_or(&.have.iter().map(u32::to_string).collect::<Vec<_>>(), "none"))]
