@@ -39,11 +39,18 @@ pub struct AuditReport {
     pub imported: usize,
     /// What is wrong.
     pub findings: Vec<Finding>,
+    /// The pin the root of trust was compared with (`--root`, else git config `audit.root`).
+    pub pinned: Option<String>,
 }
 
 /// Audit the register's whole history. `root` pins the root of trust (else git config
 /// `audit.root`, which lives outside the history).
 pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
+    if root.is_some_and(|r| r.trim().is_empty()) {
+        return Err(crate::error::Error::Refused(
+            "--root is empty: give the root-of-trust commit `smout audit` prints (in a pipeline, set the CI variable SMOUT_ROOT to it)".into(),
+        ));
+    }
     let store = crate::store::Store::open(&reg.root)?;
     if rebuild_index {
         store.ignore_caches();
@@ -70,7 +77,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     // commit; note when each decision entry was committed, for the date checks.
     let mut reviewers: Vec<String> = Vec::new();
     let mut recorded_at: HashMap<(String, &'static str, usize), i64> = HashMap::new();
-    for e in &index.entries {
+    for (i, e) in index.entries.iter().enumerate() {
         for c in &e.changes {
             let Some(id) = c.path.strip_suffix(&format!("/{DETERMINATIONS_FILE}")) else {
                 continue;
@@ -81,6 +88,18 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             let author = commit.author_email.clone();
             let oid = e.commit;
             let rel = Register::determinations_rel(id);
+            if commit.is_merge() {
+                // A merge's decisions are judged parent by parent (`graph`); here only when they
+                // reached this line of history.
+                let (o, n) = (old.determinations.len(), new.determinations.len());
+                for k in o..n {
+                    recorded_at.insert((id.to_string(), "determination", k), commit.time);
+                }
+                for k in old.appeals.len()..new.appeals.len() {
+                    recorded_at.insert((id.to_string(), "appeal", k), commit.time);
+                }
+                continue;
+            }
             for (kind, o, n) in [
                 ("determination", &old.determinations, &new.determinations),
                 ("appeal", &old.appeals, &new.appeals),
@@ -106,6 +125,27 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                 }
                 for k in o.len()..n.len() {
                     recorded_at.insert((id.to_string(), kind_key(kind), k), commit.time);
+                }
+                // A decision is not reviewed after the commit made on top of it (a day's
+                // slack): one dated later was dated, with its commit, in the future.
+                if let Some(next) = index.entries.get(i + 1).filter(|_| n.len() > o.len()) {
+                    let then = store.commit_info(next.commit)?.time;
+                    let latest = crate::store::history::date_of(then + crate::trust::SLACK);
+                    for (k, d) in n.iter().enumerate().skip(o.len()) {
+                        if d.reviewed > latest {
+                            findings.push(
+                                Finding::new("AU010", Severity::Error, format!(
+                                    "{kind} {} of {id} is reviewed {}, after the commit made on top of it ({}, {})",
+                                    k + 1,
+                                    d.reviewed,
+                                    short(next.commit),
+                                    crate::store::history::date_of(then)
+                                ))
+                                .hint(format!("commit {} ({summary}) was dated in the future to match; dates are what the review proves — record a correction", short(oid)))
+                                .in_file(&rel),
+                            );
+                        }
+                    }
                 }
                 if n.len() > o.len() && !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&author)) {
                     for k in o.len()..n.len() {
@@ -193,6 +233,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     let per_record = per_record
         .into_iter()
         .collect::<Result<Vec<RecordAudit>, _>>()?;
+    let trust = trust?;
     findings.extend(trust.findings.iter().cloned());
     let mut determinations = 0;
     let mut imported = 0;
@@ -263,6 +304,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         submissions,
         imported,
         findings,
+        pinned,
     })
 }
 

@@ -92,7 +92,7 @@ impl CiReport {
 
 /// Check what HEAD changes relative to `base` (a git revision; the merge base of the two is
 /// what HEAD is compared with).
-pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
+pub fn gate(reg: &Register, base: &str, root: Option<&str>, today: NaiveDate) -> Result<CiReport> {
     let store = Store::open(&reg.root)?;
     if store.is_shallow()? {
         return Err(Error::Refused(
@@ -114,10 +114,19 @@ pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
     })?;
     let mut rewritten = Vec::new();
     let from = match store.is_ancestor(base_id, head)? {
+        // The register's history is its first-parent chain: the base must be on HEAD's, or
+        // whoever made the branch chose which line's roles are in force.
+        true if !store.on_first_parent_chain(base_id)? => {
+            rewritten.push(format!(
+                "{base} ({}) is in HEAD's history only through a merge's second parent: HEAD's first-parent line is another history than the base's (a branch that merged its base in, or a history merged onto the base with `-s ours`). Bring the branch up to date with `git rebase {base}` — never by merging the base into it — and push it again",
+                short(base_id)
+            ));
+            base_id
+        }
         true => base_id,
         false => {
             rewritten.push(format!(
-                "{base} ({}) is not in HEAD's history: the branch is behind it (or rewrote commits it has). Bring the branch up to date without changing its own commits — `git rebase {base}` or `git merge {base}` — and push it again: the gate checks a branch that contains its base",
+                "{base} ({}) is not in HEAD's history: the branch is behind it (or rewrote commits it has). Bring the branch up to date without changing its own commits — `git rebase {base}` — and push it again: the gate checks a branch whose first-parent line holds its base",
                 short(base_id)
             ));
             store.merge_base(base_id, head).unwrap_or(base_id)
@@ -201,7 +210,24 @@ pub fn gate(reg: &Register, base: &str, today: NaiveDate) -> Result<CiReport> {
             diff,
         });
     }
-    let audit = crate::audit::audit(reg, false, None)?.findings;
+    let audited = crate::audit::audit(reg, false, root)?;
+    // The root of trust is the base's: a history whose root came after the base (the base
+    // named reviewers, HEAD's root does not descend into it) has another.
+    if let Some(r) = audited.root.as_ref().and_then(|r| store.rev_id(&r.commit)) {
+        let base_names_reviewers = store
+            .read_at(base_id, SETTINGS_FILE)?
+            .and_then(|t| {
+                crate::register::Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok()
+            })
+            .is_some_and(|s| !s.roles.list().is_empty());
+        if base_names_reviewers && !store.is_ancestor(r, base_id)? && r != base_id {
+            rewritten.push(format!(
+                "HEAD's root of trust is {}, which is not in {base}'s history: the branch carries another register's chain of trust. Do not merge it; compare with the Privacy Office's pinned root (`smout audit` prints it)",
+                short(r)
+            ));
+        }
+    }
+    let audit = audited.findings;
     let decisions_added = records.iter().map(|r| r.decisions_added).sum();
     let all = || records.iter().flat_map(|r| &r.findings).chain(&audit);
     let errors = all().filter(|f| f.severity == Severity::Error).count() + rewritten.len();

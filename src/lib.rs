@@ -24,6 +24,7 @@ pub mod forge;
 pub mod form;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod graph;
 pub mod import;
 pub mod lifecycle;
 pub mod markup;

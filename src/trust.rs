@@ -24,9 +24,9 @@ use serde::Serialize;
 use crate::diag::{list_or, Finding, Severity};
 use crate::register::{Roles, Settings, DETERMINATIONS_FILE, SETTINGS_FILE};
 use crate::store::history::short;
-use crate::store::pathindex::PathIndex;
+use crate::store::pathindex::{Entry, PathIndex};
 use crate::store::sign::{self, Signer};
-use crate::store::{Oid, Store};
+use crate::store::{Oid, SignedCommit, Store};
 
 /// The register's root of trust: the commit that first named reviewers, and their keys.
 #[derive(Debug, Clone, Serialize)]
@@ -52,7 +52,7 @@ pub struct TrustReport {
     pub submitted_by: HashMap<String, Oid>,
 }
 
-fn roles_of(store: &Store, blob: Option<Oid>) -> Roles {
+pub(crate) fn roles_of(store: &Store, blob: Option<Oid>) -> Roles {
     blob.and_then(|o| store.blob_text(o).ok())
         .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
         .map(|s| s.roles)
@@ -60,7 +60,7 @@ fn roles_of(store: &Store, blob: Option<Oid>) -> Roles {
 }
 
 /// The reviewer in force who owns `signer`'s key, if any.
-fn owner<'r>(
+pub(crate) fn owner<'r>(
     roles: &'r [crate::register::Reviewer],
     signer: &Signer,
 ) -> Option<&'r crate::register::Reviewer> {
@@ -71,6 +71,30 @@ fn owner<'r>(
     })
 }
 
+/// How far back a commit may be dated from its parent (clocks differ; people work in several
+/// time zones) before its date is taken as set by hand.
+pub(crate) const SLACK: i64 = 24 * 3600;
+
+/// The root of trust `commit` sets with `roles`.
+fn root_of(commit: Oid, roles: &Roles) -> RootOfTrust {
+    RootOfTrust {
+        commit: commit.to_string(),
+        reviewers: roles
+            .list()
+            .into_iter()
+            .map(|r| {
+                let fps = r
+                    .keys
+                    .iter()
+                    .filter_map(|k| sign::parse_public(k).ok())
+                    .map(|p| p.fingerprint)
+                    .collect();
+                (r.email, fps)
+            })
+            .collect(),
+    }
+}
+
 /// Whether `refs/tags/…` name `name` is a co-signature of a roles change.
 fn is_cosign(name: &str) -> bool {
     name.strip_prefix("refs/tags/")
@@ -78,232 +102,330 @@ fn is_cosign(name: &str) -> bool {
 }
 
 /// A finding of the chain of trust; [`verify`] names the commit it is about.
-fn finding(code: &str, msg: String, hint: String) -> Finding {
+pub(crate) fn finding(code: &str, msg: String, hint: String) -> Finding {
     Finding::new(code, Severity::Error, msg).hint(hint)
 }
 
-/// Replay the first-parent history (oldest first) and verify the chain of trust.
-pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustReport {
+/// What [`own_commit`] found of one commit judged by itself against the roles in force at its
+/// parent.
+pub(crate) struct Own {
+    /// Findings, without their commit.
+    pub findings: Vec<Finding>,
+    /// The roles the commit sets, when they differ from those in force.
+    pub roles_change: Option<Roles>,
+    /// The commit names the first reviewers: it is a root of trust.
+    pub is_root: bool,
+    /// Its signature verified.
+    pub verified: bool,
+}
+
+/// The roles `smout.toml` sets in a commit's tree, when it changed (`changes` are the
+/// commit's, against its parent) and differ from `in_force`.
+fn roles_set(store: &Store, e: &Entry, in_force: &Roles) -> Option<Roles> {
+    e.changes
+        .iter()
+        .find(|c| c.path == SETTINGS_FILE)
+        .map(|c| roles_of(store, c.new))
+        .filter(|new| new != in_force)
+}
+
+/// Whether the commit's changes append to a determinations file.
+fn decides(e: &Entry) -> bool {
+    e.changes
+        .iter()
+        .any(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
+}
+
+/// One commit (`e`, against its first parent) judged by itself: its signature and its tags',
+/// who may change `[roles]` or decide, with `in_force` the roles of its parent. A merge's
+/// decisions and roles changes are judged by [`crate::graph`], parent by parent; here only its
+/// signature and tags. `root_exists`: a root of trust is already in force (before it, naming
+/// the first reviewers is the register being set up).
+pub(crate) fn own_commit(
+    store: &Store,
+    e: &Entry,
+    f: &SignedCommit,
+    in_force: &Roles,
+    root_exists: bool,
+) -> Own {
+    let mut findings = Vec::new();
+    let author = f.info.author_email.clone();
+    let what = format!("commit {} ({})", short(e.commit), f.info.summary);
+    let reviewers = in_force.list();
+    let signed = in_force.require_signatures;
+    let merge = f.info.is_merge();
+    let roles_change = roles_set(store, e, in_force);
+    let decides = decides(e);
+    let is_root = !root_exists && roles_change.as_ref().is_some_and(|r| !r.list().is_empty());
+    // A roles change that turns signatures on must itself be signed.
+    let must_sign = signed || roles_change.as_ref().is_some_and(|r| r.require_signatures);
+    let mut verified = false;
+    match (&f.signer, must_sign) {
+        (None, true) => findings.push(finding(
+            "AU005",
+            format!("{what} is not signed, in a register that requires signatures"),
+            "a register signs every commit (set `git config --global commit.gpgsign true`); re-sign one not yet pushed with `git commit --amend -S --no-edit` (several: `git rebase --exec 'git commit --amend -S --no-edit' <base>`). Once on main, a revert does not unmake it: find out who made it, and tell the Privacy Office".into(),
+        )),
+        (Some(Err(why)), _) => findings.push(finding(
+            "AU006",
+            format!("{what} carries a signature that does not verify: {why}"),
+            "the commit was altered after it was signed, or its signature was copied from another object; restore the original from a mirror".into(),
+        )),
+        (Some(Ok(_)), _) => verified = true,
+        (None, false) => {}
+    }
+    let signer_ok = match &f.signer {
+        Some(Ok(s)) => Some(s),
+        _ => None,
+    };
+    if is_root {
+        // The root signs itself: its signature must be by a key it lists.
+        let new = roles_change.clone().unwrap_or_default();
+        if let (Some(s), true) = (signer_ok, new.require_signatures) {
+            if owner(&new.list(), s).is_none() {
+                findings.push(finding(
+                    "AU007",
+                    format!(
+                        "{what}, the root of trust, is signed by {} — a key it does not list",
+                        s.fingerprint
+                    ),
+                    "the first roles commit is signed by one of the reviewers it names".into(),
+                ));
+            }
+        }
+    } else if roles_change.is_some() && !merge {
+        findings.extend(roles_authority(
+            &what,
+            e.commit,
+            f,
+            &author,
+            in_force,
+            root_exists,
+        ));
+    }
+    if (decides || (roles_change.is_some() && !is_root)) && signed && !merge {
+        findings.extend(signer_authority(
+            &what, decides, signer_ok, &reviewers, &author,
+        ));
+    }
+    // Tags on this commit: signed, by whoever signed the commit.
+    for (name, tag_signed) in &f.tags {
+        if is_cosign(name) {
+            continue; // counted with the quorum
+        }
+        let tag = name.trim_start_matches("refs/tags/");
+        match (tag_signed.clone(), signed || must_sign) {
+            (None, true) => findings.push(finding(
+                "AU005",
+                format!("tag {tag} is not signed, in a register that requires signatures"),
+                "tags are made by smout with the commit, signed with the same key".into(),
+            )),
+            (Some(Err(why)), _) => findings.push(finding(
+                "AU006",
+                format!("tag {tag} carries a signature that does not verify: {why}"),
+                "the tag was altered or re-made; restore it from a mirror".into(),
+            )),
+            (Some(Ok(t)), _) => {
+                if signer_ok.is_some_and(|s| s.key != t.key) {
+                    findings.push(finding(
+                        "AU007",
+                        format!("tag {tag} is signed by {}, not by the key that signed its commit", t.fingerprint),
+                        "a tag is made with its commit by the same person; a different signer re-made it".into(),
+                    ));
+                }
+            }
+            (None, false) => {}
+        }
+    }
+    // A submission commit keeps its tag.
+    for rest in submissions_of(&f.info.message) {
+        let tag = crate::store::trailer_tag(rest).unwrap_or_else(|| rest.to_string());
+        if !store.has_ref(&format!("refs/tags/{tag}")) {
+            findings.push(
+                Finding::new(
+                    "AU009",
+                    Severity::Error,
+                    format!("{what} submitted {rest}, but its tag {tag} is gone"),
+                )
+                .hint(format!(
+                    "a submission tag is never deleted; put it back: git tag -a {tag} {}",
+                    short(e.commit)
+                )),
+            );
+        }
+    }
+    for found in &mut findings {
+        found.commit.get_or_insert_with(|| e.commit.to_string());
+    }
+    Own {
+        findings,
+        roles_change,
+        is_root,
+        verified,
+    }
+}
+
+/// The `smout-submission: <id>/<n>` trailers of a commit message.
+fn submissions_of(message: &str) -> impl Iterator<Item = &str> {
+    message
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("smout-submission: "))
+}
+
+/// A change of `[roles]` by `commit` (described as `what`, authored as `author`) against the
+/// roles `in_force` before it: made by a reviewer in force (AU011), with the quorum's
+/// co-signatures (AU013). Before any root of trust (`root_exists` false) nobody is in force:
+/// a change that still names no reviewer (`init` writing `[roles]` with signatures required)
+/// is the register being set up, not someone deciding who decides.
+pub(crate) fn roles_authority(
+    what: &str,
+    commit: Oid,
+    f: &SignedCommit,
+    author: &str,
+    in_force: &Roles,
+    root_exists: bool,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let reviewers = in_force.list();
+    if root_exists && !in_force.is_reviewer(author) {
+        out.push(finding(
+            "AU011",
+            format!("{what} changed [roles], but its author {author} was not a reviewer in force"),
+            format!(
+                "only a reviewer may change who decides (`smout roles`); reviewers then: {}",
+                list_or(&in_force.emails(), "none")
+            ),
+        ));
+    }
+    if in_force.quorum > 1 {
+        let mut signers: Vec<String> = Vec::new();
+        if let Some(Ok(s)) = &f.signer {
+            if let Some(r) = owner(&reviewers, s) {
+                signers.push(r.email.to_lowercase());
+            }
+        }
+        for (name, tag_signed) in &f.tags {
+            if !is_cosign(name) {
+                continue;
+            }
+            if let Some(Ok(t)) = tag_signed {
+                if let Some(r) = owner(&reviewers, t) {
+                    if !signers.contains(&r.email.to_lowercase()) {
+                        signers.push(r.email.to_lowercase());
+                    }
+                }
+            }
+        }
+        if (signers.len() as u32) < in_force.quorum {
+            out.push(finding(
+                "AU013",
+                format!(
+                    "{what} changed [roles] with {} of the {} reviewer signatures the quorum asks for",
+                    signers.len(),
+                    in_force.quorum
+                ),
+                format!(
+                    "another reviewer in force co-signs it: smout roles cosign {}",
+                    short(commit)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// In a signed register, a commit that decides (or changes `[roles]`) is signed by the key of
+/// a reviewer in force (AU007) whose e-mail is its author's (AU008).
+pub(crate) fn signer_authority(
+    what: &str,
+    decides: bool,
+    signer: Option<&Signer>,
+    reviewers: &[crate::register::Reviewer],
+    author: &str,
+) -> Vec<Finding> {
+    let Some(s) = signer else {
+        return Vec::new();
+    };
+    match owner(reviewers, s) {
+        None => vec![finding(
+            "AU007",
+            format!(
+                "{what} {} is signed by {}, which is not the key of a reviewer in force",
+                if decides { "records a decision and" } else { "changes [roles] and" },
+                s.fingerprint
+            ),
+            "a key counts only while its reviewer is listed in the smout.toml before the commit; a removed key signs nothing".into(),
+        )],
+        Some(r) if !r.email.eq_ignore_ascii_case(author) => vec![finding(
+            "AU008",
+            format!("{what} is signed by {}'s key but authored as {author}", r.email),
+            "a git identity is a claim; the signature is the proof, and they disagree".into(),
+        )],
+        Some(_) => Vec::new(),
+    }
+}
+
+/// Replay the first-parent history (oldest first) and verify the chain of trust; then the
+/// history its merges bring in ([`crate::graph`]).
+pub fn verify(
+    store: &Store,
+    index: &PathIndex,
+    pinned: Option<&str>,
+) -> crate::error::Result<TrustReport> {
     let mut report = TrustReport::default();
     let mut in_force = Roles::default();
     // What each commit says and who signed it (and its tags), read and verified on every core;
     // the chain of trust is then followed in order.
-    let facts = match store.signed_commits(index) {
-        Ok(f) => f,
-        Err(_) => return report,
-    };
+    let facts = store.signed_commits(index)?;
     let mut first_with_trailer: HashMap<String, Oid> = HashMap::new();
-    for (e, f) in index.entries.iter().zip(facts) {
+    let mut merges: Vec<(Oid, Vec<Oid>)> = Vec::new();
+    let mut parent: Option<(Oid, i64)> = None;
+    for (e, f) in index.entries.iter().zip(&facts) {
         let Some(f) = f else {
             continue;
         };
-        let before = report.findings.len();
-        let author = f.info.author_email.clone();
-        let summary = f.info.summary.clone();
-        let what = format!("commit {} ({summary})", short(e.commit));
-        let reviewers = in_force.list();
-        let signed = in_force.require_signatures;
-        let roles_change = e
-            .changes
-            .iter()
-            .find(|c| c.path == SETTINGS_FILE)
-            .map(|c| roles_of(store, c.new))
-            .filter(|new| *new != in_force);
-        let decides = e
-            .changes
-            .iter()
-            .filter(|c| c.path.ends_with(&format!("/{DETERMINATIONS_FILE}")))
-            .count()
-            > 0;
-        let is_root =
-            report.root.is_none() && roles_change.as_ref().is_some_and(|r| !r.list().is_empty());
-        // A roles change that turns signatures on must itself be signed.
-        let must_sign = signed || roles_change.as_ref().is_some_and(|r| r.require_signatures);
-
-        let signer = f.signer.clone();
-        match (&signer, must_sign) {
-            (None, true) => report.findings.push(finding(
-                "AU005",
-                format!("{what} is not signed, in a register that requires signatures"),
-                "a register signs every commit (set `git config --global commit.gpgsign true`); re-sign one not yet pushed with `git commit --amend -S --no-edit` (several: `git rebase --exec 'git commit --amend -S --no-edit' <base>`). Once on main, a revert does not unmake it: find out who made it, and tell the Privacy Office".into(),
-            )),
-            (Some(Err(why)), _) => report.findings.push(finding(
-                "AU006",
-                format!("{what} carries a signature that does not verify: {why}"),
-                "the commit was altered after it was signed, or its signature was copied from another object; restore the original from a mirror".into(),
-            )),
-            (Some(Ok(_)), _) => report.verified += 1,
-            (None, false) => {}
+        // Commit times go forward along the chain (a day's slack for clocks and time zones):
+        // a commit dated after its child had its date set by hand, as a reviewer would who
+        // dates a decision in the future and the commit to match.
+        if let Some((p, t)) = parent.filter(|(_, t)| f.info.time + SLACK < *t) {
+            let date = |t: i64| crate::store::history::date_of(t);
+            let mut found = finding(
+                "AU010",
+                format!(
+                    "commit {} is dated {}, after its child {} ({})",
+                    short(p),
+                    date(t),
+                    short(e.commit),
+                    date(f.info.time)
+                ),
+                "commit times go forward: a commit dated after the one made on top of it had its date set by hand (GIT_COMMITTER_DATE); check what it recorded, and record a correction".into(),
+            );
+            found.commit = Some(p.to_string());
+            report.findings.push(found);
         }
-        let signer_ok = match &signer {
-            Some(Ok(s)) => Some(s),
-            _ => None,
-        };
-
-        if is_root {
-            let new = roles_change.clone().unwrap_or_default();
-            report.root = Some(RootOfTrust {
-                commit: e.commit.to_string(),
-                reviewers: new
-                    .list()
-                    .into_iter()
-                    .map(|r| {
-                        let fps = r
-                            .keys
-                            .iter()
-                            .filter_map(|k| sign::parse_public(k).ok())
-                            .map(|p| p.fingerprint)
-                            .collect();
-                        (r.email, fps)
-                    })
-                    .collect(),
-            });
-            // The root signs itself: its signature must be by a key it lists.
-            if let (Some(s), true) = (signer_ok, new.require_signatures) {
-                if owner(&new.list(), s).is_none() {
-                    report.findings.push(finding(
-                        "AU007",
-                        format!(
-                            "{what}, the root of trust, is signed by {} — a key it does not list",
-                            s.fingerprint
-                        ),
-                        "the first roles commit is signed by one of the reviewers it names".into(),
-                    ));
-                }
-            }
-        } else if let Some(new) = &roles_change {
-            // Before the root of trust nobody is in force: a change that still names no
-            // reviewer (`init` writing `[roles]` with signatures required) is the register
-            // being set up, not someone deciding who decides.
-            if report.root.is_some() && !in_force.is_reviewer(&author) {
-                report.findings.push(finding(
-                    "AU011",
-                    format!("{what} changed [roles], but its author {author} was not a reviewer in force"),
-                    format!(
-                        "only a reviewer may change who decides (`smout roles`); reviewers then: {}",
-                        list_or(&in_force.emails(), "none")
-                    ),
-                ));
-            }
-            let _ = new;
-            if in_force.quorum > 1 {
-                let mut signers: Vec<String> = Vec::new();
-                if let Some(r) = signer_ok.and_then(|s| owner(&reviewers, s)) {
-                    signers.push(r.email.to_lowercase());
-                }
-                for (name, tag_signed) in &f.tags {
-                    if !is_cosign(name) {
-                        continue;
-                    }
-                    if let Some(Ok(t)) = tag_signed {
-                        if let Some(r) = owner(&reviewers, t) {
-                            if !signers.contains(&r.email.to_lowercase()) {
-                                signers.push(r.email.to_lowercase());
-                            }
-                        }
-                    }
-                }
-                if (signers.len() as u32) < in_force.quorum {
-                    report.findings.push(finding(
-                        "AU013",
-                        format!(
-                            "{what} changed [roles] with {} of the {} reviewer signatures the quorum asks for",
-                            signers.len(),
-                            in_force.quorum
-                        ),
-                        format!(
-                            "another reviewer in force co-signs it: smout roles cosign {}",
-                            short(e.commit)
-                        ),
-                    ));
-                }
-            }
+        parent = Some((e.commit, f.info.time));
+        if f.info.is_merge() {
+            merges.push((e.commit, f.info.parent_ids()));
         }
-        if (decides || (roles_change.is_some() && !is_root)) && signed {
-            if let Some(s) = signer_ok {
-                match owner(&reviewers, s) {
-                    None => report.findings.push(finding(
-                        "AU007",
-                        format!(
-                            "{what} {} is signed by {}, which is not the key of a reviewer in force",
-                            if decides { "records a decision and" } else { "changes [roles] and" },
-                            s.fingerprint
-                        ),
-                        "a key counts only while its reviewer is listed in the smout.toml before the commit; a removed key signs nothing".into(),
-                    )),
-                    Some(r) if !r.email.eq_ignore_ascii_case(&author) => {
-                        report.findings.push(finding(
-                            "AU008",
-                            format!("{what} is signed by {}'s key but authored as {author}", r.email),
-                            "a git identity is a claim; the signature is the proof, and they disagree".into(),
-                        ))
-                    }
-                    Some(_) => {}
-                }
-            }
+        let own = own_commit(store, e, f, &in_force, report.root.is_some());
+        report.verified += usize::from(own.verified);
+        report.findings.extend(own.findings);
+        if own.is_root {
+            report.root = own.roles_change.as_ref().map(|new| root_of(e.commit, new));
         }
-        // Tags on this commit: signed, by whoever signed the commit.
-        for (name, tag_signed) in &f.tags {
-            if is_cosign(name) {
-                continue; // counted with the quorum above
-            }
-            match (tag_signed.clone(), signed || must_sign) {
-                (None, true) => report.findings.push(finding(
-                    "AU005",
-                    format!(
-                        "tag {} is not signed, in a register that requires signatures",
-                        name.trim_start_matches("refs/tags/")
-                    ),
-                    "tags are made by smout with the commit, signed with the same key".into(),
-                )),
-                (Some(Err(why)), _) => report.findings.push(finding(
-                    "AU006",
-                    format!(
-                        "tag {} carries a signature that does not verify: {why}",
-                        name.trim_start_matches("refs/tags/")
-                    ),
-                    "the tag was altered or re-made; restore it from a mirror".into(),
-                )),
-                (Some(Ok(t)), _) => {
-                    if signer_ok.is_some_and(|s| s.key != t.key) {
-                        report.findings.push(finding(
-                            "AU007",
-                            format!("tag {} is signed by {}, not by the key that signed its commit", name.trim_start_matches("refs/tags/"), t.fingerprint),
-                            "a tag is made with its commit by the same person; a different signer re-made it".into(),
-                        ));
-                    }
-                }
-                (None, false) => {}
-            }
+        for rest in submissions_of(&f.info.message) {
+            first_with_trailer
+                .entry(rest.to_string())
+                .or_insert(e.commit);
         }
-        // A submission commit keeps its tag.
-        for line in f.info.message.lines() {
-            if let Some(rest) = line.trim().strip_prefix("smout-submission: ") {
-                first_with_trailer
-                    .entry(rest.to_string())
-                    .or_insert(e.commit);
-                let tag = crate::store::trailer_tag(rest).unwrap_or_else(|| rest.to_string());
-                if !store.has_ref(&format!("refs/tags/{tag}")) {
-                    report.findings.push(
-                        Finding::new(
-                            "AU009",
-                            Severity::Error,
-                            format!("{what} submitted {rest}, but its tag {tag} is gone"),
-                        )
-                        .hint(format!(
-                            "a submission tag is never deleted; put it back: git tag -a {tag} {}",
-                            short(e.commit)
-                        )),
-                    );
-                }
-            }
-        }
-        for found in &mut report.findings[before..] {
-            found.commit.get_or_insert_with(|| e.commit.to_string());
-        }
-        if let Some(new) = roles_change {
+        if let Some(new) = own.roles_change {
             in_force = new;
         }
+    }
+    if !merges.is_empty() {
+        let side = crate::graph::verify(store, index, &facts, &merges)?;
+        report.verified += side.verified;
+        report.findings.extend(side.findings);
     }
     report.submitted_by = first_with_trailer;
     if let Some(p) = pinned {
@@ -320,5 +442,5 @@ pub fn verify(store: &Store, index: &PathIndex, pinned: Option<&str>) -> TrustRe
             ));
         }
     }
-    report
+    Ok(report)
 }

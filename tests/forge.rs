@@ -645,7 +645,7 @@ fn a_site_restored_from_a_ci_cache_into_another_checkout_is_kept() {
 }
 
 /// The pipelines in examples/ci call smout only with subcommands and flags it has, keep the
-/// whole history (the gate refuses a shallow clone), and CODEOWNERS reserves the decisions and
+/// whole history (the gate refuses a shallow clone), pin the root of trust, and CODEOWNERS reserves the decisions and
 /// the roles for the Privacy Office.
 #[test]
 fn the_example_pipelines_call_smout_as_it_is() {
@@ -679,6 +679,18 @@ fn the_example_pipelines_call_smout_as_it_is() {
         }
     }
     assert!(calls >= 5, "{calls} smout calls found");
+    // The gate pins the root of trust outside the history.
+    for text in [&gitlab, &github] {
+        let gate = text
+            .lines()
+            .find(|l| l.contains("smout ci "))
+            .expect("the pipeline runs the gate");
+        assert!(gate.contains("--root \"$SMOUT_ROOT\""), "{gate}");
+        assert!(
+            text.contains("test -n \"$SMOUT_ROOT\""),
+            "the gate refuses an unset root"
+        );
+    }
     for path in ["/records/*/determinations.toml", "/smout.toml"] {
         assert!(
             owners.lines().any(|l| l.starts_with(path)),

@@ -65,10 +65,15 @@ impl World {
         o
     }
 
-    /// Commit every change of the work tree with plain git, signed with `key`.
+    /// Commit every change of the work tree with plain git as Dana, signed with `key`, on a
+    /// day after the world's history.
     fn commit_by_hand(&self, key: &Key, message: &str) {
-        self.use_key(key);
-        git(self.dir(), &["commit", "-q", "-S", "-am", message]);
+        self.git_as(
+            DANA,
+            key,
+            "2024-06-01",
+            &["commit", "-q", "-S", "-am", message],
+        );
     }
 
     /// Make `key` git's signing key (user.signingkey), as its owner would.
@@ -290,7 +295,12 @@ fn attack_1_a_drafter_who_grants_themselves_the_role_is_caught() {
         &["determine", "x", "--outcome", "met"],
     );
     std::fs::write(&settings, &before).unwrap();
-    git(w.dir(), &["commit", "-q", "-S", "-am", "settings"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-06-01",
+        &["commit", "-q", "-S", "-am", "settings"],
+    );
     let (codes, json) = w.audit(&[]);
     assert!(codes.contains(&"AU011".to_string()), "{json}");
     assert!(codes.contains(&"AU007".to_string()), "{json}");
@@ -507,7 +517,12 @@ fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
         "unsigned\n",
     )
     .unwrap();
-    git(w.dir(), &["commit", "-q", "-am", "no signature"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-06-01",
+        &["commit", "-q", "-am", "no signature"],
+    );
     let (codes, json) = w.audit(&[]);
     assert_eq!(codes, ["AU005"], "{json}");
     // An audit that trusts smout's caches keeps what it verified by commit id; the next one
@@ -515,7 +530,7 @@ fn copied_signatures_removed_keys_unsigned_commits_and_outsiders_are_caught() {
     let cached_audit = || w.audit_trusting_caches(&[]);
     let first = cached_audit();
     assert_eq!(first.0, ["AU005"]);
-    let cache = w.dir().join(".git/smout/commits-v1");
+    let cache = w.dir().join(".git/smout/commits-v2");
     assert!(cache.exists(), "the audit keeps what it verified");
     assert_eq!(cached_audit(), first, "from the cache");
     std::fs::write(
@@ -603,13 +618,23 @@ fn a_drafters_own_commit_is_audited_by_its_signature_and_named_by_its_commit() {
     git(w.dir(), &["config", "commit.gpgsign", "true"]);
     std::fs::write(w.dir().join("records/x/notes.txt"), "notes\n").unwrap();
     git(w.dir(), &["add", "records/x/notes.txt"]);
-    git(w.dir(), &["commit", "-q", "-m", "notes on x"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-06-01",
+        &["commit", "-q", "-m", "notes on x"],
+    );
     let (codes, json) = w.audit(&[]);
     assert_eq!(codes, Vec::<String>::new(), "{json}");
 
     git(w.dir(), &["config", "commit.gpgsign", "false"]);
     std::fs::write(w.dir().join("records/x/notes.txt"), "more notes\n").unwrap();
-    git(w.dir(), &["commit", "-q", "-am", "more notes on x"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-06-01",
+        &["commit", "-q", "-am", "more notes on x"],
+    );
     let unsigned = git(w.dir(), &["rev-parse", "HEAD"]).trim().to_string();
     let (codes, _) = w.audit(&[]);
     assert_eq!(codes, ["AU005"]);
@@ -663,4 +688,316 @@ fn grafts_and_replace_refs_are_refused_by_audit_and_ci() {
     git(dir, &["replace", "-d", &head]);
     let o = smout_as(dir, PAT, "2026-11-22", &["audit", "--rebuild-index"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+impl World {
+    /// Plain git as `who` (author and committer) on `day`, signing with `key` when it signs.
+    fn git_as(&self, who: &str, key: &Key, day: &str, args: &[&str]) -> String {
+        self.use_key(key);
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(self.dir())
+            .env("GIT_AUTHOR_NAME", who.split('@').next().unwrap())
+            .env("GIT_AUTHOR_EMAIL", who)
+            .env("GIT_COMMITTER_NAME", who.split('@').next().unwrap())
+            .env("GIT_COMMITTER_EMAIL", who)
+            .env("GIT_AUTHOR_DATE", format!("{day}T12:00:00Z"))
+            .env("GIT_COMMITTER_DATE", format!("{day}T12:00:00Z"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.dir())
+            .output()
+            .expect("git");
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+        stdout(&o)
+    }
+
+    /// `smout ci --base <base>` as Pat: exit code and the whole summary.
+    fn ci(&self, base: &str) -> (Option<i32>, String) {
+        let o = smout_as(self.dir(), PAT, "2026-11-22", &["ci", "--base", base]);
+        (o.status.code(), format!("{}{}", stdout(&o), stderr(&o)))
+    }
+}
+
+/// Attack: Rob forks before the Privacy Office removes him, records a determination on his
+/// branch, and merges main in (signed). His branch's first parent is his own line, where he is
+/// still a reviewer; the removal sits on the second parent. The audit judges the merge against
+/// each parent: his decision enters main's line, where he was removed (AU002), before and after
+/// main fast-forwards to it; and the gate refuses a branch that merged its base in.
+#[test]
+fn merge_attack_a_removed_reviewers_branch_decision_merged_with_main_is_caught() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    w.resubmit("2024-03-01");
+    w.git_as(ROB, &w.rob, "2024-03-01", &["branch", "rob"]);
+    w.ok(PAT, &w.pat, "2024-03-02", &["roles", "remove", ROB]);
+    w.git_as(ROB, &w.rob, "2024-03-03", &["checkout", "-q", "rob"]);
+    w.ok(
+        ROB,
+        &w.rob,
+        "2024-03-03",
+        &["determine", "x", "--outcome", "met"],
+    );
+    w.git_as(
+        ROB,
+        &w.rob,
+        "2024-03-04",
+        &["merge", "-q", "-S", "--no-edit", "main"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU002"], "{json}");
+    assert!(
+        json.contains(&format!(
+            "determination 2 of x, recorded by {ROB} in commit"
+        )) && json.contains("into a line where"),
+        "{json}"
+    );
+    let (code, text) = w.ci("main");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("is in HEAD's history only through a merge's second parent"),
+        "{text}"
+    );
+    assert!(text.contains("audit error[AU002]"), "{text}");
+    // Main fast-forwarded to the merge: the audit of record still finds it.
+    w.git_as(PAT, &w.pat, "2024-03-05", &["checkout", "-q", "main"]);
+    w.git_as(
+        PAT,
+        &w.pat,
+        "2024-03-05",
+        &["merge", "-q", "--ff-only", "rob"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU002"], "{json}");
+}
+
+/// Attack: an orphan history whose root of trust is an outsider (Dana names herself the only
+/// reviewer), with main merged in as the second parent by `-s ours`. The merge changes the
+/// roles against main's line by someone who was no reviewer there (AU011, AU007); a pinned
+/// root finds another root (AU012); the gate refuses it.
+#[test]
+fn merge_attack_an_orphan_history_with_an_outsider_root_is_caught() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    let root = {
+        let (_, json) = w.audit(&[]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v["root"]["commit"].as_str().unwrap().to_string()
+    };
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-01",
+        &["checkout", "-q", "--orphan", "evil"],
+    );
+    let settings = format!(
+        "[roles]\nrequire_signatures = true\nreviewers = [{{ email = \"{DANA}\", name = \"Dana\", keys = [\"{}\"] }}]\n",
+        w.dana.public
+    );
+    std::fs::write(w.dir().join("smout.toml"), settings).unwrap();
+    w.git_as(DANA, &w.dana, "2024-03-01", &["add", "-A"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-01",
+        &["commit", "-q", "-S", "-m", "register"],
+    );
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-02",
+        &[
+            "merge",
+            "-q",
+            "-S",
+            "-s",
+            "ours",
+            "--allow-unrelated-histories",
+            "--no-edit",
+            "main",
+        ],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert!(
+        codes.contains(&"AU011".to_string()) && codes.contains(&"AU007".to_string()),
+        "{json}"
+    );
+    let (codes, _) = w.audit(&["--root", &root]);
+    assert!(codes.contains(&"AU012".to_string()), "{codes:?}");
+    let (code, text) = w.ci("main");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("only through a merge's second parent"),
+        "{text}"
+    );
+    let o = smout_as(
+        w.dir(),
+        PAT,
+        "2026-11-22",
+        &["ci", "--base", "main", "--root", &root],
+    );
+    assert!(stdout(&o).contains("audit error[AU012]"), "{}", stdout(&o));
+}
+
+/// Attack: a determination Dana (a drafter) writes by hand on a side branch, signed with her
+/// own key, then merged into main by Pat's signed merge. The side commit is judged as any:
+/// not a reviewer (AU002), not a reviewer's key (AU007).
+#[test]
+fn merge_attack_a_forged_decision_on_a_side_branch_merged_by_a_reviewer_is_caught() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    w.resubmit("2024-03-01");
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-02",
+        &["checkout", "-q", "-b", "side"],
+    );
+    let dets = w.dir().join("records/x/determinations.toml");
+    let text = std::fs::read_to_string(&dets).unwrap();
+    let entry = text[text.find("[[determination]]").unwrap()..]
+        .replace("submission = 1", "submission = 2")
+        .replace("2024-02-01", "2024-03-02");
+    std::fs::write(&dets, format!("{text}\n{entry}")).unwrap();
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-02",
+        &["commit", "-q", "-S", "-am", "approve x"],
+    );
+    w.git_as(PAT, &w.pat, "2024-03-03", &["checkout", "-q", "main"]);
+    w.git_as(
+        PAT,
+        &w.pat,
+        "2024-03-03",
+        &["merge", "-q", "-S", "--no-ff", "--no-edit", "side"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert!(
+        codes.contains(&"AU002".to_string()) && codes.contains(&"AU007".to_string()),
+        "{json}"
+    );
+    assert!(json.contains("on a merged branch"), "{json}");
+}
+
+/// Honest merges audit clean: a drafter's branch merged into main by Pat's signed merge; a
+/// branch that merged main (with a decision Pat made there) into itself; and main, after a
+/// reviewer joined and decided on it, merged into a branch forked before.
+#[test]
+fn honest_merges_in_either_direction_audit_clean() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    git(w.dir(), &["config", "commit.gpgsign", "true"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-01",
+        &["checkout", "-q", "-b", "notes"],
+    );
+    std::fs::write(w.dir().join("records/x/notes.txt"), "notes\n").unwrap();
+    w.git_as(DANA, &w.dana, "2024-03-01", &["add", "-A"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-01",
+        &["commit", "-q", "-m", "notes on x"],
+    );
+    w.git_as(PAT, &w.pat, "2024-03-02", &["checkout", "-q", "main"]);
+    w.resubmit("2024-03-02");
+    let dana_pub = w.dana.public.clone();
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-03-03",
+        &[
+            "roles",
+            "add",
+            "new.reviewer@example.gov",
+            "--key",
+            &dana_pub,
+        ],
+    );
+    w.ok(
+        "new.reviewer@example.gov",
+        &w.dana,
+        "2024-03-04",
+        &["determine", "x", "--outcome", "met"],
+    );
+    // Main merged into the drafter's branch (its first parent), then that merged into main.
+    w.git_as(DANA, &w.dana, "2024-03-05", &["checkout", "-q", "notes"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-05",
+        &["merge", "-q", "--no-edit", "main"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, Vec::<String>::new(), "{json}");
+    w.git_as(PAT, &w.pat, "2024-03-06", &["checkout", "-q", "main"]);
+    w.git_as(
+        PAT,
+        &w.pat,
+        "2024-03-06",
+        &["merge", "-q", "--no-ff", "--no-edit", "notes"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, Vec::<String>::new(), "{json}");
+}
+
+/// Attack: Pat dates a decision in the future — `reviewed` and the commit's date (as
+/// GIT_COMMITTER_DATE sets it) alike — so "reviewed after it was recorded" holds. The next
+/// commit, made on the true day, is dated before it: the commit times go backwards, and the
+/// decision is reviewed after the commit made on top of it (AU010, both named).
+#[test]
+fn attack_5c_a_decision_dated_in_the_future_with_its_commit_is_caught_by_the_next_commit() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    w.resubmit("2024-03-01");
+    w.ok(
+        PAT,
+        &w.pat,
+        "2024-09-30",
+        &["determine", "x", "--outcome", "met"],
+    );
+    let forged = git(w.dir(), &["rev-parse", "--short=10", "HEAD"])
+        .trim()
+        .to_string();
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(
+        codes,
+        Vec::<String>::new(),
+        "alone, it cannot be told: {json}"
+    );
+    // A day later in truth: Dana's next change.
+    std::fs::write(w.dir().join("records/x/notes.txt"), "notes\n").unwrap();
+    w.git_as(DANA, &w.dana, "2024-03-03", &["add", "-A"]);
+    w.git_as(
+        DANA,
+        &w.dana,
+        "2024-03-03",
+        &["commit", "-q", "-S", "-m", "notes"],
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU010"], "{json}");
+    assert!(
+        json.contains(&format!(
+            "commit {forged} is dated 2024-09-30, after its child"
+        )),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            "determination 2 of x is reviewed 2024-09-30, after the commit made on top of it"
+        ),
+        "{json}"
+    );
 }

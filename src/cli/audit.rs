@@ -61,11 +61,16 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
                             };
                             writeln!(out, "  {email}: {keys}")?;
                         }
-                        writeln!(
-                            out,
-                            "  pin it outside the history: git config audit.root {}",
-                            &r.commit[..12]
-                        )?;
+                        match &report.pinned {
+                            Some(p) if !report.findings.iter().any(|f| f.code == "AU012") => {
+                                writeln!(out, "  pinned: it is {p}, as the pin says")?
+                            }
+                            _ => writeln!(
+                                out,
+                                "  pin it outside the history: git config audit.root {}",
+                                &r.commit[..12]
+                            )?,
+                        }
                     }
                     None => writeln!(
                         out,

@@ -14,7 +14,9 @@ use super::{findings, CliResult, Env};
 /// materially (their approval no longer covers them: a new review is needed); determinations
 /// and appeals it adds, and the audit of the whole history (each decision committed by a
 /// reviewer in force, signed once the register signs; no past entry edited; no tag moved); and
-/// whether the branch rewrites history the base has, or deletes a decided record.
+/// whether the branch rewrites history the base has, or deletes a decided record. The base must
+/// be on HEAD's first-parent chain (a branch brought up to date by `git rebase`, not by merging
+/// the base into it), with the same root of trust.
 ///
 /// Exit status: 0 the gate passes (warnings allowed), 1 it fails (an error anywhere), 2 could
 /// not run (no such base, a shallow clone). `--format md` writes the summary as a
@@ -25,12 +27,18 @@ use super::{findings, CliResult, Env};
 ///   smout ci --base origin/main                     # in a pipeline, after `git fetch origin main`
 ///   smout ci --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --format md > comment.md
 ///   smout ci --base main --format json
+///   smout ci --base origin/main --root "$SMOUT_ROOT"  # the root of trust pinned
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CiArgs {
     /// The base the change is merged into (a branch, tag or commit)
     #[arg(long, default_value = "main", value_name = "REV")]
     pub base: String,
+    /// The root of trust the history must have (a commit, as `smout audit` prints it);
+    /// default: git config audit.root. A pipeline pins it (a CI variable), so that a branch
+    /// with another root of trust cannot pass
+    #[arg(long, value_name = "COMMIT")]
+    pub root: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = CiFormat::Text)]
     pub format: CiFormat,
@@ -50,7 +58,7 @@ pub enum CiFormat {
 /// Run `smout ci`.
 pub fn run(env: &Env, args: CiArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.register()?;
-    let report = smout::ci::gate(&reg, &args.base, env.today)?;
+    let report = smout::ci::gate(&reg, &args.base, args.root.as_deref(), env.today)?;
     match args.format {
         CiFormat::Text => write!(out, "{}", smout::ci::render_text(&report))?,
         CiFormat::Md => write!(out, "{}", smout::ci::render_md(&report))?,

@@ -213,7 +213,7 @@ pub struct Store {
     postings: std::cell::RefCell<Option<std::rc::Rc<pathindex::PathPostings>>>,
     /// Read no cache under `.git/smout/` (an audit that trusts git's objects only).
     ignore_caches: std::cell::Cell<bool>,
-    /// What commits-v1 keeps, when read ahead (see [`Store::path_index_and_commit_facts`]).
+    /// What commits-v2 keeps, when read ahead (see [`Store::path_index_and_commit_facts`]).
     commit_facts: std::cell::RefCell<Option<read::CommitFacts>>,
     /// Each record's committed determinations, once read, by HEAD and record (a record's page
     /// reads them for its rendering and again for its timeline). Dropped by every change the

@@ -25,9 +25,25 @@ pub struct CommitInfo {
     pub summary: String,
     /// The whole message.
     pub message: String,
+    /// Its parents' ids, first parent first (two or more: a merge).
+    #[serde(default)]
+    pub parents: Vec<String>,
 }
 
 impl CommitInfo {
+    /// Its parents, first parent first.
+    pub fn parent_ids(&self) -> Vec<Oid> {
+        self.parents
+            .iter()
+            .filter_map(|p| Oid::from_str(p).ok())
+            .collect()
+    }
+
+    /// It joins lines of history: two parents or more.
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
+
     fn of(c: &git2::Commit<'_>) -> CommitInfo {
         let author = c.author();
         CommitInfo {
@@ -36,6 +52,7 @@ impl CommitInfo {
             time: c.time().seconds(),
             summary: c.summary().ok().flatten().unwrap_or("").to_string(),
             message: c.message().unwrap_or("").to_string(),
+            parents: c.parent_ids().map(|p| p.to_string()).collect(),
         }
     }
 }
@@ -56,7 +73,7 @@ impl Store {
         }
     }
 
-    /// [`Store::path_index`], while the other core reads what commits-v1 keeps of every
+    /// [`Store::path_index`], while the other core reads what commits-v2 keeps of every
     /// commit (for [`Store::signed_commits`], which the audit calls next): the two largest
     /// caches are read side by side.
     pub fn path_index_and_commit_facts(&self, rebuild: bool) -> Result<PathIndex> {
@@ -69,6 +86,27 @@ impl Store {
         });
         self.commit_facts.replace(facts);
         index
+    }
+
+    /// The history off `chain`, the first-parent chain: the edges (commit, parent) that
+    /// `chain`'s merges (`merges`: each with its parents, first parent first) bring in, oldest
+    /// first, each with what it changed (see [`super::pathindex::side_edges`]). Empty for a
+    /// history without merges.
+    pub fn side_edges(&self, chain: &PathIndex, merges: &[(Oid, Vec<Oid>)]) -> Result<PathIndex> {
+        if merges.is_empty() {
+            return Ok(PathIndex::default());
+        }
+        let entries = super::pathindex::side_edges(self.repo()?, &self.prefix, chain, merges)?;
+        Ok(PathIndex::of(entries))
+    }
+
+    /// Whether `commit` is on HEAD's first-parent chain.
+    pub fn on_first_parent_chain(&self, commit: Oid) -> Result<bool> {
+        Ok(self
+            .shared_index()?
+            .entries
+            .iter()
+            .any(|e| e.commit == commit))
     }
 
     /// The changed-path index, loaded once per store and shared (cheap to clone).
@@ -519,7 +557,7 @@ impl Store {
     pub fn signed_commits(&self, index: &PathIndex) -> Result<Vec<Option<SignedCommit>>> {
         let repo = self.repo()?;
         // Commits and tags never change: what each says and who signed it is kept by object
-        // id in `.git/smout/commits-v1` (an audit with --rebuild-index reads none of it).
+        // id in `.git/smout/commits-v2` (an audit with --rebuild-index reads none of it).
         let known: CommitFacts = match self.commit_facts.take() {
             Some(known) => known,
             None => self.load_cache(COMMITS, COMMITS_KEY).unwrap_or_default(),
@@ -592,8 +630,8 @@ impl Store {
 }
 
 /// The cache of what commits and tags say, verified.
-const COMMITS: &str = "commits-v1";
-const COMMITS_KEY: &str = "smout commit facts v1";
+const COMMITS: &str = "commits-v2";
+const COMMITS_KEY: &str = "smout commit facts v2";
 
 /// What commits and tags say, verified, by object id.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
