@@ -42,21 +42,16 @@ add ice-hsi-osint 2024-02-20; submit ice-hsi-osint 2024-03-04
 determine ice-hsi-osint 2024-06-20 --outcome met --pia-covered DHS/ICE/PIA-055 --sorn-covered DHS/ICE-009 \
   --comments "Undercover identities and approved interaction are justified for this investigative use; supervisory approval is recorded per case."
 
-# ICE ERO: authorities do not authorize the use.
+# Commits are made in the order of their dates (an audit flags commit times that go back):
+# the uses below were drafted and decided side by side.
+# ICE ERO: authorities do not authorize the use. USCG: approved, then changed materially
+# (rule c) without a new review. USCIS: requirements not yet met; training required.
 add ice-ero-locate 2024-11-25; submit ice-ero-locate 2024-12-02
+add uscg-port-security 2025-01-10; submit uscg-port-security 2025-01-20
 determine ice-ero-locate 2025-02-10 --outcome not-authorized \
   --comments "The authorities cited do not support locating individuals through social media research."
-
-# USCG: approved, then changed materially (rule c) without a new review.
-add uscg-port-security 2025-01-10; submit uscg-port-security 2025-01-20
-determine uscg-port-security 2025-03-10 --outcome met --pia-covered DHS/USCG/PIA-028 --sorn-covered DHS/USCG-013
-at 2025-09-02; drafter
-sed -i.bak 's/^public_interaction = { complies = true }/public_interaction = { complies = false, explanation = "Watch standers may message posters to confirm an incident location." }/' records/uscg-port-security/record.toml
-rm records/uscg-port-security/record.toml.bak
-git commit -q -am "uscg-port-security: allow messaging posters to confirm incident locations"
-
-# USCIS: requirements not yet met; training required.
 add cis-refugee-vetting 2025-02-24; submit cis-refugee-vetting 2025-03-03
+determine uscg-port-security 2025-03-10 --outcome met --pia-covered DHS/USCG/PIA-028 --sorn-covered DHS/USCG-013
 determine cis-refugee-vetting 2025-05-12 --outcome not-yet-met --training-required \
   --rules-do-not-comply "Rule (g): reviews are not documented in the case file." --pia-update DHS/USCIS/PIA-013-01
 
@@ -65,6 +60,12 @@ add fps-threat-monitoring 2025-05-26; submit fps-threat-monitoring 2025-06-02
 determine fps-threat-monitoring 2025-08-04 --outcome not-authorized --comments "Monitoring is broader than the cited authorities allow."
 at 2025-08-20; reviewer; "$smout" -q appeal fps-threat-monitoring --outcome pending --reviewed 2025-08-20 \
   --comments "FPS appeals to the Deputy Secretary for Homeland Security."
+
+# USCG's material change, after its approval.
+at 2025-09-02; drafter
+sed -i.bak 's/^public_interaction = { complies = true }/public_interaction = { complies = false, explanation = "Watch standers may message posters to confirm an incident location." }/' records/uscg-port-security/record.toml
+rm records/uscg-port-security/record.toml.bak
+git commit -q -am "uscg-port-security: allow messaging posters to confirm incident locations"
 
 # CBP Directive 1450-027 requests, decided by the CBP Privacy Officer case by case.
 # A news release approved with conditions; consent copies are kept five years from the release.

@@ -284,6 +284,7 @@ fn merge(
                     f,
                     &author,
                     &roles_p,
+                    &roles_m,
                     !roles_p.list().is_empty(),
                 ));
                 if roles_p.require_signatures {

@@ -42,8 +42,9 @@ pub struct Settings {
     pub markings: Markings,
 }
 
-/// `[review]` of `smout.toml`.
-#[derive(Debug, Clone, Deserialize)]
+/// `[review]` of `smout.toml`: the Privacy Office's review policy. Bounded (see
+/// [`Settings::parse`]), and audited like `[roles]`: only a reviewer in force changes it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewSettings {
     /// Default review period when a form sets none.
@@ -184,6 +185,26 @@ impl Settings {
                 path: path.to_path_buf(),
                 message: format!("{what}: {m}"),
             })?;
+        }
+        // The policy is bounded: no approval outlives the three-year review cycle of DHS
+        // privacy compliance documents, and a record shows as due at least a week ahead.
+        let from = NaiveDate::from_ymd_opt(2001, 1, 1).unwrap_or_default();
+        let (period, warn) = (s.review_period().after(from), s.warn_window().after(from));
+        let bound = |message: String| Error::Settings {
+            path: path.to_path_buf(),
+            message,
+        };
+        if period > Period::Months(36).after(from) || period <= from {
+            return Err(bound(format!(
+                "review.period: {} is outside what the review policy allows: from a day to three years (\"3y\"); a longer approval is a determination's `review_by` with its `review_by_reason`",
+                s.review.period
+            )));
+        }
+        if warn < Period::Days(7).after(from) || warn > period {
+            return Err(bound(format!(
+                "review.warn: {} is outside what the review policy allows: from a week (\"7d\") to the review period ({})",
+                s.review.warn, s.review.period
+            )));
         }
         Ok(s)
     }

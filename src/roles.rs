@@ -207,7 +207,7 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
     let text = write_roles(&committed, &list, require)?;
     let text = set_quorum(&text, quorum)?;
     let message = format!("roles: {summary}\n\nsmout-roles: {summary}\n");
-    store.commit(
+    let done = store.commit(
         &lock,
         Change {
             what: "roles".into(),
@@ -219,6 +219,16 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
             tag: None,
         },
     )?;
+    // Another reviewer's key changed by someone else counts only with their co-signature or a
+    // second reviewer's (the audit says AU013 until then).
+    if let RolesChange::RotateKey { email, .. } = &ch {
+        if require && list.len() > 1 && !email.eq_ignore_ascii_case(&me) {
+            let short = crate::store::history::short(done.commit);
+            return Ok(format!(
+                "roles: {summary}\nnext: this changes another reviewer's key, so it counts once {email} (with a key in force) or a second reviewer co-signs it: smout roles cosign {short}"
+            ));
+        }
+    }
     Ok(format!("roles: {summary}"))
 }
 

@@ -129,6 +129,21 @@ fn roles_set(store: &Store, e: &Entry, in_force: &Roles) -> Option<Roles> {
         .filter(|new| new != in_force)
 }
 
+/// The review policy (`[review]`) a `smout.toml` blob sets.
+fn review_of(store: &Store, blob: Option<Oid>) -> Option<crate::register::ReviewSettings> {
+    blob.and_then(|o| store.blob_text(o).ok())
+        .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
+        .map(|s| s.review)
+}
+
+/// Whether the commit changes the review policy (`[review]`).
+fn changes_policy(store: &Store, e: &Entry) -> bool {
+    e.changes
+        .iter()
+        .find(|c| c.path == SETTINGS_FILE)
+        .is_some_and(|c| c.old.is_some() && review_of(store, c.old) != review_of(store, c.new))
+}
+
 /// Whether the commit's changes append to a determinations file.
 fn decides(e: &Entry) -> bool {
     e.changes
@@ -193,17 +208,30 @@ pub(crate) fn own_commit(
                 ));
             }
         }
-    } else if roles_change.is_some() && !merge {
+    } else if let Some(new) = roles_change.as_ref().filter(|_| !merge) {
         findings.extend(roles_authority(
             &what,
             e.commit,
             f,
             &author,
             in_force,
+            new,
             root_exists,
         ));
     }
-    if (decides || (roles_change.is_some() && !is_root)) && signed && !merge {
+    // The review policy is the Privacy Office's: changed by a reviewer in force, like [roles].
+    let policy = root_exists && !merge && changes_policy(store, e);
+    if policy && !in_force.is_reviewer(&author) {
+        findings.push(finding(
+            "AU011",
+            format!("{what} changed [review], the review policy, but its author {author} was not a reviewer in force"),
+            format!(
+                "the review period and warning are the Privacy Office's to set (a reviewer commits them); reviewers then: {}",
+                list_or(&in_force.emails(), "none")
+            ),
+        ));
+    }
+    if (decides || policy || (roles_change.is_some() && !is_root)) && signed && !merge {
         findings.extend(signer_authority(
             &what, decides, signer_ok, &reviewers, &author,
         ));
@@ -276,13 +304,15 @@ fn submissions_of(message: &str) -> impl Iterator<Item = &str> {
 /// roles `in_force` before it: made by a reviewer in force (AU011), with the quorum's
 /// co-signatures (AU013). Before any root of trust (`root_exists` false) nobody is in force:
 /// a change that still names no reviewer (`init` writing `[roles]` with signatures required)
-/// is the register being set up, not someone deciding who decides.
+/// is the register being set up, not someone deciding who decides. A reviewer's keys changed
+/// by another need that reviewer's co-signature or a second reviewer's (AU013).
 pub(crate) fn roles_authority(
     what: &str,
     commit: Oid,
     f: &SignedCommit,
     author: &str,
     in_force: &Roles,
+    new: &Roles,
     root_exists: bool,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -297,41 +327,86 @@ pub(crate) fn roles_authority(
             ),
         ));
     }
-    if in_force.quorum > 1 {
-        let mut signers: Vec<String> = Vec::new();
-        if let Some(Ok(s)) = &f.signer {
-            if let Some(r) = owner(&reviewers, s) {
-                signers.push(r.email.to_lowercase());
-            }
-        }
-        for (name, tag_signed) in &f.tags {
-            if !is_cosign(name) {
+    let signers = reviewer_signers(f, &reviewers);
+    // A reviewer's keys changed by someone else: their own co-signature, or a second
+    // reviewer's (any reviewer could otherwise put their own key on another's e-mail and then
+    // sign as them).
+    if root_exists && (in_force.require_signatures || new.require_signatures) {
+        let keys = |r: &crate::register::Reviewer| {
+            let mut k: Vec<String> = r
+                .keys
+                .iter()
+                .filter_map(|k| sign::parse_public(k).ok())
+                .map(|p| p.fingerprint)
+                .collect();
+            k.sort();
+            k
+        };
+        for r in &reviewers {
+            let after = new
+                .list()
+                .into_iter()
+                .find(|n| n.email.eq_ignore_ascii_case(&r.email));
+            let Some(after) = after.filter(|a| keys(a) != keys(r)) else {
+                continue;
+            };
+            if r.email.eq_ignore_ascii_case(author)
+                || signers.contains(&r.email.to_lowercase())
+                || signers.len() >= 2
+            {
                 continue;
             }
-            if let Some(Ok(t)) = tag_signed {
-                if let Some(r) = owner(&reviewers, t) {
-                    if !signers.contains(&r.email.to_lowercase()) {
-                        signers.push(r.email.to_lowercase());
-                    }
-                }
-            }
-        }
-        if (signers.len() as u32) < in_force.quorum {
             out.push(finding(
                 "AU013",
                 format!(
-                    "{what} changed [roles] with {} of the {} reviewer signatures the quorum asks for",
-                    signers.len(),
-                    in_force.quorum
+                    "{what} changed the keys of {}, made by {author}: another reviewer's key counts only with their co-signature or a second reviewer's",
+                    after.email
                 ),
                 format!(
-                    "another reviewer in force co-signs it: smout roles cosign {}",
+                    "{} (with a key in force) or another reviewer co-signs it: smout roles cosign {}",
+                    after.email,
                     short(commit)
                 ),
             ));
         }
     }
+    if in_force.quorum > 1 && (signers.len() as u32) < in_force.quorum {
+        out.push(finding(
+            "AU013",
+            format!(
+                "{what} changed [roles] with {} of the {} reviewer signatures the quorum asks for",
+                signers.len(),
+                in_force.quorum
+            ),
+            format!(
+                "another reviewer in force co-signs it: smout roles cosign {}",
+                short(commit)
+            ),
+        ));
+    }
     out
+}
+
+/// The reviewers in `reviewers` (lower-case e-mails) who signed `f`: its own signature and its
+/// co-signature tags.
+fn reviewer_signers(f: &SignedCommit, reviewers: &[crate::register::Reviewer]) -> Vec<String> {
+    let mut signers: Vec<String> = Vec::new();
+    let sigs = std::iter::once(&f.signer).chain(
+        f.tags
+            .iter()
+            .filter(|(name, _)| is_cosign(name))
+            .map(|(_, s)| s),
+    );
+    for s in sigs {
+        if let Some(Ok(s)) = s {
+            if let Some(r) = owner(reviewers, s) {
+                if !signers.contains(&r.email.to_lowercase()) {
+                    signers.push(r.email.to_lowercase());
+                }
+            }
+        }
+    }
+    signers
 }
 
 /// In a signed register, a commit that decides (or changes `[roles]`) is signed by the key of

@@ -1001,3 +1001,81 @@ fn attack_5c_a_decision_dated_in_the_future_with_its_commit_is_caught_by_the_nex
         "{json}"
     );
 }
+
+/// Weak by design, decided: a reviewer's key changed by another reviewer counts only with the
+/// owner's co-signature or a second reviewer's. Pat puts her own key on Rob's e-mail (to sign
+/// as him): smout says what it needs, and the audit finds it (AU013) until Rob co-signs.
+#[test]
+fn another_reviewers_key_changed_counts_only_once_co_signed() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    let pat_pub = w.pat.public.clone();
+    let o = w.ok(
+        PAT,
+        &w.pat,
+        "2024-03-01",
+        &["roles", "rotate-key", ROB, "--key", &pat_pub],
+    );
+    let change = git(w.dir(), &["rev-parse", "HEAD"]).trim().to_string();
+    let fp = Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(w.pat.private.with_extension("pub"))
+        .output()
+        .unwrap();
+    let fp = stdout(&fp).split_whitespace().nth(1).unwrap().to_string();
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "committed roles: rotate the key of {ROB} ({fp})\nnext: this changes another reviewer's key, so it counts once {ROB} (with a key in force) or a second reviewer co-signs it: smout roles cosign {}\n",
+            &change[..10]
+        )
+    );
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, ["AU013"], "{json}");
+    assert!(
+        json.contains(&format!("changed the keys of {ROB}, made by {PAT}")),
+        "{json}"
+    );
+    w.ok(ROB, &w.rob, "2024-03-02", &["roles", "cosign", &change]);
+    let (codes, json) = w.audit(&[]);
+    assert_eq!(codes, Vec::<String>::new(), "{json}");
+}
+
+/// Weak by design, decided: the review policy (`[review]`) is the Privacy Office's. It is
+/// bounded (no period past three years, a warning of at least a week), and a change of it by
+/// someone who is not a reviewer in force is AU011, like a change of `[roles]`.
+#[test]
+fn the_review_policy_is_bounded_and_changed_only_by_a_reviewer() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    let settings = w.dir().join("smout.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("{text}\n[review]\nperiod = \"99y\"\n")).unwrap();
+    let o = smout_as(w.dir(), DANA, "2024-03-01", &["status"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("review.period: 99y is outside what the review policy allows: from a day to three years"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&settings, format!("{text}\n[review]\nwarn = \"0d\"\n")).unwrap();
+    let o = smout_as(w.dir(), DANA, "2024-03-01", &["status"]);
+    assert!(
+        stderr(&o).contains("review.warn: 0d is outside"),
+        "{}",
+        stderr(&o)
+    );
+    // Within the bounds, but by a drafter.
+    std::fs::write(&settings, format!("{text}\n[review]\nperiod = \"2y\"\n")).unwrap();
+    w.commit_by_hand(&w.dana, "longer reviews");
+    let (codes, json) = w.audit(&[]);
+    assert!(codes.contains(&"AU011".to_string()), "{json}");
+    assert!(
+        json.contains("changed [review], the review policy"),
+        "{json}"
+    );
+}

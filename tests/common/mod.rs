@@ -66,8 +66,24 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Run git in `dir` with a fixed identity and dates.
+/// Run git in `dir` with a fixed identity, dated 2024-01-02 — or, as a real clock would, no
+/// earlier than HEAD (the audit flags commit times that go back).
 pub fn git(dir: &Path, args: &[&str]) -> String {
+    const DAY: i64 = 1_704_189_600; // 2024-01-02T10:00:00Z
+    let head = Command::new("git")
+        .args(["log", "-1", "--format=%ct"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<i64>()
+                .ok()
+        });
+    let date = format!("{} +0000", head.unwrap_or(DAY).max(DAY));
     let o = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -75,8 +91,8 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_AUTHOR_EMAIL", "drafter@example.gov")
         .env("GIT_COMMITTER_NAME", "Test Drafter")
         .env("GIT_COMMITTER_EMAIL", "drafter@example.gov")
-        .env("GIT_AUTHOR_DATE", "2024-01-02T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-02T10:00:00Z")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
