@@ -484,6 +484,27 @@ fn an_imported_determination_is_recorded_and_audited_as_imported() {
         ],
     ));
     let reg = git_register("x");
+    // The register dates from before the 2018 filing it is given (commit times go forward).
+    let o = std::process::Command::new("git")
+        .args([
+            "commit",
+            "-q",
+            "--amend",
+            "--no-edit",
+            "--date",
+            "2018-06-01T10:00:00Z",
+        ])
+        .current_dir(reg.path())
+        .env("GIT_COMMITTER_DATE", "2018-06-01T10:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", reg.path())
+        .env("GIT_AUTHOR_NAME", "Test Drafter")
+        .env("GIT_AUTHOR_EMAIL", "drafter@example.gov")
+        .env("GIT_COMMITTER_NAME", "Test Drafter")
+        .env("GIT_COMMITTER_EMAIL", "drafter@example.gov")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::copy(
         examples.join("catalog.toml"),
         reg.path().join("catalog.toml"),
