@@ -343,3 +343,46 @@ fn the_word_diffs_markers_hold_words_only() {
         assert!(!md.contains(broken), "{broken:?} in:\n{md}");
     }
 }
+
+/// The gate's findings quote a drafter's answer: in the merge-request comment, a release copy
+/// escaped like the diff, never the marked text or the drafter's HTML.
+#[test]
+fn a_merge_request_comments_findings_quote_answers_withheld_and_escaped() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    edit(
+        dir,
+        "x",
+        "id = \"DHS/CBP-017\"",
+        "id = \"<img src=https://t.example/p.gif> [[b6: SECRETNAME]]\"",
+    );
+    edit(
+        dir,
+        "x",
+        "stage = \"operational\"",
+        "stage = \"<b>[[b6: SECRETSTAGE]]</b>\"",
+    );
+    git(dir, &["commit", "-qam", "bad answers"]);
+    let o = smout_as(
+        dir,
+        DRAFTER,
+        "2024-03-02",
+        &["ci", "--base", "HEAD~1", "--format", "md"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let md = stdout(&o);
+    assert_clean("ci --format md", &md, &["SECRETNAME", "SECRETSTAGE"]);
+    let errors = md
+        .split("**Errors**\n\n")
+        .nth(1)
+        .and_then(|e| e.split("\n\n").next())
+        .unwrap_or_default();
+    assert_eq!(
+        errors,
+        "- `SM031` records/x/record.toml:25:6: \"\\<img src=https://t.example/p.gif\\> \\[(b) (6)\\]\" is not a well-formed SORN
+- `SM018` records/x/record.toml:25:6: SORN \\<img src=https://t.example/p.gif\\> \\[(b) (6)\\] is not in the register's catalog
+- `SM008` records/x/record.toml:34:9: \"\\<b\\>\\[(b) (6)\\]\\</b\\>\" is not one of the choices for 3 \"Development or operational\"",
+        "{md}"
+    );
+    assert!(md.contains("**3 Development or operational** — changed (material)\n\n- before: Operational. Date first launched: (operational)\n- after: \\<b\\>\\[(b) (6)\\]\\</b\\>\n"), "{md}");
+}
