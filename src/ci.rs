@@ -337,8 +337,10 @@ pub fn render_text(report: &CiReport) -> String {
     out
 }
 
+/// A message (which may quote a drafter's answer) as one line of the merge-request comment: a
+/// release copy, through the redaction step, and escaped as `render --format md` escapes text.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::render::md_escape(&crate::markup::release_plain(s).replace('\n', " "))
 }
 
 /// The summary as a merge-request comment: a table of the records, then each changed record's

@@ -4,7 +4,6 @@
 //! change says whether the field is *material*: a material change needs a new review.
 
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
 use toml::{Table, Value};
 
 use crate::form::{item_path, Field, FieldType, Form};
@@ -215,11 +214,13 @@ fn fingerprint_items(t: &mut Table) {
             Value::Array(items) => {
                 for item in items.iter_mut() {
                     if let Value::Table(it) = item {
+                        // The identity's text, marked or not: a name marked since is the
+                        // same person.
                         let ident = ["id", "name"]
                             .iter()
                             .find_map(|k| it.get(*k).and_then(Value::as_str))
                             .or_else(|| it.values().find_map(Value::as_str))
-                            .map(|s| s.to_string());
+                            .map(|s| crate::markup::plain(s).trim().to_string());
                         fingerprint_items(it);
                         if let Some(ident) = ident {
                             let d = Sha256::digest(ident.as_bytes());
@@ -235,10 +236,37 @@ fn fingerprint_items(t: &mut Table) {
     }
 }
 
+/// Release copies of two versions of a record, for a diff or a summary of it: each withholds
+/// whatever *either* version, or `current` (the record as it stands), withholds
+/// ([`crate::release::Withholding`]) — a field listed under `[release] redact` or text marked
+/// `[[…]]` since is withheld from the older version too. List items carry the fingerprint of
+/// their identity, to be matched across versions by it.
+pub fn release_copies(old: &Table, new: &Table, current: Option<&Table>) -> (Table, Table) {
+    let w = crate::release::Withholding::of([old, new].into_iter().chain(current));
+    let copy = |t: &Table| {
+        let mut t = t.clone();
+        fingerprint_items(&mut t);
+        w.copy(&t)
+    };
+    (copy(old), copy(new))
+}
+
+/// The record as it stands: the working tree's, else (missing or not valid TOML) HEAD's.
+pub fn current_record(store: &crate::store::Store, id: &str) -> Option<Table> {
+    let rel = crate::register::Register::record_rel(id);
+    let parse = |t: String| toml::from_str::<Table>(&t).ok();
+    store
+        .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)
+        .ok()
+        .flatten()
+        .and_then(parse)
+        .or_else(|| store.read_committed(&rel).ok().flatten().and_then(parse))
+}
+
 /// Compare record `id` between two revisions as `diff` names them (`None`: the approved
 /// submission, else the latest one; and the working tree). A `release` comparison is made on
-/// release copies of both sides ([`crate::release::release_table`]): no exempt text can reach
-/// any printer.
+/// release copies of both sides ([`release_copies`]), each withholding what either side or the
+/// record as it stands withholds: no exempt text can reach any printer.
 pub fn compare(
     reg: &crate::register::Register,
     id: &str,
@@ -287,16 +315,14 @@ pub fn compare_in(
             what: format!("{id} at {name}"),
             message: e.message().to_string(),
         })?;
-        Ok(if release {
-            let mut t = t;
-            fingerprint_items(&mut t);
-            crate::release::release_table(&t)
-        } else {
-            t
-        })
+        Ok(t)
     };
     let old = parse(&from, &from_name)?;
     let new = parse(&to, &to_name)?;
+    let (old, new) = match release {
+        true => release_copies(&old, &new, current_record(store, id).as_ref()),
+        false => (old, new),
+    };
     let form_id = new
         .get("form")
         .or(old.get("form"))
@@ -499,22 +525,56 @@ fn fold_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Word-level diff of two texts.
+/// The words of a text, each with the white space before it (the text's white space after its
+/// last word is dropped).
+fn spaced_words(s: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        let word_at = rest.len() - rest.trim_start().len();
+        if word_at == rest.len() {
+            return out;
+        }
+        let after = &rest[word_at..];
+        let len = after.find(char::is_whitespace).unwrap_or(after.len());
+        out.push((&rest[..word_at], &after[..len]));
+        rest = &after[len..];
+    }
+}
+
+/// Word-level diff of two texts: the words are compared, each piece carries the white space
+/// before its words as its side has it (a word moved to a new line is the same word, and a
+/// change of white space alone is none).
 pub fn words(a: &str, b: &str) -> Vec<Inline> {
-    let diff = TextDiff::from_words(a, b);
+    use similar::{capture_diff_slices, Algorithm, DiffTag};
+    let (old, new) = (spaced_words(a), spaced_words(b));
+    let ow: Vec<&str> = old.iter().map(|w| w.1).collect();
+    let nw: Vec<&str> = new.iter().map(|w| w.1).collect();
     let mut out: Vec<Inline> = Vec::new();
-    for c in diff.iter_all_changes() {
-        let op = match c.tag() {
-            ChangeTag::Equal => "equal",
-            ChangeTag::Delete => "delete",
-            ChangeTag::Insert => "insert",
-        };
-        match out.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(c.value()),
-            _ => out.push(Inline {
-                op,
-                text: c.value().to_string(),
-            }),
+    let mut push = |op: &'static str, words: &[(&str, &str)]| {
+        for (space, word) in words {
+            match out.last_mut() {
+                Some(last) if last.op == op => {
+                    last.text.push_str(space);
+                    last.text.push_str(word);
+                }
+                _ => out.push(Inline {
+                    op,
+                    text: format!("{space}{word}"),
+                }),
+            }
+        }
+    };
+    for d in capture_diff_slices(Algorithm::Myers, &ow, &nw) {
+        let (tag, o, n) = d.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => push("equal", &new[n]),
+            DiffTag::Delete => push("delete", &old[o]),
+            DiffTag::Insert => push("insert", &new[n]),
+            DiffTag::Replace => {
+                push("delete", &old[o]);
+                push("insert", &new[n]);
+            }
         }
     }
     out
@@ -527,9 +587,16 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
     } else {
         ("", "", "", "", "")
     };
+    // Markdown: every word of a drafter's (an answer, a list item's name), and the revision
+    // names, escaped as `render --format md` escapes them: a comment shows them, never an
+    // image, a link or HTML of theirs.
+    let esc = |s: &str| match md {
+        true => crate::render::md_escape(s),
+        false => s.to_string(),
+    };
     let mut out = String::new();
     if md {
-        out += &format!("### `{}`: {} → {}\n\n", d.id, d.from, d.to);
+        out += &format!("### `{}`: {} → {}\n\n", d.id, esc(&d.from), esc(&d.to));
     } else {
         out += &format!("{bold}{}{reset}: {} → {}\n", d.id, d.from, d.to);
     }
@@ -544,7 +611,7 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
         if md {
             out += &format!(
                 "\n**{}** — {what}{}\n\n",
-                c.label,
+                esc(&c.label),
                 if c.material { " (material)" } else { "" }
             );
         } else {
@@ -555,16 +622,32 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
         }
         if !c.inline.is_empty() {
             let mut line = String::new();
+            let mut deleted = false;
             for p in &c.inline {
-                match (p.op, md) {
-                    ("equal", _) => line.push_str(&p.text),
-                    ("delete", true) => line += &format!("~~{}~~", p.text.trim_end()),
-                    ("insert", true) => line += &format!("**{}**", p.text.trim_end()),
-                    ("delete", false) if color => line += &format!("{red}{}{reset}", p.text),
-                    ("insert", false) if color => line += &format!("{green}{}{reset}", p.text),
-                    ("delete", false) => line += &format!("[-{}-]", p.text),
-                    (_, _) => line += &format!("{{+{}+}}", p.text),
-                }
+                // Text: an insertion replacing a deletion follows it right after, as git's
+                // word diff prints it (`[-old-]{+new+}`).
+                let text = match (p.op, deleted, md) {
+                    ("insert", true, false)
+                        if !p.text[..p.text.len() - p.text.trim_start().len()].contains('\n') =>
+                    {
+                        p.text.trim_start()
+                    }
+                    _ => p.text.as_str(),
+                };
+                deleted = p.op == "delete";
+                let (open, close) = match (p.op, md) {
+                    ("equal", _) => {
+                        line.push_str(&esc(&p.text));
+                        continue;
+                    }
+                    ("delete", true) => ("~~", "~~"),
+                    ("insert", true) => ("**", "**"),
+                    ("delete", false) if color => (red, reset),
+                    ("insert", false) if color => (green, reset),
+                    ("delete", false) => ("[-", "-]"),
+                    (_, _) => ("{+", "+}"),
+                };
+                marked(&mut line, (open, close), text, &esc, md);
             }
             // Markdown: a quote (four spaces would make a code block of it).
             let lead = if md { "> " } else { "    " };
@@ -574,7 +657,7 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
             continue;
         }
         if let Some(o) = &c.old {
-            let o = one_line(o);
+            let o = esc(&one_line(o));
             out += &if md {
                 format!("- before: {o}\n")
             } else {
@@ -582,7 +665,7 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
             };
         }
         if let Some(n) = &c.new {
-            let n = one_line(n);
+            let n = esc(&one_line(n));
             out += &if md {
                 format!("- after: {n}\n")
             } else {
@@ -594,6 +677,44 @@ pub fn render_text(d: &RecordDiff, color: bool, md: bool) -> String {
     out += &closing_line(d);
     out += "\n";
     out
+}
+
+/// A deleted or inserted piece of a word diff, onto `line`: its words (escaped by `esc`)
+/// between the markers line by line, the white space around them outside — GitHub and GitLab
+/// read `** word**` as no emphasis at all — and nothing for a piece without words (no
+/// `~~~~`). With `apart`, a piece right after another (an insertion after the deletion it
+/// replaces, at the start of a text) is set apart from it by a space.
+fn marked(
+    line: &mut String,
+    (open, close): (&str, &str),
+    text: &str,
+    esc: &dyn Fn(&str) -> String,
+    apart: bool,
+) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let spaced = |s: &str| s.is_empty() || s.ends_with(char::is_whitespace);
+    if apart && !spaced(line) && !text.starts_with(char::is_whitespace) {
+        line.push(' ');
+    }
+    for (i, part) in text.split('\n').enumerate() {
+        if i > 0 {
+            line.push('\n');
+        }
+        let core = part.trim();
+        let lead = &part[..part.len() - part.trim_start().len()];
+        if core.is_empty() {
+            line.push_str(lead);
+            continue;
+        }
+        let trail = &part[part.trim_end().len()..];
+        line.push_str(lead);
+        line.push_str(open);
+        line.push_str(&esc(core));
+        line.push_str(close);
+        line.push_str(trail);
+    }
 }
 
 fn one_line(s: &str) -> String {

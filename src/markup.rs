@@ -284,19 +284,149 @@ pub fn label(exemptions: &[String]) -> String {
 /// The text as a release shows it, each redaction replaced by `wrap(label)`; a string whose
 /// markup does not parse is withheld whole (`check` reports it). This is the one redaction step
 /// every release output — PDF, HTML, Markdown, diff, log, status, report — goes through.
-pub fn release_with(s: &str, mut wrap: impl FnMut(String) -> String) -> String {
+pub fn release_with(s: &str, wrap: impl FnMut(String) -> String) -> String {
+    release_withholding(s, &Withheld::default(), wrap)
+}
+
+/// [`release_with`], and in the text it releases every occurrence of a text `also` withholds
+/// (marked in another version of the record) replaced by `wrap(label)` too.
+pub fn release_withholding(
+    s: &str,
+    also: &Withheld,
+    mut wrap: impl FnMut(String) -> String,
+) -> String {
     if !has_markup(s) {
-        return s.to_string();
+        return also.apply(s, &mut wrap);
     }
     match parse(s) {
         Ok(segs) => segs
             .into_iter()
             .map(|seg| match seg {
-                Segment::Text { text } => text,
+                Segment::Text { text } => also.apply(&text, &mut wrap),
                 Segment::Redacted { exemptions, .. } => wrap(label(&exemptions)),
             })
             .collect(),
         Err(_) => wrap("withheld".into()),
+    }
+}
+
+/// Texts a release withholds wherever they occur: what `[[…]]` markup marks in some version of
+/// a record (the other side of a diff, the record as it stands now), so that a version that did
+/// not mark it yet does not print it. Matched whatever the case and the white space between
+/// words, as whole words.
+#[derive(Debug, Default)]
+pub struct Withheld {
+    /// Each text's words, lower case, one space between them → its exemptions.
+    texts: std::collections::BTreeMap<String, Vec<String>>,
+    /// The texts as patterns, compiled on first use.
+    patterns: std::sync::OnceLock<Vec<Option<regex::Regex>>>,
+}
+
+/// A text's words, lower case, one space between them.
+fn folded(s: &str) -> String {
+    s.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The pattern of a folded text: its words, any white space between them, whole words.
+fn text_pattern(t: &str) -> String {
+    let words: Vec<String> = t.split(' ').map(regex::escape).collect();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    format!(
+        "{}{}{}",
+        if word(t.chars().next()) { r"\b" } else { "" },
+        words.join(r"\s+"),
+        if word(t.chars().last()) { r"\b" } else { "" },
+    )
+}
+
+impl Withheld {
+    /// Add the texts `s` marks (nothing when its markup does not parse: a release withholds
+    /// such a string whole).
+    pub fn add_marked(&mut self, s: &str) {
+        if !has_markup(s) {
+            return;
+        }
+        let Ok(segs) = parse(s) else { return };
+        for seg in segs {
+            if let Segment::Redacted { exemptions, text } = seg {
+                let key = folded(&text);
+                if key.is_empty() {
+                    continue;
+                }
+                let known = self.texts.entry(key).or_default();
+                for e in exemptions {
+                    if !known.contains(&e) {
+                        known.push(e);
+                    }
+                }
+                self.patterns = Default::default();
+            }
+        }
+    }
+
+    /// Whether nothing is withheld.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// The texts and their exemptions, in order (for a cache key).
+    pub fn texts(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.texts.iter()
+    }
+
+    /// One pattern of every text, longest first; else (too large to compile) one per text,
+    /// `None` for a text whose pattern does not compile either.
+    fn patterns(&self) -> &[Option<regex::Regex>] {
+        self.patterns.get_or_init(|| {
+            let mut texts: Vec<&String> = self.texts.keys().collect();
+            texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+            let build = |p: &str| {
+                regex::RegexBuilder::new(&format!("(?i:{p})"))
+                    .size_limit(64 << 20)
+                    .build()
+                    .ok()
+            };
+            let all: Vec<String> = texts.iter().map(|t| text_pattern(t)).collect();
+            match build(&all.join("|")) {
+                Some(re) => vec![Some(re)],
+                None => all.iter().map(|p| build(p)).collect(),
+            }
+        })
+    }
+
+    /// `s` with every withheld text replaced by `wrap(label)`; a string holding a text whose
+    /// pattern could not be compiled is withheld whole.
+    fn apply(&self, s: &str, wrap: &mut impl FnMut(String) -> String) -> String {
+        if self.texts.is_empty() {
+            return s.to_string();
+        }
+        let label_of = |found: &str| match self.texts.get(&folded(found)) {
+            Some(ex) => label(ex),
+            None => "withheld".to_string(),
+        };
+        let patterns = self.patterns();
+        if patterns.iter().any(Option::is_none) {
+            let f = folded(s);
+            if self.texts.keys().any(|t| f.contains(t.as_str())) {
+                return wrap("withheld".into());
+            }
+        }
+        let mut out = s.to_string();
+        for re in patterns.iter().flatten() {
+            let mut next = String::with_capacity(out.len());
+            let mut last = 0;
+            for m in re.find_iter(&out) {
+                next.push_str(&out[last..m.start()]);
+                next.push_str(&wrap(label_of(m.as_str())));
+                last = m.end();
+            }
+            next.push_str(&out[last..]);
+            out = next;
+        }
+        out
     }
 }
 
@@ -395,6 +525,30 @@ mod tests {
                     text: " today".into()
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn a_text_marked_elsewhere_is_withheld_in_any_case_and_spacing_as_whole_words() {
+        let mut w = Withheld::default();
+        w.add_marked("Call [[b6 b7C: Maria  Lopez]] or [[b7E: SITE-9]]");
+        w.add_marked("[[b6: Ann]] and [[b6: maria lopez]]");
+        // Markup that does not parse adds nothing (a release withholds that string whole).
+        w.add_marked("[[b6: Bob]] and [[b6: bad");
+        let r = |s: &str| release_withholding(s, &w, |l| format!("[{l}]"));
+        assert_eq!(
+            r("MARIA\nLOPEZ met Ann at SITE-9; Annual review of site-9x"),
+            "[(b) (6), (b) (7)(C)] met [(b) (6)] at [(b) (7)(E)]; Annual review of site-9x"
+        );
+        // Marked text is labelled as before; markup that does not parse withholds the string.
+        assert_eq!(
+            r("[[b5: Ann]] saw Ann and Bob"),
+            "[(b) (5)] saw [(b) (6)] and Bob"
+        );
+        assert_eq!(r("Ann ]] x"), "[withheld]");
+        assert_eq!(
+            release_withholding("Ann", &Withheld::default(), |l| l),
+            "Ann"
         );
     }
 

@@ -60,38 +60,115 @@ pub fn present(path: &str, s: &str, withheld: &BTreeMap<String, Vec<String>>) ->
 
 /// A copy of a record as a release may show it.
 pub fn release_table(root: &toml::Table) -> toml::Table {
-    let withheld = withheld_map(root);
-    let mut out = toml::Table::new();
-    for (k, v) in root {
-        let v = if k == "release" {
-            v.clone()
-        } else {
-            release_value(v, k, &withheld)
-        };
-        out.insert(k.clone(), v);
+    Withholding {
+        fields: withheld_map(root),
+        texts: markup::Withheld::default(),
     }
-    out
+    .copy(root)
 }
 
-fn release_value(v: &Value, path: &str, withheld: &BTreeMap<String, Vec<String>>) -> Value {
-    if let Some((_, ex)) = withheld.iter().find(|(w, _)| path_covers(w, path)) {
+/// What a release withholds, gathered from several versions of one record (the two sides of a
+/// diff and the record as it stands): the fields any of them lists under `[release] redact`,
+/// and the texts any of them marks `[[…]]`, wherever a version prints them. A field or a name
+/// withheld today is thus withheld from the older version that did not withhold it yet.
+#[derive(Debug, Default)]
+pub struct Withholding {
+    fields: BTreeMap<String, Vec<String>>,
+    texts: markup::Withheld,
+}
+
+impl Withholding {
+    /// What any of `versions` withholds.
+    pub fn of<'a>(versions: impl IntoIterator<Item = &'a toml::Table>) -> Withholding {
+        let mut w = Withholding::default();
+        for t in versions {
+            for (path, ex) in withheld_map(t) {
+                let known = w.fields.entry(path).or_default();
+                for e in ex {
+                    if !known.contains(&e) {
+                        known.push(e);
+                    }
+                }
+            }
+            for (k, v) in t {
+                if k != "release" {
+                    marked_texts(v, &mut w.texts);
+                }
+            }
+        }
+        w
+    }
+
+    /// A copy of `root` as a release may show it: each withheld field its label, each string
+    /// through the redaction step, with every withheld text withheld wherever it occurs.
+    pub fn copy(&self, root: &toml::Table) -> toml::Table {
+        let mut out = toml::Table::new();
+        for (k, v) in root {
+            let v = if k == "release" {
+                v.clone()
+            } else {
+                release_value(v, k, self)
+            };
+            out.insert(k.clone(), v);
+        }
+        out
+    }
+
+    /// A string as a release shows it: through the redaction step, every withheld text
+    /// withheld wherever it occurs (a commit message naming a person the record marks).
+    pub fn plain(&self, s: &str) -> String {
+        markup::release_withholding(s, &self.texts, |l| format!("[{l}]"))
+    }
+
+    /// A digest of what is withheld (for the key of a cached release summary).
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for (path, ex) in &self.fields {
+            h.update(format!("field {path:?} {ex:?}\n").as_bytes());
+        }
+        for (text, ex) in self.texts.texts() {
+            h.update(format!("text {text:?} {ex:?}\n").as_bytes());
+        }
+        crate::decide::hex(&h.finalize()[..16])
+    }
+}
+
+/// Add the texts the strings of `v` mark.
+fn marked_texts(v: &Value, out: &mut markup::Withheld) {
+    match v {
+        Value::String(s) => out.add_marked(s),
+        Value::Array(a) => a.iter().for_each(|x| marked_texts(x, out)),
+        Value::Table(t) => t.values().for_each(|x| marked_texts(x, out)),
+        _ => {}
+    }
+}
+
+/// The key a list item's matching fingerprint is kept under ([`crate::diff`]): a digest, not
+/// text, copied as it is.
+fn is_match_key(k: &str) -> bool {
+    k.starts_with('\u{0}')
+}
+
+fn release_value(v: &Value, path: &str, w: &Withholding) -> Value {
+    if let Some((_, ex)) = w.fields.iter().find(|(p, _)| path_covers(p, path)) {
         return Value::String(withheld_label(ex));
     }
     match v {
-        Value::String(s) => Value::String(markup::release_plain(s)),
+        Value::String(s) => Value::String(markup::release_withholding(s, &w.texts, |l| {
+            format!("[{l}]")
+        })),
         Value::Array(a) => Value::Array(
             a.iter()
                 .enumerate()
-                .map(|(i, x)| release_value(x, &format!("{path}[{i}]"), withheld))
+                .map(|(i, x)| release_value(x, &format!("{path}[{i}]"), w))
                 .collect(),
         ),
         Value::Table(t) => Value::Table(
             t.iter()
-                .map(|(k, x)| {
-                    (
-                        k.clone(),
-                        release_value(x, &format!("{path}.{k}"), withheld),
-                    )
+                .map(|(k, x)| match is_match_key(k) {
+                    true => (k.clone(), x.clone()),
+                    false => (k.clone(), release_value(x, &format!("{path}.{k}"), w)),
                 })
                 .collect(),
         ),

@@ -55,7 +55,8 @@ fn rank(kind: &str) -> u8 {
 
 /// The one-line summaries of revisions, by record and (old blob, new blob), kept between runs
 /// in `.git/smout/summaries-v1`: a summary depends only on the two versions and the forms
-/// (both in the cache's key), so a site written again reads and compares no old version.
+/// (both in the cache's key) — a release summary also on what the record withholds now, which
+/// its key names apart — so a site written again reads and compares no old version.
 #[derive(Default)]
 pub struct Summaries {
     known: std::collections::HashMap<String, String>,
@@ -132,9 +133,18 @@ pub fn timeline_in(
     if revs.is_empty() && !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));
     }
+    // A release summary is made from release copies of the two versions, each withholding what
+    // either of them or the record as it stands withholds: it depends on what the record
+    // withholds now too, which its cache key names. What the record marks now is withheld from
+    // every message too (a commit message naming a person it marks).
+    let current = match release {
+        true => crate::diff::current_record(store, id),
+        false => None,
+    };
+    let now = crate::release::Withholding::of(current.as_ref());
     let text = |s: &str| {
         if release {
-            markup::release_plain(s)
+            now.plain(s)
         } else {
             markup::plain(s)
         }
@@ -162,10 +172,14 @@ pub fn timeline_in(
             })
             .clone()
     };
+    let flavour = match release {
+        true => format!(" release {}", now.fingerprint()),
+        false => String::new(),
+    };
     let mut events: Vec<Placed> = Vec::new();
     for r in &revs {
         let key = match (r.old_blob, r.new_blob) {
-            (Some(o), Some(n)) => Some(format!("{id} {o} {n}")),
+            (Some(o), Some(n)) => Some(format!("{id} {o} {n}{flavour}")),
             _ => None,
         };
         let kept = summaries.zip(key.as_deref()).and_then(|(s, k)| s.get(k));
@@ -178,6 +192,11 @@ pub fn timeline_in(
                     (Some(_), Some(old), Some(new)) => {
                         let form_id = new.get("form").and_then(|v| v.as_str()).unwrap_or("");
                         match reg.forms.get(form_id) {
+                            Some(form) if release => {
+                                let (old, new) =
+                                    crate::diff::release_copies(&old, new, current.as_ref());
+                                RecordDiff::summary_of(form, &old, &new)
+                            }
                             Some(form) => RecordDiff::summary_of(form, &old, new),
                             None => "changed".into(),
                         }

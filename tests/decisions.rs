@@ -844,7 +844,7 @@ fn rewrapping_a_paragraph_is_shown_as_reflowed_and_reopens_no_review() {
     ));
     let md = stdout(&o);
     assert!(
-        md.contains("\n> Open-source ~~research.~~**research of"),
+        md.contains("\n> Open-source ~~research.~~ **research of"),
         "{md}"
     );
     assert!(!md.contains("\n    "), "{md}");

@@ -10,6 +10,7 @@ pub mod docx;
 pub mod job;
 pub mod pdf;
 mod templates;
+pub(crate) use templates::md_escape;
 pub mod text;
 
 use std::collections::BTreeMap;

@@ -259,17 +259,31 @@ fn md_text(s: &str) -> String {
         if label {
             out.push_str(&format!("**[{text}]**"));
         } else {
-            for c in text.chars() {
-                if matches!(
-                    c,
-                    '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
-                ) {
-                    out.push('\\');
-                }
-                out.push(c);
-            }
+            md_chars(text, &mut out);
         }
     }
+    escape_line_starts(&out)
+}
+
+/// `text` with each character Markdown reads as syntax (emphasis, code, links and images,
+/// HTML, headings, tables, strike-through) escaped, onto `out`.
+fn md_chars(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Text as Markdown shows it literally, as `render --format md` escapes a record's text: no
+/// HTML, link, image or emphasis of the writer's own, and no line read as a list, rule or fence.
+pub(crate) fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    md_chars(s, &mut out);
     escape_line_starts(&out)
 }
 
