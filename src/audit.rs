@@ -41,6 +41,24 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
     /// The pin the root of trust was compared with (`--root`, else git config `audit.root`).
     pub pinned: Option<String>,
+    /// Decisions that name another reviewer than the one who recorded and signed them
+    /// (`determine --reviewer`): recorded on that reviewer's behalf, as the audit shows.
+    pub on_behalf: Vec<OnBehalf>,
+}
+
+/// A decision recorded for another reviewer than its signer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OnBehalf {
+    /// The record.
+    pub record: String,
+    /// `determination` or `appeal`, and its number in the file.
+    pub entry: String,
+    /// Who recorded and signed it (the commit's author, a reviewer in force).
+    pub recorded_by: String,
+    /// Their name as `[roles]` lists it.
+    pub recorded_by_name: String,
+    /// The commit.
+    pub commit: String,
 }
 
 /// Audit the register's whole history. `root` pins the root of trust (else git config
@@ -76,6 +94,8 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     // Replay the first-parent history, oldest first, with the reviewers in force before each
     // commit; note when each decision entry was committed, for the date checks.
     let mut reviewers: Vec<String> = Vec::new();
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut on_behalf: Vec<OnBehalf> = Vec::new();
     let mut recorded_at: HashMap<(String, &'static str, usize), i64> = HashMap::new();
     for (i, e) in index.entries.iter().enumerate() {
         for c in &e.changes {
@@ -147,6 +167,29 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
                         }
                     }
                 }
+                // A decision names its reviewer; one that names another than its signer was
+                // recorded on their behalf, and the audit says who recorded it.
+                if let Some(me) = names.get(&author.to_lowercase()).filter(|m| !m.is_empty()) {
+                    let squash = |s: &str| {
+                        s.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .to_lowercase()
+                    };
+                    for (k, d) in n.iter().enumerate().skip(o.len()) {
+                        if d.imported.is_none()
+                            && squash(&crate::markup::plain(&d.reviewer)) != squash(me)
+                        {
+                            on_behalf.push(OnBehalf {
+                                record: id.to_string(),
+                                entry: format!("{kind} {}", k + 1),
+                                recorded_by: author.clone(),
+                                recorded_by_name: me.clone(),
+                                commit: short(oid),
+                            });
+                        }
+                    }
+                }
                 if n.len() > o.len() && !reviewers.iter().any(|r| r.eq_ignore_ascii_case(&author)) {
                     for k in o.len()..n.len() {
                         findings.push(
@@ -163,12 +206,18 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
             }
         }
         if let Some(sc) = e.changes.iter().find(|c| c.path == SETTINGS_FILE) {
-            reviewers = sc
+            let roles = sc
                 .new
                 .and_then(|o| store.blob_text(o).ok())
                 .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
-                .map(|s| s.roles.emails())
+                .map(|s| s.roles)
                 .unwrap_or_default();
+            reviewers = roles.emails();
+            names = roles
+                .list()
+                .into_iter()
+                .map(|r| (r.email.to_lowercase(), r.name))
+                .collect();
         }
     }
     let commits = index.entries.len();
@@ -305,6 +354,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         imported,
         findings,
         pinned,
+        on_behalf,
     })
 }
 

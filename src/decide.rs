@@ -541,6 +541,26 @@ pub fn record(
         }
         .into());
     }
+    // The reviewer printed is the signer, by the name [roles] gives them (else git's); a
+    // decision recorded for someone else names them, and the audit lists it as recorded by
+    // its signer on their behalf.
+    let name = settings
+        .roles
+        .list()
+        .into_iter()
+        .find(|r| r.email.eq_ignore_ascii_case(&email))
+        .map(|r| r.name)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(name);
+    if let Some(other) = input
+        .reviewer
+        .as_deref()
+        .filter(|r| crate::markup::plain(r).trim() != name.trim())
+    {
+        note(format!(
+            "note: recorded for {other}, by you ({email}): `smout audit` lists it as recorded and signed by you on their behalf"
+        ));
+    }
     if let Some(date) = input.reviewed.filter(|r| *r > today) {
         return Err(Refusal::ReviewedInFuture { date, today }.into());
     }

@@ -1079,3 +1079,70 @@ fn the_review_policy_is_bounded_and_changed_only_by_a_reviewer() {
         "{json}"
     );
 }
+
+/// Weak by design, decided: a decision recorded for someone else (`--reviewer`) names them,
+/// but the audit lists it as recorded and signed by its signer on their behalf; a reviewer's
+/// own decision names them by the name `[roles]` gives them.
+#[test]
+fn a_decision_recorded_for_another_reviewer_is_listed_by_the_audit_with_its_signer() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let w = world();
+    w.resubmit("2024-03-01");
+    let o = w.ok(
+        ROB,
+        &w.rob,
+        "2024-03-02",
+        &[
+            "determine",
+            "x",
+            "--outcome",
+            "met",
+            "--reviewer",
+            "Someone Else",
+        ],
+    );
+    assert!(
+        stderr(&o).contains(&format!(
+            "note: recorded for Someone Else, by you ({ROB}): `smout audit` lists it"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let commit = git(w.dir(), &["rev-parse", "--short=10", "HEAD"])
+        .trim()
+        .to_string();
+    let o = smout_as(w.dir(), PAT, "2026-11-22", &["audit"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!(
+            "recorded for another reviewer (the entry names them; its signer recorded it):\n  x determination 2: recorded and signed by {ROB} (Rob Reviewer), commit {commit}\n"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    // Rob's own decision names him as [roles] does, and is not listed.
+    common::edit(
+        w.dir(),
+        "x",
+        "it_systems = \"Case system\"",
+        "it_systems = \"Case system and shared drive\"",
+    );
+    w.ok(DANA, &w.dana, "2024-03-03", &["submit", "x"]);
+    w.ok(
+        ROB,
+        &w.rob,
+        "2024-03-04",
+        &["determine", "x", "--outcome", "met"],
+    );
+    let dets = std::fs::read_to_string(w.dir().join("records/x/determinations.toml")).unwrap();
+    assert!(dets.contains("reviewer = \"Rob Reviewer\""), "{dets}");
+    let o = smout_as(w.dir(), PAT, "2026-11-22", &["audit"]);
+    assert_eq!(
+        stdout(&o).matches("recorded and signed by").count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+}

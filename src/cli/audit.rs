@@ -49,6 +49,19 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
             for f in &report.findings {
                 writeln!(out, "{}", f.render_text(env.color))?;
             }
+            if !env.quiet && !report.on_behalf.is_empty() {
+                writeln!(
+                    out,
+                    "recorded for another reviewer (the entry names them; its signer recorded it):"
+                )?;
+                for b in &report.on_behalf {
+                    writeln!(
+                        out,
+                        "  {} {}: recorded and signed by {} ({}), commit {}",
+                        b.record, b.entry, b.recorded_by, b.recorded_by_name, b.commit
+                    )?;
+                }
+            }
             if !env.quiet {
                 match &report.root {
                     Some(r) => {
