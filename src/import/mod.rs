@@ -186,12 +186,12 @@ fn boxed(s: &str) -> (Option<bool>, &str) {
 // FOIA marks.
 
 /// A FOIA mark: one or more exemptions, each (b) (n) [(X)] — (b) (6), (b)(7)(C),
-/// (b)(6);(b)(7)(C).
+/// (b)(6);(b)(7)(C) — with the brackets smout's release copies print around it
+/// (`[(b) (6), (b) (7)(C)]`), which are part of the mark.
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?(?:\s*[,;]\s*\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?)*",
-    )
-    .expect("valid")
+    let one = r"\(b\)\s?\(\d\)(?:\s?\([A-F]\))?";
+    let list = format!(r"{one}(?:\s*[,;]\s*{one})*");
+    Regex::new(&format!(r"\[\s*{list}\s*\]|{list}")).expect("valid")
 });
 
 /// One exemption of a FOIA mark.
@@ -1604,6 +1604,62 @@ fn determination_text(id: &str, det: &Table, todos: &[Todo]) -> Result<String> {
     ))
 }
 
+/// The paths of the strings under `v` (at `path`) holding text whose withheld marks were lost.
+fn lost_paths(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.contains(source::LOST_OPEN) => out.push(path.to_string()),
+        Value::Table(t) => {
+            for (k, v) in t {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                lost_paths(v, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                lost_paths(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A document in which text that smout's Word copy withheld reached the import without its
+/// marks (an editor dropped them) is refused, naming the fields (or, for text no field took,
+/// where it is): imported, that text would be plain text that a release copy prints.
+fn refuse_lost_marks(units: &[Unit], draft: &Draft, name: &str) -> Result<()> {
+    let lost = |t: &str| t.contains(source::LOST_OPEN);
+    let locs: Vec<&str> = units
+        .iter()
+        .filter(|u| match u {
+            Unit::Para { text, .. } => lost(text),
+            Unit::Table { rows, .. } => rows.iter().flatten().any(|c| lost(c)),
+        })
+        .map(Unit::loc)
+        .collect();
+    if locs.is_empty() {
+        return Ok(());
+    }
+    let mut fields = Vec::new();
+    lost_paths(&Value::Table(draft.record.clone()), "", &mut fields);
+    if let Some(d) = &draft.determination {
+        lost_paths(&Value::Table(d.clone()), "determination", &mut fields);
+    }
+    let (n, what) = if fields.is_empty() {
+        (locs.len(), format!("in {}", locs.join(", ")))
+    } else {
+        (fields.len(), format!("the answers {}", fields.join(", ")))
+    };
+    Err(Error::Refused(format!(
+        "{name}: text smout's Word copy marked as withheld has lost its marks ({n} place(s); an editor dropped them when it saved the file): {what}. Imported as it is, that text would be plain text a release copy prints, so nothing was imported. In the Word file, select each shaded passage and apply a character style named \"{} <exemptions>\" (e.g. \"{} b6 b7C\"), or take the gray shading off text that is not withheld, and import it again; or make the change in the record and render a new Word copy (`smout render <id> --format docx`).",
+        source::WITHHOLD_STYLE,
+        source::WITHHOLD_STYLE,
+    )))
+}
+
 /// Import the document at `path` into the register as a new record (not committed: the
 /// drafter fixes the TODOs and runs `smout submit`).
 pub fn import(reg: &Register, path: &Path, opts: &ImportOptions) -> Result<Imported> {
@@ -1623,6 +1679,7 @@ pub fn import(reg: &Register, path: &Path, opts: &ImportOptions) -> Result<Impor
         )));
     }
     let draft = read_document(form, &units, &name, &sha);
+    refuse_lost_marks(&units, &draft, &name)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -1693,6 +1750,17 @@ mod tests {
         let (s, whole) = with_marks("(b) (7)(E)\n\n(b) (7)(E)");
         assert_eq!(s, "[[b7E: withheld in the source]]");
         assert!(whole);
+        // smout's release copies print a mark in brackets: they are the mark's.
+        let (s, whole) = with_marks("including [(b) (7)(E)] capabilities; [(b) (6), (b) (7)(C)]");
+        assert_eq!(
+            s,
+            "including [[b7E: withheld in the source]] capabilities; [[b6 b7C: withheld in the source]]"
+        );
+        assert!(!whole);
+        assert_eq!(
+            with_marks("[(b) (5)]"),
+            ("[[b5: withheld in the source]]".into(), true)
+        );
         // "(b) of this section" and "(a)" are not marks.
         assert_eq!(
             with_marks("paragraph (b) of this (a)").0,
