@@ -838,3 +838,90 @@ fn every_example_release_copy_in_word_imports_as_a_record_check_accepts() {
     }
     assert!(placeholders >= 40, "{placeholders}");
 }
+
+/// The seed filing prints `(b) (7)(E)` in place of rules 5(b)–(d): the import keeps that basis
+/// in `[provenance]` (`{ withheld-in-source = ["b7E"] }`), and once the drafter has answered
+/// what the release lost, every copy — internal and release, HTML and PDF — prints it as FOIA
+/// offices do: "Withheld in the source filing under (b) (7)(E)."
+#[test]
+fn the_exemptions_a_source_withheld_an_answer_under_reach_every_copy() {
+    let reg = git_register("x");
+    std::fs::copy(
+        common::example_register().join("catalog.toml"),
+        reg.path().join("catalog.toml"),
+    )
+    .unwrap();
+    let o = import(
+        reg.path(),
+        &seed(),
+        &["--form", "dhs-smout", "--id", "cbp-fld"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let dir = reg.path().join("records/cbp-fld");
+    let text = std::fs::read_to_string(dir.join("record.toml")).unwrap();
+    let rules = ["accounts", "public_interaction", "privacy_settings"];
+    for rule in rules {
+        let line = format!("\"rules_of_behavior.{rule}\" = {{ withheld-in-source = [\"b7E\"] }}\n");
+        assert!(text.contains(&line), "{line} not in:\n{text}");
+    }
+    // The drafter answers what the release lost, as the example record does.
+    let example = load(&common::example_register().join("records/cbp-fld/record.toml"));
+    let mut record = load(&dir.join("record.toml"));
+    for key in ["rules_of_behavior", "training_verification"] {
+        record.insert(key.into(), example[key].clone());
+    }
+    for key in ["category", "stage"] {
+        record["use"]
+            .as_table_mut()
+            .unwrap()
+            .insert(key.into(), example["use"][key].clone());
+    }
+    record["summary"]["counsel"][0]
+        .as_table_mut()
+        .unwrap()
+        .insert(
+            "certifies_authority".into(),
+            example["summary"]["counsel"][0]["certifies_authority"].clone(),
+        );
+    std::fs::write(dir.join("record.toml"), toml::to_string(&record).unwrap()).unwrap();
+    std::fs::copy(
+        common::example_register().join("records/cbp-fld/rules-of-behavior.txt"),
+        dir.join("rules-of-behavior.txt"),
+    )
+    .unwrap();
+    ok(smout(reg.path(), &["check", "cbp-fld"]));
+
+    let note = "Withheld in the source filing under (b) (7)(E).";
+    let said = |text: &str, what: &str| {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(flat.matches(note).count(), rules.len(), "{what}:\n{flat}");
+        assert!(!flat.contains("Withheld in the source filing."), "{what}");
+    };
+    for release in [false, true] {
+        let mut args = vec!["-q", "render", "cbp-fld", "--format", "html", "-o", "-"];
+        if release {
+            args.push("--release");
+        }
+        let o = ok(smout(reg.path(), &args));
+        said(&stdout(&o), &format!("html, release {release}"));
+    }
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
+    for release in [false, true] {
+        let pdf = reg.path().join(format!("fld-{release}.pdf"));
+        let mut args = vec!["render", "cbp-fld"];
+        if release {
+            args.push("--release");
+        }
+        common::write_out(reg.path(), pdf.clone(), &args);
+        let o = std::process::Command::new("pdftotext")
+            .args([pdf.to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
+        said(
+            &String::from_utf8_lossy(&o.stdout),
+            &format!("pdf, release {release}"),
+        );
+    }
+}

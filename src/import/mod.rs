@@ -403,8 +403,9 @@ struct Region {
     texts: Vec<(String, String)>,
     /// Tables.
     tables: Vec<(Vec<Vec<String>>, String)>,
-    /// Provenance the source states for the answer (`inferred`, `withheld-in-source`).
-    provenance: Option<&'static str>,
+    /// Provenance the source states for the answer (`inferred`, `withheld-in-source`), with the
+    /// exemptions it names.
+    provenance: Option<(&'static str, Vec<String>)>,
     /// Where the answer was looked for.
     loc: String,
 }
@@ -422,7 +423,46 @@ impl Region {
 
 const INFERRED_NOTE: &str =
     "Inferred by the transcriber: the source filing does not show this answer.";
-const WITHHELD_NOTE: &str = "Withheld in the source filing.";
+/// What smout's copies print for an answer the source withheld, before the exemptions (`under
+/// (b) (7)(E).`) or the full stop.
+const WITHHELD_NOTE: &str = "Withheld in the source filing";
+
+/// The exemptions of a note that an answer was withheld in the source — `Withheld in the source
+/// filing.` (none), `Withheld in the source filing under (b) (7)(E).` — or None for other text.
+fn withheld_note(t: &str) -> Option<Vec<String>> {
+    let n = norm_str(t);
+    let head = norm_str(WITHHELD_NOTE);
+    if n == head {
+        return Some(Vec::new());
+    }
+    let rest = n.strip_prefix(&head)?.strip_prefix(" under ")?;
+    let codes = mark_codes(t);
+    // Nothing but the marks after "under": `b 7 e`, `b 6 b 7 c`.
+    let expected = codes
+        .split(' ')
+        .map(|c| {
+            c.chars()
+                .map(|ch| ch.to_lowercase().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!codes.is_empty() && rest == expected).then(|| codes.split(' ').map(str::to_string).collect())
+}
+
+/// The exemptions of every FOIA mark in `s`, each once, in order.
+fn marks_codes(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in MARK.find_iter(s) {
+        for c in mark_codes(m.as_str()).split(' ') {
+            if !c.is_empty() && !out.iter().any(|o| o == c) {
+                out.push(c.to_string());
+            }
+        }
+    }
+    out
+}
 
 /// Reads one document against one form.
 struct Reader<'a> {
@@ -541,14 +581,26 @@ impl<'a> Reader<'a> {
         set_path(&mut self.draft.record, path, value);
     }
 
-    fn provenance(&mut self, path: &str, kind: &str) {
+    /// Note the provenance of the answer at `path`: `kind`, or — withheld in the source under
+    /// FOIA exemptions — `{ withheld-in-source = ["b7E"] }`.
+    fn provenance(&mut self, path: &str, kind: &str, exemptions: &[String]) {
         let entry = self
             .draft
             .record
             .entry("provenance".to_string())
             .or_insert_with(|| Value::Table(Table::new()));
+        let value = if exemptions.is_empty() {
+            Value::String(kind.into())
+        } else {
+            let mut t = Table::new();
+            t.insert(
+                kind.to_string(),
+                Value::Array(exemptions.iter().cloned().map(Value::String).collect()),
+            );
+            Value::Table(t)
+        };
         if let Some(t) = entry.as_table_mut() {
-            t.insert(path.to_string(), Value::String(kind.into()));
+            t.insert(path.to_string(), value);
         }
     }
 
@@ -637,12 +689,12 @@ impl<'a> Reader<'a> {
                         piece
                     };
                     for t in box_lines(piece, *soft) {
-                        match norm_str(&t) {
-                            n if n == norm_str(INFERRED_NOTE) => r.provenance = Some("inferred"),
-                            n if n == norm_str(WITHHELD_NOTE) => {
-                                r.provenance = Some("withheld-in-source")
-                            }
-                            _ => push_joined(&mut texts, t, &loc, continues),
+                        if norm_str(&t) == norm_str(INFERRED_NOTE) {
+                            r.provenance = Some(("inferred", Vec::new()));
+                        } else if let Some(codes) = withheld_note(&t) {
+                            r.provenance = Some((crate::form::WITHHELD_IN_SOURCE, codes));
+                        } else {
+                            push_joined(&mut texts, t, &loc, continues);
                         }
                     }
                 }
@@ -724,9 +776,9 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
     for (i, a) in anchors.iter().enumerate() {
         let region = r.region(a, anchors.get(i + 1), stop);
         let item = &items[a.item];
-        if let Some(kind) = region.provenance {
-            r.provenance(&item.path, kind);
-            if kind == "withheld-in-source" {
+        if let Some((kind, codes)) = &region.provenance {
+            r.provenance(&item.path, kind, codes);
+            if *kind == crate::form::WITHHELD_IN_SOURCE {
                 continue;
             }
         }
@@ -998,7 +1050,12 @@ impl Reader<'_> {
         let text = explanation.join("\n\n");
         let (expl, whole) = with_marks(&text);
         if answer.is_none() && whole && !text.trim().is_empty() {
-            self.provenance(&it.path, "withheld-in-source");
+            // What the source printed in its place is the basis: (b) (7)(E).
+            self.provenance(
+                &it.path,
+                crate::form::WITHHELD_IN_SOURCE,
+                &marks_codes(&text),
+            );
             return;
         }
         let Some(on) = answer else {
@@ -1576,11 +1633,16 @@ pub fn record_text(
             root.insert(k.clone(), v.clone());
         }
     }
-    if let Some(p) = draft.record.get("provenance") {
-        root.insert("provenance".into(), p.clone());
-    }
-    let body = toml::to_string(&root)
+    let mut body = toml::to_string(&root)
         .map_err(|e| Error::Refused(format!("cannot write the imported record: {e}")))?;
+    // `[provenance]` last, one line an answer, as drafters write it:
+    // `"rules_of_behavior.accounts" = { withheld-in-source = ["b7E"] }`.
+    if let Some(p) = draft.record.get("provenance").and_then(Value::as_table) {
+        body.push_str("\n[provenance]\n");
+        for (k, v) in p {
+            body.push_str(&format!("{} = {}\n", Value::String(k.clone()), inline(v)));
+        }
+    }
     let mut out = format!(
         "# Imported by `smout import` from {source_name} (sha256 {sha}).\n# Where the source shows a FOIA mark, the text reads \"{PLACEHOLDER}\": replace it with the text\n# (keeping the markup) if you have it.\n"
     );
@@ -1592,6 +1654,31 @@ pub fn record_text(
     out.push('\n');
     out.push_str(&body);
     Ok(out)
+}
+
+/// A value as TOML writes it on one line (a table inline).
+fn inline(v: &Value) -> String {
+    match v {
+        Value::Table(t) => {
+            let parts: Vec<String> = t
+                .iter()
+                .map(|(k, v)| {
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    let key = if bare {
+                        k.clone()
+                    } else {
+                        Value::String(k.clone()).to_string()
+                    };
+                    format!("{key} = {}", inline(v))
+                })
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(inline).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
 }
 
 /// The determination file's text.
@@ -1766,6 +1853,32 @@ mod tests {
             with_marks("paragraph (b) of this (a)").0,
             "paragraph (b) of this (a)"
         );
+    }
+
+    #[test]
+    fn the_withheld_note_gives_back_its_exemptions() {
+        let note = |ex: &[&str]| {
+            crate::form::withheld_in_source_note(
+                &ex.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        for ex in [&[][..], &["b7E"], &["b6", "b7C"]] {
+            assert_eq!(
+                withheld_note(&note(ex)),
+                Some(ex.iter().map(|e| e.to_string()).collect()),
+                "{}",
+                note(ex)
+            );
+        }
+        assert_eq!(
+            withheld_note("Withheld in the source filing under review."),
+            None
+        );
+        assert_eq!(
+            withheld_note("Withheld in the source filing under (b) (7)(E) and more."),
+            None
+        );
+        assert_eq!(withheld_note("Withheld by the agency."), None);
     }
 
     #[test]
