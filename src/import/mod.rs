@@ -1741,7 +1741,7 @@ fn refuse_lost_marks(units: &[Unit], draft: &Draft, name: &str) -> Result<()> {
         (fields.len(), format!("the answers {}", fields.join(", ")))
     };
     Err(Error::Refused(format!(
-        "{name}: text smout's Word copy marked as withheld has lost its marks ({n} place(s); an editor dropped them when it saved the file): {what}. Imported as it is, that text would be plain text a release copy prints, so nothing was imported. In the Word file, select each shaded passage and apply a character style named \"{} <exemptions>\" (e.g. \"{} b6 b7C\"), or take the gray shading off text that is not withheld, and import it again; or make the change in the record and render a new Word copy (`smout render <id> --format docx`).",
+        "{name}: text smout's Word copy marked as withheld has lost its marks or the exemptions they name ({n} place(s); an editor dropped or renamed them when it saved the file): {what}. Imported as it is, that text would be plain text a release copy prints, so nothing was imported. In the Word file, select each shaded passage and apply a character style named \"{} <exemptions>\" (e.g. \"{} b6 b7C\"), or take the gray shading off text that is not withheld, and import it again; or make the change in the record and render a new Word copy (`smout render <id> --format docx`).",
         source::WITHHOLD_STYLE,
         source::WITHHOLD_STYLE,
     )))

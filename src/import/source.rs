@@ -316,11 +316,12 @@ fn withhold_styles(xml: &str) -> std::collections::BTreeMap<String, String> {
                 let (Some(sid), Some(n)) = (id.as_ref(), attr(&e, "w:val")) else {
                     continue;
                 };
+                // The exemptions as markup spells them; none when a word is not one (a style
+                // somebody named by hand: its text is withheld, but under what is unknown).
                 let codes = n
                     .strip_prefix(WITHHOLD_STYLE)
-                    .filter(|rest| rest.starts_with(' '))
-                    .map(|rest| rest.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .filter(|c| !c.is_empty());
+                    .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+                    .map(withhold_codes);
                 if let Some(codes) = codes {
                     out.insert(sid.clone(), codes);
                 }
@@ -329,6 +330,16 @@ fn withhold_styles(xml: &str) -> std::collections::BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// The exemptions a withhold style's name or tag spells after its prefix (`b6 b7C`), as markup
+/// spells them; empty when one of its words is not an exemption (or it names none).
+fn withhold_codes(rest: &str) -> String {
+    rest.split_whitespace()
+        .map(crate::form::canonical_exemption)
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
+        .join(" ")
 }
 
 /// Was the file made by smout (its custom properties name the record)?
@@ -409,7 +420,8 @@ struct Walk {
     open: Option<Span>,
     /// The ids of the [`WITHHELD_BOOKMARK`]s open.
     bookmarks: Vec<String>,
-    /// Character style id → the exemptions it marks.
+    /// Character style id → the exemptions it marks (empty: withheld under exemptions the
+    /// style's name does not spell).
     styles: std::collections::BTreeMap<String, String>,
     /// smout made the file: its shading of withheld text is a mark too.
     smout: bool,
@@ -420,6 +432,7 @@ impl Walk {
     fn span(&self) -> Option<Span> {
         let sdt = self.sdts.iter().rev().find_map(|(_, c)| c.clone());
         match sdt.or_else(|| self.run_codes.clone()) {
+            Some(codes) if codes.is_empty() => Some(Span::Lost),
             Some(codes) => Some(Span::Marked(codes)),
             None if !self.bookmarks.is_empty() || (self.smout && self.run_shaded) => {
                 Some(Span::Lost)
@@ -626,8 +639,7 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
                         .sdt_tag
                         .as_deref()
                         .and_then(|t| t.strip_prefix(WITHHOLD_TAG))
-                        .map(|codes| codes.split_whitespace().collect::<Vec<_>>().join(" "))
-                        .filter(|c| !c.is_empty());
+                        .map(withhold_codes);
                     match (w.sdt_checkbox, withhold) {
                         (Some(on), _) => {
                             w.glyph(if on { "☒" } else { "☐" });
@@ -674,6 +686,65 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A .docx of `body` (runs of one paragraph) with the character styles `styles` (id, name).
+    fn docx(body: &str, styles: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("word/document.xml", opts).unwrap();
+        write!(
+            z,
+            "<w:document><w:body><w:p>{body}</w:p></w:body></w:document>"
+        )
+        .unwrap();
+        z.start_file("word/styles.xml", opts).unwrap();
+        let defs: String = styles
+            .iter()
+            .map(|(id, name)| {
+                format!("<w:style w:type=\"character\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/></w:style>")
+            })
+            .collect();
+        write!(z, "<w:styles>{defs}</w:styles>").unwrap();
+        z.finish().unwrap();
+        out.into_inner()
+    }
+
+    fn text_of(bytes: &[u8]) -> String {
+        match &docx_units(bytes, "t.docx").unwrap()[..] {
+            [Unit::Para { text, .. }] => text.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_withhold_style_is_read_by_its_name_and_its_exemptions_checked() {
+        let run = |style: &str, t: &str| {
+            format!("<w:r><w:rPr><w:rStyle w:val=\"{style}\"/></w:rPr><w:t xml:space=\"preserve\">{t}</w:t></w:r>")
+        };
+        let plain = "<w:r><w:t xml:space=\"preserve\"> called </w:t></w:r>";
+        // Ids are the editor's (LibreOffice renames them); the name carries the exemptions.
+        let body = format!(
+            "{}{}{plain}{}",
+            run("S1", "Jane "),
+            run("S1", "Roe"),
+            run("S2", "x")
+        );
+        let styles = [
+            ("S1", "smout withhold b6 b7c"),
+            ("S2", "smout withhold b66"),
+        ];
+        assert_eq!(
+            text_of(&docx(&body, &styles)),
+            format!("[[b6 b7C: Jane Roe]] called {LOST_OPEN}x{LOST_CLOSE}")
+        );
+        // A style of another name is no mark.
+        assert_eq!(
+            text_of(&docx(&run("S3", "Jane"), &[("S3", "smout withholding")])),
+            "Jane"
+        );
+    }
 
     #[test]
     fn a_transcription_reads_as_paragraphs_and_items() {
