@@ -332,14 +332,18 @@ fn withhold_styles(xml: &str) -> std::collections::BTreeMap<String, String> {
     out
 }
 
-/// The exemptions a withhold style's name or tag spells after its prefix (`b6 b7C`), as markup
-/// spells them; empty when one of its words is not an exemption (or it names none).
+/// The exemptions a withhold style's name or tag spells after its prefix (`b6 b7C`), as
+/// redaction markup reads them (the grammar the Word copy wrote them from); empty when markup
+/// would not take them.
 fn withhold_codes(rest: &str) -> String {
-    rest.split_whitespace()
-        .map(crate::form::canonical_exemption)
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default()
-        .join(" ")
+    let codes = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    if codes.is_empty() || codes.contains([':', '[', ']']) {
+        return String::new();
+    }
+    match crate::markup::parse(&format!("[[{codes}: x]]")).as_deref() {
+        Ok([crate::markup::Segment::Redacted { exemptions, .. }]) => exemptions.join(" "),
+        _ => String::new(),
+    }
 }
 
 /// Was the file made by smout (its custom properties name the record)?
