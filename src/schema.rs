@@ -38,8 +38,11 @@ pub fn json_schema(form: &Form) -> Value {
         "provenance".into(),
         json!({
             "type": "object",
-            "description": "Where transcribed answers come from: field path → transcribed (the source shows it), inferred (the source does not show it), withheld-in-source (the source withheld it; leave it unanswered)",
-            "additionalProperties": {"enum": crate::form::PROVENANCE_KINDS}
+            "description": "Where transcribed answers come from: field path → transcribed (the source shows it), inferred (the source does not show it), withheld-in-source (the source withheld it; leave it unanswered), or { withheld-in-source = [\"b7E\"] } with the FOIA exemptions the source printed",
+            "additionalProperties": {"anyOf": [
+                {"enum": crate::form::PROVENANCE_KINDS},
+                withheld_with_exemptions(),
+            ]}
         }),
     );
     props.extend(object(form, ""));
@@ -92,11 +95,30 @@ fn covering_keys(form: &Form, path: &str) -> Vec<String> {
     keys
 }
 
+/// A `[provenance]` value naming the exemptions the source withheld an answer under:
+/// `{ withheld-in-source = ["b7E"] }`.
+fn withheld_with_exemptions() -> Value {
+    json!({
+        "type": "object",
+        "properties": {crate::form::WITHHELD_IN_SOURCE: {
+            "type": "array",
+            "minItems": 1,
+            "items": {"enum": crate::markup::EXEMPTIONS}
+        }},
+        "required": [crate::form::WITHHELD_IN_SOURCE],
+        "additionalProperties": false
+    })
+}
+
 /// A record whose `[provenance]` marks one of `keys` as withheld in the source.
 fn withheld_in_source(keys: &[String]) -> Value {
+    let withheld = json!({"anyOf": [
+        {"const": crate::form::WITHHELD_IN_SOURCE},
+        withheld_with_exemptions(),
+    ]});
     let any: Vec<Value> = keys
         .iter()
-        .map(|k| json!({"required": [k], "properties": {k: {"const": "withheld-in-source"}}}))
+        .map(|k| json!({"required": [k], "properties": {k: withheld}}))
         .collect();
     json!({"required": ["provenance"], "properties": {"provenance": {"anyOf": any}}})
 }

@@ -154,37 +154,141 @@ fn not_in_a_word_copy(path: &str) -> bool {
 
 #[test]
 fn every_example_record_survives_word_and_back() {
+    every_example_record_imports_back(None);
+}
+
+/// LibreOffice re-saving smout's Word copy keeps what a release withholds: each example record's
+/// Word copy, opened and saved again by LibreOffice (which drops content controls' tags), imports
+/// back as the record, every `[[…]]` mark with its exemptions and text intact.
+#[test]
+fn every_example_record_survives_a_libreoffice_resave_with_its_withheld_marks() {
+    if !common::have(
+        "soffice",
+        "apt-get install libreoffice-writer-nogui (or libreoffice-writer)",
+    ) {
+        return;
+    }
+    every_example_record_imports_back(Some(resave_with_libreoffice));
+}
+
+/// `files` opened and saved again as .docx by LibreOffice, into `out`, with a profile of its own
+/// (two LibreOffices sharing one wait for each other, or fail).
+fn resave_with_libreoffice(files: &[PathBuf], out: &Path) {
+    let profile = out.join("lo-profile");
+    let mut cmd = std::process::Command::new("soffice");
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.display()
+    ))
+    .args(["--headless", "--convert-to", "docx", "--outdir"])
+    .arg(out)
+    .args(files);
+    let o = cmd.output().expect("soffice runs");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in files {
+        let saved = out.join(f.file_name().unwrap());
+        assert!(
+            saved.exists(),
+            "LibreOffice did not save {}: {}",
+            saved.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// A string's redaction marks: its path, and the exemptions and text of each span.
+type Marks = (String, Vec<(Vec<String>, String)>);
+
+/// The redaction marks of every string of a record.
+fn marks(v: &Value, path: &str, out: &mut Vec<Marks>) {
+    match v {
+        Value::String(s) => {
+            let spans: Vec<(Vec<String>, String)> = smout::markup::parse(s)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|seg| match seg {
+                    smout::markup::Segment::Redacted { exemptions, text } => Some((
+                        exemptions,
+                        text.split_whitespace().collect::<Vec<_>>().join(" "),
+                    )),
+                    smout::markup::Segment::Text { .. } => None,
+                })
+                .collect();
+            if !spans.is_empty() {
+                out.push((path.to_string(), spans));
+            }
+        }
+        Value::Table(t) => {
+            for (k, v) in t {
+                marks(v, &format!("{path}.{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                marks(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Each example record rendered to Word — `resave`d by another program when given — and
+/// imported back is the record, its decision page the determination it prints.
+fn every_example_record_imports_back(resave: Option<fn(&[PathBuf], &Path)>) {
     let tmp = tempfile::tempdir().unwrap();
     let examples = common::example_register();
     let reg = git_register("x");
-    let mut checked = 0;
-    let schema = regex::Regex::new(r"\[\d+\]").unwrap();
+    let mut ids = Vec::new();
     for entry in std::fs::read_dir(examples.join("records")).unwrap() {
         let id = entry.unwrap().file_name().to_string_lossy().into_owned();
         // The broken draft is broken on purpose (a misspelt key, two categories): a rendering
         // cannot print what the form does not know.
-        if id == "uscis-fraud-draft" {
-            continue;
+        if id != "uscis-fraud-draft" {
+            ids.push(id);
         }
-        let original = load(&examples.join("records").join(&id).join("record.toml"));
-        let form = original["form"].as_str().unwrap().to_string();
+    }
+    ids.sort();
+    let mut docs = Vec::new();
+    for id in &ids {
         let docx = tmp.path().join(format!("{id}.docx"));
         ok(smout(
             &examples,
             &[
                 "-q",
                 "render",
-                &id,
+                id,
                 "--format",
                 "docx",
                 "-o",
                 docx.to_str().unwrap(),
             ],
         ));
-        let o = import(reg.path(), &docx, &["--form", &form]);
+        docs.push(docx);
+    }
+    if let Some(resave) = resave {
+        let out = tmp.path().join("resaved");
+        std::fs::create_dir_all(&out).unwrap();
+        resave(&docs, &out);
+        docs = docs
+            .iter()
+            .map(|d| out.join(d.file_name().unwrap()))
+            .collect();
+    }
+    let schema = regex::Regex::new(r"\[\d+\]").unwrap();
+    let mut checked = 0;
+    let mut marked = 0;
+    for (id, docx) in ids.iter().zip(&docs) {
+        let original = load(&examples.join("records").join(id).join("record.toml"));
+        let form = original["form"].as_str().unwrap().to_string();
+        let o = import(reg.path(), docx, &["--form", &form]);
         let out = stdout(&o);
         // The id and title come from the document itself.
-        let dir = reg.path().join("records").join(&id);
+        let dir = reg.path().join("records").join(id);
         assert!(
             dir.join("record.toml").exists(),
             "{id}: {out}{}",
@@ -201,6 +305,12 @@ fn every_example_record_survives_word_and_back() {
             assert!(not_in_a_word_copy(path), "{id}: unexpected TODO: {line}");
         }
         let imported = load(&dir.join("record.toml"));
+        // Every withheld mark, first: its exemptions and its text.
+        let (mut want, mut have) = (Vec::new(), Vec::new());
+        marks(&Value::Table(original.clone()), "", &mut want);
+        marks(&Value::Table(imported.clone()), "", &mut have);
+        assert_eq!(want, have, "{id}: the withheld marks after Word and back");
+        marked += want.len();
         let mut diffs = Vec::new();
         differences(
             &Value::Table(original),
@@ -218,11 +328,10 @@ fn every_example_record_survives_word_and_back() {
             "{id} after Word and back:\n{}",
             diffs.join("\n")
         );
-
         // The decision page comes back as the determination it prints.
         let dets = examples
             .join("records")
-            .join(&id)
+            .join(id)
             .join("determinations.toml");
         if dets.exists() {
             let all = load(&dets);
@@ -256,6 +365,8 @@ fn every_example_record_survives_word_and_back() {
         checked += 1;
     }
     assert_eq!(checked, 10);
+    // The example register withholds text in many answers: all of them were compared.
+    assert!(marked >= 40, "{marked} marked answers");
 }
 
 /// A Word file as Word writes them: runs split mid-word, a table of contacts, check boxes as a
@@ -584,4 +695,254 @@ fn a_zip_bomb_is_refused_not_imported() {
     let err = stderr(&o);
     assert!(err.contains("that is a zip bomb, not a filing"), "{err}");
     assert!(!reg.path().join("records/bomb").exists());
+}
+
+/// `src`'s Word package with its `word/document.xml` passed through `edit`, as `dst`.
+fn edit_docx(src: &Path, dst: &Path, edit: impl Fn(&str) -> String) {
+    use std::io::{Read as _, Write as _};
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == "word/document.xml" {
+            bytes = edit(&String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// An editor that drops the marks of what smout's Word copy withholds (LibreOffice before smout
+/// marked it with a character style, or any editor's "clear formatting") does not turn that text
+/// into plain text an import takes: the import refuses, naming the answers, and writes nothing —
+/// whether the span's bookmark or only its shading is left.
+#[test]
+fn a_word_copy_whose_withheld_marks_were_dropped_is_refused_naming_the_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let examples = common::example_register();
+    let docx = tmp.path().join("fld.docx");
+    ok(smout(
+        &examples,
+        &[
+            "-q",
+            "render",
+            "cbp-fld",
+            "--format",
+            "docx",
+            "-o",
+            docx.to_str().unwrap(),
+        ],
+    ));
+    let style = regex::Regex::new(r#"<w:rStyle w:val="SmoutWithhold[^"]*" />"#).unwrap();
+    let tag = regex::Regex::new(r#"<w:tag w:val="smout:withhold [^"]*" />"#).unwrap();
+    let bookmarks = regex::Regex::new(r#"<w:bookmark(Start|End) [^>]*/>"#).unwrap();
+    let unmarked = |xml: &str| {
+        tag.replace_all(&style.replace_all(xml, ""), "")
+            .into_owned()
+    };
+    let reg = git_register("x");
+    for (name, bookmarked) in [("bookmarked.docx", true), ("shaded.docx", false)] {
+        let path = tmp.path().join(name);
+        edit_docx(&docx, &path, |xml| {
+            let xml = unmarked(xml);
+            assert!(!xml.contains("smout:withhold") && !xml.contains("SmoutWithhold"));
+            if bookmarked {
+                xml
+            } else {
+                bookmarks.replace_all(&xml, "").into_owned()
+            }
+        });
+        let o = import(reg.path(), &path, &["--form", "dhs-smout"]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("has lost its marks") && err.contains("nothing was imported"),
+            "{name}: {err}"
+        );
+        for answer in [
+            "summary.contacts[0].name",
+            "summary.counsel[0].phone",
+            "use.description",
+            "use.authorities",
+            "determination.reviewer",
+        ] {
+            assert!(err.contains(answer), "{name}: {answer} not named in {err}");
+        }
+        // It says what to do, and never prints the withheld text itself.
+        assert!(err.contains("\"smout withhold b6 b7C\""), "{err}");
+        for withheld in ["Alicia Moreno", "keyword monitoring"] {
+            assert!(!err.contains(withheld), "{err}");
+        }
+        assert!(!reg.path().join("records/cbp-fld").exists(), "{name}");
+    }
+    // Unedited, the same file imports.
+    ok_or_todos(import(reg.path(), &docx, &["--form", "dhs-smout"]));
+}
+
+/// An import that wrote its record: exit 0, or 1 with TODOs left.
+fn ok_or_todos(o: std::process::Output) {
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+/// smout's own release copy in Word imports as a record `check` accepts: each `[(b) (6)]` the
+/// copy prints in place of withheld text becomes `[[b6: withheld in the source]]` at the answer
+/// the record withholds (not `[[[b6: …]]]`, which check rejects), with the record's exemptions;
+/// what is left to do is only the attachments a Word copy names but cannot carry.
+#[test]
+fn every_example_release_copy_in_word_imports_as_a_record_check_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let examples = common::example_register();
+    let reg = git_register("x");
+    // The PIAs and SORNs the records cite are in the example register's catalog.
+    std::fs::copy(
+        examples.join("catalog.toml"),
+        reg.path().join("catalog.toml"),
+    )
+    .unwrap();
+    let schema = regex::Regex::new(r"\[\d+\]").unwrap();
+    let mut placeholders = 0;
+    for entry in std::fs::read_dir(examples.join("records")).unwrap() {
+        let id = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if id == "uscis-fraud-draft" {
+            continue;
+        }
+        let original = load(&examples.join("records").join(&id).join("record.toml"));
+        let form = original["form"].as_str().unwrap().to_string();
+        let docx = tmp.path().join(format!("{id}-release.docx"));
+        ok(smout(
+            &examples,
+            &[
+                "-q",
+                "render",
+                &id,
+                "--release",
+                "--format",
+                "docx",
+                "-o",
+                docx.to_str().unwrap(),
+            ],
+        ));
+        ok_or_todos(import(reg.path(), &docx, &["--form", &form, "--id", &id]));
+        let imported = load(&reg.path().join("records").join(&id).join("record.toml"));
+        let (mut want, mut have) = (Vec::new(), Vec::new());
+        marks(&Value::Table(original), "", &mut want);
+        marks(&Value::Table(imported), "", &mut have);
+        for (_, spans) in &mut want {
+            for (_, text) in spans.iter_mut() {
+                *text = smout::import::PLACEHOLDER.to_string();
+            }
+        }
+        assert_eq!(want, have, "{id}: the release copy's marks");
+        placeholders += have.len();
+        let o = smout(reg.path(), &["check", &id, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        // (Warnings are the original's: a transcription keeps the filing's citations.)
+        let findings = report["records"][0]["findings"].as_array().unwrap();
+        for f in findings.iter().filter(|f| f["severity"] == "error") {
+            let field = f["field"].as_str().unwrap_or_default();
+            assert!(
+                matches!(f["code"].as_str(), Some("SM005" | "SM006"))
+                    && not_in_a_word_copy(&schema.replace_all(field, "[]")),
+                "{id}: check finds {f}"
+            );
+        }
+    }
+    assert!(placeholders >= 40, "{placeholders}");
+}
+
+/// The seed filing prints `(b) (7)(E)` in place of rules 5(b)–(d): the import keeps that basis
+/// in `[provenance]` (`{ withheld-in-source = ["b7E"] }`), and once the drafter has answered
+/// what the release lost, every copy — internal and release, HTML and PDF — prints it as FOIA
+/// offices do: "Withheld in the source filing under (b) (7)(E)."
+#[test]
+fn the_exemptions_a_source_withheld_an_answer_under_reach_every_copy() {
+    let reg = git_register("x");
+    std::fs::copy(
+        common::example_register().join("catalog.toml"),
+        reg.path().join("catalog.toml"),
+    )
+    .unwrap();
+    let o = import(
+        reg.path(),
+        &seed(),
+        &["--form", "dhs-smout", "--id", "cbp-fld"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let dir = reg.path().join("records/cbp-fld");
+    let text = std::fs::read_to_string(dir.join("record.toml")).unwrap();
+    let rules = ["accounts", "public_interaction", "privacy_settings"];
+    for rule in rules {
+        let line = format!("\"rules_of_behavior.{rule}\" = {{ withheld-in-source = [\"b7E\"] }}\n");
+        assert!(text.contains(&line), "{line} not in:\n{text}");
+    }
+    // The drafter answers what the release lost, as the example record does.
+    let example = load(&common::example_register().join("records/cbp-fld/record.toml"));
+    let mut record = load(&dir.join("record.toml"));
+    for key in ["rules_of_behavior", "training_verification"] {
+        record.insert(key.into(), example[key].clone());
+    }
+    for key in ["category", "stage"] {
+        record["use"]
+            .as_table_mut()
+            .unwrap()
+            .insert(key.into(), example["use"][key].clone());
+    }
+    record["summary"]["counsel"][0]
+        .as_table_mut()
+        .unwrap()
+        .insert(
+            "certifies_authority".into(),
+            example["summary"]["counsel"][0]["certifies_authority"].clone(),
+        );
+    std::fs::write(dir.join("record.toml"), toml::to_string(&record).unwrap()).unwrap();
+    std::fs::copy(
+        common::example_register().join("records/cbp-fld/rules-of-behavior.txt"),
+        dir.join("rules-of-behavior.txt"),
+    )
+    .unwrap();
+    ok(smout(reg.path(), &["check", "cbp-fld"]));
+
+    let note = "Withheld in the source filing under (b) (7)(E).";
+    let said = |text: &str, what: &str| {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(flat.matches(note).count(), rules.len(), "{what}:\n{flat}");
+        assert!(!flat.contains("Withheld in the source filing."), "{what}");
+    };
+    for release in [false, true] {
+        let mut args = vec!["-q", "render", "cbp-fld", "--format", "html", "-o", "-"];
+        if release {
+            args.push("--release");
+        }
+        let o = ok(smout(reg.path(), &args));
+        said(&stdout(&o), &format!("html, release {release}"));
+    }
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
+    for release in [false, true] {
+        let pdf = reg.path().join(format!("fld-{release}.pdf"));
+        let mut args = vec!["render", "cbp-fld"];
+        if release {
+            args.push("--release");
+        }
+        common::write_out(reg.path(), pdf.clone(), &args);
+        let o = std::process::Command::new("pdftotext")
+            .args([pdf.to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
+        said(
+            &String::from_utf8_lossy(&o.stdout),
+            &format!("pdf, release {release}"),
+        );
+    }
 }

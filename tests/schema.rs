@@ -153,11 +153,28 @@ fn the_schema_requires_what_check_requires_unless_the_source_withheld_it() {
     schemas(&reg, tmp.path());
     let fld = reg.join("records/cbp-fld");
     let text = std::fs::read_to_string(fld.join("record.toml")).unwrap();
-    let marked = "\"rules_of_behavior.accounts\" = \"withheld-in-source\"\n";
+    let marked = "\"rules_of_behavior.accounts\" = { withheld-in-source = [\"b7E\"] }\n";
     assert!(text.contains(marked));
     let cases = [
-        // The source withheld 5(b): the record leaves it out; check and the schema accept it.
+        // The source withheld 5(b) under (b) (7)(E): the record leaves it out; check and the
+        // schema accept it.
         ("as-filed", text.clone()),
+        // A register written before provenance named the exemptions reads as it did.
+        (
+            "plain-form",
+            text.replace(
+                marked,
+                "\"rules_of_behavior.accounts\" = \"withheld-in-source\"\n",
+            ),
+        ),
+        // An exemption FOIA does not have is refused by both.
+        (
+            "bad-exemption",
+            text.replace(
+                marked,
+                "\"rules_of_behavior.accounts\" = { withheld-in-source = [\"b77\"] }\n",
+            ),
+        ),
         // Without the provenance line, 5(b) is a missing answer to both.
         ("unmarked", text.replace(marked, "")),
         // The whole page withheld in the source: none of its answers is required.

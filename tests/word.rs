@@ -85,12 +85,26 @@ fn a_word_copy_reads_like_the_template() {
     assert!(
         doc.contains("<w14:checkbox><w14:checked w14:val=\"0\" />") && doc.contains(">☐</w:t>")
     );
-    // What a release copy withholds sits in a content control naming its exemptions (what
-    // `smout import` reads back as markup), shaded.
+    // What a release copy withholds is shaded, in a character style whose name carries its
+    // exemptions (what LibreOffice keeps), inside a content control tagged with them (what Word
+    // shows) and a hidden bookmark (which tells an import the text was withheld if an editor
+    // drops every other mark) — what `smout import` reads back as markup.
     assert!(
-        doc.contains("<w:tag w:val=\"smout:withhold b6 b7C\" /></w:sdtPr><w:sdtContent><w:r><w:rPr><w:highlight w:val=\"lightGray\" /></w:rPr><w:t xml:space=\"preserve\">Alicia Moreno</w:t>"),
+        doc.contains("<w:bookmarkStart w:id=\"1\" w:name=\"_smout_withheld_1\" /><w:sdt><w:sdtPr><w:alias w:val=\"Withheld in a release copy: (b) (6), (b) (7)(C)\" /><w:tag w:val=\"smout:withhold b6 b7C\" /></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rStyle w:val=\"SmoutWithholdb6b7C\" /><w:highlight w:val=\"lightGray\" /></w:rPr><w:t xml:space=\"preserve\">Alicia Moreno</w:t></w:r></w:sdtContent></w:sdt><w:bookmarkEnd w:id=\"1\" />"),
         "withheld span"
     );
+    assert_eq!(
+        doc.matches("<w:bookmarkStart ").count(),
+        doc.matches("<w:tag w:val=\"smout:withhold ").count()
+    );
+    let styles = part(&p, "word/styles.xml");
+    for codes in ["b6 b7C", "b7E", "b5"] {
+        let id: String = codes.split(' ').collect();
+        assert!(
+            styles.contains(&format!("<w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"SmoutWithhold{id}\"><w:name w:val=\"smout withhold {codes}\" />")),
+            "{codes}: {styles}"
+        );
+    }
     assert!(
         !doc.contains('\u{E010}') && !doc.contains('\u{E002}'),
         "no marker left"
@@ -162,8 +176,14 @@ fn a_release_copy_in_word_holds_no_withheld_text_in_any_part() {
             }
         }
         assert!(part(&p, "word/document.xml").contains("[(b) (6)"), "{id}");
+        for mark in ["smout:withhold", "_smout_withheld_"] {
+            assert!(
+                !part(&p, "word/document.xml").contains(mark),
+                "{id}: {mark}"
+            );
+        }
         assert!(
-            !part(&p, "word/document.xml").contains("smout:withhold"),
+            !part(&p, "word/styles.xml").contains("smout withhold"),
             "{id}"
         );
         assert!(

@@ -90,19 +90,47 @@ impl<'a, 'r> Checker<'a, 'r> {
                 );
                 continue;
             }
-            match v.get_ref().as_str() {
-                Some(kind) if crate::form::PROVENANCE_KINDS.contains(&kind) => {
-                    if kind == "withheld-in-source" {
+            use crate::form::WITHHELD_IN_SOURCE;
+            // `{ withheld-in-source = ["b7E"] }`: the exemptions the source printed.
+            let codes = |t: &DeTable<'_>| -> Option<bool> {
+                let (k, codes) = t.iter().next().filter(|_| t.len() == 1)?;
+                let DeValue::Array(a) = codes.get_ref() else {
+                    return None;
+                };
+                let known = a.iter().all(|c| {
+                    c.get_ref()
+                        .as_str()
+                        .and_then(crate::form::canonical_exemption)
+                        .is_some()
+                });
+                (k.get_ref() == WITHHELD_IN_SOURCE).then_some(known && !a.is_empty())
+            };
+            match v.get_ref() {
+                DeValue::String(kind) if crate::form::PROVENANCE_KINDS.contains(&kind.as_ref()) => {
+                    if kind == WITHHELD_IN_SOURCE {
                         self.withheld_in_source.push(path.to_string());
                     }
                 }
+                DeValue::Table(t) if codes(t) == Some(true) => {
+                    self.withheld_in_source.push(path.to_string());
+                }
+                DeValue::Table(t) if codes(t) == Some(false) => self.report(
+                    Finding::new(
+                        "SM022",
+                        Severity::Error,
+                        format!("the exemptions the source withheld `{path}` under must be a list such as [\"b7E\"]"),
+                    )
+                    .hint(format!("FOIA exemptions are b1–b9 and b7A–b7F, as the source printed them ((b) (7)(E) is \"b7E\"); if it printed none, write \"{path}\" = \"{WITHHELD_IN_SOURCE}\""))
+                    .field(path.to_string()),
+                    &v.span(),
+                ),
                 _ => self.report(
                     Finding::new(
                         "SM022",
                         Severity::Error,
                         format!("the provenance of `{path}` is not one of {}", crate::form::PROVENANCE_KINDS.join(", ")),
                     )
-                    .hint("transcribed: the source shows it; inferred: the source does not show it; withheld-in-source: the source withheld it (leave it unanswered)")
+                    .hint(format!("transcribed: the source shows it; inferred: the source does not show it; withheld-in-source: the source withheld it (leave it unanswered), with the exemptions it printed as {{ {WITHHELD_IN_SOURCE} = [\"b7E\"] }}"))
                     .field(path.to_string()),
                     &v.span(),
                 ),

@@ -15,7 +15,9 @@ use super::{findings, CliResult, Env};
 ///
 /// Reads the document against the form's wording — each question, rule, box and table column —
 /// and writes records/<ID>/record.toml with every answer it can map. FOIA marks in a released
-/// copy ("(b) (6)", "(b)(7)(E)") become redaction markup around "withheld in the source". What
+/// copy ("(b) (6)", "(b)(7)(E)") become redaction markup around "withheld in the source"; text
+/// smout's own Word copy withholds comes back as the markup it was, and a Word copy whose
+/// withheld text lost its marks in an editor is refused, naming the answers. What
 /// it cannot map (an unticked box, a category answered in prose, an attachment) is listed with
 /// where it is in the source and left as a TODO comment at the top of the record; then the
 /// record is checked. A Privacy Office page in the source becomes

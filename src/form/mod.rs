@@ -363,19 +363,82 @@ pub const ENGINE_KEYS: &[&str] = &["form", "form_version", "release", "provenanc
 /// Where a transcribed record's answers come from (`[provenance]`, field path → kind): what the
 /// source filing shows (`transcribed`, the default), what the transcriber inferred because the
 /// source does not show it (`inferred`), and what the source withheld (`withheld-in-source`:
-/// left unanswered, and no answer is required).
-pub const PROVENANCE_KINDS: &[&str] = &["transcribed", "inferred", "withheld-in-source"];
+/// left unanswered, and no answer is required). An answer the source withheld under FOIA
+/// exemptions names them as the source printed them: `{ withheld-in-source = ["b7E"] }`.
+pub const PROVENANCE_KINDS: &[&str] = &["transcribed", "inferred", WITHHELD_IN_SOURCE];
 
-/// The `[provenance]` entries of a record: (field path, kind).
-pub fn provenance(root: &toml::Table) -> Vec<(String, String)> {
+/// The provenance kind of what the source withheld, and the key of the table form that names
+/// the exemptions it printed.
+pub const WITHHELD_IN_SOURCE: &str = "withheld-in-source";
+
+/// One `[provenance]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Provenance {
+    /// The field path it names.
+    pub path: String,
+    /// transcribed, inferred or withheld-in-source.
+    pub kind: String,
+    /// For withheld-in-source: the FOIA exemptions the source printed (`b7E`), as
+    /// [`crate::markup::EXEMPTIONS`] spells them.
+    pub exemptions: Vec<String>,
+}
+
+/// The kind and exemptions of a `[provenance]` value: `"inferred"`, or
+/// `{ withheld-in-source = ["b7E"] }`. None when it is neither (`check` reports it, SM022).
+pub fn provenance_value(v: &toml::Value) -> Option<(String, Vec<String>)> {
+    match v {
+        toml::Value::String(kind) => Some((kind.clone(), Vec::new())),
+        toml::Value::Table(t) if t.len() == 1 => {
+            let codes = t.get(WITHHELD_IN_SOURCE)?.as_array()?;
+            let exemptions = codes
+                .iter()
+                .map(|c| c.as_str().and_then(canonical_exemption))
+                .collect::<Option<Vec<_>>>()?;
+            Some((WITHHELD_IN_SOURCE.to_string(), exemptions))
+        }
+        _ => None,
+    }
+}
+
+/// An exemption as [`crate::markup::EXEMPTIONS`] spells it (`b7e` → `b7E`).
+pub fn canonical_exemption(code: &str) -> Option<String> {
+    crate::markup::EXEMPTIONS
+        .iter()
+        .find(|e| e.eq_ignore_ascii_case(code.trim()))
+        .map(|e| e.to_string())
+}
+
+/// The `[provenance]` entries of a record.
+pub fn provenance(root: &toml::Table) -> Vec<Provenance> {
     root.get("provenance")
         .and_then(toml::Value::as_table)
         .map(|t| {
             t.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .filter_map(|(k, v)| {
+                    let (kind, exemptions) = provenance_value(v)?;
+                    Some(Provenance {
+                        path: k.clone(),
+                        kind,
+                        exemptions,
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// What a copy prints for an answer the source withheld: `Withheld in the source filing under
+/// (b) (7)(E).`, as FOIA offices name the basis, or `Withheld in the source filing.` when the
+/// record does not say what the source printed.
+pub fn withheld_in_source_note(exemptions: &[String]) -> String {
+    if exemptions.is_empty() {
+        "Withheld in the source filing.".to_string()
+    } else {
+        format!(
+            "Withheld in the source filing under {}.",
+            crate::markup::label(exemptions)
+        )
+    }
 }
 
 impl Form {

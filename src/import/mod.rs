@@ -186,12 +186,12 @@ fn boxed(s: &str) -> (Option<bool>, &str) {
 // FOIA marks.
 
 /// A FOIA mark: one or more exemptions, each (b) (n) [(X)] — (b) (6), (b)(7)(C),
-/// (b)(6);(b)(7)(C).
+/// (b)(6);(b)(7)(C) — with the brackets smout's release copies print around it
+/// (`[(b) (6), (b) (7)(C)]`), which are part of the mark.
 static MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?(?:\s*[,;]\s*\(b\)\s?\((\d)\)(?:\s?\(([A-F])\))?)*",
-    )
-    .expect("valid")
+    let one = r"\(b\)\s?\(\d\)(?:\s?\([A-F]\))?";
+    let list = format!(r"{one}(?:\s*[,;]\s*{one})*");
+    Regex::new(&format!(r"\[\s*{list}\s*\]|{list}")).expect("valid")
 });
 
 /// One exemption of a FOIA mark.
@@ -403,8 +403,9 @@ struct Region {
     texts: Vec<(String, String)>,
     /// Tables.
     tables: Vec<(Vec<Vec<String>>, String)>,
-    /// Provenance the source states for the answer (`inferred`, `withheld-in-source`).
-    provenance: Option<&'static str>,
+    /// Provenance the source states for the answer (`inferred`, `withheld-in-source`), with the
+    /// exemptions it names.
+    provenance: Option<(&'static str, Vec<String>)>,
     /// Where the answer was looked for.
     loc: String,
 }
@@ -422,7 +423,46 @@ impl Region {
 
 const INFERRED_NOTE: &str =
     "Inferred by the transcriber: the source filing does not show this answer.";
-const WITHHELD_NOTE: &str = "Withheld in the source filing.";
+/// What smout's copies print for an answer the source withheld, before the exemptions (`under
+/// (b) (7)(E).`) or the full stop.
+const WITHHELD_NOTE: &str = "Withheld in the source filing";
+
+/// The exemptions of a note that an answer was withheld in the source — `Withheld in the source
+/// filing.` (none), `Withheld in the source filing under (b) (7)(E).` — or None for other text.
+fn withheld_note(t: &str) -> Option<Vec<String>> {
+    let n = norm_str(t);
+    let head = norm_str(WITHHELD_NOTE);
+    if n == head {
+        return Some(Vec::new());
+    }
+    let rest = n.strip_prefix(&head)?.strip_prefix(" under ")?;
+    let codes = mark_codes(t);
+    // Nothing but the marks after "under": `b 7 e`, `b 6 b 7 c`.
+    let expected = codes
+        .split(' ')
+        .map(|c| {
+            c.chars()
+                .map(|ch| ch.to_lowercase().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!codes.is_empty() && rest == expected).then(|| codes.split(' ').map(str::to_string).collect())
+}
+
+/// The exemptions of every FOIA mark in `s`, each once, in order.
+fn marks_codes(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in MARK.find_iter(s) {
+        for c in mark_codes(m.as_str()).split(' ') {
+            if !c.is_empty() && !out.iter().any(|o| o == c) {
+                out.push(c.to_string());
+            }
+        }
+    }
+    out
+}
 
 /// Reads one document against one form.
 struct Reader<'a> {
@@ -541,14 +581,26 @@ impl<'a> Reader<'a> {
         set_path(&mut self.draft.record, path, value);
     }
 
-    fn provenance(&mut self, path: &str, kind: &str) {
+    /// Note the provenance of the answer at `path`: `kind`, or — withheld in the source under
+    /// FOIA exemptions — `{ withheld-in-source = ["b7E"] }`.
+    fn provenance(&mut self, path: &str, kind: &str, exemptions: &[String]) {
         let entry = self
             .draft
             .record
             .entry("provenance".to_string())
             .or_insert_with(|| Value::Table(Table::new()));
+        let value = if exemptions.is_empty() {
+            Value::String(kind.into())
+        } else {
+            let mut t = Table::new();
+            t.insert(
+                kind.to_string(),
+                Value::Array(exemptions.iter().cloned().map(Value::String).collect()),
+            );
+            Value::Table(t)
+        };
         if let Some(t) = entry.as_table_mut() {
-            t.insert(path.to_string(), Value::String(kind.into()));
+            t.insert(path.to_string(), value);
         }
     }
 
@@ -637,12 +689,12 @@ impl<'a> Reader<'a> {
                         piece
                     };
                     for t in box_lines(piece, *soft) {
-                        match norm_str(&t) {
-                            n if n == norm_str(INFERRED_NOTE) => r.provenance = Some("inferred"),
-                            n if n == norm_str(WITHHELD_NOTE) => {
-                                r.provenance = Some("withheld-in-source")
-                            }
-                            _ => push_joined(&mut texts, t, &loc, continues),
+                        if norm_str(&t) == norm_str(INFERRED_NOTE) {
+                            r.provenance = Some(("inferred", Vec::new()));
+                        } else if let Some(codes) = withheld_note(&t) {
+                            r.provenance = Some((crate::form::WITHHELD_IN_SOURCE, codes));
+                        } else {
+                            push_joined(&mut texts, t, &loc, continues);
                         }
                     }
                 }
@@ -724,9 +776,9 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
     for (i, a) in anchors.iter().enumerate() {
         let region = r.region(a, anchors.get(i + 1), stop);
         let item = &items[a.item];
-        if let Some(kind) = region.provenance {
-            r.provenance(&item.path, kind);
-            if kind == "withheld-in-source" {
+        if let Some((kind, codes)) = &region.provenance {
+            r.provenance(&item.path, kind, codes);
+            if *kind == crate::form::WITHHELD_IN_SOURCE {
                 continue;
             }
         }
@@ -998,7 +1050,12 @@ impl Reader<'_> {
         let text = explanation.join("\n\n");
         let (expl, whole) = with_marks(&text);
         if answer.is_none() && whole && !text.trim().is_empty() {
-            self.provenance(&it.path, "withheld-in-source");
+            // What the source printed in its place is the basis: (b) (7)(E).
+            self.provenance(
+                &it.path,
+                crate::form::WITHHELD_IN_SOURCE,
+                &marks_codes(&text),
+            );
             return;
         }
         let Some(on) = answer else {
@@ -1576,11 +1633,16 @@ pub fn record_text(
             root.insert(k.clone(), v.clone());
         }
     }
-    if let Some(p) = draft.record.get("provenance") {
-        root.insert("provenance".into(), p.clone());
-    }
-    let body = toml::to_string(&root)
+    let mut body = toml::to_string(&root)
         .map_err(|e| Error::Refused(format!("cannot write the imported record: {e}")))?;
+    // `[provenance]` last, one line an answer, as drafters write it:
+    // `"rules_of_behavior.accounts" = { withheld-in-source = ["b7E"] }`.
+    if let Some(p) = draft.record.get("provenance").and_then(Value::as_table) {
+        body.push_str("\n[provenance]\n");
+        for (k, v) in p {
+            body.push_str(&format!("{} = {}\n", Value::String(k.clone()), inline(v)));
+        }
+    }
     let mut out = format!(
         "# Imported by `smout import` from {source_name} (sha256 {sha}).\n# Where the source shows a FOIA mark, the text reads \"{PLACEHOLDER}\": replace it with the text\n# (keeping the markup) if you have it.\n"
     );
@@ -1594,6 +1656,31 @@ pub fn record_text(
     Ok(out)
 }
 
+/// A value as TOML writes it on one line (a table inline).
+fn inline(v: &Value) -> String {
+    match v {
+        Value::Table(t) => {
+            let parts: Vec<String> = t
+                .iter()
+                .map(|(k, v)| {
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    let key = if bare {
+                        k.clone()
+                    } else {
+                        Value::String(k.clone()).to_string()
+                    };
+                    format!("{key} = {}", inline(v))
+                })
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(inline).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
 /// The determination file's text.
 fn determination_text(id: &str, det: &Table, todos: &[Todo]) -> Result<String> {
     let body = toml::to_string(det)
@@ -1602,6 +1689,62 @@ fn determination_text(id: &str, det: &Table, todos: &[Todo]) -> Result<String> {
         "# The Privacy Office's determination as the imported document shows it, decided outside smout.\n# Record it once the record is submitted: smout submit {id}, then\n#   smout determine {id} --from records/{id}/{DETERMINATION_FILE}\n# (`[imported]` marks it as imported in the log, on the decision page and in `audit`).\n{}\n{body}",
         todo_comments(todos, true)
     ))
+}
+
+/// The paths of the strings under `v` (at `path`) holding text whose withheld marks were lost.
+fn lost_paths(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.contains(source::LOST_OPEN) => out.push(path.to_string()),
+        Value::Table(t) => {
+            for (k, v) in t {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                lost_paths(v, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                lost_paths(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A document in which text that smout's Word copy withheld reached the import without its
+/// marks (an editor dropped them) is refused, naming the fields (or, for text no field took,
+/// where it is): imported, that text would be plain text that a release copy prints.
+fn refuse_lost_marks(units: &[Unit], draft: &Draft, name: &str) -> Result<()> {
+    let lost = |t: &str| t.contains(source::LOST_OPEN);
+    let locs: Vec<&str> = units
+        .iter()
+        .filter(|u| match u {
+            Unit::Para { text, .. } => lost(text),
+            Unit::Table { rows, .. } => rows.iter().flatten().any(|c| lost(c)),
+        })
+        .map(Unit::loc)
+        .collect();
+    if locs.is_empty() {
+        return Ok(());
+    }
+    let mut fields = Vec::new();
+    lost_paths(&Value::Table(draft.record.clone()), "", &mut fields);
+    if let Some(d) = &draft.determination {
+        lost_paths(&Value::Table(d.clone()), "determination", &mut fields);
+    }
+    let (n, what) = if fields.is_empty() {
+        (locs.len(), format!("in {}", locs.join(", ")))
+    } else {
+        (fields.len(), format!("the answers {}", fields.join(", ")))
+    };
+    Err(Error::Refused(format!(
+        "{name}: text smout's Word copy marked as withheld has lost its marks or the exemptions they name ({n} place(s); an editor dropped or renamed them when it saved the file): {what}. Imported as it is, that text would be plain text a release copy prints, so nothing was imported. In the Word file, select each shaded passage and apply a character style named \"{} <exemptions>\" (e.g. \"{} b6 b7C\"), or take the gray shading off text that is not withheld, and import it again; or make the change in the record and render a new Word copy (`smout render <id> --format docx`).",
+        source::WITHHOLD_STYLE,
+        source::WITHHOLD_STYLE,
+    )))
 }
 
 /// Import the document at `path` into the register as a new record (not committed: the
@@ -1623,6 +1766,7 @@ pub fn import(reg: &Register, path: &Path, opts: &ImportOptions) -> Result<Impor
         )));
     }
     let draft = read_document(form, &units, &name, &sha);
+    refuse_lost_marks(&units, &draft, &name)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -1693,11 +1837,48 @@ mod tests {
         let (s, whole) = with_marks("(b) (7)(E)\n\n(b) (7)(E)");
         assert_eq!(s, "[[b7E: withheld in the source]]");
         assert!(whole);
+        // smout's release copies print a mark in brackets: they are the mark's.
+        let (s, whole) = with_marks("including [(b) (7)(E)] capabilities; [(b) (6), (b) (7)(C)]");
+        assert_eq!(
+            s,
+            "including [[b7E: withheld in the source]] capabilities; [[b6 b7C: withheld in the source]]"
+        );
+        assert!(!whole);
+        assert_eq!(
+            with_marks("[(b) (5)]"),
+            ("[[b5: withheld in the source]]".into(), true)
+        );
         // "(b) of this section" and "(a)" are not marks.
         assert_eq!(
             with_marks("paragraph (b) of this (a)").0,
             "paragraph (b) of this (a)"
         );
+    }
+
+    #[test]
+    fn the_withheld_note_gives_back_its_exemptions() {
+        let note = |ex: &[&str]| {
+            crate::form::withheld_in_source_note(
+                &ex.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        for ex in [&[][..], &["b7E"], &["b6", "b7C"]] {
+            assert_eq!(
+                withheld_note(&note(ex)),
+                Some(ex.iter().map(|e| e.to_string()).collect()),
+                "{}",
+                note(ex)
+            );
+        }
+        assert_eq!(
+            withheld_note("Withheld in the source filing under review."),
+            None
+        );
+        assert_eq!(
+            withheld_note("Withheld in the source filing under (b) (7)(E) and more."),
+            None
+        );
+        assert_eq!(withheld_note("Withheld by the agency."), None);
     }
 
     #[test]

@@ -5,8 +5,13 @@
 //! Word files are read from `word/document.xml` directly: a paragraph's runs are joined (Word
 //! splits a sentence into runs wherever formatting or editing history changes), tracked
 //! deletions are skipped, check boxes — Word content controls (`w14:checkbox`), legacy form
-//! fields and Wingdings symbols alike — read as ☒ / ☐, and the content controls smout's own Word
-//! output wraps around text withheld in a release copy come back as redaction markup.
+//! fields and Wingdings symbols alike — read as ☒ / ☐, and text smout's own Word output marks as
+//! withheld in a release copy comes back as redaction markup: by its character style
+//! (`smout withhold b6 b7C`, which LibreOffice and Word keep when they save the file again) or
+//! its content control's tag (which Word keeps). Text that smout's Word copy withheld but that no
+//! longer carries either mark — inside a `_smout_withheld_<n>` bookmark, or still shaded as
+//! smout shades withheld text — is read between [`LOST_OPEN`] and [`LOST_CLOSE`], so that the
+//! import refuses it instead of taking it as plain text.
 
 use std::io::Read;
 use std::path::Path;
@@ -26,6 +31,19 @@ pub const UNCHECKED: char = '☐';
 /// The tag smout's Word output gives a content control around text a release copy withholds:
 /// `smout:withhold b6 b7C`.
 pub const WITHHOLD_TAG: &str = "smout:withhold";
+
+/// The name, before the exemptions, of the character style smout's Word output sets on text a
+/// release copy withholds: `smout withhold b6 b7C`.
+pub const WITHHOLD_STYLE: &str = "smout withhold";
+
+/// The name, before a number, of the bookmark around each withheld span of smout's Word output
+/// (hidden in Word's bookmark list by its leading `_`).
+pub const WITHHELD_BOOKMARK: &str = "_smout_withheld_";
+
+/// Opens text smout's Word copy withheld that reached the import without its marks.
+pub const LOST_OPEN: char = '\u{E020}';
+/// Closes it.
+pub const LOST_CLOSE: char = '\u{E021}';
 
 /// A piece of the source.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +188,10 @@ fn clean_line(line: &str) -> String {
 
 /// Paragraphs of a text: lines up to a blank line, a new list item starting a paragraph.
 pub fn text_units(text: &str, name: &str) -> Vec<Unit> {
-    let text = text.replace("\r\n", "\n").replace(['\r', '\u{c}'], "\n");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{c}'], "\n")
+        .replace([LOST_OPEN, LOST_CLOSE], "");
     let mut out = Vec::new();
     let mut cur: Vec<String> = Vec::new();
     let mut start = 0usize;
@@ -210,8 +231,16 @@ fn file_kb(n: u64) -> u64 {
     n.div_ceil(1024)
 }
 
-/// `word/document.xml` of a .docx.
-fn document_xml(bytes: &[u8], name: &str) -> Result<String> {
+/// The parts of a .docx an import reads: `word/document.xml`, and `word/styles.xml` and
+/// `docProps/custom.xml` when it has them.
+struct Parts {
+    document: String,
+    styles: Option<String>,
+    custom: Option<String>,
+}
+
+/// The parts of a .docx.
+fn docx_parts(bytes: &[u8], name: &str) -> Result<Parts> {
     let bad = |why: String| {
         Error::Refused(format!(
             "{name} is not a Word file smout can read ({why}); open it in Word and save it as .docx"
@@ -219,16 +248,39 @@ fn document_xml(bytes: &[u8], name: &str) -> Result<String> {
     };
     let mut zip =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-    let file = zip
-        .by_name("word/document.xml")
-        .map_err(|_| bad("it has no word/document.xml".into()))?;
+    let document = part_xml(&mut zip, "word/document.xml", bytes.len(), name)?
+        .ok_or_else(|| bad("it has no word/document.xml".into()))?;
+    let styles = part_xml(&mut zip, "word/styles.xml", bytes.len(), name)?;
+    let custom = part_xml(&mut zip, "docProps/custom.xml", bytes.len(), name)?;
+    Ok(Parts {
+        document,
+        styles,
+        custom,
+    })
+}
+
+/// The text of the part `part` of a .docx, if it has one.
+fn part_xml(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    part: &str,
+    total: usize,
+    name: &str,
+) -> Result<Option<String>> {
+    let bad = |why: String| {
+        Error::Refused(format!(
+            "{name} is not a Word file smout can read ({why}); open it in Word and save it as .docx"
+        ))
+    };
+    let Ok(file) = zip.by_name(part) else {
+        return Ok(None);
+    };
     // A zip bomb is refused by what it would inflate to, before and while it is read: the
     // size it declares may lie, so the reading stops at the limit too.
     let limit = MAX_XML_BYTES.min(SMALL_XML_BYTES.max(file.compressed_size() * MAX_XML_RATIO));
     let bomb = || {
         Error::Refused(format!(
-            "{name} would inflate its text (word/document.xml, {} KB compressed) past {} MB: that is a zip bomb, not a filing; smout read no more of it",
-            file_kb(bytes.len() as u64),
+            "{name} would inflate its text ({part}, {} KB compressed) past {} MB: that is a zip bomb, not a filing; smout read no more of it",
+            file_kb(total as u64),
             limit >> 20
         ))
     };
@@ -242,7 +294,83 @@ fn document_xml(bytes: &[u8], name: &str) -> Result<String> {
     if xml.len() as u64 > limit {
         return Err(bomb());
     }
-    Ok(xml)
+    Ok(Some(xml))
+}
+
+/// The character styles of `word/styles.xml` that mark withheld text: style id → exemptions
+/// (`b6 b7C`), read from the style's name ([`WITHHOLD_STYLE`]), which editors keep when they
+/// change ids.
+fn withhold_styles(xml: &str) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut r = Reader::from_str(xml);
+    let mut id: Option<String> = None;
+    loop {
+        match r.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Start(e)) if e.name().as_ref() == b"w:style" => {
+                let character = attr(&e, "w:type").as_deref() == Some("character");
+                id = attr(&e, "w:styleId").filter(|_| character);
+            }
+            Ok(Event::End(e)) if e.name().as_ref() == b"w:style" => id = None,
+            Ok(Event::Empty(e)) if e.name().as_ref() == b"w:name" => {
+                let (Some(sid), Some(n)) = (id.as_ref(), attr(&e, "w:val")) else {
+                    continue;
+                };
+                // The exemptions as markup spells them; none when a word is not one (a style
+                // somebody named by hand: its text is withheld, but under what is unknown).
+                let codes = n
+                    .strip_prefix(WITHHOLD_STYLE)
+                    .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+                    .map(withhold_codes);
+                if let Some(codes) = codes {
+                    out.insert(sid.clone(), codes);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The exemptions a withhold style's name or tag spells after its prefix (`b6 b7C`), as
+/// redaction markup reads them (the grammar the Word copy wrote them from); empty when markup
+/// would not take them.
+fn withhold_codes(rest: &str) -> String {
+    let codes = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    if codes.is_empty() || codes.contains([':', '[', ']']) {
+        return String::new();
+    }
+    match crate::markup::parse(&format!("[[{codes}: x]]")).as_deref() {
+        Ok([crate::markup::Segment::Redacted { exemptions, .. }]) => exemptions.join(" "),
+        _ => String::new(),
+    }
+}
+
+/// Was the file made by smout (its custom properties name the record)?
+fn made_by_smout(custom: &str) -> bool {
+    let mut r = Reader::from_str(custom);
+    loop {
+        match r.read_event() {
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.name().as_ref() == b"property"
+                    && attr(&e, "name").as_deref() == Some("Record") =>
+            {
+                return true
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An attribute's value, unescaped.
+fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
+    e.try_get_attribute(key).ok().flatten().map(|a| {
+        let raw = String::from_utf8_lossy(&a.value).into_owned();
+        quick_xml::escape::unescape(&raw)
+            .map(|v| v.into_owned())
+            .unwrap_or(raw)
+    })
 }
 
 /// A Wingdings (or Symbol) character code of a check box: Some(ticked) or None.
@@ -252,6 +380,15 @@ fn box_symbol(code: &str) -> Option<bool> {
         "A8" | "6F" | "71" | "A1" => Some(false),
         _ => None,
     }
+}
+
+/// A withheld span open in the paragraph being read.
+#[derive(Debug, Clone, PartialEq)]
+enum Span {
+    /// Marked: its exemptions (`b6 b7C`).
+    Marked(String),
+    /// Withheld by smout's Word copy, its marks lost.
+    Lost,
 }
 
 /// What is being built while walking the XML.
@@ -266,8 +403,9 @@ struct Walk {
     table_count: usize,
     /// Inside `w:del` (tracked deletion) or `w:instrText` (field code): no text.
     skip: usize,
-    /// Content controls: (is a check box whose glyph is to be skipped, closes a withheld span).
-    sdts: Vec<(bool, bool)>,
+    /// Content controls: (is a check box whose glyph is to be skipped, the exemptions of a
+    /// withheld span's).
+    sdts: Vec<(bool, Option<String>)>,
     /// The `w:sdtPr` being read: its tag and check box state.
     sdt_tag: Option<String>,
     sdt_checkbox: Option<bool>,
@@ -276,17 +414,75 @@ struct Walk {
     in_t: bool,
     /// A legacy form field's check box being read: Some(state once known).
     legacy: Option<Option<bool>>,
+    /// Inside a run's properties.
+    in_rpr: bool,
+    /// The run being read: the exemptions its character style names, and whether it is shaded
+    /// as smout shades withheld text.
+    run_codes: Option<String>,
+    run_shaded: bool,
+    /// The withheld span open at the end of `para`.
+    open: Option<Span>,
+    /// The ids of the [`WITHHELD_BOOKMARK`]s open.
+    bookmarks: Vec<String>,
+    /// Character style id → the exemptions it marks (empty: withheld under exemptions the
+    /// style's name does not spell).
+    styles: std::collections::BTreeMap<String, String>,
+    /// smout made the file: its shading of withheld text is a mark too.
+    smout: bool,
 }
 
 impl Walk {
-    fn push(&mut self, s: &str) {
+    /// The span the text being read belongs to.
+    fn span(&self) -> Option<Span> {
+        let sdt = self.sdts.iter().rev().find_map(|(_, c)| c.clone());
+        match sdt.or_else(|| self.run_codes.clone()) {
+            Some(codes) if codes.is_empty() => Some(Span::Lost),
+            Some(codes) => Some(Span::Marked(codes)),
+            None if !self.bookmarks.is_empty() || (self.smout && self.run_shaded) => {
+                Some(Span::Lost)
+            }
+            None => None,
+        }
+    }
+
+    /// Closes the withheld span open at the end of the paragraph, if any.
+    fn close(&mut self) {
+        match self.open.take() {
+            Some(Span::Marked(_)) => self.para.push_str("]]"),
+            Some(Span::Lost) => self.para.push(LOST_CLOSE),
+            None => {}
+        }
+    }
+
+    /// Text of the run being read (a tab, a line break), in the withheld span it belongs to.
+    fn text(&mut self, s: &str) {
         if self.skip > 0 || self.sdts.iter().any(|(glyph, _)| *glyph) {
             return;
+        }
+        let want = self.span();
+        if self.open != want {
+            self.close();
+            match &want {
+                Some(Span::Marked(codes)) => self.para.push_str(&format!("[[{codes}: ")),
+                Some(Span::Lost) => self.para.push(LOST_OPEN),
+                None => {}
+            }
+            self.open = want;
         }
         self.para.push_str(s);
     }
 
+    /// A check box's glyph: never withheld.
+    fn glyph(&mut self, s: &str) {
+        if self.skip > 0 {
+            return;
+        }
+        self.close();
+        self.para.push_str(s);
+    }
+
     fn end_para(&mut self, name: &str) {
+        self.close();
         let text = std::mem::take(&mut self.para);
         self.paragraphs += 1;
         if let Some(table) = self.tables.last_mut() {
@@ -311,16 +507,16 @@ impl Walk {
 
 /// The units of a Word file.
 pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
-    let xml = document_xml(bytes, name)?;
-    let mut r = Reader::from_str(&xml);
-    let mut w = Walk::default();
-    let attr = |e: &quick_xml::events::BytesStart, key: &str| -> Option<String> {
-        e.try_get_attribute(key).ok().flatten().map(|a| {
-            let raw = String::from_utf8_lossy(&a.value).into_owned();
-            quick_xml::escape::unescape(&raw)
-                .map(|v| v.into_owned())
-                .unwrap_or(raw)
-        })
+    let parts = docx_parts(bytes, name)?;
+    let mut r = Reader::from_str(&parts.document);
+    let mut w = Walk {
+        styles: parts
+            .styles
+            .as_deref()
+            .map(withhold_styles)
+            .unwrap_or_default(),
+        smout: parts.custom.as_deref().is_some_and(made_by_smout),
+        ..Walk::default()
     };
     loop {
         let ev = r.read_event().map_err(|e| {
@@ -334,6 +530,11 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
             Event::Start(e) => match e.name().as_ref() {
                 b"w:del" | b"w:instrText" | b"w:delText" => w.skip += 1,
                 b"w:t" => w.in_t = true,
+                b"w:r" => {
+                    w.run_codes = None;
+                    w.run_shaded = false;
+                }
+                b"w:rPr" => w.in_rpr = true,
                 b"w:tbl" => {
                     w.tables.push(Vec::new());
                     w.table_count += 1;
@@ -359,15 +560,32 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
                 _ => {}
             },
             Event::Empty(e) => match e.name().as_ref() {
-                b"w:tab" if w.skip == 0 => w.push(" "),
+                b"w:tab" if w.skip == 0 && !w.in_rpr => w.text(" "),
                 b"w:br" | b"w:cr"
                     if w.skip == 0 && attr(&e, "w:type").as_deref() != Some("page") =>
                 {
-                    w.push("\n")
+                    w.text("\n")
                 }
                 b"w:sym" => {
                     if let Some(on) = attr(&e, "w:char").as_deref().and_then(box_symbol) {
-                        w.push(if on { "☒" } else { "☐" });
+                        w.glyph(if on { "☒" } else { "☐" });
+                    }
+                }
+                b"w:rStyle" if w.in_rpr => {
+                    w.run_codes = attr(&e, "w:val").and_then(|id| w.styles.get(&id).cloned());
+                }
+                b"w:highlight" if w.in_rpr => {
+                    w.run_shaded = attr(&e, "w:val").as_deref() == Some("lightGray");
+                }
+                b"w:bookmarkStart" => {
+                    let ours = attr(&e, "w:name").is_some_and(|n| n.starts_with(WITHHELD_BOOKMARK));
+                    if let (true, Some(id)) = (ours, attr(&e, "w:id")) {
+                        w.bookmarks.push(id);
+                    }
+                }
+                b"w:bookmarkEnd" => {
+                    if let Some(id) = attr(&e, "w:id") {
+                        w.bookmarks.retain(|b| *b != id);
                     }
                 }
                 b"w:tag" if w.in_sdt_pr => w.sdt_tag = attr(&e, "w:val"),
@@ -392,7 +610,7 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
                 let s = t
                     .decode()
                     .map_err(|e| Error::Refused(format!("{name}: {e}")))?;
-                w.push(&s.replace("[[", "\\[["));
+                w.text(&s.replace("[[", "\\[[").replace([LOST_OPEN, LOST_CLOSE], ""));
             }
             Event::GeneralRef(g) if w.in_t => {
                 let c = match g.resolve_char_ref() {
@@ -406,17 +624,18 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
                         _ => None,
                     },
                 };
-                if let Some(c) = c {
-                    w.push(c.encode_utf8(&mut [0; 4]));
+                if let Some(c) = c.filter(|c| ![LOST_OPEN, LOST_CLOSE].contains(c)) {
+                    w.text(c.encode_utf8(&mut [0; 4]));
                 }
             }
             Event::End(e) => match e.name().as_ref() {
                 b"w:del" | b"w:instrText" | b"w:delText" => w.skip = w.skip.saturating_sub(1),
                 b"w:t" => w.in_t = false,
+                b"w:rPr" => w.in_rpr = false,
                 b"w:p" => w.end_para(name),
                 b"w:checkBox" => {
                     let on = w.legacy.take().flatten().unwrap_or(false);
-                    w.push(if on { "☒ " } else { "☐ " });
+                    w.glyph(if on { "☒ " } else { "☐ " });
                 }
                 b"w:sdtPr" => {
                     w.in_sdt_pr = false;
@@ -424,25 +643,20 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
                         .sdt_tag
                         .as_deref()
                         .and_then(|t| t.strip_prefix(WITHHOLD_TAG))
-                        .map(|codes| codes.trim().to_string())
-                        .filter(|c| !c.is_empty());
+                        .map(withhold_codes);
                     match (w.sdt_checkbox, withhold) {
                         (Some(on), _) => {
-                            w.push(if on { "☒" } else { "☐" });
-                            w.sdts.push((true, false));
+                            w.glyph(if on { "☒" } else { "☐" });
+                            w.sdts.push((true, None));
                         }
-                        (None, Some(codes)) => {
-                            w.push(&format!("[[{codes}: "));
-                            w.sdts.push((false, true));
-                        }
-                        (None, None) => w.sdts.push((false, false)),
+                        (None, codes) => w.sdts.push((false, codes)),
                     }
                 }
                 b"w:sdt" => {
-                    if let Some((_, closes)) = w.sdts.pop() {
-                        if closes {
-                            w.push("]]");
-                        }
+                    // A withheld span's content control ends its span: the next one, even
+                    // with the same exemptions, is another.
+                    if let Some((_, Some(_))) = w.sdts.pop() {
+                        w.close();
                     }
                 }
                 b"w:tbl" => {
@@ -476,6 +690,65 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A .docx of `body` (runs of one paragraph) with the character styles `styles` (id, name).
+    fn docx(body: &str, styles: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("word/document.xml", opts).unwrap();
+        write!(
+            z,
+            "<w:document><w:body><w:p>{body}</w:p></w:body></w:document>"
+        )
+        .unwrap();
+        z.start_file("word/styles.xml", opts).unwrap();
+        let defs: String = styles
+            .iter()
+            .map(|(id, name)| {
+                format!("<w:style w:type=\"character\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/></w:style>")
+            })
+            .collect();
+        write!(z, "<w:styles>{defs}</w:styles>").unwrap();
+        z.finish().unwrap();
+        out.into_inner()
+    }
+
+    fn text_of(bytes: &[u8]) -> String {
+        match &docx_units(bytes, "t.docx").unwrap()[..] {
+            [Unit::Para { text, .. }] => text.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_withhold_style_is_read_by_its_name_and_its_exemptions_checked() {
+        let run = |style: &str, t: &str| {
+            format!("<w:r><w:rPr><w:rStyle w:val=\"{style}\"/></w:rPr><w:t xml:space=\"preserve\">{t}</w:t></w:r>")
+        };
+        let plain = "<w:r><w:t xml:space=\"preserve\"> called </w:t></w:r>";
+        // Ids are the editor's (LibreOffice renames them); the name carries the exemptions.
+        let body = format!(
+            "{}{}{plain}{}",
+            run("S1", "Jane "),
+            run("S1", "Roe"),
+            run("S2", "x")
+        );
+        let styles = [
+            ("S1", "smout withhold b6 b7c"),
+            ("S2", "smout withhold b66"),
+        ];
+        assert_eq!(
+            text_of(&docx(&body, &styles)),
+            format!("[[b6 b7C: Jane Roe]] called {LOST_OPEN}x{LOST_CLOSE}")
+        );
+        // A style of another name is no mark.
+        assert_eq!(
+            text_of(&docx(&run("S3", "Jane"), &[("S3", "smout withholding")])),
+            "Jane"
+        );
+    }
 
     #[test]
     fn a_transcription_reads_as_paragraphs_and_items() {

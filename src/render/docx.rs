@@ -55,50 +55,85 @@ const SDT_END: char = '\u{E011}';
 /// A run the package pass turns into a check box content control (followed by 1 or 0).
 const SDT_BOX: char = '\u{E012}';
 
+/// The id of the character style that marks text withheld under `codes` (`b6 b7C`): its name,
+/// [`withhold_style_name`], is what an import reads (editors may rename ids, as LibreOffice
+/// does).
+fn withhold_style_id(codes: &str) -> String {
+    let mut id = String::from("SmoutWithhold");
+    id.extend(codes.chars().filter(char::is_ascii_alphanumeric));
+    id
+}
+
+/// The name of that style: `smout withhold b6 b7C`.
+fn withhold_style_name(codes: &str) -> String {
+    format!("{} {codes}", crate::import::source::WITHHOLD_STYLE)
+}
+
+/// The exemption lists of the withheld spans in block text, each once, in order.
+fn withheld_codes(blocks: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = blocks;
+    while let Some(i) = rest.find(WITHHELD_OPEN) {
+        rest = &rest[i + WITHHELD_OPEN.len_utf8()..];
+        let end = rest.find(WITHHELD_SEP).unwrap_or(rest.len());
+        let codes = rest[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+        if !out.contains(&codes) {
+            out.push(codes);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
 /// Runs of one string: italic marks set italic, redaction labels bold in brackets, text a
-/// release withholds shaded inside a content control tagged with its exemptions.
+/// release withholds shaded, in the character style naming its exemptions
+/// ([`withhold_style_name`]), inside a content control tagged with them — the style is what
+/// LibreOffice keeps, the content control what Word shows.
 fn runs(text: &str, bold: bool) -> Vec<Run> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut italic = false;
     let mut label = false;
-    let mut withheld = false;
+    let mut withheld: Option<String> = None;
     let mut codes: Option<String> = None;
-    let flush =
-        |cur: &mut String, italic: bool, label: bool, withheld: bool, out: &mut Vec<Run>| {
-            if cur.is_empty() {
-                return;
+    let flush = |cur: &mut String,
+                 italic: bool,
+                 label: bool,
+                 withheld: &Option<String>,
+                 out: &mut Vec<Run>| {
+        if cur.is_empty() {
+            return;
+        }
+        let t = std::mem::take(cur);
+        let lines: Vec<&str> = t.split('\n').collect();
+        let mut r = Run::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                r = r.add_break(BreakType::TextWrapping);
             }
-            let t = std::mem::take(cur);
-            let lines: Vec<&str> = t.split('\n').collect();
-            let mut r = Run::new();
-            for (i, l) in lines.iter().enumerate() {
-                if i > 0 {
-                    r = r.add_break(BreakType::TextWrapping);
-                }
-                let shown = if label {
-                    format!("[{l}]")
-                } else {
-                    l.to_string()
-                };
-                r = r.add_text(shown);
-            }
-            if bold || label {
-                r = r.bold();
-            }
-            if italic {
-                r = r.italic();
-            }
-            if withheld {
-                r = r.highlight("lightGray");
-            }
-            out.push(r);
-        };
+            let shown = if label {
+                format!("[{l}]")
+            } else {
+                l.to_string()
+            };
+            r = r.add_text(shown);
+        }
+        if bold || label {
+            r = r.bold();
+        }
+        if italic {
+            r = r.italic();
+        }
+        if let Some(codes) = withheld {
+            r = r.style(&withhold_style_id(codes)).highlight("lightGray");
+        }
+        out.push(r);
+    };
     for c in text.chars() {
         match c {
             ITALIC_OPEN | ITALIC_CLOSE | REDACTION_OPEN | REDACTION_CLOSE | WITHHELD_OPEN
             | WITHHELD_CLOSE => {
-                flush(&mut cur, italic, label, withheld, &mut out);
+                flush(&mut cur, italic, label, &withheld, &mut out);
                 match c {
                     ITALIC_OPEN => italic = true,
                     ITALIC_CLOSE => italic = false,
@@ -106,15 +141,16 @@ fn runs(text: &str, bold: bool) -> Vec<Run> {
                     REDACTION_CLOSE => label = false,
                     WITHHELD_OPEN => codes = Some(String::new()),
                     _ => {
-                        withheld = false;
+                        withheld = None;
                         out.push(Run::new().add_text(SDT_END.to_string()));
                     }
                 }
             }
             WITHHELD_SEP => {
                 let c = codes.take().unwrap_or_default();
+                let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
                 out.push(Run::new().add_text(format!("{SDT_WITHHELD}{c}")));
-                withheld = true;
+                withheld = Some(c);
             }
             c => match codes.as_mut() {
                 Some(codes) => codes.push(c),
@@ -122,34 +158,47 @@ fn runs(text: &str, bold: bool) -> Vec<Run> {
             },
         }
     }
-    flush(&mut cur, italic, label, withheld, &mut out);
+    flush(&mut cur, italic, label, &withheld, &mut out);
     out
 }
 
 /// The package pass: marker runs become Word content controls — a withheld span's (tagged
-/// `smout:withhold <exemptions>`, titled with the labels a release copy prints) and check boxes
-/// (`w14:checkbox`, ☒/☐ as their glyphs for readers without content controls).
+/// `smout:withhold <exemptions>`, titled with the labels a release copy prints, inside a hidden
+/// bookmark `_smout_withheld_<n>` that tells an import where withheld text was even if an
+/// editor dropped every other mark) and check boxes (`w14:checkbox`, ☒/☐ as their glyphs for
+/// readers without content controls).
 fn content_controls(xml: &str) -> String {
+    let mut bookmark = 0usize;
     let marker = regex::Regex::new(
         r#"<w:r>(?:<w:rPr ?/>|<w:rPr>(?:<w:[^>]*/>)*</w:rPr>)?<w:t[^>]*>([\x{E010}\x{E011}\x{E012}])([^<]*)</w:t></w:r>"#,
     )
     .expect("valid");
+    // A run's style comes first in its properties, as the schema orders them (docx-rs writes
+    // it last).
+    let style_first = regex::Regex::new(
+        r#"<w:rPr>((?:<w:[A-Za-z]+(?: [^>]*)? ?/>)*?)(<w:rStyle w:val="SmoutWithhold[^"]*" />)"#,
+    )
+    .expect("valid");
+    let xml = style_first.replace_all(xml, "<w:rPr>$2$1");
     marker
-        .replace_all(xml, |c: &regex::Captures| {
+        .replace_all(&xml, |c: &regex::Captures| {
             let arg = &c[2];
             match c[1].chars().next() {
                 Some(SDT_WITHHELD) => {
                     let label = crate::markup::label(
                         &arg.split_whitespace().map(str::to_string).collect::<Vec<_>>(),
                     );
+                    bookmark += 1;
                     format!(
-                        "<w:sdt><w:sdtPr><w:alias w:val=\"Withheld in a release copy: {}\" /><w:tag w:val=\"{} {}\" /></w:sdtPr><w:sdtContent>",
+                        "<w:bookmarkStart w:id=\"{bookmark}\" w:name=\"{}{bookmark}\" /><w:sdt><w:sdtPr><w:alias w:val=\"Withheld in a release copy: {}\" /><w:tag w:val=\"{} {}\" /></w:sdtPr><w:sdtContent>",
+                        crate::import::source::WITHHELD_BOOKMARK,
                         xml_escape(&label),
                         crate::import::source::WITHHOLD_TAG,
                         xml_escape(arg)
                     )
                 }
-                Some(SDT_END) => "</w:sdtContent></w:sdt>".to_string(),
+                // Spans do not nest: this ends the last one opened.
+                Some(SDT_END) => format!("</w:sdtContent></w:sdt><w:bookmarkEnd w:id=\"{bookmark}\" />"),
                 _ => {
                     let on = arg == "1";
                     format!(
@@ -241,6 +290,7 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
         )
         .created_at(&date)
         .updated_at(&date);
+
     for (k, v) in properties {
         docx = docx.custom_property(*k, v.clone());
     }
@@ -376,6 +426,26 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
     }
     marked.push_str(rest);
     xml.document = content_controls(&marked).into_bytes();
+    // The withhold character styles, written as Word writes a style of its own (docx-rs sets a
+    // style's parts out of the schema's order).
+    let styles: String = withheld_codes(blocks)
+        .iter()
+        .map(|codes| {
+            format!(
+                "<w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"{}\"><w:name w:val=\"{}\" /><w:uiPriority w:val=\"99\" /><w:qFormat /><w:rPr><w:highlight w:val=\"lightGray\" /></w:rPr></w:style>",
+                xml_escape(&withhold_style_id(codes)),
+                xml_escape(&withhold_style_name(codes))
+            )
+        })
+        .collect();
+    if !styles.is_empty() {
+        let all = String::from_utf8_lossy(&xml.styles).replacen(
+            "</w:styles>",
+            &format!("{styles}</w:styles>"),
+            1,
+        );
+        xml.styles = all.into_bytes();
+    }
     let core = String::from_utf8_lossy(&xml.doc_props.core).into_owned();
     let core = core
         .replace(

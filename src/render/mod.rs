@@ -321,8 +321,9 @@ struct ViewBuilder<'a> {
     marks: bool,
     withheld: BTreeMap<String, Vec<String>>,
     used: std::collections::BTreeSet<String>,
-    /// `[provenance]`: field path → transcribed, inferred or withheld-in-source.
-    provenance: Vec<(String, String)>,
+    /// `[provenance]`: field path → transcribed, inferred or withheld-in-source (with the
+    /// exemptions the source printed).
+    provenance: Vec<crate::form::Provenance>,
 }
 
 impl ViewBuilder<'_> {
@@ -486,18 +487,18 @@ impl ViewBuilder<'_> {
         // What the record says of its source: an answer the source withheld prints as such; an
         // inferred one is marked.
         let bare = crate::form::schema_path(path).replace("[]", "");
-        if let Some((p, kind)) = self
+        if let Some(p) = self
             .provenance
             .iter()
-            .find(|(p, _)| crate::form::path_covers(p, path))
+            .find(|p| crate::form::path_covers(&p.path, path))
         {
             // The note goes on the answer the entry names, not again on each part of it.
-            if p.replace("[]", "") == bare {
-                item.provenance = kind.clone();
+            if p.path.replace("[]", "") == bare {
+                item.provenance = p.kind.clone();
             }
-            if kind == "withheld-in-source" {
+            if p.kind == crate::form::WITHHELD_IN_SOURCE {
                 item.kind = withheld_kind(f);
-                item.value = "Withheld in the source filing.".into();
+                item.value = crate::form::withheld_in_source_note(&p.exemptions);
                 out.push(item);
                 return;
             }
