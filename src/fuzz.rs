@@ -69,6 +69,7 @@ pub fn exercise(
         mark: String::new(),
         revision: String::new(),
         attachments: &[],
+        also: None,
     };
     if let Ok(view) = build_view(reg, &src, &opts) {
         leaks(
@@ -89,6 +90,7 @@ pub fn exercise(
         mark: String::new(),
         revision: String::new(),
         attachments: Vec::new(),
+        current: None,
     };
     for format in [Format::Html, Format::Md] {
         if let Ok((bytes, _)) = render_record(reg, templates, &rec, format, &opts) {

@@ -314,7 +314,7 @@ pub fn release_withholding(
 /// a record (the other side of a diff, the record as it stands now), so that a version that did
 /// not mark it yet does not print it. Matched whatever the case and the white space between
 /// words, as whole words.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Withheld {
     /// Each text's words, lower case, one space between them → its exemptions.
     texts: std::collections::BTreeMap<String, Vec<String>>,
@@ -364,6 +364,21 @@ impl Withheld {
                 }
                 self.patterns = Default::default();
             }
+        }
+    }
+
+    /// Withhold what `other` withholds too.
+    pub fn add(&mut self, other: &Withheld) {
+        for (text, ex) in &other.texts {
+            let known = self.texts.entry(text.clone()).or_default();
+            for e in ex {
+                if !known.contains(e) {
+                    known.push(e.clone());
+                }
+            }
+        }
+        if !other.texts.is_empty() {
+            self.patterns = Default::default();
         }
     }
 

@@ -60,18 +60,14 @@ pub fn present(path: &str, s: &str, withheld: &BTreeMap<String, Vec<String>>) ->
 
 /// A copy of a record as a release may show it.
 pub fn release_table(root: &toml::Table) -> toml::Table {
-    Withholding {
-        fields: withheld_map(root),
-        texts: markup::Withheld::default(),
-    }
-    .copy(root)
+    Withholding::fields_of(root).copy(root)
 }
 
 /// What a release withholds, gathered from several versions of one record (the two sides of a
 /// diff and the record as it stands): the fields any of them lists under `[release] redact`,
 /// and the texts any of them marks `[[…]]`, wherever a version prints them. A field or a name
 /// withheld today is thus withheld from the older version that did not withhold it yet.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Withholding {
     fields: BTreeMap<String, Vec<String>>,
     texts: markup::Withheld,
@@ -97,6 +93,42 @@ impl Withholding {
             }
         }
         w
+    }
+
+    /// What `root` withholds whole: the fields it lists under `[release] redact` (its marked
+    /// text is withheld where it is marked, by the redaction step).
+    pub fn fields_of(root: &toml::Table) -> Withholding {
+        Withholding {
+            fields: withheld_map(root),
+            texts: markup::Withheld::default(),
+        }
+    }
+
+    /// Withhold whatever `other` withholds too.
+    pub fn add(&mut self, other: &Withholding) {
+        for (path, ex) in &other.fields {
+            let known = self.fields.entry(path.clone()).or_default();
+            for e in ex {
+                if !known.contains(e) {
+                    known.push(e.clone());
+                }
+            }
+        }
+        self.texts.add(&other.texts);
+    }
+
+    /// The exemptions of the `[release] redact` entry that withholds field `path` whole.
+    pub fn field(&self, path: &str) -> Option<&[String]> {
+        self.fields
+            .iter()
+            .find_map(|(p, ex)| path_covers(p, path).then_some(ex.as_slice()))
+    }
+
+    /// A string as a release shows it, each withheld span — marked in it, or a text withheld
+    /// wherever it occurs — replaced by `wrap(label)`: the one redaction step
+    /// ([`markup::release_withholding`]).
+    pub fn release_with(&self, s: &str, wrap: impl FnMut(String) -> String) -> String {
+        markup::release_withholding(s, &self.texts, wrap)
     }
 
     /// A copy of `root` as a release may show it: each withheld field its label, each string

@@ -386,3 +386,140 @@ fn a_merge_request_comments_findings_quote_answers_withheld_and_escaped() {
     );
     assert!(md.contains("**3 Development or operational** — changed (material)\n\n- before: Operational. Date first launched: (operational)\n- after: \\<b\\>\\[(b) (6)\\]\\</b\\>\n"), "{md}");
 }
+
+/// The text of a PDF as a reader copies it, its white space folded (a name may break a line).
+fn pdf_text(pdf: &Path) -> String {
+    let o = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "pdftotext {}", pdf.display());
+    fold(&String::from_utf8_lossy(&o.stdout))
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The words of a Word file's body.
+fn docx_text(docx: &Path) -> String {
+    let file = std::fs::File::open(docx).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut out = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if part.name().ends_with(".xml") {
+            std::io::Read::read_to_string(&mut part, &mut out).unwrap();
+        }
+    }
+    // The words of a run, as Word shows them one after another.
+    let mut words = String::new();
+    for piece in out.split('<') {
+        if let Some((_, text)) = piece.split_once('>') {
+            words.push_str(text);
+        }
+    }
+    fold(&words)
+}
+
+/// Item 2 of issue 30, for the renderings: a release copy of the submitted revision — the
+/// reading room's record page and PDF, `render --release --rev submitted` in every format —
+/// withholds a name the drafter marked after submitting, and the reading room's rendering
+/// cache, warm from before the marking, is not reused for it.
+#[test]
+fn a_release_rendering_of_an_older_revision_withholds_what_the_record_now_withholds() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    edit(
+        dir,
+        "x",
+        "description = \"Open-source research.\"",
+        "description = \"Open-source research by Maria Lopez of the Targeting Center.\"",
+    );
+    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
+    let pdftotext = common::have("pdftotext", "apt-get install poppler-utils");
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("public");
+    let record = site.join("records/x");
+    let release_site = || {
+        let args = ["site", "--release", "-o", site.to_str().unwrap()];
+        run(dir, &args);
+    };
+    // Before the marking the reading room prints her: the cache holds renderings naming her.
+    release_site();
+    let html = std::fs::read_to_string(record.join("record.html")).unwrap();
+    assert!(fold(&html).contains("Maria Lopez"), "{html}");
+    if pdftotext {
+        assert!(pdf_text(&record.join("record.pdf")).contains("Maria Lopez"));
+    }
+
+    // `check --release` warns of the name; the drafter marks it and commits, without
+    // submitting again.
+    edit(
+        dir,
+        "x",
+        "research by Maria Lopez of",
+        "research by [[b6: Maria Lopez]] of",
+    );
+    git(dir, &["commit", "-qam", "withhold her name"]);
+    let secrets = ["Maria Lopez"];
+    release_site();
+    let html = std::fs::read_to_string(record.join("record.html")).unwrap();
+    assert_clean("site --release record.html", &fold(&html), &secrets);
+    assert!(
+        html.contains("Open-source research by <span class=\"redaction\""),
+        "{html}"
+    );
+    if pdftotext {
+        let text = pdf_text(&record.join("record.pdf"));
+        assert_clean("site --release record.pdf", &text, &secrets);
+        assert!(text.contains("(b) (6) of the Targeting Center."), "{text}");
+    }
+    assert_clean("site --release", &fold(&site_text(&site)), &secrets);
+
+    // `render --release` of the submitted revision, in every format it offers.
+    for format in ["pdf", "html", "md", "docx"] {
+        let out = tmp.path().join(format!("x-release.{format}"));
+        run(
+            dir,
+            &[
+                "render",
+                "x",
+                "--release",
+                "--rev",
+                "submitted",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        let text = match format {
+            "pdf" if !pdftotext => continue,
+            "pdf" => pdf_text(&out),
+            "docx" => docx_text(&out),
+            _ => fold(&std::fs::read_to_string(&out).unwrap()),
+        };
+        assert_clean(
+            &format!("render --release --format {format}"),
+            &text,
+            &secrets,
+        );
+        assert!(text.contains("Targeting Center"), "{format}: {text}");
+    }
+    // An internal copy of the revision still prints her.
+    let internal = stdout(&run(
+        dir,
+        &[
+            "render",
+            "x",
+            "--rev",
+            "submitted",
+            "--format",
+            "md",
+            "-o",
+            "-",
+        ],
+    ));
+    assert!(fold(&internal).contains("Maria Lopez"), "{internal}");
+}

@@ -32,6 +32,20 @@ pub struct RecordAt {
     pub revision: String,
     /// The files it attaches (name, bytes), at the same revision.
     pub attachments: Vec<(String, Vec<u8>)>,
+    /// For a revision other than the record as it stands: what a release withholds of it,
+    /// with whatever the record now withholds ([`crate::release::Withholding`], as a release
+    /// diff withholds it) — a name marked `[[…]]` since, a field under `[release] redact`
+    /// since. `None` for the record as it stands (its own markup says what is withheld).
+    pub current: Option<crate::release::Withholding>,
+}
+
+/// What a release copy of the record at `text` (an older revision) withholds beyond its own
+/// markup: whatever it or the record as it stands withholds. `None` when it is the record as
+/// it stands (or either does not read), whose copy withholds what its markup says.
+fn withheld_since(store: &Store, id: &str, text: &str) -> Option<crate::release::Withholding> {
+    let at: toml::Table = toml::from_str(text).ok()?;
+    let now = crate::diff::current_record(store, id)?;
+    (at != now).then(|| crate::release::Withholding::of([&at, &now]))
 }
 
 /// The attachments `text` names, read from the same side.
@@ -104,6 +118,7 @@ pub fn record_at_in(
             mark,
             revision,
             attachments,
+            current: None,
         });
     };
     let (side, label) = store.resolve(reg, id, rev)?;
@@ -129,6 +144,7 @@ pub fn record_at_in(
         }
     };
     let attachments = attachments_of(reg, store, id, &text, &side);
+    let current = withheld_since(store, id, &text);
     Ok(RecordAt {
         id: id.to_string(),
         text,
@@ -137,6 +153,7 @@ pub fn record_at_in(
         mark,
         revision,
         attachments,
+        current,
     })
 }
 
@@ -212,6 +229,7 @@ impl RecordAt {
             mark,
             revision: self.revision.clone(),
             attachments: &self.attachments,
+            also: self.current.as_ref(),
         }
     }
 }

@@ -13,8 +13,6 @@ mod templates;
 pub(crate) use templates::md_escape;
 pub mod text;
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 use toml::Value;
@@ -113,6 +111,10 @@ pub struct Source<'a> {
     /// The files the record attaches (name, bytes): attached to an internal PDF, never to a
     /// release copy (their text has not passed the redaction step).
     pub attachments: &'a [(String, Vec<u8>)],
+    /// What a release copy withholds beyond what the text itself withholds: for an older
+    /// revision, what the record as it stands withholds (a name marked `[[…]]` since, a field
+    /// listed under `[release] redact` since), so that the revision does not print it.
+    pub also: Option<&'a crate::release::Withholding>,
 }
 
 /// One choice as printed: a box and its wording.
@@ -319,7 +321,9 @@ struct ViewBuilder<'a> {
     release: bool,
     /// An internal copy that marks what a release withholds (Word's content controls).
     marks: bool,
-    withheld: BTreeMap<String, Vec<String>>,
+    /// What a release withholds: the fields `[release] redact` lists, and for an older
+    /// revision the texts and fields the record as it stands withholds.
+    withholding: crate::release::Withholding,
     used: std::collections::BTreeSet<String>,
     /// `[provenance]`: field path → transcribed, inferred or withheld-in-source (with the
     /// exemptions the source printed).
@@ -328,7 +332,8 @@ struct ViewBuilder<'a> {
 
 impl ViewBuilder<'_> {
     /// A string as this copy shows it: in a release, through the one redaction step
-    /// ([`markup::release_with`]), or withheld whole when `[release] redact` covers its path.
+    /// ([`crate::release::Withholding::release_with`]), or withheld whole when `[release]
+    /// redact` covers its path.
     fn present(&mut self, path: &str, s: &str) -> String {
         if !self.release {
             if self.marks {
@@ -353,8 +358,9 @@ impl ViewBuilder<'_> {
             }
             return self.sentinel(markup::label(&ex));
         }
-        markup::release_with(s, |l| {
-            self.used.insert(l.clone());
+        let used = &mut self.used;
+        self.withholding.release_with(s, |l| {
+            used.insert(l.clone());
             format!("{REDACTION_OPEN}{l}{REDACTION_CLOSE}")
         })
     }
@@ -372,9 +378,7 @@ impl ViewBuilder<'_> {
     }
 
     fn withheld_for(&self, path: &str) -> Option<Vec<String>> {
-        self.withheld
-            .iter()
-            .find_map(|(w, ex)| crate::form::path_covers(w, path).then(|| ex.clone()))
+        self.withholding.field(path).map(<[String]>::to_vec)
     }
 
     fn value_text(&mut self, field: &Field, path: &str, v: Option<&Value>) -> String {
@@ -881,7 +885,7 @@ pub fn printed_items(form: &Form) -> Vec<SectionView> {
         form,
         release: false,
         marks: false,
-        withheld: BTreeMap::new(),
+        withholding: Default::default(),
         used: Default::default(),
         provenance: Vec::new(),
     };
@@ -904,12 +908,15 @@ fn view_of(reg: &Register, src: &Source<'_>, opts: &RenderOptions, marks: bool) 
         id: form_id.to_string(),
         known: reg.forms.ids().join(", "),
     })?;
-    let withheld = crate::release::withheld_map(&root);
+    let mut withholding = crate::release::Withholding::fields_of(&root);
+    if let Some(also) = src.also {
+        withholding.add(also);
+    }
     let mut b = ViewBuilder {
         form,
         release: opts.release,
         marks: marks && !opts.release,
-        withheld,
+        withholding,
         used: Default::default(),
         provenance: crate::form::provenance(&root),
     };
@@ -980,7 +987,9 @@ fn printed_number(n: &str) -> String {
 
 /// A SHA-256 of everything a record's renderings are made of: the record, its determinations,
 /// mark, revision and attachments, the forms, the templates, the register's settings, smout
-/// itself, whether it is a release copy, and the timestamp when the caller pins one. Equal keys
+/// itself, whether it is a release copy and what else it withholds (an older revision withholds
+/// what the record now withholds: a name marked since makes a new key), and the timestamp when
+/// the caller pins one. Equal keys
 /// make equal renderings (a PDF's own timestamp aside, when not pinned).
 pub fn rendering_key(
     reg: &Register,
@@ -996,7 +1005,12 @@ pub fn rendering_key(
     } else {
         [0; 8]
     };
-    let fixed: [&[u8]; 11] = [
+    // What a release withholds beyond the text's own marks and `[release] redact`.
+    let also = match (opts.release, src.also) {
+        (true, Some(w)) => w.fingerprint(),
+        _ => String::new(),
+    };
+    let fixed: [&[u8]; 12] = [
         crate::BUILD.as_bytes(),
         reg.forms.fingerprint().as_bytes(),
         templates.fingerprint().as_bytes(),
@@ -1008,6 +1022,7 @@ pub fn rendering_key(
         &determinations,
         src.mark.as_bytes(),
         src.revision.as_bytes(),
+        also.as_bytes(),
     ];
     let files = src
         .attachments
