@@ -436,6 +436,12 @@ fn a_release_rendering_of_an_older_revision_withholds_what_the_record_now_withho
         "description = \"Open-source research.\"",
         "description = \"Open-source research by Maria Lopez of the Targeting Center.\"",
     );
+    edit(
+        dir,
+        "x",
+        "it_systems = \"Shared drive\"",
+        "it_systems = \"Shared drive SECRETSYS\"",
+    );
     ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
     let pdftotext = common::have("pdftotext", "apt-get install poppler-utils");
     let tmp = tempfile::tempdir().unwrap();
@@ -449,20 +455,28 @@ fn a_release_rendering_of_an_older_revision_withholds_what_the_record_now_withho
     release_site();
     let html = std::fs::read_to_string(record.join("record.html")).unwrap();
     assert!(fold(&html).contains("Maria Lopez"), "{html}");
+    assert!(html.contains("SECRETSYS"), "{html}");
     if pdftotext {
         assert!(pdf_text(&record.join("record.pdf")).contains("Maria Lopez"));
     }
 
-    // `check --release` warns of the name; the drafter marks it and commits, without
-    // submitting again.
+    // `check --release` warns of the name; the drafter marks it, withholds the systems with
+    // `[release] redact`, and commits, without submitting again.
     edit(
         dir,
         "x",
         "research by Maria Lopez of",
         "research by [[b6: Maria Lopez]] of",
     );
-    git(dir, &["commit", "-qam", "withhold her name"]);
-    let secrets = ["Maria Lopez"];
+    let p = dir.join("records/x/record.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("\n[release]\nredact = { \"summary.it_systems\" = [\"b7E\"] }\n");
+    std::fs::write(&p, text).unwrap();
+    git(
+        dir,
+        &["commit", "-qam", "withhold her name and the systems"],
+    );
+    let secrets = ["Maria Lopez", "SECRETSYS"];
     release_site();
     let html = std::fs::read_to_string(record.join("record.html")).unwrap();
     assert_clean("site --release record.html", &fold(&html), &secrets);
