@@ -22,6 +22,8 @@ use super::{CliResult, Env};
 ///
 /// --release makes the FOIA release copy: text marked [[b6 …: …]] and fields listed under
 /// [release] redact are removed (not covered) and replaced by their exemption label in a box.
+/// A release copy of an older revision (--rev) also withholds whatever the record as it stands
+/// withholds: a name marked [[…]] since, a field listed under [release] redact since.
 ///
 /// Examples:
 ///   smout render cbp-fld                       # renders/cbp-fld.pdf (git ignores renders/)
