@@ -69,35 +69,37 @@ pub struct Draft {
 
 /// Text reduced to what wording comparisons look at: lower-case letters and digits, one space
 /// between words; superscript footnote markers, punctuation and boxes dropped. Each character
-/// keeps the byte span it came from.
+/// keeps the byte offset it came from (eight bytes a character, not twenty: a large paragraph
+/// is normalized once per anchor looked for).
 struct Norm {
     chars: Vec<char>,
-    spans: Vec<(usize, usize)>,
+    starts: Vec<u32>,
 }
 
 fn norm(s: &str) -> Norm {
     let mut chars = Vec::with_capacity(s.len());
-    let mut spans = Vec::with_capacity(s.len());
+    let mut starts = Vec::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         if "¹²³⁴⁵⁶⁷⁸⁹⁰".contains(c) {
             continue;
         }
-        let span = (i, i + c.len_utf8());
+        // Sources are capped far below 4 GiB (MAX_SOURCE_BYTES).
+        let at = u32::try_from(i).unwrap_or(u32::MAX);
         if c.is_alphanumeric() {
             for l in c.to_lowercase() {
                 chars.push(l);
-                spans.push(span);
+                starts.push(at);
             }
         } else if chars.last().is_some_and(|&l| l != ' ') {
             chars.push(' ');
-            spans.push(span);
+            starts.push(at);
         }
     }
     if chars.last() == Some(&' ') {
         chars.pop();
-        spans.pop();
+        starts.pop();
     }
-    Norm { chars, spans }
+    Norm { chars, starts }
 }
 
 fn norm_str(s: &str) -> String {
@@ -148,8 +150,10 @@ fn find_in(text: &str, from: usize, anchor: &[char], anywhere: bool) -> Option<(
             .into_iter()
             .find(|&p| hay.len() >= p + len && hay[p..p + len] == *anchor && bounded(p))
     }?;
-    let start = from + n.spans[at].0;
-    let end = from + n.spans[at + len - 1].1;
+    let rest = text.get(from..)?;
+    let start = from + n.starts[at] as usize;
+    let last = n.starts[at + len - 1] as usize;
+    let end = from + last + rest[last..].chars().next().map_or(1, char::len_utf8);
     Some((start, end))
 }
 
