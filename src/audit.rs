@@ -348,7 +348,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
     Ok(AuditReport {
         root: trust.root,
         signatures: trust.verified,
-        commits,
+        commits: commits + trust.side_commits,
         determinations,
         submissions,
         imported,

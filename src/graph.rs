@@ -33,6 +33,8 @@ use crate::trust::{own_commit, roles_authority, signer_authority};
 pub(crate) struct SideReport {
     /// Signatures verified.
     pub verified: usize,
+    /// Commits off the first-parent chain judged.
+    pub commits: usize,
     /// Findings, each naming its commit.
     pub findings: Vec<Finding>,
 }
@@ -144,6 +146,7 @@ pub(crate) fn verify(
             // A merge on the chain: the chain pass judged its signature and tags.
             edges.push(first);
         } else {
+            out.commits += 1;
             let parent_roles = side.entries[i]
                 .parent
                 .map(|p| read.roles_at(p))

@@ -44,6 +44,8 @@ pub struct TrustReport {
     pub root: Option<RootOfTrust>,
     /// Commits whose signature was verified.
     pub verified: usize,
+    /// Commits off the first-parent chain (on the branches its merges bring in) audited.
+    pub side_commits: usize,
     /// Findings (AU005–AU009, AU011, AU012).
     pub findings: Vec<Finding>,
     /// The first commit on the first-parent chain carrying each `smout-submission: <id>/<n>`
@@ -500,6 +502,7 @@ pub fn verify(
     if !merges.is_empty() {
         let side = crate::graph::verify(store, index, &facts, &merges)?;
         report.verified += side.verified;
+        report.side_commits = side.commits;
         report.findings.extend(side.findings);
     }
     report.submitted_by = first_with_trailer;
