@@ -17,6 +17,8 @@ use crate::diag::{Finding, LineIndex, Severity};
 use crate::form::{child_prefix, path_covers, schema_path, FieldType, Form};
 use crate::markup::{self, Segment};
 
+pub mod names;
+
 /// One kind of PII the release check looks for.
 struct Detector {
     kind: &'static str,
@@ -26,6 +28,9 @@ struct Detector {
     regex: Regex,
     /// A further test of a match (a check digit), when the pattern alone is too loose.
     valid: fn(&str) -> bool,
+    /// The capture group that is the match (0: the whole; a pattern that must see the
+    /// characters around what it finds captures it as 1).
+    group: usize,
 }
 
 fn any(_: &str) -> bool {
@@ -88,6 +93,65 @@ fn vin(s: &str) -> bool {
     chars[8] == check
 }
 
+/// An e-mail address is a person's unless it is an office's mailbox: a local part that holds a
+/// role word (privacy@, cbp-privacymediareleases@, foia@, media.inquiries@) and no given name
+/// (privacy.office@ is an office's, jane.privacy@ a person's).
+fn personal_mailbox(address: &str) -> bool {
+    const ROLES: &[&str] = &[
+        "privacy",
+        "foia",
+        "media",
+        "press",
+        "info",
+        "contact",
+        "office",
+        "help",
+        "support",
+        "admin",
+        "webmaster",
+        "noreply",
+        "no-reply",
+        "inquir",
+        "public",
+        "affairs",
+        "release",
+        "request",
+        "desk",
+        "team",
+        "hotline",
+        "tips",
+        "service",
+        "correspondence",
+        "mailbox",
+        "counsel",
+        "ombudsman",
+        "watch",
+        "operations",
+        "dispatch",
+        "records",
+        "compliance",
+    ];
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    if !ROLES.iter().any(|r| local.contains(r)) {
+        return true;
+    }
+    local
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|p| p.len() >= 3 && !ROLES.iter().any(|r| p.contains(r)))
+        .any(names::is_given_name)
+}
+
+/// A `+` number of 8 to 15 digits (E.164).
+fn international_phone(s: &str) -> bool {
+    (8..=15).contains(&s.chars().filter(char::is_ascii_digit).count())
+}
+
+/// Four numbers of one digit each are a section of a directive (8.1.2.1), not an address.
+fn not_a_section_number(m: &str) -> bool {
+    !m.split('.')
+        .all(|p| p.trim_matches(|c: char| !c.is_ascii_digit()).len() == 1)
+}
+
 /// Whether a match holds a digit (a licence or account "number" of letters only is a word).
 fn has_digit(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
@@ -105,13 +169,14 @@ fn detectors() -> &'static [Detector] {
             sensitive,
             regex: Regex::new(re).expect("built-in PII pattern"),
             valid,
+            group: 0,
         };
         vec![
             d(
                 "e-mail address",
                 false,
                 r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-                any,
+                personal_mailbox,
             ),
             // Dashed, spaced or bare: 123-45-6789, 123 45 6789, 123456789.
             d(
@@ -126,18 +191,31 @@ fn detectors() -> &'static [Detector] {
                 r"(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
                 any,
             ),
+            // International: a `+` and a country code, then groups (+52 55 1234 5678,
+            // +44 (0)20 7946 0958): 8 to 15 digits as E.164 allows.
+            d(
+                "telephone number",
+                false,
+                r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}\b",
+                international_phone,
+            ),
             d(
                 "Alien Registration Number (A-Number)",
                 true,
                 r"\bA[- ]?\d{3}[- ]?\d{3}[- ]?\d{3}\b|\bA[- ]?\d{8}\b",
                 any,
             ),
-            d(
-                "internet protocol address",
-                false,
-                r"\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
-                any,
-            ),
+            // Not a section number of a directive (8.1.2.1, 7.2.2.3: four single digits, or
+            // one part of a longer number such as 7.2.2.3.1).
+            Detector {
+                group: 1,
+                ..d(
+                    "internet protocol address",
+                    false,
+                    r"(?:^|[^0-9.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?:$|[^0-9.]|\.(?:$|[^0-9]))",
+                    not_a_section_number,
+                )
+            },
             // IPv6, full (8 groups) or compressed with `::` (2001:db8::1, fe80::1ff:fe23).
             d(
                 "internet protocol (IPv6) address",
@@ -250,10 +328,18 @@ fn detectors() -> &'static [Detector] {
 fn found_in(text: &str) -> Vec<(&'static str, bool, String)> {
     let mut out = Vec::new();
     for d in detectors() {
-        for m in d.regex.find_iter(text) {
-            if (d.valid)(m.as_str()) {
-                out.push((d.kind, d.sensitive, m.as_str().to_string()));
+        let mut push = |m: &str| {
+            if (d.valid)(m) {
+                out.push((d.kind, d.sensitive, m.to_string()));
             }
+        };
+        match d.group {
+            0 => d.regex.find_iter(text).for_each(|m| push(m.as_str())),
+            g => d
+                .regex
+                .captures_iter(text)
+                .filter_map(|c| c.get(g))
+                .for_each(|m| push(m.as_str())),
         }
     }
     out
@@ -405,6 +491,18 @@ fn scan_string(
             && !hits.iter().any(|(k, _, _)| k.starts_with("name"))
         {
             hits.push(("person's name".into(), false, text.trim().to_string()));
+        } else {
+            // People named in free text, whom no name field of the record names.
+            for r in names::find(&text) {
+                let found = &text[r];
+                let f = fold(found);
+                let known = hits.iter().any(|(k, _, n)| {
+                    k.starts_with("name") && (fold(n).contains(&f) || f.contains(&fold(n)))
+                });
+                if !known {
+                    hits.push(("person's name".into(), false, found.to_string()));
+                }
+            }
         }
         for (kind, sensitive, found) in hits {
             let at = precise(index, &span, &found);
