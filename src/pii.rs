@@ -324,6 +324,33 @@ fn detectors() -> &'static [Detector] {
     })
 }
 
+/// Information of a protected class (CBP Directive 1450-027, 7.1.3) that a statute exempts from
+/// disclosure, FOIA exemption 3: what it is, the pattern, and the statute (as `[[b3 …]]` names
+/// it).
+fn protected_classes() -> &'static [(&'static str, Regex, &'static str)] {
+    static P: OnceLock<Vec<(&'static str, Regex, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        let r = |re: &str| Regex::new(re).expect("built-in protected-class pattern");
+        vec![
+            (
+                "a VAWA, T or U visa matter (battered spouses, children and parents; victims of trafficking or of crimes)",
+                r(r"\bVAWA\b|(?i-u:\bself-petition(?:s|er|ers)?\b|\bbattered (?:spouse|child|parent|immigrant)s?\b|\bvictims? of (?:a severe form of )?(?:human )?trafficking\b|\bViolence Against Women Act\b)|\b[TU][- ]visas?\b|\b[TU][- ]nonimmigrant status\b|\b[TU]-visa\b"),
+                "8 USC 1367",
+            ),
+            (
+                "asylum or refugee information",
+                r(r"(?i-u:\basyl(?:um|ee|ees)\b|\brefugee (?:status|claim|application)s?\b|\b(?:granted|applied for|applying for|seeking|admitted as a) refugee\b|\bcredible fear\b)"),
+                "8 CFR 208.6",
+            ),
+            (
+                "Temporary Protected Status information",
+                r(r"\bTPS\b|(?i-u:\btemporary protected status\b)"),
+                "8 CFR 244.16",
+            ),
+        ]
+    })
+}
+
 /// The kinds of PII in `text`: (kind, sensitive, what matched).
 fn found_in(text: &str) -> Vec<(&'static str, bool, String)> {
     let mut out = Vec::new();
@@ -345,6 +372,28 @@ fn found_in(text: &str) -> Vec<(&'static str, bool, String)> {
     out
 }
 
+/// The PII `check --release` finds in a string's released text by itself (without the names a
+/// record's name fields give it): (kind, what matched). People named in free text are the kind
+/// "person's name"; statute-protected information is "protected by <statute>".
+pub fn passages(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = found_in(text)
+        .into_iter()
+        .map(|(k, _, m)| (k.to_string(), m))
+        .collect();
+    out.extend(
+        names::find(text)
+            .into_iter()
+            .map(|r| ("person's name".to_string(), text[r].to_string())),
+    );
+    for (_, re, statute) in protected_classes() {
+        out.extend(
+            re.find_iter(text)
+                .map(|m| (format!("protected by {statute}"), m.as_str().to_string())),
+        );
+    }
+    out
+}
+
 /// Scan every string of a record for PII outside redaction markup and outside the fields that
 /// `[release] redact` withholds whole. `also_names` are further people to look for (the
 /// reviewers named in the record's determinations).
@@ -356,6 +405,14 @@ pub fn scan(
     also_names: &[String],
 ) -> Vec<Finding> {
     let withheld = withheld_fields(root);
+    // The exemptions the form gives a person's name in a record of this category: (b)(7)(C)
+    // only where the record is compiled for law enforcement purposes.
+    let exemptions = form.person_exemptions_for(root);
+    let quoted = exemptions
+        .iter()
+        .map(|e| format!("\"{e}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut names = HashSet::new();
     collect_names(root, form, "", &mut names);
     names.extend(also_names.iter().cloned());
@@ -373,8 +430,10 @@ pub fn scan(
             return;
         }
         let hint = format!(
-            "mark it for withholding, e.g. [[b6 b7C: …]], or withhold the whole field with [release] redact = {{ \"{}\" = [\"b6\", \"b7C\"] }}",
-            release_key(path)
+            "mark it for withholding, e.g. [[{}: …]], or withhold the whole field with [release] redact = {{ \"{}\" = [{}] }}",
+            exemptions.join(" "),
+            release_key(path),
+            quoted
         );
         out.extend(scan_string(
             value,
@@ -385,6 +444,7 @@ pub fn scan(
             file,
             index,
             &hint,
+            None,
         ));
     });
     out
@@ -410,8 +470,17 @@ pub fn scan_determinations(
             "withhold it in release copies without touching the recorded determination: add \"{}\" = [\"b6\"] to the record's [release] redact",
             determination_field(path)
         );
+        let key = determination_field(path);
         out.extend(scan_string(
-            value, path, span, &names, is_name, file, index, &hint,
+            value,
+            path,
+            span,
+            &names,
+            is_name,
+            file,
+            index,
+            &hint,
+            Some(&key),
         ));
     });
     out
@@ -459,6 +528,7 @@ fn scan_string(
     file: &str,
     index: &LineIndex<'_>,
     hint: &str,
+    redact_key: Option<&str>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let Ok(segs) = markup::parse(value) else {
@@ -502,6 +572,34 @@ fn scan_string(
                 if !known {
                     hits.push(("person's name".into(), false, found.to_string()));
                 }
+            }
+        }
+        for (what, re, statute) in protected_classes() {
+            for m in re.find_iter(&text) {
+                let at = precise(index, &span, m.as_str());
+                out.push(
+                    Finding::new(
+                        "SM052",
+                        Severity::Warning,
+                        format!(
+                            "a release would show information a statute protects (Directive 7.1.3): {what}, \"{}\"",
+                            m.as_str()
+                        ),
+                    )
+                    .hint(match redact_key {
+                        Some(key) => format!(
+                            "withhold it in release copies without touching the recorded determination: add \"{key}\" = [\"b3 {statute}\"] to the record's [release] redact (printed {})",
+                            markup::exemption_label(&format!("b3 {statute}"))
+                        ),
+                        None => format!(
+                            "withhold the passage under exemption 3 and its statute: [[b3 {statute}: …]] (printed {}), or the whole field with [release] redact = {{ \"{}\" = [\"b3 {statute}\"] }}",
+                            markup::exemption_label(&format!("b3 {statute}")),
+                            release_key(path)
+                        ),
+                    })
+                    .field(path.to_string())
+                    .at(file, index, &at),
+                );
             }
         }
         for (kind, sensitive, found) in hits {
@@ -879,10 +977,20 @@ mod tests {
     fn names_found(text: &str, names: &[&str]) -> usize {
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         let index = LineIndex::new(text);
-        scan_string(text, "x", 0..text.len(), &names, false, "f", &index, "h")
-            .iter()
-            .filter(|f| f.message.contains("name of a person"))
-            .count()
+        scan_string(
+            text,
+            "x",
+            0..text.len(),
+            &names,
+            false,
+            "f",
+            &index,
+            "h",
+            None,
+        )
+        .iter()
+        .filter(|f| f.message.contains("name of a person"))
+        .count()
     }
 
     #[test]
