@@ -28,9 +28,8 @@ struct Detector {
     regex: Regex,
     /// A further test of a match (a check digit), when the pattern alone is too loose.
     valid: fn(&str) -> bool,
-    /// The capture group that is the match (0: the whole; a pattern that must see the
-    /// characters around what it finds captures it as 1).
-    group: usize,
+    /// A test of what stands around a match (text, where the match is).
+    around: fn(&str, Range<usize>) -> bool,
 }
 
 fn any(_: &str) -> bool {
@@ -146,6 +145,14 @@ fn international_phone(s: &str) -> bool {
     (8..=15).contains(&s.chars().filter(char::is_ascii_digit).count())
 }
 
+/// Not a part of a longer dotted number (7.2.2.3 in 7.2.2.3.1, 1.2.3.4 in 10.1.2.3.4).
+fn not_in_a_longer_number(text: &str, at: Range<usize>) -> bool {
+    let before = text[..at.start].chars().next_back();
+    let mut after = text[at.end..].chars();
+    let (a, b) = (after.next(), after.next());
+    !(before == Some('.') || a == Some('.') && b.is_some_and(|c| c.is_ascii_digit()))
+}
+
 /// Four numbers of one digit each are a section of a directive (8.1.2.1), not an address.
 fn not_a_section_number(m: &str) -> bool {
     !m.split('.')
@@ -169,26 +176,26 @@ fn detectors() -> &'static [Detector] {
             sensitive,
             regex: Regex::new(re).expect("built-in PII pattern"),
             valid,
-            group: 0,
+            around: |_, _| true,
         };
         vec![
             d(
                 "e-mail address",
                 false,
-                r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+                r"(?-u)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
                 personal_mailbox,
             ),
             // Dashed, spaced or bare: 123-45-6789, 123 45 6789, 123456789.
             d(
                 "Social Security number",
                 true,
-                r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b",
+                r"(?-u)\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b",
                 any,
             ),
             d(
                 "telephone number",
                 false,
-                r"(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
+                r"(?-u)(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
                 any,
             ),
             // International: a `+` and a country code, then groups (+52 55 1234 5678,
@@ -196,23 +203,23 @@ fn detectors() -> &'static [Detector] {
             d(
                 "telephone number",
                 false,
-                r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}\b",
+                r"(?-u)\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}\b",
                 international_phone,
             ),
             d(
                 "Alien Registration Number (A-Number)",
                 true,
-                r"\bA[- ]?\d{3}[- ]?\d{3}[- ]?\d{3}\b|\bA[- ]?\d{8}\b",
+                r"(?-u)\bA[- ]?\d{3}[- ]?\d{3}[- ]?\d{3}\b|\bA[- ]?\d{8}\b",
                 any,
             ),
             // Not a section number of a directive (8.1.2.1, 7.2.2.3: four single digits, or
             // one part of a longer number such as 7.2.2.3.1).
             Detector {
-                group: 1,
+                around: not_in_a_longer_number,
                 ..d(
                     "internet protocol address",
                     false,
-                    r"(?:^|[^0-9.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?:$|[^0-9.]|\.(?:$|[^0-9]))",
+                    r"(?-u)\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
                     not_a_section_number,
                 )
             },
@@ -220,7 +227,7 @@ fn detectors() -> &'static [Detector] {
             d(
                 "internet protocol (IPv6) address",
                 false,
-                r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?\b",
+                r"(?-u)\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?\b",
                 any,
             ),
             d(
@@ -232,7 +239,7 @@ fn detectors() -> &'static [Detector] {
             d(
                 "place of birth",
                 false,
-                r"(?:[Pp]lace of birth|POB)[\s:,]+[A-Z][a-z]+|\b[Bb]orn in [A-Z][a-z]+",
+                r"(?-u)(?:[Pp]lace of birth|POB)[\s:,]+[A-Z][a-z]+|\b[Bb]orn in [A-Z][a-z]+",
                 any,
             ),
             d("mother's maiden name", false, r"(?i-u)\bmother'?s maiden name\b", any),
@@ -257,7 +264,7 @@ fn detectors() -> &'static [Detector] {
             d(
                 "payment card number",
                 true,
-                r"\b(?:\d[ -]?){12,18}\d\b",
+                r"(?-u)\b(?:\d[ -]?){12,18}\d\b",
                 luhn,
             ),
             d(
@@ -269,13 +276,13 @@ fn detectors() -> &'static [Detector] {
             d(
                 "vehicle identification number (VIN)",
                 false,
-                r"\b[A-HJ-NPR-Z0-9]{17}\b",
+                r"(?-u)\b[A-HJ-NPR-Z0-9]{17}\b",
                 vin,
             ),
             d(
                 "device identifier (MAC address)",
                 false,
-                r"\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b",
+                r"(?-u)\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b",
                 any,
             ),
             d(
@@ -334,17 +341,17 @@ fn protected_classes() -> &'static [(&'static str, Regex, &'static str)] {
         vec![
             (
                 "a VAWA, T or U visa matter (battered spouses, children and parents; victims of trafficking or of crimes)",
-                r(r"\bVAWA\b|(?i-u:\bself-petition(?:s|er|ers)?\b|\bbattered (?:spouse|child|parent|immigrant)s?\b|\bvictims? of (?:a severe form of )?(?:human )?trafficking\b|\bViolence Against Women Act\b)|\b[TU][- ]visas?\b|\b[TU][- ]nonimmigrant status\b|\b[TU]-visa\b"),
+                r(r"(?-u)\bVAWA\b|(?i:\bself-petition(?:s|er|ers)?\b|\bbattered (?:spouse|child|parent|immigrant)s?\b|\bvictims? of (?:a severe form of )?(?:human )?trafficking\b|\bViolence Against Women Act\b)|\b[TU][- ]visas?\b|\b[TU][- ]nonimmigrant status\b"),
                 "8 USC 1367",
             ),
             (
                 "asylum or refugee information",
-                r(r"(?i-u:\basyl(?:um|ee|ees)\b|\brefugee (?:status|claim|application)s?\b|\b(?:granted|applied for|applying for|seeking|admitted as a) refugee\b|\bcredible fear\b)"),
+                r(r"(?i-u)\basyl(?:um|ee|ees)\b|\brefugee (?:status|claim|application)s?\b|\b(?:granted|applied for|applying for|seeking|admitted as a) refugee\b|\bcredible fear\b"),
                 "8 CFR 208.6",
             ),
             (
                 "Temporary Protected Status information",
-                r(r"\bTPS\b|(?i-u:\btemporary protected status\b)"),
+                r(r"(?-u)\bTPS\b|(?i:\btemporary protected status\b)"),
                 "8 CFR 244.16",
             ),
         ]
@@ -355,18 +362,10 @@ fn protected_classes() -> &'static [(&'static str, Regex, &'static str)] {
 fn found_in(text: &str) -> Vec<(&'static str, bool, String)> {
     let mut out = Vec::new();
     for d in detectors() {
-        let mut push = |m: &str| {
-            if (d.valid)(m) {
-                out.push((d.kind, d.sensitive, m.to_string()));
+        for m in d.regex.find_iter(text) {
+            if (d.valid)(m.as_str()) && (d.around)(text, m.range()) {
+                out.push((d.kind, d.sensitive, m.as_str().to_string()));
             }
-        };
-        match d.group {
-            0 => d.regex.find_iter(text).for_each(|m| push(m.as_str())),
-            g => d
-                .regex
-                .captures_iter(text)
-                .filter_map(|c| c.get(g))
-                .for_each(|m| push(m.as_str())),
         }
     }
     out

@@ -308,6 +308,13 @@ fn is_combining(c: char) -> bool {
 
 /// `Fernández` → `FERNANDEZ`, `O'Neil` → `ONEIL`, `García-López` → `GARCIA-LOPEZ`.
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word
+            .bytes()
+            .filter(|b| *b != b'\'')
+            .map(|b| b.to_ascii_uppercase() as char)
+            .collect();
+    }
     word.nfd()
         .filter(|c| !is_combining(*c) && !matches!(c, '\'' | '’'))
         .flat_map(char::to_uppercase)
