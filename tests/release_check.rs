@@ -166,9 +166,28 @@ fn a_protected_class_passage_is_withheld_under_exemption_3_and_its_statute() {
                 s
             }
             "pdf" => {
-                if !common::have("pdftotext", "apt-get install poppler-utils") {
+                if !common::have("pdftotext", "apt-get install poppler-utils")
+                    || !common::have("qpdf", "apt-get install qpdf")
+                {
                     continue;
                 }
+                // The tagged PDF's accessibility label (/ActualText, UTF-16) names the statute.
+                let qdf = out.path().join("x.qdf");
+                let o = std::process::Command::new("qpdf")
+                    .args(["--qdf", "--object-streams=disable"])
+                    .args([&file, &qdf])
+                    .output()
+                    .unwrap();
+                assert!(o.status.success());
+                let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+                let utf16: String = format!("withheld under exemption {label}")
+                    .encode_utf16()
+                    .map(|u| format!("{u:04x}"))
+                    .collect();
+                assert!(
+                    raw.contains(&format!("/ActualText<feff{utf16}>")),
+                    "the PDF's accessibility label names the statute"
+                );
                 let o = std::process::Command::new("pdftotext")
                     .args([file.to_str().unwrap(), "-"])
                     .output()
