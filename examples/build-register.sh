@@ -77,7 +77,7 @@ determine opa-seizure-release 2025-10-07 --outcome approve-with-conditions --rev
 # A response to a reporter refused: the traveler is in a protected class (7.1.3).
 add opa-media-vawa 2025-10-31; submit opa-media-vawa 2025-11-03
 determine opa-media-vawa 2025-11-04 --outcome disapprove --reviewer "[[b6: Ruth Adeyemi]]" \
-  --comments "7.1.3: the traveler has a pending VAWA self-petition; information protected by 8 U.S.C. § 1367 must not be disclosed, consent or not. Decline to comment on the individual."
+  --comments "7.1.3: [[b3 8 USC 1367: the traveler has a pending VAWA self-petition; information protected by 8 U.S.C. § 1367 must not be disclosed, consent or not]]. Decline to comment on the individual."
 
 # FEMA: submitted, awaiting the Privacy Office.
 add fema-recovery-dev 2026-09-15; submit fema-recovery-dev 2026-10-01

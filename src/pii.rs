@@ -17,6 +17,8 @@ use crate::diag::{Finding, LineIndex, Severity};
 use crate::form::{child_prefix, path_covers, schema_path, FieldType, Form};
 use crate::markup::{self, Segment};
 
+pub mod names;
+
 /// One kind of PII the release check looks for.
 struct Detector {
     kind: &'static str,
@@ -26,6 +28,8 @@ struct Detector {
     regex: Regex,
     /// A further test of a match (a check digit), when the pattern alone is too loose.
     valid: fn(&str) -> bool,
+    /// A test of what stands around a match (text, where the match is).
+    around: fn(&str, Range<usize>) -> bool,
 }
 
 fn any(_: &str) -> bool {
@@ -88,6 +92,73 @@ fn vin(s: &str) -> bool {
     chars[8] == check
 }
 
+/// An e-mail address is a person's unless it is an office's mailbox: a local part that holds a
+/// role word (privacy@, cbp-privacymediareleases@, foia@, media.inquiries@) and no given name
+/// (privacy.office@ is an office's, jane.privacy@ a person's).
+fn personal_mailbox(address: &str) -> bool {
+    const ROLES: &[&str] = &[
+        "privacy",
+        "foia",
+        "media",
+        "press",
+        "info",
+        "contact",
+        "office",
+        "help",
+        "support",
+        "admin",
+        "webmaster",
+        "noreply",
+        "no-reply",
+        "inquir",
+        "public",
+        "affairs",
+        "release",
+        "request",
+        "desk",
+        "team",
+        "hotline",
+        "tips",
+        "service",
+        "correspondence",
+        "mailbox",
+        "counsel",
+        "ombudsman",
+        "watch",
+        "operations",
+        "dispatch",
+        "records",
+        "compliance",
+    ];
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    if !ROLES.iter().any(|r| local.contains(r)) {
+        return true;
+    }
+    local
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|p| p.len() >= 3 && !ROLES.iter().any(|r| p.contains(r)))
+        .any(names::is_given_name)
+}
+
+/// A `+` number of 8 to 15 digits (E.164).
+fn international_phone(s: &str) -> bool {
+    (8..=15).contains(&s.chars().filter(char::is_ascii_digit).count())
+}
+
+/// Not a part of a longer dotted number (7.2.2.3 in 7.2.2.3.1, 1.2.3.4 in 10.1.2.3.4).
+fn not_in_a_longer_number(text: &str, at: Range<usize>) -> bool {
+    let before = text[..at.start].chars().next_back();
+    let mut after = text[at.end..].chars();
+    let (a, b) = (after.next(), after.next());
+    !(before == Some('.') || a == Some('.') && b.is_some_and(|c| c.is_ascii_digit()))
+}
+
+/// Four numbers of one digit each are a section of a directive (8.1.2.1), not an address.
+fn not_a_section_number(m: &str) -> bool {
+    !m.split('.')
+        .all(|p| p.trim_matches(|c: char| !c.is_ascii_digit()).len() == 1)
+}
+
 /// Whether a match holds a digit (a licence or account "number" of letters only is a word).
 fn has_digit(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
@@ -105,44 +176,58 @@ fn detectors() -> &'static [Detector] {
             sensitive,
             regex: Regex::new(re).expect("built-in PII pattern"),
             valid,
+            around: |_, _| true,
         };
         vec![
             d(
                 "e-mail address",
                 false,
-                r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-                any,
+                r"(?-u)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+                personal_mailbox,
             ),
             // Dashed, spaced or bare: 123-45-6789, 123 45 6789, 123456789.
             d(
                 "Social Security number",
                 true,
-                r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b",
+                r"(?-u)\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b|\b\d{9}\b",
                 any,
             ),
             d(
                 "telephone number",
                 false,
-                r"(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
+                r"(?-u)(\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b",
                 any,
+            ),
+            // International: a `+` and a country code, then groups (+52 55 1234 5678,
+            // +44 (0)20 7946 0958): 8 to 15 digits as E.164 allows.
+            d(
+                "telephone number",
+                false,
+                r"(?-u)\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6}\b",
+                international_phone,
             ),
             d(
                 "Alien Registration Number (A-Number)",
                 true,
-                r"\bA[- ]?\d{3}[- ]?\d{3}[- ]?\d{3}\b|\bA[- ]?\d{8}\b",
+                r"(?-u)\bA[- ]?\d{3}[- ]?\d{3}[- ]?\d{3}\b|\bA[- ]?\d{8}\b",
                 any,
             ),
-            d(
-                "internet protocol address",
-                false,
-                r"\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
-                any,
-            ),
+            // Not a section number of a directive (8.1.2.1, 7.2.2.3: four single digits, or
+            // one part of a longer number such as 7.2.2.3.1).
+            Detector {
+                around: not_in_a_longer_number,
+                ..d(
+                    "internet protocol address",
+                    false,
+                    r"(?-u)\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
+                    not_a_section_number,
+                )
+            },
             // IPv6, full (8 groups) or compressed with `::` (2001:db8::1, fe80::1ff:fe23).
             d(
                 "internet protocol (IPv6) address",
                 false,
-                r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?\b",
+                r"(?-u)\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?\b",
                 any,
             ),
             d(
@@ -154,7 +239,7 @@ fn detectors() -> &'static [Detector] {
             d(
                 "place of birth",
                 false,
-                r"(?:[Pp]lace of birth|POB)[\s:,]+[A-Z][a-z]+|\b[Bb]orn in [A-Z][a-z]+",
+                r"(?-u)(?:[Pp]lace of birth|POB)[\s:,]+[A-Z][a-z]+|\b[Bb]orn in [A-Z][a-z]+",
                 any,
             ),
             d("mother's maiden name", false, r"(?i-u)\bmother'?s maiden name\b", any),
@@ -179,7 +264,7 @@ fn detectors() -> &'static [Detector] {
             d(
                 "payment card number",
                 true,
-                r"\b(?:\d[ -]?){12,18}\d\b",
+                r"(?-u)\b(?:\d[ -]?){12,18}\d\b",
                 luhn,
             ),
             d(
@@ -191,13 +276,13 @@ fn detectors() -> &'static [Detector] {
             d(
                 "vehicle identification number (VIN)",
                 false,
-                r"\b[A-HJ-NPR-Z0-9]{17}\b",
+                r"(?-u)\b[A-HJ-NPR-Z0-9]{17}\b",
                 vin,
             ),
             d(
                 "device identifier (MAC address)",
                 false,
-                r"\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b",
+                r"(?-u)\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b",
                 any,
             ),
             d(
@@ -246,15 +331,64 @@ fn detectors() -> &'static [Detector] {
     })
 }
 
+/// Information of a protected class (CBP Directive 1450-027, 7.1.3) that a statute exempts from
+/// disclosure, FOIA exemption 3: what it is, the pattern, and the statute (as `[[b3 …]]` names
+/// it).
+fn protected_classes() -> &'static [(&'static str, Regex, &'static str)] {
+    static P: OnceLock<Vec<(&'static str, Regex, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        let r = |re: &str| Regex::new(re).expect("built-in protected-class pattern");
+        vec![
+            (
+                "a VAWA, T or U visa matter (battered spouses, children and parents; victims of trafficking or of crimes)",
+                r(r"(?-u)\bVAWA\b|(?i:\bself-petition(?:s|er|ers)?\b|\bbattered (?:spouse|child|parent|immigrant)s?\b|\bvictims? of (?:a severe form of )?(?:human )?trafficking\b|\bViolence Against Women Act\b)|\b[TU][- ]visas?\b|\b[TU][- ]nonimmigrant status\b"),
+                "8 USC 1367",
+            ),
+            (
+                "asylum or refugee information",
+                r(r"(?i-u)\basyl(?:um|ee|ees)\b|\brefugee (?:status|claim|application)s?\b|\b(?:granted|applied for|applying for|seeking|admitted as a) refugee\b|\bcredible fear\b"),
+                "8 CFR 208.6",
+            ),
+            (
+                "Temporary Protected Status information",
+                r(r"(?-u)\bTPS\b|(?i:\btemporary protected status\b)"),
+                "8 CFR 244.16",
+            ),
+        ]
+    })
+}
+
 /// The kinds of PII in `text`: (kind, sensitive, what matched).
 fn found_in(text: &str) -> Vec<(&'static str, bool, String)> {
     let mut out = Vec::new();
     for d in detectors() {
         for m in d.regex.find_iter(text) {
-            if (d.valid)(m.as_str()) {
+            if (d.valid)(m.as_str()) && (d.around)(text, m.range()) {
                 out.push((d.kind, d.sensitive, m.as_str().to_string()));
             }
         }
+    }
+    out
+}
+
+/// The PII `check --release` finds in a string's released text by itself (without the names a
+/// record's name fields give it): (kind, what matched). People named in free text are the kind
+/// "person's name"; statute-protected information is "protected by <statute>".
+pub fn passages(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = found_in(text)
+        .into_iter()
+        .map(|(k, _, m)| (k.to_string(), m))
+        .collect();
+    out.extend(
+        names::find(text)
+            .into_iter()
+            .map(|r| ("person's name".to_string(), text[r].to_string())),
+    );
+    for (_, re, statute) in protected_classes() {
+        out.extend(
+            re.find_iter(text)
+                .map(|m| (format!("protected by {statute}"), m.as_str().to_string())),
+        );
     }
     out
 }
@@ -270,6 +404,14 @@ pub fn scan(
     also_names: &[String],
 ) -> Vec<Finding> {
     let withheld = withheld_fields(root);
+    // The exemptions the form gives a person's name in a record of this category: (b)(7)(C)
+    // only where the record is compiled for law enforcement purposes.
+    let exemptions = form.person_exemptions_for(root);
+    let quoted = exemptions
+        .iter()
+        .map(|e| format!("\"{e}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut names = HashSet::new();
     collect_names(root, form, "", &mut names);
     names.extend(also_names.iter().cloned());
@@ -287,8 +429,10 @@ pub fn scan(
             return;
         }
         let hint = format!(
-            "mark it for withholding, e.g. [[b6 b7C: …]], or withhold the whole field with [release] redact = {{ \"{}\" = [\"b6\", \"b7C\"] }}",
-            release_key(path)
+            "mark it for withholding, e.g. [[{}: …]], or withhold the whole field with [release] redact = {{ \"{}\" = [{}] }}",
+            exemptions.join(" "),
+            release_key(path),
+            quoted
         );
         out.extend(scan_string(
             value,
@@ -299,6 +443,7 @@ pub fn scan(
             file,
             index,
             &hint,
+            None,
         ));
     });
     out
@@ -324,8 +469,17 @@ pub fn scan_determinations(
             "withhold it in release copies without touching the recorded determination: add \"{}\" = [\"b6\"] to the record's [release] redact",
             determination_field(path)
         );
+        let key = determination_field(path);
         out.extend(scan_string(
-            value, path, span, &names, is_name, file, index, &hint,
+            value,
+            path,
+            span,
+            &names,
+            is_name,
+            file,
+            index,
+            &hint,
+            Some(&key),
         ));
     });
     out
@@ -373,6 +527,7 @@ fn scan_string(
     file: &str,
     index: &LineIndex<'_>,
     hint: &str,
+    redact_key: Option<&str>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let Ok(segs) = markup::parse(value) else {
@@ -405,6 +560,46 @@ fn scan_string(
             && !hits.iter().any(|(k, _, _)| k.starts_with("name"))
         {
             hits.push(("person's name".into(), false, text.trim().to_string()));
+        } else {
+            // People named in free text, whom no name field of the record names.
+            for r in names::find(&text) {
+                let found = &text[r];
+                let f = fold(found);
+                let known = hits.iter().any(|(k, _, n)| {
+                    k.starts_with("name") && (fold(n).contains(&f) || f.contains(&fold(n)))
+                });
+                if !known {
+                    hits.push(("person's name".into(), false, found.to_string()));
+                }
+            }
+        }
+        for (what, re, statute) in protected_classes() {
+            for m in re.find_iter(&text) {
+                let at = precise(index, &span, m.as_str());
+                out.push(
+                    Finding::new(
+                        "SM052",
+                        Severity::Warning,
+                        format!(
+                            "a release would show information a statute protects (Directive 7.1.3): {what}, \"{}\"",
+                            m.as_str()
+                        ),
+                    )
+                    .hint(match redact_key {
+                        Some(key) => format!(
+                            "withhold it in release copies without touching the recorded determination: add \"{key}\" = [\"b3 {statute}\"] to the record's [release] redact (printed {})",
+                            markup::exemption_label(&format!("b3 {statute}"))
+                        ),
+                        None => format!(
+                            "withhold the passage under exemption 3 and its statute: [[b3 {statute}: …]] (printed {}), or the whole field with [release] redact = {{ \"{}\" = [\"b3 {statute}\"] }}",
+                            markup::exemption_label(&format!("b3 {statute}")),
+                            release_key(path)
+                        ),
+                    })
+                    .field(path.to_string())
+                    .at(file, index, &at),
+                );
+            }
         }
         for (kind, sensitive, found) in hits {
             let at = precise(index, &span, &found);
@@ -781,10 +976,20 @@ mod tests {
     fn names_found(text: &str, names: &[&str]) -> usize {
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         let index = LineIndex::new(text);
-        scan_string(text, "x", 0..text.len(), &names, false, "f", &index, "h")
-            .iter()
-            .filter(|f| f.message.contains("name of a person"))
-            .count()
+        scan_string(
+            text,
+            "x",
+            0..text.len(),
+            &names,
+            false,
+            "f",
+            &index,
+            "h",
+            None,
+        )
+        .iter()
+        .filter(|f| f.message.contains("name of a person"))
+        .count()
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn withheld_map(root: &toml::Table) -> BTreeMap<String, Vec<String>> {
 fn withheld_label(ex: &[String]) -> String {
     let valid: Vec<String> = ex
         .iter()
-        .filter(|e| markup::EXEMPTIONS.iter().any(|k| k.eq_ignore_ascii_case(e)))
+        .filter(|e| markup::is_exemption(e))
         .cloned()
         .collect();
     if valid.is_empty() {

@@ -29,7 +29,10 @@ pub fn json_schema(form: &Form) -> Value {
             "properties": {"redact": {
                 "type": "object",
                 "description": "Field path → FOIA exemptions, e.g. \"summary.contacts\" = [\"b6\", \"b7C\"]",
-                "additionalProperties": {"type": "array", "items": {"enum": crate::markup::EXEMPTIONS}}
+                "additionalProperties": {"type": "array", "items": {"anyOf": [
+                    {"enum": crate::markup::EXEMPTIONS.iter().filter(|e| **e != "b3").collect::<Vec<_>>()},
+                    {"type": "string", "pattern": "^[bB]3 [0-9]+ (USC|U\\.S\\.C\\.|CFR|C\\.F\\.R\\.) (§ )?[0-9][0-9A-Za-z.()-]*$", "description": "exemption 3 and its statute, e.g. \"b3 8 USC 1367\""}
+                ]}}
             }},
             "additionalProperties": false
         }),

@@ -64,6 +64,10 @@ pub const CODES: &[(&str, &str)] = &[
         "SM051",
         "unmarked sensitive PII (SPII) in a release (check --release)",
     ),
+    (
+        "SM052",
+        "information a statute protects in a release: (b)(3) (check --release)",
+    ),
 ];
 
 /// Records larger than this are refused unread.

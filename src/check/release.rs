@@ -206,11 +206,8 @@ impl<'a, 'r> Checker<'a, 'r> {
                 }
                 let ok = ex.get_ref().as_array().is_some_and(|a| {
                     !a.is_empty()
-                        && a.iter().all(|e| {
-                            e.get_ref().as_str().is_some_and(|s| {
-                                markup::EXEMPTIONS.iter().any(|x| x.eq_ignore_ascii_case(s))
-                            })
-                        })
+                        && a.iter()
+                            .all(|e| e.get_ref().as_str().is_some_and(markup::is_exemption))
                 });
                 if !ok {
                     self.report(
@@ -221,7 +218,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                                 "the exemptions for `{p}` must be a list such as [\"b6\", \"b7C\"]"
                             ),
                         )
-                        .hint("FOIA exemptions are b1–b9 and b7A–b7F"),
+                        .hint("FOIA exemptions are b1–b9 and b7A–b7F; exemption 3 names its statute, e.g. [\"b3 8 USC 1367\"]"),
                         &ex.span(),
                     );
                 }

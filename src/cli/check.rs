@@ -53,8 +53,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 
-    /// Also warn about PII (SM050) and sensitive PII (SM051) not marked for withholding: the kinds
-    /// of CBP Directive 1450-027 footnotes 4 and 6
+    /// Also warn about PII (SM050, people named in free text too) and sensitive PII (SM051) not
+    /// marked for withholding — the kinds of CBP Directive 1450-027 footnotes 4 and 6 — and
+    /// about information a statute protects (SM052, exemption 3: VAWA, asylum, TPS)
     #[arg(long)]
     pub release: bool,
 }

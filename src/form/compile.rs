@@ -119,6 +119,8 @@ struct RawForm {
     #[serde(default = "yes")]
     reviews: bool,
     #[serde(default)]
+    person_exemptions: Option<Vec<String>>,
+    #[serde(default)]
     index: Index,
     #[serde(rename = "section")]
     sections: Vec<Section>,
@@ -129,6 +131,25 @@ struct RawForm {
     #[serde(default, rename = "rule")]
     rules: Vec<Rule>,
     determination: DeterminationDef,
+}
+
+/// The exemptions a person's name in records of the form is withheld under (`["b6"]` unless the
+/// form says), each one an exemption.
+fn person_exemptions(list: Option<Vec<String>>, source: &str) -> Result<Vec<String>, Error> {
+    let list = list.unwrap_or_else(|| vec!["b6".into()]);
+    match list.iter().find(|e| !crate::markup::is_exemption(e)) {
+        Some(bad) => Err(Error::Form {
+            source_name: source.to_string(),
+            message: format!(
+                "person_exemptions: `{bad}` is not a FOIA exemption (b1–b9, b7A–b7F), e.g. [\"b6\", \"b7C\"]"
+            ),
+        }),
+        None if list.is_empty() => Err(Error::Form {
+            source_name: source.to_string(),
+            message: "person_exemptions names no exemption, e.g. [\"b6\"]".into(),
+        }),
+        None => Ok(list),
+    }
 }
 
 /// Parse and compile a form definition.
@@ -330,6 +351,7 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
             None => "%-m/%-d/%Y".into(),
         },
         reviews: raw.reviews,
+        person_exemptions: person_exemptions(raw.person_exemptions, source)?,
         lang: match raw.lang {
             Some(l)
                 if l.is_empty()
@@ -372,6 +394,18 @@ fn make_field(
     let kind = FieldType::parse(&rf.kind);
     if kind == FieldType::Choice && rf.choices.is_empty() {
         return Err(err(format!("choice field `{path}` lists no choices")));
+    }
+    if let Some((c, bad)) = rf.choices.iter().find_map(|c| {
+        c.person_exemptions
+            .as_ref()?
+            .iter()
+            .find(|e| !crate::markup::is_exemption(e))
+            .map(|e| (c, e))
+    }) {
+        return Err(err(format!(
+            "choice `{}` of `{path}`: person_exemptions `{bad}` is not a FOIA exemption (b1–b9, b7A–b7F)",
+            c.value
+        )));
     }
     let regex = rf
         .pattern

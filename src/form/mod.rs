@@ -102,6 +102,11 @@ pub struct Choice {
     /// Set when this value means the use needs no filing at all; says why.
     #[serde(default)]
     pub exempt: Option<String>,
+    /// On the form's category field: the exemptions a person's name in a record of this
+    /// category is withheld under, when they are not the form's `person_exemptions` (a record
+    /// compiled for law enforcement purposes adds (b)(7)(C)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_exemptions: Option<Vec<String>>,
 }
 
 /// A printed section of the form.
@@ -333,6 +338,10 @@ pub struct Form {
     pub date_format: String,
     /// Approvals are reviewed again after a period (false: case-by-case, no review date).
     pub reviews: bool,
+    /// The exemptions a person's name is withheld under in records of this form (`b6`; `b6`,
+    /// `b7C` for records compiled for law enforcement purposes), unless the record's category
+    /// says otherwise ([`Form::person_exemptions_for`]).
+    pub person_exemptions: Vec<String>,
     /// The language of its wording (BCP 47, `en-US` unless the form says): a PDF's `/Lang`,
     /// a page's `lang`.
     pub lang: String,
@@ -445,6 +454,53 @@ impl Form {
     /// Parse and compile a form definition.
     pub fn parse(text: &str, source: &str) -> Result<Form, Error> {
         compile::parse(text, source)
+    }
+
+    /// The exemptions a person's name in this record is withheld under: its category's (the
+    /// choice of the `[index] category` field), else the form's. A record of several
+    /// categories takes every exemption any of them names.
+    pub fn person_exemptions_for(&self, root: &toml::de::DeTable<'_>) -> Vec<String> {
+        let mut values: Vec<String> = Vec::new();
+        if let Some(path) = &self.index.category {
+            let mut v: Option<&toml::de::DeValue<'_>> = None;
+            let mut table = Some(root);
+            for (i, key) in path.split('.').enumerate() {
+                let Some(t) = table else { break };
+                let Some(x) = t.get(key) else { break };
+                if i + 1 == path.split('.').count() {
+                    v = Some(x.get_ref());
+                }
+                table = x.get_ref().as_table();
+            }
+            match v {
+                Some(toml::de::DeValue::String(s)) => values.push(s.to_string()),
+                Some(toml::de::DeValue::Array(a)) => values.extend(
+                    a.iter()
+                        .filter_map(|x| x.get_ref().as_str().map(str::to_string)),
+                ),
+                _ => {}
+            }
+        }
+        let field = self.index.category.as_deref().and_then(|p| self.field(p));
+        let mut out: Vec<String> = Vec::new();
+        let mut any = false;
+        for v in &values {
+            if let Some(ex) = field
+                .and_then(|f| f.choice(v))
+                .and_then(|c| c.person_exemptions.as_ref())
+            {
+                any = true;
+                for e in ex {
+                    if !out.contains(e) {
+                        out.push(e.clone());
+                    }
+                }
+            }
+        }
+        match any {
+            true => out,
+            false => self.person_exemptions.clone(),
+        }
     }
 
     /// A field path to show in an example of `[release] redact`: the list of people (the
