@@ -104,6 +104,16 @@ impl Withholding {
         }
     }
 
+    /// The fields `fields` and the texts the strings `marked` mark (as [`marked_strings`]
+    /// gathers them).
+    pub fn marked_in(fields: BTreeMap<String, Vec<String>>, marked: &[String]) -> Withholding {
+        let mut texts = markup::Withheld::default();
+        for s in marked {
+            texts.add_marked(s);
+        }
+        Withholding { fields, texts }
+    }
+
     /// Withhold whatever `other` withholds too.
     pub fn add(&mut self, other: &Withholding) {
         for (path, ex) in &other.fields {
@@ -152,6 +162,17 @@ impl Withholding {
         markup::release_withholding(s, &self.texts, |l| format!("[{l}]"))
     }
 
+    /// A string of field `path` as a release shows it ([`present`]), every withheld text
+    /// withheld wherever it occurs too (a determination's comments naming a person the record
+    /// marks).
+    pub fn present(&self, path: &str, s: &str) -> String {
+        match self.field(path) {
+            Some(_) if s.trim().is_empty() => String::new(),
+            Some(ex) => withheld_label(ex),
+            None => self.plain(s),
+        }
+    }
+
     /// A digest of what is withheld (for the key of a cached release summary).
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
@@ -164,6 +185,25 @@ impl Withholding {
         }
         crate::decide::hex(&h.finalize()[..16])
     }
+}
+
+/// The strings of a record (outside `[release]`) that mark text `[[…]]`.
+pub fn marked_strings(root: &toml::Table) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if markup::has_markup(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Table(t) => t.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in root {
+        if k != "release" {
+            walk(v, &mut out);
+        }
+    }
+    out
 }
 
 /// Add the texts the strings of `v` mark.

@@ -242,6 +242,10 @@ struct Facts {
     /// with their exemptions.
     #[serde(default)]
     determination_withheld: std::collections::BTreeMap<String, Vec<String>>,
+    /// The record's strings that mark text `[[…]]`: a release withholds the texts they mark
+    /// wherever a determination prints them too.
+    #[serde(default)]
+    marked: Vec<String>,
     /// The form's retention applies to this record (its `retention_only_if` holds).
     retention_applies: bool,
     /// The date retention counts from, when the form names a field for it.
@@ -276,6 +280,11 @@ impl Facts {
         };
         // What a release withholds of the decisions: recorded determinations are never edited,
         // so the record says it.
+        if text.contains("[[") {
+            if let Ok(t) = toml::from_str::<toml::Table>(text) {
+                facts.marked = crate::release::marked_strings(&t);
+            }
+        }
         if let Some(redact) = record
             .get("release")
             .and_then(|r| r.get_ref().as_table())
@@ -651,9 +660,13 @@ fn one(
         outcome: d.outcome.clone(),
         reviewed: d.reviewed,
         notes: match inputs.release {
-            true => Notes::of(d, form, &|p, s| {
-                crate::release::present(p, s, &facts.determination_withheld)
-            }),
+            true => {
+                let w = crate::release::Withholding::marked_in(
+                    facts.determination_withheld.clone(),
+                    &facts.marked,
+                );
+                Notes::of(d, form, &|p, s| w.present(p, s))
+            }
             false => Notes::of(d, form, &|_, s| crate::markup::plain(s)),
         },
     });
