@@ -78,7 +78,13 @@ impl Withholding {
     pub fn of<'a>(versions: impl IntoIterator<Item = &'a toml::Table>) -> Withholding {
         let mut w = Withholding::default();
         for t in versions {
-            for (path, ex) in withheld_map(t) {
+            let fields = withheld_map(t);
+            for (k, v) in t {
+                if k != "release" {
+                    withheld_values(v, k, &fields, &mut w.texts);
+                }
+            }
+            for (path, ex) in fields {
                 let known = w.fields.entry(path).or_default();
                 for e in ex {
                     if !known.contains(&e) {
@@ -204,6 +210,42 @@ pub fn marked_strings(root: &toml::Table) -> Vec<String> {
         }
     }
     out
+}
+
+/// Add the strings (and dates) of `v`, at `path`, that a `[release] redact` entry of
+/// `fields` withholds whole: a release withholds them wherever the record prints them too (a
+/// withheld contact's name in a commit message or a description).
+fn withheld_values(
+    v: &Value,
+    path: &str,
+    fields: &BTreeMap<String, Vec<String>>,
+    out: &mut markup::Withheld,
+) {
+    let ex = fields
+        .iter()
+        .find(|(p, _)| path_covers(p, path))
+        .map(|x| x.1);
+    match v {
+        Value::String(s) => {
+            if let Some(ex) = ex {
+                out.add_text(s, ex);
+            }
+        }
+        Value::Datetime(d) => {
+            if let Some(ex) = ex {
+                out.add_text(&d.to_string(), ex);
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| withheld_values(x, &format!("{path}[{i}]"), fields, out)),
+        Value::Table(t) => t
+            .iter()
+            .filter(|(k, _)| !is_match_key(k))
+            .for_each(|(k, x)| withheld_values(x, &format!("{path}.{k}"), fields, out)),
+        _ => {}
+    }
 }
 
 /// Add the texts the strings of `v` mark.

@@ -125,3 +125,95 @@ fn a_release_determination_page_withholds_the_names_the_record_marks() {
     let log = stdout(&run(dir, &["log", "x"]));
     assert!(log.contains("Ask jane roe for the schedule."), "{log}");
 }
+
+/// A name marked today is withheld from an older revision that spelt it without its accents,
+/// with a soft hyphen or a zero-width space inside it (invisible on the page), and a value
+/// `[release] redact` withholds whole — a contact's name — is withheld from the commit
+/// message and the description that name it.
+#[test]
+fn a_withheld_text_is_withheld_whatever_its_accents_or_invisible_characters() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    edit(
+        dir,
+        "x",
+        "description = \"Open-source research.\"",
+        "description = \"Research by Lucia Fernandez, Ma\u{AD}ria Lopez and Ann\u{200B}a Berg; Zelda Quux reads.\"",
+    );
+    edit(
+        dir,
+        "x",
+        "name = \"[[b6: Jane Roe]]\"",
+        "name = \"Zelda Quux\"",
+    );
+    let p = dir.join("records/x/record.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("\n[release]\nredact = { \"summary.contacts[].name\" = [\"b6\"] }\n");
+    std::fs::write(&p, text).unwrap();
+    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
+    edit(
+        dir,
+        "x",
+        "Research by Lucia Fernandez, Ma\u{AD}ria Lopez and Ann\u{200B}a Berg;",
+        "Research by [[b6: Lucía Fernández]], [[b6: Maria Lopez]] and [[b6: Anna Berg]], weekly;",
+    );
+    edit(
+        dir,
+        "x",
+        "title = \"Analyst\"",
+        "title = \"Senior Analyst\"",
+    );
+    common::git(
+        dir,
+        &["commit", "-qam", "Zelda Quux is a senior analyst now"],
+    );
+    ok(smout_as(dir, DRAFTER, "2024-02-10", &["submit", "x"]));
+    let secrets = [
+        "Lucia",
+        "Fernandez",
+        "Ma\u{AD}ria",
+        "Lopez",
+        "Ann\u{200B}a",
+        "Berg",
+        "Zelda",
+    ];
+    for args in [
+        &["diff", "x", "submission/1", "submission/2", "--release"][..],
+        &[
+            "diff",
+            "x",
+            "submission/1",
+            "submission/2",
+            "--format",
+            "md",
+        ],
+        &[
+            "diff",
+            "x",
+            "submission/1",
+            "submission/2",
+            "--release",
+            "--format",
+            "json",
+        ],
+        &["log", "x", "--release"],
+        &["log", "x", "--release", "--format", "json"],
+    ] {
+        let text = stdout(&run(dir, args));
+        assert_clean(&args.join(" "), &text, &secrets);
+    }
+    let diff = stdout(&run(
+        dir,
+        &["diff", "x", "submission/1", "submission/2", "--release"],
+    ));
+    assert!(
+        diff.contains("Research by [(b) (6)], [(b) (6)] and [(b) ")
+            && diff.contains(" [(b) (6)] reads."),
+        "{diff}"
+    );
+    let log = stdout(&run(dir, &["log", "x", "--release"]));
+    assert!(
+        log.contains("    [(b) (6)] is a senior analyst now: "),
+        "{log}"
+    );
+}
