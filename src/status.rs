@@ -148,6 +148,10 @@ pub struct RecordStatus {
     /// The columns the record's `[release] redact` withholds.
     #[serde(skip)]
     pub withheld: Vec<&'static str>,
+    /// The record's strings that mark text `[[…]]`: a release listing withholds what they mark
+    /// wherever the row prints it (a withdrawal's reason naming a person the record marks).
+    #[serde(skip)]
+    pub marked: Vec<String>,
 }
 
 /// A recorded decision, and what it says beyond its outcome.
@@ -190,11 +194,12 @@ impl RecordStatus {
     /// This row as a release listing shows it: every string through the redaction step, and
     /// the columns the record withholds replaced by `[withheld]`.
     pub fn released(mut self) -> RecordStatus {
+        let marked = crate::release::Withholding::marked_in(Default::default(), &self.marked);
         let hide = |col: &str, v: &mut String, withheld: &[&str]| {
             *v = if withheld.contains(&col) && !v.is_empty() {
                 "[withheld]".into()
             } else {
-                crate::markup::release_plain(v)
+                marked.plain(v)
             };
         };
         let w = std::mem::take(&mut self.withheld);
@@ -206,8 +211,8 @@ impl RecordStatus {
             hide("references", r, &w);
         }
         // Why a record was withdrawn or retired is the drafter's text: it may carry markup.
-        self.next = crate::markup::release_plain(&self.next);
-        self.ended = self.ended.map(|e| crate::markup::release_plain(&e));
+        self.next = marked.plain(&self.next);
+        self.ended = self.ended.map(|e| marked.plain(&e));
         self.warnings.clear();
         self.withheld = w;
         self
@@ -638,6 +643,7 @@ fn one(
         warnings,
         decision: None,
         withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
+        marked: facts.marked.clone(),
     };
     let mut verdict = cached.and_then(|c| c.verdict.clone());
     let pending_appeal = dets

@@ -217,3 +217,43 @@ fn a_withheld_text_is_withheld_whatever_its_accents_or_invisible_characters() {
         "{log}"
     );
 }
+
+/// A withdrawal's reason names a person the record marks: the release listings of `status`
+/// and `report` withhold the name.
+#[test]
+fn a_release_listing_withholds_the_names_the_record_marks_in_a_withdrawals_reason() {
+    let reg = marked_once();
+    let dir = reg.path();
+    run(
+        dir,
+        &[
+            "withdraw",
+            "x",
+            "--reason",
+            "Carlos Mendez left; ask JANE ROE.",
+        ],
+    );
+    for args in [
+        &["status", "--release"][..],
+        &["status", "x", "--release"],
+        &["status", "--release", "--format", "json"],
+        &["status", "--release", "--format", "csv"],
+        &["report", "--release", "--format", "json"],
+        &["report", "--release", "--format", "csv"],
+        &["report", "--release", "--format", "md"],
+        &["log", "x", "--release"],
+    ] {
+        let text = stdout(&run(dir, args));
+        assert_clean(&args.join(" "), &text, SECRETS);
+    }
+    let status = stdout(&run(dir, &["status", "x", "--release"]));
+    assert!(
+        status.contains("[(b) (6)] left; ask [(b) (6)]."),
+        "{status}"
+    );
+    let status = stdout(&run(dir, &["status", "x"]));
+    assert!(
+        status.contains("Carlos Mendez left; ask JANE ROE."),
+        "{status}"
+    );
+}
