@@ -257,3 +257,22 @@ fn a_release_listing_withholds_the_names_the_record_marks_in_a_withdrawals_reaso
         "{status}"
     );
 }
+
+/// A withheld title in the HTML page's `<title>`, which a browser shows as text: the label,
+/// not the markup of its box.
+#[test]
+fn a_release_pages_title_element_holds_text_only() {
+    let reg = marked_once();
+    let dir = reg.path();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("x.html");
+    let args = ["render", "x", "--release", "--format", "html", "-o"];
+    let mut args = args.to_vec();
+    args.push(out.to_str().unwrap());
+    run(dir, &args);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains("<title>DHS Operational Use of Social Media: Research on [(b) (6)]</title>"),
+        "{html}"
+    );
+}
