@@ -413,12 +413,43 @@ pub struct Withheld {
     patterns: std::sync::OnceLock<Vec<Option<regex::Regex>>>,
 }
 
-/// A text's words, lower case, one space between them.
+/// A text's words, lower case, one space between them, without diacritics or invisible
+/// characters (soft hyphens, zero-width spaces): "Lucía" and "Lu\u{AD}cia" are "lucia".
 fn folded(s: &str) -> String {
-    s.split_whitespace()
+    plain_letters(s)
+        .0
+        .split_whitespace()
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether `c` prints nothing: a soft hyphen or a zero-width character.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// `s` without diacritics (decomposed, combining marks dropped) or invisible characters, and
+/// for each byte of it the byte of `s` its character came from.
+fn plain_letters(s: &str) -> (String, Vec<usize>) {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    let mut out = String::with_capacity(s.len());
+    let mut from = Vec::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        if invisible(c) {
+            continue;
+        }
+        decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                out.push(d);
+                from.resize(out.len(), i);
+            }
+        });
+    }
+    (out, from)
 }
 
 /// The pattern of a folded text: its words, any white space between them, whole words.
@@ -456,6 +487,22 @@ impl Withheld {
                 self.patterns = Default::default();
             }
         }
+    }
+
+    /// Withhold `text` (a value a release withholds whole) wherever it occurs, under
+    /// `exemptions`.
+    pub fn add_text(&mut self, text: &str, exemptions: &[String]) {
+        let key = folded(&plain(text));
+        if key.is_empty() {
+            return;
+        }
+        let known = self.texts.entry(key).or_default();
+        for e in exemptions {
+            if !known.contains(e) {
+                known.push(e.clone());
+            }
+        }
+        self.patterns = Default::default();
     }
 
     /// Withhold what `other` withholds too.
@@ -520,14 +567,22 @@ impl Withheld {
                 return wrap("withheld".into());
             }
         }
+        // Matched in the text without diacritics and invisible characters, replaced in the
+        // text itself: a match runs from its first letter's character to the next letter's.
         let mut out = s.to_string();
         for re in patterns.iter().flatten() {
+            let (letters, from) = plain_letters(&out);
+            let at = |b: usize| from.get(b).copied().unwrap_or(out.len());
             let mut next = String::with_capacity(out.len());
             let mut last = 0;
-            for m in re.find_iter(&out) {
-                next.push_str(&out[last..m.start()]);
+            for m in re.find_iter(&letters) {
+                let (start, end) = (at(m.start()), at(m.end()));
+                if start < last {
+                    continue;
+                }
+                next.push_str(&out[last..start]);
                 next.push_str(&wrap(label_of(m.as_str())));
-                last = m.end();
+                last = end;
             }
             next.push_str(&out[last..]);
             out = next;

@@ -78,7 +78,13 @@ impl Withholding {
     pub fn of<'a>(versions: impl IntoIterator<Item = &'a toml::Table>) -> Withholding {
         let mut w = Withholding::default();
         for t in versions {
-            for (path, ex) in withheld_map(t) {
+            let fields = withheld_map(t);
+            for (k, v) in t {
+                if k != "release" {
+                    withheld_values(v, k, &fields, &mut w.texts);
+                }
+            }
+            for (path, ex) in fields {
                 let known = w.fields.entry(path).or_default();
                 for e in ex {
                     if !known.contains(&e) {
@@ -102,6 +108,16 @@ impl Withholding {
             fields: withheld_map(root),
             texts: markup::Withheld::default(),
         }
+    }
+
+    /// The fields `fields` and the texts the strings `marked` mark (as [`marked_strings`]
+    /// gathers them).
+    pub fn marked_in(fields: BTreeMap<String, Vec<String>>, marked: &[String]) -> Withholding {
+        let mut texts = markup::Withheld::default();
+        for s in marked {
+            texts.add_marked(s);
+        }
+        Withholding { fields, texts }
     }
 
     /// Withhold whatever `other` withholds too.
@@ -152,6 +168,17 @@ impl Withholding {
         markup::release_withholding(s, &self.texts, |l| format!("[{l}]"))
     }
 
+    /// A string of field `path` as a release shows it ([`present`]), every withheld text
+    /// withheld wherever it occurs too (a determination's comments naming a person the record
+    /// marks).
+    pub fn present(&self, path: &str, s: &str) -> String {
+        match self.field(path) {
+            Some(_) if s.trim().is_empty() => String::new(),
+            Some(ex) => withheld_label(ex),
+            None => self.plain(s),
+        }
+    }
+
     /// A digest of what is withheld (for the key of a cached release summary).
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
@@ -163,6 +190,61 @@ impl Withholding {
             h.update(format!("text {text:?} {ex:?}\n").as_bytes());
         }
         crate::decide::hex(&h.finalize()[..16])
+    }
+}
+
+/// The strings of a record (outside `[release]`) that mark text `[[…]]`.
+pub fn marked_strings(root: &toml::Table) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if markup::has_markup(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Table(t) => t.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in root {
+        if k != "release" {
+            walk(v, &mut out);
+        }
+    }
+    out
+}
+
+/// Add the strings (and dates) of `v`, at `path`, that a `[release] redact` entry of
+/// `fields` withholds whole: a release withholds them wherever the record prints them too (a
+/// withheld contact's name in a commit message or a description).
+fn withheld_values(
+    v: &Value,
+    path: &str,
+    fields: &BTreeMap<String, Vec<String>>,
+    out: &mut markup::Withheld,
+) {
+    let ex = fields
+        .iter()
+        .find(|(p, _)| path_covers(p, path))
+        .map(|x| x.1);
+    match v {
+        Value::String(s) => {
+            if let Some(ex) = ex {
+                out.add_text(s, ex);
+            }
+        }
+        Value::Datetime(d) => {
+            if let Some(ex) = ex {
+                out.add_text(&d.to_string(), ex);
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| withheld_values(x, &format!("{path}[{i}]"), fields, out)),
+        Value::Table(t) => t
+            .iter()
+            .filter(|(k, _)| !is_match_key(k))
+            .for_each(|(k, x)| withheld_values(x, &format!("{path}.{k}"), fields, out)),
+        _ => {}
     }
 }
 

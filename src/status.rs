@@ -148,6 +148,10 @@ pub struct RecordStatus {
     /// The columns the record's `[release] redact` withholds.
     #[serde(skip)]
     pub withheld: Vec<&'static str>,
+    /// The record's strings that mark text `[[…]]`: a release listing withholds what they mark
+    /// wherever the row prints it (a withdrawal's reason naming a person the record marks).
+    #[serde(skip)]
+    pub marked: Vec<String>,
 }
 
 /// A recorded decision, and what it says beyond its outcome.
@@ -190,11 +194,12 @@ impl RecordStatus {
     /// This row as a release listing shows it: every string through the redaction step, and
     /// the columns the record withholds replaced by `[withheld]`.
     pub fn released(mut self) -> RecordStatus {
+        let marked = crate::release::Withholding::marked_in(Default::default(), &self.marked);
         let hide = |col: &str, v: &mut String, withheld: &[&str]| {
             *v = if withheld.contains(&col) && !v.is_empty() {
                 "[withheld]".into()
             } else {
-                crate::markup::release_plain(v)
+                marked.plain(v)
             };
         };
         let w = std::mem::take(&mut self.withheld);
@@ -206,8 +211,8 @@ impl RecordStatus {
             hide("references", r, &w);
         }
         // Why a record was withdrawn or retired is the drafter's text: it may carry markup.
-        self.next = crate::markup::release_plain(&self.next);
-        self.ended = self.ended.map(|e| crate::markup::release_plain(&e));
+        self.next = marked.plain(&self.next);
+        self.ended = self.ended.map(|e| marked.plain(&e));
         self.warnings.clear();
         self.withheld = w;
         self
@@ -242,6 +247,10 @@ struct Facts {
     /// with their exemptions.
     #[serde(default)]
     determination_withheld: std::collections::BTreeMap<String, Vec<String>>,
+    /// The record's strings that mark text `[[…]]`: a release withholds the texts they mark
+    /// wherever a determination prints them too.
+    #[serde(default)]
+    marked: Vec<String>,
     /// The form's retention applies to this record (its `retention_only_if` holds).
     retention_applies: bool,
     /// The date retention counts from, when the form names a field for it.
@@ -276,6 +285,11 @@ impl Facts {
         };
         // What a release withholds of the decisions: recorded determinations are never edited,
         // so the record says it.
+        if text.contains("[[") {
+            if let Ok(t) = toml::from_str::<toml::Table>(text) {
+                facts.marked = crate::release::marked_strings(&t);
+            }
+        }
         if let Some(redact) = record
             .get("release")
             .and_then(|r| r.get_ref().as_table())
@@ -629,6 +643,7 @@ fn one(
         warnings,
         decision: None,
         withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
+        marked: facts.marked.clone(),
     };
     let mut verdict = cached.and_then(|c| c.verdict.clone());
     let pending_appeal = dets
@@ -651,9 +666,13 @@ fn one(
         outcome: d.outcome.clone(),
         reviewed: d.reviewed,
         notes: match inputs.release {
-            true => Notes::of(d, form, &|p, s| {
-                crate::release::present(p, s, &facts.determination_withheld)
-            }),
+            true => {
+                let w = crate::release::Withholding::marked_in(
+                    facts.determination_withheld.clone(),
+                    &facts.marked,
+                );
+                Notes::of(d, form, &|p, s| w.present(p, s))
+            }
             false => Notes::of(d, form, &|_, s| crate::markup::plain(s)),
         },
     });

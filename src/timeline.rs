@@ -288,19 +288,17 @@ pub fn timeline_in(
     let mut withheld_now = || {
         withheld
             .get_or_init(|| {
-                let mut all = std::collections::BTreeMap::<String, Vec<String>>::new();
                 let worktree = store
                     .read_text(&Register::record_rel(id), crate::store::fs::MAX_TEXT_BYTES)
                     .ok()
                     .flatten()
                     .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
-                let versions = revs.iter().filter_map(|r| parse(r.new_blob));
-                for t in worktree.map(std::rc::Rc::new).into_iter().chain(versions) {
-                    for (path, ex) in crate::release::withheld_map(&t) {
-                        all.entry(path).or_insert(ex);
-                    }
-                }
-                all
+                let versions: Vec<_> = worktree
+                    .map(std::rc::Rc::new)
+                    .into_iter()
+                    .chain(revs.iter().filter_map(|r| parse(r.new_blob)))
+                    .collect();
+                crate::release::Withholding::of(versions.iter().map(|t| &**t))
             })
             .clone()
     };
@@ -340,7 +338,7 @@ pub fn timeline_in(
             };
             let notes = if release {
                 let w = withheld_now();
-                Notes::of(d, form, &|p, s| crate::release::present(p, s, &w))
+                Notes::of(d, form, &|p, s| w.present(p, s))
             } else {
                 Notes::of(d, form, &|_, s| markup::plain(s))
             };

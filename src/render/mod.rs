@@ -908,7 +908,12 @@ fn view_of(reg: &Register, src: &Source<'_>, opts: &RenderOptions, marks: bool) 
         id: form_id.to_string(),
         known: reg.forms.ids().join(", "),
     })?;
-    let mut withholding = crate::release::Withholding::fields_of(&root);
+    // A release withholds a text the record marks wherever the record prints it (a name
+    // marked in the title, unmarked in a description or a determination's comments).
+    let mut withholding = match opts.release {
+        true => crate::release::Withholding::of([&root]),
+        false => crate::release::Withholding::fields_of(&root),
+    };
     if let Some(also) = src.also {
         withholding.add(also);
     }

@@ -49,6 +49,7 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.register_filter("html", html_filter);
+        tera.register_filter("html_title", html_title_filter);
         tera.register_filter("md", md_filter);
         tera.register_filter("pdf", pdf_filter);
         // A template that extends another is added after the others (tera needs its parent).
@@ -220,6 +221,24 @@ fn html_filter(s: &str, kw: Kwargs, _: &State) -> tera::Value {
         .collect::<Vec<_>>()
         .join(between);
     tera::Value::safe_string(&out)
+}
+
+/// Text for an HTML `<title>`, where markup is not read but shown: escaped, redactions as
+/// `[(b) (6)]`, paragraphs a space apart.
+fn html_title_filter(s: &str, _: Kwargs, _: &State) -> String {
+    paragraphs(s)
+        .iter()
+        .map(|p| {
+            pieces(p)
+                .into_iter()
+                .map(|(label, text)| match label {
+                    true => format!("[{}]", escape_html(text)),
+                    false => escape_html(text),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One paragraph for HTML: escaped, redactions as labelled boxes.
