@@ -452,6 +452,28 @@ fn plain_letters(s: &str) -> (String, Vec<usize>) {
     (out, from)
 }
 
+/// The other ways a withheld name (a folded text of two or three words, letters only:
+/// "maria lopez", "maria elena lopez") is written: "lopez, maria", "m. lopez", "m lopez"
+/// (and with the middle names kept: "lopez, maria elena").
+fn name_variants(key: &str) -> Vec<String> {
+    let words: Vec<&str> = key.split(' ').collect();
+    let name_like = (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().count() > 1 && w.chars().all(|c| c.is_alphabetic() || "-'’".contains(c))
+        });
+    if !name_like {
+        return Vec::new();
+    }
+    let (given, last) = (&words[..words.len() - 1], words[words.len() - 1]);
+    let initial: String = given[0].chars().take(1).collect();
+    vec![
+        format!("{last}, {}", given.join(" ")),
+        format!("{last}, {}", given[0]),
+        format!("{initial}. {last}"),
+        format!("{initial} {last}"),
+    ]
+}
+
 /// The pattern of a folded text: its words, any white space between them, whole words.
 fn text_pattern(t: &str) -> String {
     let words: Vec<String> = t.split(' ').map(regex::escape).collect();
@@ -478,10 +500,20 @@ impl Withheld {
                 if key.is_empty() {
                     continue;
                 }
-                let known = self.texts.entry(key).or_default();
-                for e in exemptions {
-                    if !known.contains(&e) {
-                        known.push(e);
+                // A person's name is withheld as people also write it: surname first, and
+                // the given name as an initial.
+                let person = exemptions.iter().any(|e| e == "b6" || e == "b7C");
+                let variants = if person {
+                    name_variants(&key)
+                } else {
+                    Vec::new()
+                };
+                for key in std::iter::once(key).chain(variants) {
+                    let known = self.texts.entry(key).or_default();
+                    for e in &exemptions {
+                        if !known.contains(e) {
+                            known.push(e.clone());
+                        }
                     }
                 }
                 self.patterns = Default::default();
@@ -710,6 +742,33 @@ mod tests {
         assert_eq!(
             release_withholding("Ann", &Withheld::default(), |l| l),
             "Ann"
+        );
+    }
+
+    #[test]
+    fn a_withheld_name_is_withheld_as_people_also_write_it() {
+        let mut w = Withheld::default();
+        w.add_marked("Research by [[b6: María Lopez]] and [[b7E: Port Nine]]");
+        let r = |s: &str| release_withholding(s, &w, |l| format!("[{l}]"));
+        assert_eq!(
+            r("Lopez, Maria and M. Lopez and M Lopez and LOPEZ,\nMARÍA met at Port Nine"),
+            "[(b) (6)] and [(b) (6)] and [(b) (6)] and [(b) (6)] met at [(b) (7)(E)]"
+        );
+        // Only a person's name (b6, b7C) has variants; a surname alone, or another name with
+        // the same surname, is not withheld.
+        assert_eq!(
+            r("Nine, Port; Lopez; J. Lopez"),
+            "Nine, Port; Lopez; J. Lopez"
+        );
+        let mut w3 = Withheld::default();
+        w3.add_marked("[[b6 b7C: Maria Elena Lopez]]");
+        assert_eq!(
+            release_withholding(
+                "Lopez, Maria Elena; Lopez, Maria; M. Lopez",
+                &w3,
+                |l| format!("[{l}]")
+            ),
+            "[(b) (6), (b) (7)(C)]; [(b) (6), (b) (7)(C)]; [(b) (6), (b) (7)(C)]"
         );
     }
 

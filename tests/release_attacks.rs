@@ -276,3 +276,57 @@ fn a_release_pages_title_element_holds_text_only() {
         "{html}"
     );
 }
+
+/// An older revision names the person as people also write a name — surname first, the given
+/// name as an initial — and the record marks "Maria Lopez" since. The release diff, and the
+/// release rendering of the record as it stands, withhold every form.
+#[test]
+fn a_name_marked_since_is_withheld_as_people_also_write_it() {
+    let reg = git_register("x");
+    let dir = reg.path();
+    edit(
+        dir,
+        "x",
+        "description = \"Open-source research.\"",
+        "description = \"Research by Lopez, Maria and M. Lopez.\"",
+    );
+    ok(smout_as(dir, DRAFTER, "2024-01-10", &["submit", "x"]));
+    edit(
+        dir,
+        "x",
+        "description = \"Research by Lopez, Maria and M. Lopez.\"",
+        "description = \"Research by [[b6: Maria Lopez]], weekly; LOPEZ, MARIA signs.\"",
+    );
+    common::git(dir, &["commit", "-qam", "mark the researcher"]);
+    ok(smout_as(dir, DRAFTER, "2024-01-12", &["submit", "x"]));
+    let secrets = ["Lopez", "Maria"];
+    for args in [
+        &["diff", "x", "submission/1", "submission/2", "--release"][..],
+        &[
+            "diff",
+            "x",
+            "submission/1",
+            "submission/2",
+            "--format",
+            "md",
+        ],
+        &[
+            "diff",
+            "x",
+            "submission/1",
+            "submission/2",
+            "--release",
+            "--format",
+            "json",
+        ],
+        &["render", "x", "--release", "--format", "md", "-o", "-"],
+    ] {
+        let o = smout_as(dir, REVIEWER, "2024-03-02", args);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            common::stderr(&o)
+        );
+        assert_clean(&format!("{args:?}"), &stdout(&o), &secrets);
+    }
+}
