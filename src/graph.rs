@@ -22,11 +22,13 @@ use std::collections::{HashMap, HashSet};
 use crate::determination::{Determination, Determinations};
 use crate::diag::{list_or, Finding, Severity};
 use crate::error::Result;
-use crate::register::{Register, Roles, Settings, DETERMINATIONS_FILE, SETTINGS_FILE};
+use crate::register::{
+    Register, ReviewSettings, Roles, Settings, DETERMINATIONS_FILE, SETTINGS_FILE,
+};
 use crate::store::history::short;
 use crate::store::pathindex::{Entry, PathIndex};
 use crate::store::{Oid, SignedCommit, Store};
-use crate::trust::{own_commit, roles_authority, signer_authority};
+use crate::trust::{finding, own_commit, roles_authority, signer_authority};
 
 /// What the pass over the history off the first-parent chain found.
 #[derive(Default)]
@@ -46,6 +48,7 @@ type Origins = HashMap<(String, &'static str), Vec<(Determination, String, Oid)>
 struct Reader<'s> {
     store: &'s Store,
     roles: HashMap<Oid, Roles>,
+    review: HashMap<Oid, Option<ReviewSettings>>,
     dets: HashMap<(Oid, String), Determinations>,
 }
 
@@ -63,6 +66,22 @@ impl Reader<'_> {
                     .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
                     .map(|s| s.roles)
                     .unwrap_or_default()
+            })
+            .clone()
+    }
+
+    /// The review policy `smout.toml` sets at `commit` (None: no settings that parse).
+    fn review_at(&mut self, commit: Oid) -> Option<ReviewSettings> {
+        let store = self.store;
+        self.review
+            .entry(commit)
+            .or_insert_with(|| {
+                store
+                    .read_at(commit, SETTINGS_FILE)
+                    .ok()
+                    .flatten()
+                    .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
+                    .map(|s| s.review)
             })
             .clone()
     }
@@ -118,6 +137,7 @@ pub(crate) fn verify(
     let mut read = Reader {
         store,
         roles: HashMap::new(),
+        review: HashMap::new(),
         dets: HashMap::new(),
     };
     // Who recorded each decision of the chain (a merge's are found below).
@@ -290,6 +310,41 @@ fn merge(
                     &roles_m,
                     !roles_p.list().is_empty(),
                 ));
+                if roles_p.require_signatures {
+                    out.extend(signer_authority(
+                        &against,
+                        false,
+                        signer,
+                        &roles_p.list(),
+                        &author,
+                    ));
+                }
+            }
+        }
+        // The review policy likewise: the other line's own change, or the merge's — which only
+        // a reviewer in force on this parent's line makes (AU011), signed by their key.
+        let (review_m, review_p) = (read.review_at(commit), read.review_at(p));
+        if review_m != review_p && !roles_p.list().is_empty() {
+            let mut theirs = false;
+            for &q in parents.iter().filter(|&&q| q != p) {
+                if read.review_at(q) == review_m {
+                    if let Some(b) = read.store.merge_base(p, q) {
+                        theirs |= read.review_at(b) == review_p;
+                    }
+                }
+            }
+            if !theirs {
+                let against = format!("{what}, against its parent {}", short(p));
+                if !roles_p.is_reviewer(&author) {
+                    out.push(finding(
+                        "AU011",
+                        format!("{against} changed [review], the review policy, but its author {author} was not a reviewer in force"),
+                        format!(
+                            "the review period and warning are the Privacy Office's to set (a reviewer commits them, never in a merge); reviewers then: {}",
+                            list_or(&roles_p.emails(), "none")
+                        ),
+                    ));
+                }
                 if roles_p.require_signatures {
                     out.extend(signer_authority(
                         &against,
