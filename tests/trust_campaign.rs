@@ -737,3 +737,51 @@ fn campaign_every_forgery_in_every_shape_is_flagged_and_every_honest_control_is_
     eprintln!("{table}");
     assert!(bad.is_empty(), "{}\n{table}", bad.join("\n"));
 }
+
+/// The cherry-pick and rebase of the issue's own words: Rob's decision, honest when he made it
+/// (he was a reviewer on his branch), carried onto main's line after Pat removed him — picked
+/// onto a branch Pat merges, or his branch rebased onto main and fast-forwarded. Either way it
+/// is a removed reviewer's decision on main's line (AU002), and the gate refuses the request.
+#[test]
+fn a_removed_reviewers_decision_cherry_picked_or_rebased_past_his_removal_is_caught() {
+    if !common::have("ssh-keygen", "apt-get install openssh-client") {
+        return;
+    }
+    let kd = tempfile::tempdir().unwrap();
+    let keys = Keys {
+        pat: keygen(kd.path(), "pat", &["-t", "ed25519"]),
+        rob: keygen(kd.path(), "rob", &["-t", "ecdsa", "-b", "256"]),
+        dana: keygen(kd.path(), "dana", &["-t", "ed25519"]),
+        _dir: kd,
+    };
+    let base = base(&keys);
+    for rebase in [false, true] {
+        let w = fresh(&keys, base.path());
+        w.git(ROB, &["checkout", "-q", "-b", "rob"]);
+        w.smout(ROB, &w.keys.rob, &["determine", "x", "--outcome", "met"]);
+        let decision = w.head();
+        w.git(PAT, &["checkout", "-q", "main"]);
+        w.smout(PAT, &w.keys.pat, &["roles", "remove", ROB]);
+        if rebase {
+            w.git(ROB, &["checkout", "-q", "rob"]);
+            w.git(ROB, &["rebase", "-q", "-S", "main"]);
+        } else {
+            w.git(DANA, &["checkout", "-q", "-b", "side"]);
+            w.git(ROB, &["cherry-pick", "-S", &decision]);
+        }
+        let carried = w.head();
+        let (code, text) = w.ci("main");
+        assert_eq!(code, Some(1), "rebase {rebase}: {text}");
+        w.git(PAT, &["checkout", "-q", "main"]);
+        if rebase {
+            w.git(PAT, &["merge", "-q", "--ff-only", "rob"]);
+        } else {
+            w.git(PAT, &["merge", "-q", "-S", "--no-ff", "--no-edit", "side"]);
+        }
+        let (exit, v) = w.audit();
+        let json = v.to_string();
+        assert_eq!(exit, Some(1), "rebase {rebase}: {json}");
+        assert!(json.contains("\"AU002\""), "rebase {rebase}: {json}");
+        assert!(json.contains(&carried[..10]), "rebase {rebase}: {json}");
+    }
+}
