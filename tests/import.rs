@@ -697,6 +697,35 @@ fn a_zip_bomb_is_refused_not_imported() {
     assert!(!reg.path().join("records/bomb").exists());
 }
 
+/// A text file that is one paragraph of megabytes (the attack: 50 MB on one line peaked at
+/// 1.24 GB) is refused where it is, before its wording is read, and nothing is written.
+#[test]
+fn a_paragraph_of_megabytes_is_refused_not_imported() {
+    let reg = git_register("x");
+    let words = "research on open social media accounts ".repeat(60_000);
+    std::fs::write(reg.path().join("one-line.txt"), &words).unwrap();
+    let o = smout(
+        reg.path(),
+        &[
+            "import",
+            "one-line.txt",
+            "--form",
+            "dhs-smout",
+            "--id",
+            "one",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: one-line.txt:1: a paragraph of {} KB — a SMOUT filing's longest answer is a few pages (smout reads paragraphs up to 1024 KB). Is this the filing? If it is, break the text into its paragraphs (a blank line between them) and import it again\n",
+            words.trim_end().len() / 1024
+        )
+    );
+    assert!(!reg.path().join("records/one").exists());
+}
+
 /// `src`'s Word package with its `word/document.xml` passed through `edit`, as `dst`.
 fn edit_docx(src: &Path, dst: &Path, edit: impl Fn(&str) -> String) {
     use std::io::{Read as _, Write as _};

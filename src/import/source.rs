@@ -117,8 +117,24 @@ pub fn read(path: &Path) -> Result<(Vec<Unit>, Vec<u8>)> {
             )))
         }
     };
+    // A filing's longest answer is a few pages. A paragraph of megabytes is another kind of
+    // file, and reading its wording would take memory many times its size: refused, where.
+    for u in &units {
+        if let Unit::Para { text, loc, .. } = u {
+            if text.len() > MAX_PARAGRAPH_BYTES {
+                return Err(Error::Refused(format!(
+                    "{loc}: a paragraph of {} KB — a SMOUT filing's longest answer is a few pages (smout reads paragraphs up to {} KB). Is this the filing? If it is, break the text into its paragraphs (a blank line between them) and import it again",
+                    text.len() / 1024,
+                    MAX_PARAGRAPH_BYTES / 1024
+                )));
+            }
+        }
+    }
     Ok((units, bytes))
 }
+
+/// Longest paragraph import reads: a filing's longest answer is a few pages (tens of KB).
+const MAX_PARAGRAPH_BYTES: usize = 1 << 20;
 
 /// The text of a PDF through poppler's `pdftotext`.
 fn pdf_text(path: &Path) -> Result<String> {
