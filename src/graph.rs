@@ -268,6 +268,26 @@ fn appended_only(read: &Reader<'_>, e: &Entry, f: &SignedCommit, roles: &Roles) 
     out
 }
 
+/// Whether what `at` reads differs at merge `commit` from its parent `p` only because another
+/// parent's line changed it since the two forked: the merge holds that parent's value, and `p`
+/// still holds their merge base's. Else the merge itself made the change against `p`.
+fn theirs<'s, T: PartialEq>(
+    read: &mut Reader<'s>,
+    commit: Oid,
+    p: Oid,
+    parents: &[Oid],
+    at: impl Fn(&mut Reader<'s>, Oid) -> T,
+) -> bool {
+    let (mine, before) = (at(read, commit), at(read, p));
+    parents.iter().filter(|&&q| q != p).any(|&q| {
+        at(read, q) == mine
+            && read
+                .store
+                .merge_base(p, q)
+                .is_some_and(|b| at(read, b) == before)
+    })
+}
+
 /// A merge judged against each parent (`edges`: the merge against each of its parents, first
 /// parent first).
 fn merge(
@@ -290,70 +310,53 @@ fn merge(
         let Some(p) = e.parent else { continue };
         let roles_p = read.roles_at(p);
         // Roles: the other line's own change, or the merge's.
-        if roles_m != roles_p {
-            let mut theirs = false;
-            for &q in parents.iter().filter(|&&q| q != p) {
-                if read.roles_at(q) == roles_m {
-                    if let Some(b) = read.store.merge_base(p, q) {
-                        theirs |= read.roles_at(b) == roles_p;
-                    }
-                }
-            }
-            if !theirs {
-                let against = format!("{what}, against its parent {}", short(p));
-                out.extend(roles_authority(
+        if roles_m != roles_p && !theirs(read, commit, p, &parents, Reader::roles_at) {
+            let against = format!("{what}, against its parent {}", short(p));
+            out.extend(roles_authority(
+                &against,
+                commit,
+                f,
+                &author,
+                &roles_p,
+                &roles_m,
+                !roles_p.list().is_empty(),
+            ));
+            if roles_p.require_signatures {
+                out.extend(signer_authority(
                     &against,
-                    commit,
-                    f,
+                    false,
+                    signer,
+                    &roles_p.list(),
                     &author,
-                    &roles_p,
-                    &roles_m,
-                    !roles_p.list().is_empty(),
                 ));
-                if roles_p.require_signatures {
-                    out.extend(signer_authority(
-                        &against,
-                        false,
-                        signer,
-                        &roles_p.list(),
-                        &author,
-                    ));
-                }
             }
         }
         // The review policy likewise: the other line's own change, or the merge's — which only
         // a reviewer in force on this parent's line makes (AU011), signed by their key.
         let (review_m, review_p) = (read.review_at(commit), read.review_at(p));
-        if review_m != review_p && !roles_p.list().is_empty() {
-            let mut theirs = false;
-            for &q in parents.iter().filter(|&&q| q != p) {
-                if read.review_at(q) == review_m {
-                    if let Some(b) = read.store.merge_base(p, q) {
-                        theirs |= read.review_at(b) == review_p;
-                    }
-                }
+        if review_m != review_p
+            && !roles_p.list().is_empty()
+            && !theirs(read, commit, p, &parents, Reader::review_at)
+        {
+            let against = format!("{what}, against its parent {}", short(p));
+            if !roles_p.is_reviewer(&author) {
+                out.push(finding(
+                    "AU011",
+                    format!("{against} changed [review], the review policy, but its author {author} was not a reviewer in force"),
+                    format!(
+                        "the review period and warning are the Privacy Office's to set (a reviewer commits them, never in a merge); reviewers then: {}",
+                        list_or(&roles_p.emails(), "none")
+                    ),
+                ));
             }
-            if !theirs {
-                let against = format!("{what}, against its parent {}", short(p));
-                if !roles_p.is_reviewer(&author) {
-                    out.push(finding(
-                        "AU011",
-                        format!("{against} changed [review], the review policy, but its author {author} was not a reviewer in force"),
-                        format!(
-                            "the review period and warning are the Privacy Office's to set (a reviewer commits them, never in a merge); reviewers then: {}",
-                            list_or(&roles_p.emails(), "none")
-                        ),
-                    ));
-                }
-                if roles_p.require_signatures {
-                    out.extend(signer_authority(
-                        &against,
-                        false,
-                        signer,
-                        &roles_p.list(),
-                        &author,
-                    ));
-                }
+            if roles_p.require_signatures {
+                out.extend(signer_authority(
+                    &against,
+                    false,
+                    signer,
+                    &roles_p.list(),
+                    &author,
+                ));
             }
         }
         for c in &e.changes {
