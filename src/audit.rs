@@ -15,9 +15,9 @@ use std::collections::HashMap;
 
 use crate::store::{tag_name, Oid, TagKind};
 
-use crate::decide::sha256_hex;
 use crate::determination::Determinations;
 use crate::diag::{Finding, LineIndex, Severity};
+use crate::digest::sha256_hex;
 use crate::error::Result;
 use crate::register::{Register, Settings, DETERMINATIONS_FILE, RECORD_FILE, SETTINGS_FILE};
 use crate::store::history::short;

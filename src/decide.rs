@@ -2,9 +2,9 @@
 //! submission and the SHA-256 of the record as submitted, is appended (never rewritten), committed
 //! by a reviewer listed in `smout.toml`, and tagged `smout/<id>/determination/<n>`.
 
+use crate::digest::sha256_hex;
 use crate::store::Oid;
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 
 use crate::determination::{append, Determination, DeterminationInput, Determinations, DocFinding};
 use crate::diag::list_or;
@@ -266,30 +266,10 @@ pub enum Refusal {
     },
 }
 
-/// SHA-256, as hex, of `parts` each prefixed with its length (so no two lists of parts hash
-/// the same by moving bytes from one part to the next).
-pub fn sha256_of_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
+impl From<Refusal> for crate::error::Error {
+    fn from(r: Refusal) -> Self {
+        crate::error::Error::refusal(r, None)
     }
-    hex(&h.finalize())
-}
-
-/// SHA-256 of a record's bytes, as hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// `bytes` as lowercase hex (a digest as smout prints and keys it).
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 fn check_doc(key: &str, d: &DocFinding) -> Result<()> {

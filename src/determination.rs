@@ -334,6 +334,17 @@ impl Determinations {
         })
     }
 
+    /// Record `id`'s determinations as HEAD has them committed — decisions come from
+    /// history, never from the working tree (none when HEAD has no such file, or there is no
+    /// repository). Read once per HEAD and store.
+    pub fn committed(store: &crate::store::Store, id: &str) -> Result<Determinations> {
+        store.memo_at_head(id, || {
+            let rel = crate::store::layout::determinations_rel(id);
+            let text = store.committed_file(id, crate::store::layout::DETERMINATIONS_FILE)?;
+            Determinations::parse(&text.unwrap_or_default(), Path::new(&rel))
+        })
+    }
+
     /// The latest determination.
     pub fn latest(&self) -> Option<&Determination> {
         self.determinations.last()

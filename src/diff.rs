@@ -224,7 +224,7 @@ fn fingerprint_items(t: &mut Table) {
                         fingerprint_items(it);
                         if let Some(ident) = ident {
                             let d = Sha256::digest(ident.as_bytes());
-                            let hex = crate::decide::hex(&d[..12]);
+                            let hex = crate::digest::hex(&d[..12]);
                             it.insert(MATCH_KEY.into(), Value::String(hex));
                         }
                     }
@@ -249,18 +249,6 @@ pub fn release_copies(old: &Table, new: &Table, current: Option<&Table>) -> (Tab
         w.copy(&t)
     };
     (copy(old), copy(new))
-}
-
-/// The record as it stands: the working tree's, else (missing or not valid TOML) HEAD's.
-pub fn current_record(store: &crate::store::Store, id: &str) -> Option<Table> {
-    let rel = crate::register::Register::record_rel(id);
-    let parse = |t: String| toml::from_str::<Table>(&t).ok();
-    store
-        .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)
-        .ok()
-        .flatten()
-        .and_then(parse)
-        .or_else(|| store.read_committed(&rel).ok().flatten().and_then(parse))
 }
 
 /// Compare record `id` between two revisions as `diff` names them (`None`: the approved
@@ -295,10 +283,10 @@ pub fn compare_in(
     use crate::error::Error;
     use crate::store::history::Side;
     let (from, from_name) = match from {
-        Some(r) => store.resolve(reg, id, r)?,
-        None => match store.resolve(reg, id, "approved") {
+        Some(r) => crate::revision::resolve(reg, store, id, r)?,
+        None => match crate::revision::resolve(reg, store, id, "approved") {
             Ok(side) => side,
-            Err(_) => store.resolve(reg, id, "submitted").map_err(|_| {
+            Err(_) => crate::revision::resolve(reg, store, id, "submitted").map_err(|_| {
                 Error::Refused(format!(
                     "{id} was never submitted, so there is nothing to compare against by default; name a revision: smout diff {id} HEAD"
                 ))
@@ -306,7 +294,7 @@ pub fn compare_in(
         },
     };
     let (to, to_name) = match to {
-        Some(r) => store.resolve(reg, id, r)?,
+        Some(r) => crate::revision::resolve(reg, store, id, r)?,
         None => (Side::Worktree, "working tree".to_string()),
     };
     let parse = |side: &Side, name: &str| -> crate::Result<Table> {
@@ -320,7 +308,11 @@ pub fn compare_in(
     let old = parse(&from, &from_name)?;
     let new = parse(&to, &to_name)?;
     let (old, new) = match release {
-        true => release_copies(&old, &new, current_record(store, id).as_ref()),
+        true => release_copies(
+            &old,
+            &new,
+            crate::revision::current_record(store, id).as_ref(),
+        ),
         false => (old, new),
     };
     let form_id = new

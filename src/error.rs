@@ -1,6 +1,8 @@
 //! The errors that stop a command (as opposed to findings, which are collected and reported):
 //! each says which file, revision or setting it is about, and the CLI adds a hint.
 
+use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// An error that stops a command.
@@ -113,7 +115,7 @@ pub enum Error {
         path: PathBuf,
         /// Why.
         #[source]
-        source: crate::store::fs::FileError,
+        source: FileError,
     },
     /// The register is not inside a git repository.
     #[error("{} is not inside a git repository", .0.display())]
@@ -128,21 +130,17 @@ pub enum Error {
         /// How long this one waited.
         waited: std::time::Duration,
     },
-    /// The repository cannot take a change now (nothing was changed).
-    #[error(transparent)]
-    NotReady(#[from] crate::store::NotReady),
-    /// A determination or appeal is refused.
-    #[error(transparent)]
-    Decision(#[from] crate::decide::Refusal),
-    /// A roles change is refused.
-    #[error(transparent)]
-    Roles(#[from] crate::roles::Refusal),
-    /// A withdrawal or retirement is refused.
-    #[error(transparent)]
-    Lifecycle(#[from] crate::lifecycle::Refusal),
-    /// An output path that must not be written (see [`crate::store::output`]).
-    #[error(transparent)]
-    Output(#[from] crate::store::output::OutputRefusal),
+    /// A refusal typed by the module that makes it — a determination, a roles change, a
+    /// withdrawal, a store that cannot change now, an output path — kept whole as the cause,
+    /// with what the user can do about it. This module knows none of those types: each module
+    /// converts its own ([`Error::refusal`]).
+    #[error("{source}")]
+    Refusal {
+        /// The module's own refusal.
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// What the user can do about it, when the refusal says.
+        hint: Option<String>,
+    },
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),
@@ -165,6 +163,17 @@ impl Error {
         }
     }
 
+    /// A module's own refusal `source`, with what the user can do about it.
+    pub fn refusal(
+        source: impl std::error::Error + Send + Sync + 'static,
+        hint: Option<String>,
+    ) -> Error {
+        Error::Refusal {
+            source: Box::new(source),
+            hint,
+        }
+    }
+
     /// What the user can do about it, when smout knows.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -172,7 +181,7 @@ impl Error {
                 "run `smout init` to create a register here, or pass `-C <register>`".into(),
             ),
             Error::NoRecord { .. } => Some("`smout status` lists the records of the register".into()),
-            Error::Output(r) => Some(r.hint()),
+            Error::Refusal { hint, .. } => hint.clone(),
             Error::InvalidRecord { what, .. } => Some(format!(
                 "`smout check` shows where; {} must be valid TOML to be read",
                 what.split(' ').next().unwrap_or("the record")
@@ -206,3 +215,67 @@ impl Error {
 
 /// Result with smout's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a register file could not be read.
+#[derive(Debug)]
+pub enum FileError {
+    /// There is no such file.
+    NotFound,
+    /// The path, or a folder on the way to it, is a symbolic link.
+    Symlink(PathBuf),
+    /// Something other than a regular file stands there (a folder, a device, a pipe …).
+    NotRegular(&'static str),
+    /// The file is larger than smout reads.
+    TooLarge {
+        /// Its size in bytes.
+        len: u64,
+        /// The limit.
+        cap: u64,
+    },
+    /// The path leaves the register (`..`, an absolute path).
+    Outside,
+    /// What the system said.
+    Io(io::Error),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::NotFound => write!(f, "no such file"),
+            FileError::Symlink(p) => write!(
+                f,
+                "{} is a symbolic link; smout reads and writes no links inside a register",
+                p.display()
+            ),
+            FileError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            FileError::TooLarge { len, cap } => write!(
+                f,
+                "it is {:.1} MB; smout reads files of at most {:.1} MB here",
+                *len as f64 / 1e6,
+                *cap as f64 / 1e6
+            ),
+            FileError::Outside => write!(f, "the path leaves the register"),
+            FileError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+impl FileError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            FileError::NotFound => "check the name; `smout status` lists the records",
+            FileError::Symlink(_) => {
+                "replace the link by the file itself (git keeps links; smout does not follow them)"
+            }
+            FileError::NotRegular(_) => "put a regular file at this path",
+            FileError::TooLarge { .. } => {
+                "keep long material in attachments beside record.toml and refer to them"
+            }
+            FileError::Outside => "name a file inside the register",
+            FileError::Io(_) => "check the file's permissions",
+        }
+    }
+}

@@ -90,7 +90,7 @@ pub fn write_gitlab(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
         .map(|f| {
             let digest =
                 Sha256::digest(format!("{}\0{}\0{}\0{}", f.file, f.code, f.line, f.message));
-            let fingerprint = crate::decide::hex(&digest);
+            let fingerprint = crate::digest::hex(&digest);
             json!({
                 "description": text(f),
                 "check_name": f.code,

@@ -69,6 +69,12 @@ pub enum Refusal {
     },
 }
 
+impl From<Refusal> for crate::error::Error {
+    fn from(r: Refusal) -> Self {
+        crate::error::Error::refusal(r, None)
+    }
+}
+
 /// What was done.
 #[derive(Debug, Clone)]
 pub struct Ended {

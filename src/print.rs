@@ -4,7 +4,6 @@
 
 use std::io::{self, Write};
 
-use crate::report::Report;
 use crate::status::{RecordStatus, Status};
 
 /// Quote a CSV field (RFC 4180).
@@ -32,7 +31,8 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-fn date(d: Option<chrono::NaiveDate>) -> String {
+/// A date as the tables print it (empty when there is none).
+pub fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
@@ -149,43 +149,6 @@ pub fn status_text(
         match rows.len() {
             1 => writeln!(out, "\n1 record: {}", counts.join(", "))?,
             n => writeln!(out, "\n{n} records: {}", counts.join(", "))?,
-        }
-    }
-    Ok(())
-}
-
-/// The report's uses as CSV, one row per record.
-pub fn report_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    csv_line(
-        out,
-        &[
-            "component",
-            "id",
-            "title",
-            "category",
-            "stage",
-            "status",
-            "determination",
-            "references",
-            "review_by",
-        ],
-    )?;
-    for c in &report.components {
-        for u in &c.uses {
-            csv_line(
-                out,
-                &[
-                    c.name.clone(),
-                    u.id.clone(),
-                    u.title.clone(),
-                    u.category.clone(),
-                    u.stage.clone(),
-                    u.status.to_string(),
-                    u.determination.clone().unwrap_or_default(),
-                    u.references.join("; "),
-                    date(u.review_by),
-                ],
-            )?;
         }
     }
     Ok(())

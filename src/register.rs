@@ -13,15 +13,9 @@ use crate::form::FormSet;
 use crate::store::fs::MAX_TEXT_BYTES;
 use crate::store::read_text_file;
 
-/// The settings file at the root of a register.
-pub const SETTINGS_FILE: &str = "smout.toml";
-/// The folder of records.
-pub const RECORDS_DIR: &str = "records";
-/// The file of a record inside its folder.
-pub const RECORD_FILE: &str = "record.toml";
-/// The file of determinations inside a record's folder.
-pub const DETERMINATIONS_FILE: &str = "determinations.toml";
 /// The register's catalog of PIAs, SORNs and other references.
+pub use crate::store::layout::{DETERMINATIONS_FILE, RECORDS_DIR, RECORD_FILE, SETTINGS_FILE};
+
 pub const CATALOG_FILE: &str = "catalog.toml";
 
 /// `smout.toml`.
@@ -253,7 +247,7 @@ impl Catalog {
                 message: e.to_string().trim_end().to_string(),
             })?;
         Ok(Catalog {
-            digest: crate::decide::sha256_hex(text.as_bytes()),
+            digest: crate::digest::sha256_hex(text.as_bytes()),
             kinds: raw
                 .into_iter()
                 .map(|(k, v)| (k, v.into_iter().map(|e| (e.id.clone(), e)).collect()))
@@ -371,12 +365,12 @@ impl Register {
 
     /// `records/<id>/record.toml`, relative to the register (with `/`, as printed and as in git).
     pub fn record_rel(id: &str) -> String {
-        format!("{RECORDS_DIR}/{id}/{RECORD_FILE}")
+        crate::store::layout::record_rel(id)
     }
 
     /// `records/<id>/determinations.toml`, relative to the register.
     pub fn determinations_rel(id: &str) -> String {
-        format!("{RECORDS_DIR}/{id}/{DETERMINATIONS_FILE}")
+        crate::store::layout::determinations_rel(id)
     }
 
     /// The form record `id` fills, as its record.toml names it in `form = …`.

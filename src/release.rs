@@ -189,7 +189,7 @@ impl Withholding {
         for (text, ex) in self.texts.texts() {
             h.update(format!("text {text:?} {ex:?}\n").as_bytes());
         }
-        crate::decide::hex(&h.finalize()[..16])
+        crate::digest::hex(&h.finalize()[..16])
     }
 }
 

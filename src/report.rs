@@ -2,10 +2,12 @@
 //! stage, status, latest determination, PIA/SORN coverage and review date; totals per status.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::print::{csv_line, date};
 use crate::register::Register;
 use crate::render::Templates;
 use crate::status::{RecordStatus, Status};
@@ -79,7 +81,7 @@ fn write_report(
         ReportFormat::Md => templates.render_named("report.md", report)?.into_bytes(),
         ReportFormat::Csv => {
             let mut v = Vec::new();
-            crate::print::report_csv(report, &mut v).map_err(|e| Error::io(&reg.root, e))?;
+            report_csv(report, &mut v).map_err(|e| Error::io(&reg.root, e))?;
             v
         }
         ReportFormat::Pdf => {
@@ -219,7 +221,7 @@ fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
                 return Ok(None);
             }
             let store = store.as_ref().map_err(|e| Error::Refused(e.to_string()))?;
-            let (side, _) = store.resolve(reg, &row.id, "approved")?;
+            let (side, _) = crate::revision::resolve(reg, store, &row.id, "approved")?;
             let text = store.record_text(&row.id, &side)?;
             toml::from_str::<toml::Table>(&text).map(Some).map_err(|e| {
                 Error::Refused(format!(
@@ -291,4 +293,41 @@ fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
         d.components.sort_by(|a, b| a.name.cmp(&b.name));
     }
     Ok(out)
+}
+
+/// The report's uses as CSV, one row per record.
+pub fn report_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    csv_line(
+        out,
+        &[
+            "component",
+            "id",
+            "title",
+            "category",
+            "stage",
+            "status",
+            "determination",
+            "references",
+            "review_by",
+        ],
+    )?;
+    for c in &report.components {
+        for u in &c.uses {
+            csv_line(
+                out,
+                &[
+                    c.name.clone(),
+                    u.id.clone(),
+                    u.title.clone(),
+                    u.category.clone(),
+                    u.stage.clone(),
+                    u.status.to_string(),
+                    u.determination.clone().unwrap_or_default(),
+                    u.references.join("; "),
+                    date(u.review_by),
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }

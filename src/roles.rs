@@ -113,6 +113,12 @@ pub enum Refusal {
     RolesNotATable,
 }
 
+impl From<Refusal> for crate::error::Error {
+    fn from(r: Refusal) -> Self {
+        crate::error::Error::refusal(r, None)
+    }
+}
+
 /// Make a roles change as the current git identity. Returns the commit's one-line message.
 pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> Result<String> {
     let store = Store::open(&reg.root)?;

@@ -81,7 +81,7 @@ fn manifest_name(root: &Path, out: &Path) -> (String, &'static str) {
         Ok(inside) => format!("register:{}", inside.to_string_lossy()),
         Err(_) => path.to_string_lossy().into_owned(),
     };
-    let digest = crate::decide::sha256_hex(name.as_bytes());
+    let digest = crate::digest::sha256_hex(name.as_bytes());
     (
         format!("site-v1-{}", &digest[..16]),
         "smout site renderings v1",
@@ -315,7 +315,7 @@ fn record_pages(
     let mut rendering = |format: Format, sha: Option<&String>| -> Result<String> {
         let rel = dir.join(format!("record.{}", format.ext()));
         let kept = sha.filter(|sha| {
-            out.link_last(&rel, None, |b| crate::decide::sha256_hex(b) == **sha)
+            out.link_last(&rel, None, |b| crate::digest::sha256_hex(b) == **sha)
                 .is_some()
         });
         Ok(match kept {
@@ -326,7 +326,7 @@ fn record_pages(
             None => {
                 let bytes = render_sharing(reg, templates, &src, format, &render_opts, &mut view)?;
                 out.put(&rel, &bytes)?;
-                crate::decide::sha256_hex(&bytes)
+                crate::digest::sha256_hex(&bytes)
             }
         })
     };

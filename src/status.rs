@@ -276,7 +276,7 @@ impl Facts {
                 .unwrap_or_default()
         };
         let mut facts = Facts {
-            sha256: crate::decide::sha256_hex(text.as_bytes()),
+            sha256: crate::digest::sha256_hex(text.as_bytes()),
             title: record
                 .get("title")
                 .map(|v| de_text(v.get_ref()))

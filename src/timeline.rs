@@ -138,7 +138,7 @@ pub fn timeline_in(
     // withholds now too, which its cache key names. What the record marks now is withheld from
     // every message too (a commit message naming a person it marks).
     let current = match release {
-        true => crate::diff::current_record(store, id),
+        true => crate::revision::current_record(store, id),
         false => None,
     };
     let now = crate::release::Withholding::of(current.as_ref());
@@ -271,7 +271,7 @@ pub fn timeline_in(
     }
     // Decisions come from history: the committed determinations, each placed at the commit
     // that appended it to the file (and so also tagged it).
-    let dets = store.committed_determinations(id).map_err(|e| match e {
+    let dets = crate::determination::Determinations::committed(store, id).map_err(|e| match e {
         Error::Determinations { .. } => {
             Error::Refused(format!("{} at HEAD: {e}", Register::determinations_rel(id)))
         }
@@ -280,7 +280,11 @@ pub fn timeline_in(
     let appended = if dets.determinations.is_empty() && dets.appeals.is_empty() {
         Default::default()
     } else {
-        store.decision_commits(index, id, &revs)?
+        let count = |text: &str, path: &std::path::Path| {
+            let d = crate::determination::Determinations::parse(text, path).ok()?;
+            Some((d.determinations.len(), d.appeals.len()))
+        };
+        store.decision_commits(index, id, &revs, &count)?
     };
     let form = reg.form_of(id).ok();
     // A release withholds what any version of the record withholds, the working tree's too.

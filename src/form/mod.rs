@@ -750,7 +750,7 @@ impl FormSet {
         h.update(self.fingerprint.as_bytes());
         h.update(format!("{name}\0{}\0", text.len()).as_bytes());
         h.update(text.as_bytes());
-        self.fingerprint = crate::decide::hex(&h.finalize());
+        self.fingerprint = crate::digest::hex(&h.finalize());
     }
 
     /// What identifies the definitions these forms were read from (a SHA-256).

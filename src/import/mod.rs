@@ -21,7 +21,7 @@ use regex::Regex;
 use toml::{Table, Value};
 
 use crate::check::{check_targets, CheckOptions, RecordCheck, Target};
-use crate::decide::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::form::{item_path, Field, FieldType, Form};
 use crate::register::Register;

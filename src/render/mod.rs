@@ -1033,7 +1033,7 @@ pub fn rendering_key(
         .attachments
         .iter()
         .flat_map(|(name, bytes)| [name.as_bytes(), bytes.as_slice()]);
-    crate::decide::sha256_of_parts(fixed.into_iter().chain(files))
+    crate::digest::sha256_of_parts(fixed.into_iter().chain(files))
 }
 
 /// Render a record to bytes in `format`.

@@ -55,7 +55,7 @@ impl Templates {
         // A template that extends another is added after the others (tera needs its parent).
         let mut ordered: Vec<(&String, &String)> = sources.iter().collect();
         ordered.sort_by_key(|(name, text)| (text.contains("{% extends"), name.as_str()));
-        let fingerprint = crate::decide::sha256_of_parts(
+        let fingerprint = crate::digest::sha256_of_parts(
             ordered
                 .iter()
                 .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),

@@ -5,7 +5,6 @@
 //! in the same folder that is fsynced and then renamed over the target, so a crash or a full disk
 //! leaves either the old file or the new one, never half of one.
 
-use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -18,69 +17,7 @@ pub const MAX_TEXT_BYTES: u64 = 1 << 20;
 /// The largest attachment smout reads.
 pub const MAX_ATTACHMENT_BYTES: u64 = 64 << 20;
 
-/// Why a register file could not be read.
-#[derive(Debug)]
-pub enum FileError {
-    /// There is no such file.
-    NotFound,
-    /// The path, or a folder on the way to it, is a symbolic link.
-    Symlink(PathBuf),
-    /// Something other than a regular file stands there (a folder, a device, a pipe …).
-    NotRegular(&'static str),
-    /// The file is larger than smout reads.
-    TooLarge {
-        /// Its size in bytes.
-        len: u64,
-        /// The limit.
-        cap: u64,
-    },
-    /// The path leaves the register (`..`, an absolute path).
-    Outside,
-    /// What the system said.
-    Io(io::Error),
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileError::NotFound => write!(f, "no such file"),
-            FileError::Symlink(p) => write!(
-                f,
-                "{} is a symbolic link; smout reads and writes no links inside a register",
-                p.display()
-            ),
-            FileError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
-            FileError::TooLarge { len, cap } => write!(
-                f,
-                "it is {:.1} MB; smout reads files of at most {:.1} MB here",
-                *len as f64 / 1e6,
-                *cap as f64 / 1e6
-            ),
-            FileError::Outside => write!(f, "the path leaves the register"),
-            FileError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
-
-impl FileError {
-    /// What the user can do about it.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            FileError::NotFound => "check the name; `smout status` lists the records",
-            FileError::Symlink(_) => {
-                "replace the link by the file itself (git keeps links; smout does not follow them)"
-            }
-            FileError::NotRegular(_) => "put a regular file at this path",
-            FileError::TooLarge { .. } => {
-                "keep long material in attachments beside record.toml and refer to them"
-            }
-            FileError::Outside => "name a file inside the register",
-            FileError::Io(_) => "check the file's permissions",
-        }
-    }
-}
+pub use crate::error::FileError;
 
 fn kind_of(ft: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
@@ -398,5 +335,32 @@ mod tests {
             std::fs::read_to_string(dir.path().join("target")).unwrap(),
             "keep"
         );
+    }
+}
+
+/// Read the text file at `path` (not a link, a regular file, at most `cap` bytes); `Ok(None)`
+/// when nothing is there.
+pub fn read_text_file(path: &Path, cap: u64) -> crate::error::Result<Option<String>> {
+    as_text(read_file(path, cap), path)
+}
+
+/// A read's bytes as UTF-8 text: `None` when nothing was there, an error naming `path` else.
+pub(crate) fn as_text(
+    read: Result<Vec<u8>, FileError>,
+    path: &Path,
+) -> crate::error::Result<Option<String>> {
+    let file_err = |source| crate::error::Error::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    match read {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            file_err(FileError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is not UTF-8 text",
+            )))
+        }),
+        Err(FileError::NotFound) => Ok(None),
+        Err(source) => Err(file_err(source)),
     }
 }

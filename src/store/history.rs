@@ -13,7 +13,7 @@ use crate::store::pathindex::{PathChange, PathHistory, PathIndex};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::register::{Register, RECORD_FILE};
+use crate::store::layout::RECORD_FILE;
 use crate::store::Store;
 
 /// One submission of a record.
@@ -240,15 +240,10 @@ pub enum Side {
     Commit(Oid),
 }
 
-/// Resolve a revision name for record `id`: `worktree`, `approved` (the submission of the latest
-/// approving determination), `submitted` (the latest submission), `submission/N`, or any git
-/// revision. Returns the side and how to print it.
-pub(super) fn resolve(
-    store: &Store,
-    reg: &Register,
-    id: &str,
-    rev: &str,
-) -> Result<(Side, String)> {
+/// Resolve a revision name for record `id`: `worktree`, `submitted` (the latest submission),
+/// `submission/N`, or any git revision. Returns the side and how to print it. (`approved` is
+/// the domain's word: [`crate::revision::resolve`].)
+pub(super) fn resolve(store: &Store, id: &str, rev: &str) -> Result<(Side, String)> {
     let repo = store.repo()?;
     let missing = |why: String| Error::Revision {
         id: id.to_string(),
@@ -260,9 +255,6 @@ pub(super) fn resolve(
     };
     match rev {
         "worktree" | "working-tree" => Ok((Side::Worktree, "working tree".into())),
-        "approved" => approved(store, reg, id)?
-            .map(|(n, c)| (Side::Commit(c), format!("submission/{n} (approved)")))
-            .ok_or_else(|| missing("no determination approves any of its submissions".into())),
         "submitted" => match store.submissions(id)?.last() {
             Some(s) => Ok((Side::Commit(commit_of(s)?), format!("submission/{}", s.n))),
             None => Err(missing("it was never submitted".into())),
@@ -287,33 +279,10 @@ pub(super) fn resolve(
     }
 }
 
-/// The submission number and commit of the latest approving determination, as HEAD records it
-/// (never the working tree's word).
-fn approved(store: &Store, reg: &Register, id: &str) -> Result<Option<(u32, Oid)>> {
-    let dets = store.committed_determinations(id)?;
-    let Ok(form) = reg.form_of(id) else {
-        return Ok(None);
-    };
-    let Some(d) = dets
-        .determinations
-        .iter()
-        .rev()
-        .find(|d| form.outcome(&d.outcome).is_some_and(|o| o.approves))
-    else {
-        return Ok(None);
-    };
-    let subs = store.submissions(id)?;
-    Ok(subs
-        .iter()
-        .find(|s| s.n == d.submission)
-        .and_then(|s| Oid::from_str(&s.commit).ok())
-        .map(|c| (d.submission, c)))
-}
-
 /// The text of record `id` on a side, following a rename when the record had another path at
 /// that commit.
 pub(super) fn record_text(store: &Store, id: &str, side: &Side) -> Result<String> {
-    let rel = Register::record_rel(id);
+    let rel = crate::store::layout::record_rel(id);
     match side {
         Side::Worktree => store
             .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
@@ -505,6 +474,7 @@ pub(super) fn decision_commits(
     index: &dyn PathHistory,
     id: &str,
     revs: &[Revision],
+    count: &dyn Fn(&str, &Path) -> Option<(usize, usize)>,
 ) -> Result<DecisionCommits> {
     // The record's folder, and the stretch of history (seq from, to) it was there for, newest
     // first.
@@ -524,7 +494,7 @@ pub(super) fn decision_commits(
     let mut out = DecisionCommits::default();
     let (mut dets, mut appeals) = (0usize, 0usize);
     for (folder, lower, upper) in folders.iter().rev() {
-        let path = format!("{folder}/{}", crate::register::DETERMINATIONS_FILE);
+        let path = format!("{folder}/{}", crate::store::layout::DETERMINATIONS_FILE);
         let changes = index.path_changes(&path).ok_or_else(|| {
             Error::Git(format!(
                 "the history index of {path} is damaged; run `smout audit --rebuild-index` to rebuild it"
@@ -535,10 +505,9 @@ pub(super) fn decision_commits(
             let Ok(text) = blob_text(repo, new) else {
                 continue;
             };
-            let Ok(d) = crate::determination::Determinations::parse(&text, Path::new(&path)) else {
+            let Some((n_dets, n_appeals)) = count(&text, Path::new(&path)) else {
                 continue;
             };
-            let (n_dets, n_appeals) = (d.determinations.len(), d.appeals.len());
             if n_dets <= dets && n_appeals <= appeals {
                 (dets, appeals) = (n_dets, n_appeals);
                 continue;
@@ -707,7 +676,7 @@ impl SubmittedRecords {
         match self.blobs.get(&(commit, id.to_string())) {
             Some(b) => Some(*b),
             None => {
-                let path = format!("{}{}", self.prefix, Register::record_rel(id));
+                let path = format!("{}{}", self.prefix, crate::store::layout::record_rel(id));
                 let tree = repo.find_commit(commit).ok()?.tree().ok()?;
                 tree.get_path(Path::new(&path)).ok().map(|e| e.id())
             }

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod fs;
 pub mod git;
 pub mod history;
+pub mod layout;
 pub mod lock;
 pub mod output;
 pub mod pathindex;
@@ -121,6 +122,12 @@ pub enum NotReady {
     SigningFailed(String),
 }
 
+impl From<NotReady> for crate::error::Error {
+    fn from(r: NotReady) -> Self {
+        crate::error::Error::refusal(r, None)
+    }
+}
+
 impl Error {
     /// A git operation `op` failed (errors from git objects are made only in the store).
     pub(crate) fn git(op: impl Into<String>, source: git2::Error) -> Error {
@@ -215,12 +222,12 @@ pub struct Store {
     ignore_caches: std::cell::Cell<bool>,
     /// What commits-v2 keeps, when read ahead (see [`Store::path_index_and_commit_facts`]).
     commit_facts: std::cell::RefCell<Option<read::CommitFacts>>,
-    /// Each record's committed determinations, once read, by HEAD and record (a record's page
-    /// reads them for its rendering and again for its timeline). Dropped by every change the
-    /// store makes.
+    /// What callers computed from HEAD's committed files ([`Store::memo_at_head`]), by HEAD and
+    /// key (a record's page reads its determinations for its rendering and again for its
+    /// timeline). Dropped by every change the store makes.
     #[allow(clippy::type_complexity)]
-    determinations: std::cell::RefCell<
-        std::collections::HashMap<(Oid, String), crate::determination::Determinations>,
+    memo: std::cell::RefCell<
+        std::collections::HashMap<(Oid, String), std::rc::Rc<dyn std::any::Any>>,
     >,
     /// Every submission's record blob and HEAD's files, replayed once from the changed-path
     /// index and given to each worker (the site): a record as submitted and its committed
@@ -238,29 +245,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// Read the text file at `path` (not a link, a regular file, at most `cap` bytes); `Ok(None)`
-/// when nothing is there.
-pub fn read_text_file(path: &Path, cap: u64) -> Result<Option<String>> {
-    as_text(fs::read_file(path, cap), path)
-}
-
-/// A read's bytes as UTF-8 text: `None` when nothing was there, an error naming `path` else.
-fn as_text(read: Result<Vec<u8>, fs::FileError>, path: &Path) -> Result<Option<String>> {
-    let file_err = |source| Error::File {
-        path: path.to_path_buf(),
-        source,
-    };
-    match read {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            file_err(fs::FileError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "it is not UTF-8 text",
-            )))
-        }),
-        Err(fs::FileError::NotFound) => Ok(None),
-        Err(source) => Err(file_err(source)),
-    }
-}
+pub use fs::read_text_file;
 
 /// Write an annotated tag object on `target`, signed as git signs tags (the SSH signature after
 /// the message); the reference is made by the caller.
@@ -359,7 +344,7 @@ impl Store {
             postings: std::cell::RefCell::new(None),
             ignore_caches: std::cell::Cell::new(false),
             commit_facts: Default::default(),
-            determinations: Default::default(),
+            memo: Default::default(),
             submitted: Default::default(),
         })
     }
@@ -369,7 +354,7 @@ impl Store {
         self.tags.replace(None);
         self.index.replace(None);
         self.postings.replace(None);
-        self.determinations.borrow_mut().clear();
+        self.memo.borrow_mut().clear();
         self.submitted.replace(None);
     }
 
@@ -403,7 +388,7 @@ impl Store {
     /// Read a register file as text, at most `cap` bytes, refusing links and non-regular files.
     /// `Ok(None)` when it does not exist.
     pub fn read_text(&self, rel: &str, cap: u64) -> Result<Option<String>> {
-        as_text(fs::read(&self.root, Path::new(rel), cap), Path::new(rel))
+        fs::as_text(fs::read(&self.root, Path::new(rel), cap), Path::new(rel))
     }
 
     /// A register file as HEAD holds it (`None` when HEAD has no such file, or there is no HEAD).
@@ -697,7 +682,7 @@ impl Store {
                 .and_then(|t| t.get("roles")?.get("require_signatures")?.as_bool())
                 .unwrap_or(false)
         };
-        let settings = crate::register::SETTINGS_FILE;
+        let settings = crate::store::layout::SETTINGS_FILE;
         if self.read_committed(settings)?.is_some_and(|t| requires(&t)) {
             return Ok(true);
         }

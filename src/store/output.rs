@@ -55,6 +55,13 @@ pub enum OutputRefusal {
     },
 }
 
+impl From<OutputRefusal> for crate::error::Error {
+    fn from(r: OutputRefusal) -> Self {
+        let hint = Some(r.hint());
+        crate::error::Error::refusal(r, hint)
+    }
+}
+
 impl OutputRefusal {
     /// What to do about it.
     pub fn hint(&self) -> String {

@@ -15,7 +15,7 @@ use std::path::Path;
 use git2::{Oid, Repository, Tree};
 
 use crate::error::{Error, Result};
-use crate::register::{RECORDS_DIR, SETTINGS_FILE};
+use crate::store::layout::{RECORDS_DIR, SETTINGS_FILE};
 
 const FILE: &str = "changes-v1";
 /// The same facts by path, for `log`: see [`PathPostings`].
@@ -536,7 +536,7 @@ fn removed_records(e: &Entry) -> Vec<(String, Option<Oid>)> {
         .filter(|x| {
             x.new.is_none()
                 && x.path
-                    .ends_with(&format!("/{}", crate::register::RECORD_FILE))
+                    .ends_with(&format!("/{}", crate::store::layout::RECORD_FILE))
         })
         .map(|x| (x.path.clone(), x.old))
         .collect()

@@ -8,9 +8,7 @@ use std::collections::HashMap;
 use super::history::{self, Revision, Side, Submission, SubmittedRecords};
 use super::pathindex::{PathHistory, PathIndex, PathPostings};
 use super::{git, Oid, Store};
-use crate::determination::Determinations;
 use crate::error::{Error, Result};
-use crate::register::Register;
 
 /// What a commit says: its author, time and message.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -268,10 +266,10 @@ impl Store {
         Oid::from_str(&sub.commit).map_err(|e| Error::git(format!("read submission {}", sub.n), e))
     }
 
-    /// Resolve a revision name for record `id` (`worktree`, `approved`, `submitted`,
-    /// `submission/N` or any git revision): the side and how to print it.
-    pub fn resolve(&self, reg: &Register, id: &str, rev: &str) -> Result<(Side, String)> {
-        history::resolve(self, reg, id, rev)
+    /// Resolve a revision name for record `id` (`worktree`, `submitted`, `submission/N` or any
+    /// git revision): the side and how to print it.
+    pub fn resolve(&self, id: &str, rev: &str) -> Result<(Side, String)> {
+        history::resolve(self, id, rev)
     }
 
     /// The text of record `id` on a side, following a rename.
@@ -303,15 +301,21 @@ impl Store {
     /// The commits that appended each determination and appeal of record `id` (`revs`: its
     /// revisions, newest first, as [`Store::record_history`] gives them), from `index` when
     /// given, else as `Store::with_history` finds them.
+    ///
+    /// `count` reads a version of the determinations file: how many determinations and appeals
+    /// it holds (`None`: it does not parse, and is passed over).
     pub fn decision_commits(
         &self,
         index: Option<&PathIndex>,
         id: &str,
         revs: &[Revision],
+        count: &dyn Fn(&str, &std::path::Path) -> Option<(usize, usize)>,
     ) -> Result<history::DecisionCommits> {
         match index {
-            Some(i) => history::decision_commits(self.repo()?, i, id, revs),
-            None => self.with_history(|repo, h| history::decision_commits(repo, h, id, revs)),
+            Some(i) => history::decision_commits(self.repo()?, i, id, revs, count),
+            None => {
+                self.with_history(|repo, h| history::decision_commits(repo, h, id, revs, count))
+            }
         }
     }
 
@@ -347,30 +351,52 @@ impl Store {
         Ok(CommitInfo::of(&self.find_commit(oid)?))
     }
 
-    /// Record `id`'s determinations as HEAD has them committed — decisions come from history,
-    /// never from the working tree (none when HEAD has no such file, or there is no repository).
-    pub fn committed_determinations(&self, id: &str) -> Result<Determinations> {
-        let rel = Register::determinations_rel(id);
-        // Kept by (HEAD, record): a commit made since, by anyone, is never answered from memory.
+    /// The text of record `id`'s file `name` (beside record.toml) as HEAD has it committed —
+    /// never the working tree's (`None` when HEAD has no such file, or there is no
+    /// repository).
+    pub fn committed_file(&self, id: &str, name: &str) -> Result<Option<String>> {
         let Some(head) = self.head_commit() else {
-            return Determinations::parse("", std::path::Path::new(&rel));
+            return Ok(None);
         };
-        let key = (head, id.to_string());
-        if let Some(d) = self.determinations.borrow().get(&key) {
-            return Ok(d.clone());
-        }
         // Paths under `records/`, as the replay keeps them.
-        let seeded = self
+        match self
             .seeded_for(head)
-            .map(|s| s.at_head_blob(&format!("{id}/{}", crate::register::DETERMINATIONS_FILE)));
-        let text = match seeded {
-            Some(Some(blob)) => Some(self.blob_text(blob)?),
-            Some(None) => None,
-            None => self.read_at(head, &rel)?,
+            .map(|s| s.at_head_blob(&format!("{id}/{name}")))
+        {
+            Some(Some(blob)) => Ok(Some(self.blob_text(blob)?)),
+            Some(None) => Ok(None),
+            None => self.read_at(
+                head,
+                &format!("{}/{id}/{name}", crate::store::layout::RECORDS_DIR),
+            ),
+        }
+    }
+
+    /// What `make` computes from HEAD's committed files, computed once per HEAD and `key`: a
+    /// commit made since, by anyone, is never answered from memory (nor, outside a repository,
+    /// anything).
+    pub fn memo_at_head<T: Clone + 'static>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let Some(head) = self.head_commit() else {
+            return make();
         };
-        let d = Determinations::parse(&text.unwrap_or_default(), std::path::Path::new(&rel))?;
-        self.determinations.borrow_mut().insert(key, d.clone());
-        Ok(d)
+        let key = (head, format!("{}:{key}", std::any::type_name::<T>()));
+        if let Some(v) = self
+            .memo
+            .borrow()
+            .get(&key)
+            .and_then(|v| v.downcast_ref::<T>())
+        {
+            return Ok(v.clone());
+        }
+        let v = make()?;
+        self.memo
+            .borrow_mut()
+            .insert(key, std::rc::Rc::new(v.clone()));
+        Ok(v)
     }
 
     /// The commit HEAD points to (`None` on an unborn branch or outside a repository).
@@ -397,7 +423,7 @@ impl Store {
         names
             .iter()
             .filter_map(|n| {
-                let rel = format!("{}/{id}/{n}", crate::register::RECORDS_DIR);
+                let rel = format!("{}/{id}/{n}", crate::store::layout::RECORDS_DIR);
                 let bytes = match side {
                     Side::Worktree => super::fs::read(
                         &self.root,

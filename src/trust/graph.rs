@@ -1,4 +1,4 @@
-//! The history a merge brings in. The chain of trust ([`crate::trust`]) is followed along the
+//! The history a merge brings in. The chain of trust ([`super`]) is followed along the
 //! first-parent chain, but who made a merge request's branch chooses what is "first parent": a
 //! reviewer removed on main could decide on a branch forked before the removal and merge main
 //! in; a forged decision could sit on a side branch that a reviewer's signed merge brings in.
@@ -19,6 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::rules::{finding, own_commit, roles_authority, signer_authority};
 use crate::determination::{Determination, Determinations};
 use crate::diag::{list_or, Finding, Severity};
 use crate::error::Result;
@@ -28,7 +29,6 @@ use crate::register::{
 use crate::store::history::short;
 use crate::store::pathindex::{Entry, PathIndex};
 use crate::store::{Oid, SignedCommit, Store};
-use crate::trust::{finding, own_commit, roles_authority, signer_authority};
 
 /// What the pass over the history off the first-parent chain found.
 #[derive(Default)]
