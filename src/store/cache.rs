@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Oid, Store};
+use git2::Oid;
+
+use super::repo::Store;
 
 /// What identifies a working-tree file's content without reading it, as git's index does: its
 /// size, modification and change times, and inode. A file changed in the second before a stamp

@@ -37,7 +37,7 @@ pub fn prepare_init(dir: &Path, commit: bool, signed: bool) -> Result<bool> {
                 None => {
                     return Err(Error::Refused(format!(
                         "{}\n(or make a register without signatures: smout init --unsigned)",
-                        crate::store::NotReady::NoSigningKey
+                        super::ready::NotReady::NoSigningKey
                     )))
                 }
                 Some(crate::store::sign::SigningKey::File(p)) if !p.is_file() => {
@@ -86,7 +86,7 @@ fn signature_from(cfg: Option<git2::Config>) -> Result<Signature<'static>> {
         get("GIT_AUTHOR_NAME", "user.name"),
         get("GIT_AUTHOR_EMAIL", "user.email"),
     ) else {
-        return Err(crate::store::NotReady::NoIdentity.into());
+        return Err(super::ready::NotReady::NoIdentity.into());
     };
     let sig = match std::env::var("GIT_AUTHOR_DATE")
         .ok()
@@ -159,10 +159,10 @@ pub fn ensure_ready(repo: &Repository) -> Result<()> {
             RepositoryState::Bisect => "a bisect",
             _ => "another git operation",
         };
-        return Err(crate::store::NotReady::MidOperation(what).into());
+        return Err(super::ready::NotReady::MidOperation(what).into());
     }
     if repo.path().join("index.lock").exists() {
-        return Err(crate::store::NotReady::IndexLocked(repo.path().join("index.lock")).into());
+        return Err(super::ready::NotReady::IndexLocked(repo.path().join("index.lock")).into());
     }
     Ok(())
 }
@@ -188,7 +188,7 @@ pub(crate) fn index_entry(path: &str, id: Oid, len: usize) -> IndexEntry {
 pub fn repo_path(repo: &Repository, root: &Path, rel: &str) -> Result<String> {
     let workdir = repo
         .workdir()
-        .ok_or_else(|| Error::from(crate::store::NotReady::NoWorkTree))?;
+        .ok_or_else(|| Error::from(super::ready::NotReady::NoWorkTree))?;
     let workdir = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let prefix = root

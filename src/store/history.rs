@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::store::layout::RECORD_FILE;
-use crate::store::Store;
 
 /// One submission of a record.
 #[derive(Debug, Clone, Serialize)]
@@ -240,79 +239,12 @@ pub enum Side {
     Commit(Oid),
 }
 
-/// Resolve a revision name for record `id`: `worktree`, `submitted` (the latest submission),
-/// `submission/N`, or any git revision. Returns the side and how to print it. (`approved` is
-/// the domain's word: [`crate::revision::resolve`].)
-pub(super) fn resolve(store: &Store, id: &str, rev: &str) -> Result<(Side, String)> {
-    let repo = store.repo()?;
-    let missing = |why: String| Error::Revision {
-        id: id.to_string(),
-        spec: rev.to_string(),
-        why,
-    };
-    let commit_of = |s: &Submission| {
-        Oid::from_str(&s.commit).map_err(|e| Error::git(format!("read submission {}", s.n), e))
-    };
-    match rev {
-        "worktree" | "working-tree" => Ok((Side::Worktree, "working tree".into())),
-        "submitted" => match store.submissions(id)?.last() {
-            Some(s) => Ok((Side::Commit(commit_of(s)?), format!("submission/{}", s.n))),
-            None => Err(missing("it was never submitted".into())),
-        },
-        _ => {
-            if let Some(n) = rev
-                .strip_prefix("submission/")
-                .and_then(|n| n.parse::<u32>().ok())
-            {
-                let subs = store.submissions(id)?;
-                return match subs.iter().find(|s| s.n == n) {
-                    Some(s) => Ok((Side::Commit(commit_of(s)?), rev.to_string())),
-                    None => Err(missing(match subs.len() {
-                        0 => "it was never submitted".into(),
-                        k => format!("its submissions are 1 to {k}"),
-                    })),
-                };
-            }
-            let c = crate::store::git::resolve_commit(repo, id, rev)?;
-            Ok((Side::Commit(c.id()), rev.to_string()))
-        }
-    }
-}
-
-/// The text of record `id` on a side, following a rename when the record had another path at
-/// that commit.
-pub(super) fn record_text(store: &Store, id: &str, side: &Side) -> Result<String> {
-    let rel = crate::store::layout::record_rel(id);
-    match side {
-        Side::Worktree => store
-            .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
-            .ok_or_else(|| Error::NoRecord {
-                id: id.to_string(),
-                close: None,
-            }),
-        Side::Commit(oid) => {
-            let repo = store.repo()?;
-            let commit = store.find_commit(*oid)?;
-            let path = format!("{}{rel}", store.prefix());
-            if let Some(t) = crate::store::git::read_at(repo, &commit, &path)? {
-                return Ok(t);
-            }
-            let old = former_path(repo, &commit, &path)?.ok_or_else(|| Error::Revision {
-                id: id.to_string(),
-                spec: short(*oid),
-                why: "the record did not exist then".into(),
-            })?;
-            crate::store::git::read_at(repo, &commit, &old)?.ok_or_else(|| Error::Revision {
-                id: id.to_string(),
-                spec: short(*oid),
-                why: "the record did not exist then".into(),
-            })
-        }
-    }
-}
-
 /// Where the file now at `path` (in HEAD) was at `commit`, if git sees it as renamed since.
-fn former_path(repo: &Repository, commit: &git2::Commit<'_>, path: &str) -> Result<Option<String>> {
+pub(super) fn former_path(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    path: &str,
+) -> Result<Option<String>> {
     let head = repo
         .head()
         .and_then(|h| h.peel_to_tree())
@@ -776,7 +708,14 @@ mod tests {
         );
         let index = PathIndex::rebuild(&r.repo, "").unwrap();
         let revs = record_history(&r.repo, &index, "b").unwrap();
-        let found = decision_commits(&r.repo, &index, "b", &revs).unwrap();
+        // What the domain counts: the entries of each list (a version that does not parse is
+        // passed over).
+        let count = |text: &str, _: &Path| {
+            let t: toml::Table = toml::from_str(text).ok()?;
+            let n = |k: &str| t.get(k).and_then(|v| v.as_array()).map_or(0, Vec::len);
+            Some((n("determination"), n("appeal")))
+        };
+        let found = decision_commits(&r.repo, &index, "b", &revs, &count).unwrap();
         let commits =
             |v: &[Option<Appended>]| v.iter().map(|a| a.map(|a| a.commit)).collect::<Vec<_>>();
         assert_eq!(commits(&found.determinations), [Some(first), Some(second)]);

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::Store;
+use super::repo::Store;
 use crate::error::{Error, Result};
 
 /// The file smout puts in every site folder it writes: a folder holding it is a site smout
@@ -161,7 +161,7 @@ impl Store {
             }
             .into()),
             Ok(_) => {
-                let renders = resolved(&self.root().join(super::RENDERS_DIR));
+                let renders = resolved(&self.root().join(super::names::RENDERS_DIR));
                 if target.starts_with(&renders) {
                     return Ok(target);
                 }

@@ -5,55 +5,13 @@
 
 use std::collections::HashMap;
 
+use super::commit::{commit_signer, tag_signer, CommitFacts, CommitInfo, SignedCommit};
+use super::git;
 use super::history::{self, Revision, Side, Submission, SubmittedRecords};
 use super::pathindex::{PathHistory, PathIndex, PathPostings};
-use super::{git, Oid, Store};
+use super::repo::Store;
 use crate::error::{Error, Result};
-
-/// What a commit says: its author, time and message.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CommitInfo {
-    /// Author name.
-    pub author_name: String,
-    /// Author e-mail.
-    pub author_email: String,
-    /// Commit time, seconds since the epoch.
-    pub time: i64,
-    /// First line of the message.
-    pub summary: String,
-    /// The whole message.
-    pub message: String,
-    /// Its parents' ids, first parent first (two or more: a merge).
-    #[serde(default)]
-    pub parents: Vec<String>,
-}
-
-impl CommitInfo {
-    /// Its parents, first parent first.
-    pub fn parent_ids(&self) -> Vec<Oid> {
-        self.parents
-            .iter()
-            .filter_map(|p| Oid::from_str(p).ok())
-            .collect()
-    }
-
-    /// It joins lines of history: two parents or more.
-    pub fn is_merge(&self) -> bool {
-        self.parents.len() > 1
-    }
-
-    fn of(c: &git2::Commit<'_>) -> CommitInfo {
-        let author = c.author();
-        CommitInfo {
-            author_name: author.name().unwrap_or("").to_string(),
-            author_email: author.email().unwrap_or("").to_string(),
-            time: c.time().seconds(),
-            summary: c.summary().ok().flatten().unwrap_or("").to_string(),
-            message: c.message().unwrap_or("").to_string(),
-            parents: c.parent_ids().map(|p| p.to_string()).collect(),
-        }
-    }
-}
+use git2::Oid;
 
 impl Store {
     /// Whether the repository is a shallow clone (part of its history is missing).
@@ -269,7 +227,7 @@ impl Store {
     /// Resolve a revision name for record `id` (`worktree`, `submitted`, `submission/N` or any
     /// git revision): the side and how to print it.
     pub fn resolve(&self, id: &str, rev: &str) -> Result<(Side, String)> {
-        history::resolve(self, id, rev)
+        resolve(self, id, rev)
     }
 
     /// The text of record `id` on a side, following a rename.
@@ -285,7 +243,7 @@ impl Store {
                 return self.blob_text(blob);
             }
         }
-        history::record_text(self, id, side)
+        record_text(self, id, side)
     }
 
     /// The revisions that changed record `id`, newest first, from `index` when given (the
@@ -562,21 +520,6 @@ impl Store {
     }
 }
 
-/// A verified signature: its signer, or why it does not verify; `None` when there is none.
-pub type Signature = Option<std::result::Result<super::sign::Signer, String>>;
-
-/// What one commit of the first-parent chain says, with its signature and those of the smout
-/// tags that mark it, verified.
-#[derive(Debug, Clone)]
-pub struct SignedCommit {
-    /// What the commit says.
-    pub info: CommitInfo,
-    /// The commit's signature.
-    pub signer: Signature,
-    /// Each `smout/…` tag on the commit (`refs/tags/…`) and its signature.
-    pub tags: Vec<(String, Signature)>,
-}
-
 impl Store {
     /// Every commit of `index`, read and its signatures verified on every core, in order
     /// (`None` for a commit that cannot be read).
@@ -659,31 +602,78 @@ impl Store {
 const COMMITS: &str = "commits-v2";
 const COMMITS_KEY: &str = "smout commit facts v2";
 
-/// What commits and tags say, verified, by object id.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub(super) struct CommitFacts {
-    commits: HashMap<String, (CommitInfo, Signature)>,
-    tags: HashMap<String, Signature>,
-}
-
 /// The cache of what each tag object says.
 const TAGS: &str = "tags-v1";
 const TAGS_KEY: &str = "smout tag facts v1";
 
-/// The signature of a commit, verified: `None` when it has none.
-fn commit_signer(repo: &git2::Repository, oid: Oid) -> Signature {
-    let (sig, data) = repo.extract_signature(&oid, None).ok()?;
-    let sig = std::str::from_utf8(&sig).ok()?.to_string();
-    Some(super::sign::verify(&data, &sig))
+/// Resolve a revision name for record `id`: `worktree`, `submitted` (the latest submission),
+/// `submission/N`, or any git revision. Returns the side and how to print it. (`approved` is
+/// the domain's word: [`crate::revision::resolve`].)
+fn resolve(store: &Store, id: &str, rev: &str) -> Result<(Side, String)> {
+    let repo = store.repo()?;
+    let missing = |why: String| Error::Revision {
+        id: id.to_string(),
+        spec: rev.to_string(),
+        why,
+    };
+    let commit_of = |s: &Submission| {
+        Oid::from_str(&s.commit).map_err(|e| Error::git(format!("read submission {}", s.n), e))
+    };
+    match rev {
+        "worktree" | "working-tree" => Ok((Side::Worktree, "working tree".into())),
+        "submitted" => match store.submissions(id)?.last() {
+            Some(s) => Ok((Side::Commit(commit_of(s)?), format!("submission/{}", s.n))),
+            None => Err(missing("it was never submitted".into())),
+        },
+        _ => {
+            if let Some(n) = rev
+                .strip_prefix("submission/")
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                let subs = store.submissions(id)?;
+                return match subs.iter().find(|s| s.n == n) {
+                    Some(s) => Ok((Side::Commit(commit_of(s)?), rev.to_string())),
+                    None => Err(missing(match subs.len() {
+                        0 => "it was never submitted".into(),
+                        k => format!("its submissions are 1 to {k}"),
+                    })),
+                };
+            }
+            let c = git::resolve_commit(repo, id, rev)?;
+            Ok((Side::Commit(c.id()), rev.to_string()))
+        }
+    }
 }
 
-/// The signature of an annotated tag, verified: `None` when it has none (or is not a tag).
-fn tag_signer(repo: &git2::Repository, tag: Oid) -> Signature {
-    let odb = repo.odb().ok()?;
-    let obj = odb.read(tag).ok()?;
-    if obj.kind() != git2::ObjectType::Tag {
-        return None;
+/// The text of record `id` on a side, following a rename when the record had another path at
+/// that commit.
+fn record_text(store: &Store, id: &str, side: &Side) -> Result<String> {
+    let rel = crate::store::layout::record_rel(id);
+    match side {
+        Side::Worktree => store
+            .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
+            .ok_or_else(|| Error::NoRecord {
+                id: id.to_string(),
+                close: None,
+            }),
+        Side::Commit(oid) => {
+            let repo = store.repo()?;
+            let commit = store.find_commit(*oid)?;
+            let path = format!("{}{rel}", store.prefix());
+            if let Some(t) = git::read_at(repo, &commit, &path)? {
+                return Ok(t);
+            }
+            let old =
+                history::former_path(repo, &commit, &path)?.ok_or_else(|| Error::Revision {
+                    id: id.to_string(),
+                    spec: history::short(*oid),
+                    why: "the record did not exist then".into(),
+                })?;
+            git::read_at(repo, &commit, &old)?.ok_or_else(|| Error::Revision {
+                id: id.to_string(),
+                spec: history::short(*oid),
+                why: "the record did not exist then".into(),
+            })
+        }
     }
-    let (data, sig) = super::sign::split_tag(obj.data())?;
-    Some(super::sign::verify(data, sig))
 }

@@ -57,7 +57,7 @@ pub fn signing_key_in(mut config: git2::Config) -> Option<SigningKey> {
 
 /// The refusal when a signed register has no signing key: what to set, and how.
 pub fn no_key_error() -> Error {
-    super::NotReady::NoSigningKey.into()
+    super::ready::NotReady::NoSigningKey.into()
 }
 
 /// The program git runs: `gpg.ssh.program`, else `ssh-keygen`.
@@ -91,7 +91,7 @@ pub fn sign(repo: &Repository, key: &SigningKey, data: &[u8]) -> Result<String> 
         .spawn();
     let result = (|| {
         let mut child = child.map_err(|e| {
-            Error::from(super::NotReady::SigningFailed(format!(
+            Error::from(super::ready::NotReady::SigningFailed(format!(
                 "could not run {} to sign ({e}); install OpenSSH's client (apt-get install openssh-client), or set gpg.ssh.program",
                 program(repo)
             )))
@@ -101,7 +101,7 @@ pub fn sign(repo: &Repository, key: &SigningKey, data: &[u8]) -> Result<String> 
         }
         let out = child.wait_with_output().map_err(|e| Error::io(&path, e))?;
         if !out.status.success() {
-            return Err(super::NotReady::SigningFailed(format!(
+            return Err(super::ready::NotReady::SigningFailed(format!(
                 "ssh-keygen could not sign with {}: {}",
                 path.display(),
                 String::from_utf8_lossy(&out.stderr).trim()
@@ -110,7 +110,7 @@ pub fn sign(repo: &Repository, key: &SigningKey, data: &[u8]) -> Result<String> 
         }
         let sig = String::from_utf8_lossy(&out.stdout).into_owned();
         if !sig.contains("-----BEGIN SSH SIGNATURE-----") {
-            return Err(super::NotReady::SigningFailed(
+            return Err(super::ready::NotReady::SigningFailed(
                 "ssh-keygen printed no SSH signature".into(),
             )
             .into());
