@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::model::{CheckOptions, CheckReport, RecordCheck, Target};
+use super::run::check_file_probed;
 use super::walk::attachment_is_file;
-use super::{check_file_probed, CheckOptions, CheckReport, RecordCheck, Target};
 use crate::diag::{Finding, Severity};
 use crate::register::Register;
 use crate::store::cache::{stamp, Stamp};
@@ -77,7 +78,7 @@ struct Entry {
     findings: Vec<Kept>,
 }
 
-/// Check `targets` as [`super::check_targets`] does, taking each record whose file and
+/// Check `targets` as [`super::run::check_targets`] does, taking each record whose file and
 /// attachments are unchanged since the last run from the register's cache (outside a git
 /// repository, where there is none, everything is checked).
 pub fn check_targets_cached(
@@ -87,7 +88,7 @@ pub fn check_targets_cached(
 ) -> CheckReport {
     match Store::open(&reg.root) {
         Ok(store) if store.has_repo() => with_cache(reg, &store, targets, opts),
-        _ => super::check_targets(reg, targets, opts),
+        _ => super::run::check_targets(reg, targets, opts),
     }
 }
 

@@ -6,9 +6,10 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 
-use super::*;
+use super::model::{Checker, Ctx};
 use crate::diag::{Finding, Severity};
 use crate::form::{Condition, Field, FieldType, Form};
+use toml::Spanned;
 
 impl<'a, 'r> Checker<'a, 'r> {
     pub(super) fn check_rules(&mut self) {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::*;
+use super::model::MAX_RECORD_BYTES;
 use crate::diag::{Finding, LineIndex, Severity};
 
 /// Read a record file as UTF-8 text, or say in one finding why it cannot be.

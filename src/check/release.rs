@@ -2,10 +2,12 @@
 
 use toml::de::DeTable;
 
-use super::*;
+use super::conditions::lookup;
+use super::model::{Checker, Ctx, Value};
 use crate::diag::{did_you_mean, Finding, LineIndex, Severity};
 use crate::markup;
 use crate::register::RECORD_FILE;
+use toml::de::DeValue;
 
 impl<'a, 'r> Checker<'a, 'r> {
     /// A cited document whose Federal Register citation the catalog knows otherwise (a filing

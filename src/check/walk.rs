@@ -7,7 +7,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 
-use super::*;
+use super::conditions::{
+    choice_list, describe, describe_value, is_answered, missing_hint, parse_date_loose,
+    question_ref,
+};
+use super::model::{Checker, Ctx, Value};
 use crate::diag::{did_you_mean, Finding, Severity};
 use crate::form::{child_prefix, item_path, Field, FieldType, ENGINE_KEYS};
 use crate::markup;
@@ -339,7 +343,7 @@ impl<'a, 'r> Checker<'a, 'r> {
             return;
         }
         if !trimmed.is_ascii() {
-            let missing = crate::render::pdf::unprintable(trimmed);
+            let missing = crate::render::pdf::metrics::unprintable(trimmed);
             if !missing.is_empty() {
                 let shown: Vec<String> = missing.iter().take(8).map(|c| format!("{c}")).collect();
                 let more = match missing.len() {

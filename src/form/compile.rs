@@ -6,7 +6,12 @@ use std::collections::BTreeMap;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::*;
+use super::condition::Condition;
+use super::model::*;
+use super::page::*;
+use crate::duration::Period;
+use crate::error::Error;
+use std::collections::HashMap;
 
 /// A field as written in the form file.
 #[derive(Debug, Clone, Deserialize)]

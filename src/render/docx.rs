@@ -10,10 +10,11 @@ use docx_rs::{
     StyleType, Table, TableCell, TableRow, WidthType,
 };
 
-use super::pdf::{parse_blocks, plain_meta as plain, Block, ITALIC_CLOSE, ITALIC_OPEN};
-use super::templates::escape_html as xml_escape;
+use super::marks::escape_html as xml_escape;
+use super::marks::{ITALIC_CLOSE, ITALIC_OPEN};
+use super::marks::{REDACTION_CLOSE, REDACTION_OPEN, WITHHELD_CLOSE, WITHHELD_OPEN, WITHHELD_SEP};
+use super::pdf::{parse_blocks, plain_meta as plain, Block};
 use super::text::block_paragraphs;
-use super::{REDACTION_CLOSE, REDACTION_OPEN, WITHHELD_CLOSE, WITHHELD_OPEN, WITHHELD_SEP};
 use crate::error::{Error, Result};
 
 /// Twips of indentation per level.

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use tera::{Context, Kwargs, State, Tera};
 
-use super::pdf::{ITALIC_CLOSE, ITALIC_OPEN};
+use super::marks::{escape_html, ITALIC_CLOSE, ITALIC_OPEN};
+use super::marks::{REDACTION_CLOSE, REDACTION_OPEN};
+use super::model::{Format, View};
 use super::text::{paragraphs, PARAGRAPH_BREAK};
-use super::{Format, View, REDACTION_CLOSE, REDACTION_OPEN};
 use crate::error::{Error, Result};
 
 /// The template set of a register.
@@ -132,21 +133,6 @@ fn collect(base: &Path, dir: &Path, out: &mut HashMap<String, String>) -> Result
         }
     }
     Ok(())
-}
-
-pub(crate) fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Split text at redaction sentinels: (is_label, text).

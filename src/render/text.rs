@@ -3,7 +3,7 @@
 //! (it reads as a space), a blank line starts a new one. [`paragraphs`] is that rule, the one
 //! place any format — HTML, Markdown, the PDF's and Word's block language — splits text.
 
-use super::{WITHHELD_CLOSE, WITHHELD_OPEN};
+use super::marks::{WITHHELD_CLOSE, WITHHELD_OPEN};
 
 /// How paragraphs are kept apart in the PDF template's block language (escaped there as
 /// `\n\n`): the only line breaks a value carries once [`paragraphs`] has read it.
@@ -52,7 +52,7 @@ pub fn block_paragraphs(s: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::WITHHELD_SEP;
+    use super::super::marks::WITHHELD_SEP;
     use super::*;
 
     #[test]

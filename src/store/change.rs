@@ -114,13 +114,6 @@ pub fn crash_point(name: &str) {
 }
 
 impl Store {
-    /// The repository, or a refusal saying the register is not in one.
-    pub(in crate::store) fn repo(&self) -> Result<&Repository> {
-        self.repo
-            .as_ref()
-            .ok_or_else(|| Error::NotGit(self.root.clone()))
-    }
-
     /// Take the register lock for a change described by `what`, waiting for another smout as
     /// long as `SMOUT_LOCK_TIMEOUT` allows, then finish any change an earlier smout left
     /// half-done. `note` receives what the user should be told (waiting, a change finished).

@@ -257,6 +257,33 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// Read the text file at `path` (not a link, a regular file, at most `cap` bytes); `Ok(None)`
+/// when nothing is there.
+pub fn read_text_file(path: &Path, cap: u64) -> crate::error::Result<Option<String>> {
+    as_text(read_file(path, cap), path)
+}
+
+/// A read's bytes as UTF-8 text: `None` when nothing was there, an error naming `path` else.
+pub(crate) fn as_text(
+    read: Result<Vec<u8>, FileError>,
+    path: &Path,
+) -> crate::error::Result<Option<String>> {
+    let file_err = |source| crate::error::Error::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    match read {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            file_err(FileError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is not UTF-8 text",
+            )))
+        }),
+        Err(FileError::NotFound) => Ok(None),
+        Err(source) => Err(file_err(source)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,32 +362,5 @@ mod tests {
             std::fs::read_to_string(dir.path().join("target")).unwrap(),
             "keep"
         );
-    }
-}
-
-/// Read the text file at `path` (not a link, a regular file, at most `cap` bytes); `Ok(None)`
-/// when nothing is there.
-pub fn read_text_file(path: &Path, cap: u64) -> crate::error::Result<Option<String>> {
-    as_text(read_file(path, cap), path)
-}
-
-/// A read's bytes as UTF-8 text: `None` when nothing was there, an error naming `path` else.
-pub(crate) fn as_text(
-    read: Result<Vec<u8>, FileError>,
-    path: &Path,
-) -> crate::error::Result<Option<String>> {
-    let file_err = |source| crate::error::Error::File {
-        path: path.to_path_buf(),
-        source,
-    };
-    match read {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            file_err(FileError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "it is not UTF-8 text",
-            )))
-        }),
-        Err(FileError::NotFound) => Ok(None),
-        Err(source) => Err(file_err(source)),
     }
 }

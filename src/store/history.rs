@@ -396,6 +396,10 @@ pub struct DecisionCommits {
     pub appeals: Vec<Option<Appended>>,
 }
 
+/// Reads a version of a record's determinations file (its text and path): how many
+/// determinations and appeals it holds (`None`: it does not parse, and is passed over).
+pub type Counter<'a> = dyn Fn(&str, &Path) -> Option<(usize, usize)> + 'a;
+
 /// The commits that appended each entry of record `id`'s determinations file: the
 /// first-parent commit from which the file holds it, found through the file's changes in the
 /// changed-path index, followed through the record's moves (`revs`, its revisions newest
@@ -406,7 +410,7 @@ pub(super) fn decision_commits(
     index: &dyn PathHistory,
     id: &str,
     revs: &[Revision],
-    count: &dyn Fn(&str, &Path) -> Option<(usize, usize)>,
+    count: &Counter<'_>,
 ) -> Result<DecisionCommits> {
     // The record's folder, and the stretch of history (seq from, to) it was there for, newest
     // first.

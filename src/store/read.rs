@@ -267,7 +267,7 @@ impl Store {
         index: Option<&PathIndex>,
         id: &str,
         revs: &[Revision],
-        count: &dyn Fn(&str, &std::path::Path) -> Option<(usize, usize)>,
+        count: &history::Counter<'_>,
     ) -> Result<history::DecisionCommits> {
         match index {
             Some(i) => history::decision_commits(self.repo()?, i, id, revs, count),

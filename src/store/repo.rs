@@ -61,6 +61,13 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// The repository, or a refusal saying the register is not in one.
+    pub(in crate::store) fn repo(&self) -> Result<&Repository> {
+        self.repo
+            .as_ref()
+            .ok_or_else(|| Error::NotGit(self.root.clone()))
+    }
+
     /// Open the store of the register at `root` (its git repository, when there is one).
     pub fn open(root: &Path) -> Result<Store> {
         // Like git, trust the object store's own hashes instead of hashing every object again

@@ -1,7 +1,8 @@
 //! The block language the PDF templates write: one directive a line (`@h1`, `@q`, `@check`,
 //! `@table` …), parsed into blocks.
 
-use super::*;
+use super::metrics::*;
+use crate::error::{Error, Result};
 
 // ---------------------------------------------------------------------------------------------
 // The block language.

@@ -1,7 +1,8 @@
 //! Drawing: placed units become content-stream operators; each page gets its banner, running
 //! heading, version line and page number.
 
-use super::*;
+use super::strings::{literal_byte, utf16_text};
+use super::{blocks::*, faces::*, metrics::*, paginate::*, tag::*, units::*};
 
 // ---------------------------------------------------------------------------------------------
 // Drawing.
@@ -52,17 +53,6 @@ fn op(out: &mut Vec<u8>, args: &[f32], operator: &str) {
     }
     out.extend_from_slice(operator.as_bytes());
     out.push(b'\n');
-}
-
-/// Append one byte of a literal string: its delimiters and the escape escaped, and line ends,
-/// which a reader would otherwise normalise.
-pub(super) fn literal_byte(out: &mut Vec<u8>, b: u8) {
-    match b {
-        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        b => out.push(b),
-    }
 }
 
 /// A PDF string in a content stream: ASCII as a literal (escaped), anything else as UTF-16BE

@@ -7,12 +7,14 @@
 //! the glyphs the PDF uses. Either way the font carries `/W` widths and a `/ToUnicode` map for
 //! exactly the characters used, and a subset tag drawn from the program's SHA-256.
 
+use super::strings::literal_byte;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use lopdf::{dictionary, Object, ObjectId, Stream};
 
-use super::*;
+use super::metrics::*;
+use sha2::{Digest, Sha256};
 
 /// The PostScript names of the three faces.
 const NAMES: [&str; 3] = ["DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"];

@@ -1,7 +1,7 @@
 //! Layout: blocks become units — strips of drawing that are never split across pages — with
 //! keep-with-next, repeated table headers and numbered items.
 
-use super::*;
+use super::{blocks::*, metrics::*, tag::*, units::*};
 use crate::render::text::block_paragraphs;
 
 pub(super) struct Layout {

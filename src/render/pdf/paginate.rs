@@ -1,6 +1,6 @@
 //! Pagination: units onto pages, and the outline's page numbers.
 
-use super::*;
+use super::{metrics::*, tag::*, units::*};
 
 pub(super) struct PageOut {
     pub(super) draws: Vec<Draw>,

@@ -3,9 +3,10 @@
 //! this pass writes the tree, the parent tree and the catalog entries that make the
 //! file a tagged PDF: `/MarkInfo`, `/Lang`, `/ViewerPreferences`, the PDF/UA identification.
 
-use lopdf::{dictionary, Object, ObjectId, Stream, StringFormat};
+use super::strings::text_string;
+use lopdf::{dictionary, Object, ObjectId, Stream};
 
-use crate::render::templates::escape_html as xml_escape;
+use crate::render::marks::escape_html as xml_escape;
 
 /// What a drawn text is to a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,15 +74,6 @@ impl Tree {
     /// The role of element n (`Span` for a number out of range).
     pub(super) fn role(&self, n: u32) -> &'static str {
         self.elems.get(n as usize).map(|e| e.role).unwrap_or("Span")
-    }
-}
-
-/// A PDF text string: ASCII as a literal, anything else as UTF-16BE with its byte-order mark.
-pub(super) fn text_string(s: &str) -> Object {
-    if s.is_ascii() {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        Object::String(super::write::utf16_text(s), StringFormat::Hexadecimal)
     }
 }
 

@@ -2,7 +2,8 @@
 
 use std::borrow::Cow;
 
-use super::*;
+use super::{metrics::*, tag::*};
+use crate::render::marks::{ITALIC_CLOSE, ITALIC_OPEN, REDACTION_CLOSE, REDACTION_OPEN};
 
 // ---------------------------------------------------------------------------------------------
 // Layout: blocks → units (unbreakable strips of drawing) → pages.

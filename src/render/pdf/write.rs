@@ -1,7 +1,9 @@
 //! Writing the file: reproducible bytes (document ID from the input), metadata without
 //! redaction sentinels, the outline in document order.
 
-use super::*;
+use super::strings::{text_string, utf16_text};
+use crate::render::marks::{ITALIC_CLOSE, ITALIC_OPEN, REDACTION_CLOSE, REDACTION_OPEN};
+use sha2::{Digest, Sha256};
 
 /// Attach `files` as embedded files (the catalog's EmbeddedFiles name tree and its associated
 /// files), sorted by name as a name tree must be.
@@ -97,9 +99,9 @@ pub(crate) fn plain_meta(s: &str) -> String {
     let mut codes = false;
     for c in s.chars() {
         match c {
-            crate::render::WITHHELD_OPEN => codes = true,
-            crate::render::WITHHELD_SEP => codes = false,
-            crate::render::WITHHELD_CLOSE => {}
+            crate::render::marks::WITHHELD_OPEN => codes = true,
+            crate::render::marks::WITHHELD_SEP => codes = false,
+            crate::render::marks::WITHHELD_CLOSE => {}
             _ if codes => {}
             c => out.push(c),
         }
@@ -107,15 +109,6 @@ pub(crate) fn plain_meta(s: &str) -> String {
     out.replace([ITALIC_OPEN, ITALIC_CLOSE], "")
         .replace(REDACTION_OPEN, "[")
         .replace(REDACTION_CLOSE, "]")
-}
-
-/// A PDF text string's bytes as UTF-16BE with its byte-order mark (for any text that is not
-/// plain ASCII).
-pub(super) fn utf16_text(s: &str) -> Vec<u8> {
-    [0xFE, 0xFF]
-        .into_iter()
-        .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
-        .collect()
 }
 
 /// Make the file reproducible: its document ID is a hash of the input.
@@ -150,7 +143,7 @@ pub(super) fn write_outline(
     let ids: Vec<lopdf::ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
     for (k, (title, page)) in entries.iter().enumerate() {
         let mut entry = dictionary! {
-            "Title" => super::tag::text_string(title),
+            "Title" => text_string(title),
             "Parent" => root,
             "Dest" => vec![Object::Reference(*page), "XYZ".into(), Object::Null, Object::Null, Object::Null],
         };
