@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use crate::session::Session;
 use crate::store::{tag_name, Oid, TagKind};
 
 use crate::determination::Determinations;
@@ -63,13 +64,13 @@ pub struct OnBehalf {
 
 /// Audit the register's whole history. `root` pins the root of trust (else git config
 /// `audit.root`, which lives outside the history).
-pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
+pub fn audit(reg: &Session, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
     if root.is_some_and(|r| r.trim().is_empty()) {
         return Err(crate::error::Error::Refused(
             "--root is empty: give the root-of-trust commit `smout audit` prints (in a pipeline, set the CI variable SMOUT_ROOT to it)".into(),
         ));
     }
-    let store = crate::store::Store::open(&reg.root)?;
+    let store = reg.store();
     if rebuild_index {
         store.ignore_caches();
     }
@@ -248,7 +249,7 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         })
         .collect();
     let checks = Checks {
-        reg,
+        reg: reg.register(),
         submitted: &submitted,
         subs: &subs,
         recorded_at: &recorded_at,
@@ -256,22 +257,11 @@ pub fn audit(reg: &Register, rebuild_index: bool, root: Option<&str>) -> Result<
         hashes: &hashes,
     };
     // The chain of trust is followed (in order, on this thread) while the records are checked.
+    // A record that could not be checked fails the audit; it is never skipped.
+    let workers = reg.workers();
     let (per_record, trust) = std::thread::scope(|s| {
-        let per_record = s.spawn(|| {
-            crate::par::map(
-                &ids,
-                || crate::store::Store::open(&reg.root),
-                // A record that could not be checked fails the audit; it is never skipped.
-                |s, id| match s {
-                    Ok(store) => Ok(checks.record(store, id)),
-                    Err(e) => Err(crate::error::Error::Refused(format!(
-                        "the audit could not check record {id}: opening the repository: {e}; \
-                         run `smout audit` again"
-                    ))),
-                },
-            )
-        });
-        let trust = crate::trust::verify(&store, &index, pinned.as_deref());
+        let per_record = s.spawn(|| workers.par_map(&ids, |w, id| Ok(checks.record(w.store, id))));
+        let trust = crate::trust::verify(store, &index, pinned.as_deref());
         (per_record.join(), trust)
     });
     let per_record = per_record.map_err(|_| {

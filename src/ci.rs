@@ -13,9 +13,9 @@ use crate::diag::{Finding, Severity};
 use crate::diff::{compare, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
+use crate::session::Session;
 use crate::status::{register_status, Status};
 use crate::store::history::short;
-use crate::store::Store;
 
 /// How one record changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,8 +92,8 @@ impl CiReport {
 
 /// Check what HEAD changes relative to `base` (a git revision; the merge base of the two is
 /// what HEAD is compared with).
-pub fn gate(reg: &Register, base: &str, root: Option<&str>, today: NaiveDate) -> Result<CiReport> {
-    let store = Store::open(&reg.root)?;
+pub fn gate(reg: &Session, base: &str, root: Option<&str>, today: NaiveDate) -> Result<CiReport> {
+    let store = reg.store();
     if store.is_shallow()? {
         return Err(Error::Refused(
             "this is a shallow clone: the gate audits the whole history. Clone with the full history (GitLab: GIT_DEPTH: 0; GitHub: actions/checkout with fetch-depth: 0), or run `git fetch --unshallow`".into(),

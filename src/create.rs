@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::form::Form;
 use crate::register::{Register, RECORDS_DIR, SETTINGS_FILE};
+use crate::session::Session;
 use crate::store::{Change, FileChange, Store};
 
 /// Where renderings go by default; `init` tells git to ignore it.
@@ -168,16 +169,18 @@ fn make_register(
 
 /// Start record `id` from the skeleton of `form` (every question as a comment), and commit it
 /// unless `commit` is false.
+/// `note` hears what the user should be told on the way (waiting for the lock).
 pub fn new_record(
-    reg: &Register,
+    reg: &Session,
     form: &Form,
     id: &str,
     title: &str,
     commit: bool,
+    note: &mut dyn FnMut(String),
 ) -> Result<String> {
     crate::register::validate_id(id)?;
     let rel = Register::record_rel(id);
-    let store = Store::open(&reg.root)?;
+    let store = reg.store();
     let text = crate::skeleton::skeleton(form, title);
     // The skeleton's `#:schema` line names schemas/<form>.json: written with the first record
     // of a form, so an editor (taplo, VS Code) completes and checks from the first keystroke.
@@ -203,25 +206,21 @@ pub fn new_record(
         }
         return Ok(rel);
     }
-    let lock = store.lock(&format!("new {id}"), &mut |m| eprintln!("{m}"))?;
-    store.ensure_ready()?;
+    let tx = reg.start(&format!("new {id}"), note)?;
     store.identity()?;
     if reg.record_dir(id).exists() {
         return Err(Error::RecordExists(id.to_string()));
     }
-    store.commit(
-        &lock,
-        Change {
-            what: format!("new {id}"),
-            files: std::iter::once(FileChange {
-                rel: rel.clone(),
-                bytes: Some(text.into_bytes()),
-            })
-            .chain(schema)
-            .collect(),
-            message: format!("new {id}: start a {} record", form.short_title),
-            tag: None,
-        },
-    )?;
+    tx.commit(Change {
+        what: format!("new {id}"),
+        files: std::iter::once(FileChange {
+            rel: rel.clone(),
+            bytes: Some(text.into_bytes()),
+        })
+        .chain(schema)
+        .collect(),
+        message: format!("new {id}: start a {} record", form.short_title),
+        tag: None,
+    })?;
     Ok(rel)
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use toml::{Table, Value};
 
 use crate::form::{item_path, Field, FieldType, Form};
+use crate::session::Session;
 
 /// What happened to a field or list item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -256,7 +257,7 @@ pub fn release_copies(old: &Table, new: &Table, current: Option<&Table>) -> (Tab
 /// release copies of both sides ([`release_copies`]), each withholding what either side or the
 /// record as it stands withholds: no exempt text can reach any printer.
 pub fn compare(
-    reg: &crate::register::Register,
+    reg: &Session,
     id: &str,
     from: Option<&str>,
     to: Option<&str>,
@@ -266,8 +267,7 @@ pub fn compare(
     if !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));
     }
-    let store = crate::store::Store::open(&reg.root)?;
-    compare_in(reg, &store, id, from, to, release)
+    compare_in(reg, reg.store(), id, from, to, release)
 }
 
 /// [`compare`] through an open store (the site compares thousands of records through one per

@@ -120,6 +120,9 @@ pub enum Error {
     /// The register is not inside a git repository.
     #[error("{} is not inside a git repository", .0.display())]
     NotGit(PathBuf),
+    /// A worker thread could not open its own handle on the repository.
+    #[error("a worker could not open the register: {0}")]
+    Worker(#[source] std::sync::Arc<Error>),
     /// Another smout holds the register lock.
     #[error("another smout is changing this register ({holder}); gave up after {} s", waited.as_secs_f64())]
     Busy {

@@ -38,6 +38,7 @@ pub mod report;
 pub mod revision;
 pub mod roles;
 pub mod schema;
+pub mod session;
 pub mod site;
 pub mod skeleton;
 pub mod status;

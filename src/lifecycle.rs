@@ -8,9 +8,9 @@
 use chrono::NaiveDate;
 
 use crate::error::Result;
-use crate::register::Register;
+use crate::session::Session;
 use crate::status::{register_status, Status};
-use crate::store::{tag_name, Change, Oid, Store, TagKind};
+use crate::store::{tag_name, Change, Oid, TagKind};
 
 /// Withdraw or retire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub struct Ended {
 /// Withdraw or retire record `id` for `reason`, judged by its status from committed history as
 /// of `today`.
 pub fn end(
-    reg: &Register,
+    reg: &Session,
     id: &str,
     how: End,
     reason: &str,
@@ -102,9 +102,7 @@ pub fn end(
     if reason.is_empty() {
         return Err(Refusal::NoReason.into());
     }
-    let store = Store::open(&reg.root)?;
-    let lock = store.lock(&format!("{} {id}", how.verb()), note)?;
-    store.ensure_ready()?;
+    let tx = reg.start(&format!("{} {id}", how.verb()), note)?;
     let st = register_status(reg, &[id.to_string()], today, false)?
         .into_iter()
         .next()
@@ -139,19 +137,16 @@ pub fn end(
     }
     let n = st.submission.unwrap_or(0);
     let tag = tag_name(id, how.tag_kind(), n);
-    let done = store.commit(
-        &lock,
-        Change {
-            what: format!("{} {id}", how.verb()),
-            files: Vec::new(),
-            message: format!(
-                "{} {id}: {reason}\n\nsmout-{}: {id}/{n}\n",
-                how.verb(),
-                how.tag_kind().word()
-            ),
-            tag: Some((tag.clone(), reason.to_string())),
-        },
-    )?;
+    let done = tx.commit(Change {
+        what: format!("{} {id}", how.verb()),
+        files: Vec::new(),
+        message: format!(
+            "{} {id}: {reason}\n\nsmout-{}: {id}/{n}\n",
+            how.verb(),
+            how.tag_kind().word()
+        ),
+        tag: Some((tag.clone(), reason.to_string())),
+    })?;
     Ok(Ended {
         tag,
         commit: done.commit,

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::print::{csv_line, date};
 use crate::register::Register;
 use crate::render::Templates;
+use crate::session::Session;
 use crate::status::{RecordStatus, Status};
 
 /// The formats of the report.
@@ -28,7 +29,7 @@ pub enum ReportFormat {
 /// The register's report in `format`: statuses computed from history as of `today`; a
 /// `release` copy passes every string through the redaction step. `timestamp` dates the PDF.
 pub fn report(
-    reg: &Register,
+    reg: &Session,
     today: chrono::NaiveDate,
     release: bool,
     format: ReportFormat,
@@ -41,7 +42,7 @@ pub fn report(
 /// The report in each of `formats`, from statuses already computed (`rows`, as
 /// [`crate::status::register_status`] gives them for `today` and `release`).
 pub fn report_of(
-    reg: &Register,
+    reg: &Session,
     rows: Vec<crate::status::RecordStatus>,
     today: chrono::NaiveDate,
     release: bool,
@@ -194,44 +195,35 @@ pub fn build(
 
 /// The Yes/No answers of every approved use, as the approved submission holds them (never the
 /// working tree's edits since), counted per question of each form.
-fn deviations(reg: &Register, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
+fn deviations(reg: &Session, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
     // Each approved record as approved, read on both cores (one store per worker).
     // A record the report cannot read as approved is an error, not a record left uncounted.
     // Every record as submitted and every determinations file at HEAD, found in one replay of
     // the history index, is read by blob id (else through the `records/` tree of each commit).
-    let submitted = crate::store::Store::open(&reg.root)
-        .ok()
-        .and_then(|s| s.submitted_records().ok());
-    let approved = crate::par::map(
-        rows,
-        // Every tag read once per worker (else each record lists its own: a packed-refs scan).
-        || {
-            crate::store::Store::open(&reg.root).inspect(|s| {
-                if let Some(sub) = &submitted {
-                    s.seed_submitted(sub.clone());
-                }
-                let _ = s.all_submissions();
-            })
-        },
-        |store, row| -> Result<Option<toml::Table>> {
-            if !matches!(
-                row.status,
-                Status::Approved | Status::Due | Status::Expired | Status::Changed
-            ) {
-                return Ok(None);
-            }
-            let store = store.as_ref().map_err(|e| Error::Refused(e.to_string()))?;
-            let (side, _) = crate::revision::resolve(reg, store, &row.id, "approved")?;
-            let text = store.record_text(&row.id, &side)?;
-            toml::from_str::<toml::Table>(&text).map(Some).map_err(|e| {
-                Error::Refused(format!(
-                    "{}: the approved submission does not parse: {}",
-                    row.id,
-                    e.message()
-                ))
-            })
-        },
-    );
+    // Every tag is read once and handed to each worker (else each record lists its own: a
+    // packed-refs scan).
+    let store = reg.store();
+    if let Ok(sub) = store.submitted_records() {
+        store.seed_submitted(sub);
+    }
+    let _ = store.all_submissions();
+    let approved = reg.par_map(rows, |w, row| -> Result<Option<toml::Table>> {
+        if !matches!(
+            row.status,
+            Status::Approved | Status::Due | Status::Expired | Status::Changed
+        ) {
+            return Ok(None);
+        }
+        let (side, _) = crate::revision::resolve(w.reg, w.store, &row.id, "approved")?;
+        let text = w.store.record_text(&row.id, &side)?;
+        toml::from_str::<toml::Table>(&text).map(Some).map_err(|e| {
+            Error::Refused(format!(
+                "{}: the approved submission does not parse: {}",
+                row.id,
+                e.message()
+            ))
+        })
+    });
     let approved = approved.into_iter().collect::<Result<Vec<_>>>()?;
     // In form order, one per (form, question).
     let mut out: Vec<Deviation> = Vec::new();

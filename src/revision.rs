@@ -112,8 +112,8 @@ fn attachments_of(
 
 /// Record `id` at `rev` (`None`: the working tree), with every revision name `diff` knows
 /// (`approved`, `submitted`, `submission/N`, any git revision) resolved by the one resolver.
-pub fn record_at(reg: &Register, id: &str, rev: Option<&str>) -> Result<RecordAt> {
-    record_at_in(reg, &Store::open(&reg.root)?, id, rev)
+pub fn record_at(reg: &crate::session::Session, id: &str, rev: Option<&str>) -> Result<RecordAt> {
+    record_at_in(reg, reg.store(), id, rev)
 }
 
 /// [`record_at`] through a store already open (the site renders thousands from one).
@@ -171,7 +171,7 @@ pub fn record_at_in(
     };
     let (side, label) = resolve(reg, store, id, rev)?;
     let Side::Commit(oid) = side else {
-        return record_at(reg, id, None);
+        return record_at_in(reg, store, id, None);
     };
     let text = store.record_text(id, &side)?;
     // A revision that is a submission's commit is that submission, printed with the

@@ -8,9 +8,10 @@ use std::path::Path;
 use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::error::{Error, Result};
-use crate::register::{Register, Reviewer, Roles, Settings, SETTINGS_FILE};
+use crate::register::{Reviewer, Roles, Settings, SETTINGS_FILE};
+use crate::session::Session;
 use crate::store::sign;
-use crate::store::{Change, FileChange, Store};
+use crate::store::{Change, FileChange};
 
 /// A change of `[roles]`.
 #[derive(Debug, Clone)]
@@ -45,8 +46,8 @@ pub enum RolesChange {
 }
 
 /// The roles in force: the committed `smout.toml`'s.
-pub fn in_force(reg: &Register) -> Result<Roles> {
-    let store = Store::open(&reg.root)?;
+pub fn in_force(reg: &Session) -> Result<Roles> {
+    let store = reg.store();
     let text = store.read_committed(SETTINGS_FILE)?.unwrap_or_default();
     Ok(Settings::parse(&text, Path::new(SETTINGS_FILE))?.roles)
 }
@@ -120,10 +121,9 @@ impl From<Refusal> for crate::error::Error {
 }
 
 /// Make a roles change as the current git identity. Returns the commit's one-line message.
-pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> Result<String> {
-    let store = Store::open(&reg.root)?;
-    let lock = store.lock("roles", note)?;
-    store.ensure_ready()?;
+pub fn change(reg: &Session, ch: RolesChange, note: &mut dyn FnMut(String)) -> Result<String> {
+    let store = reg.store();
+    let tx = reg.start("roles", note)?;
     let (_, me) = store.identity()?;
     let (committed, edited) = store.read_committed_and_edited(SETTINGS_FILE)?;
     let committed = committed.ok_or(Refusal::NotCommitted)?;
@@ -213,18 +213,15 @@ pub fn change(reg: &Register, ch: RolesChange, note: &mut dyn FnMut(String)) -> 
     let text = write_roles(&committed, &list, require)?;
     let text = set_quorum(&text, quorum)?;
     let message = format!("roles: {summary}\n\nsmout-roles: {summary}\n");
-    let done = store.commit(
-        &lock,
-        Change {
-            what: "roles".into(),
-            files: vec![FileChange {
-                rel: SETTINGS_FILE.into(),
-                bytes: Some(text.into_bytes()),
-            }],
-            message,
-            tag: None,
-        },
-    )?;
+    let done = tx.commit(Change {
+        what: "roles".into(),
+        files: vec![FileChange {
+            rel: SETTINGS_FILE.into(),
+            bytes: Some(text.into_bytes()),
+        }],
+        message,
+        tag: None,
+    })?;
     // Another reviewer's key changed by someone else counts only with their co-signature or a
     // second reviewer's (the audit says AU013 until then).
     if let RolesChange::RotateKey { email, .. } = &ch {
@@ -261,9 +258,9 @@ fn fingerprints(keys: &[sign::Signer]) -> String {
 /// Co-sign the roles change `commit` as the current git identity: a signed tag
 /// `smout/roles/cosign/<commit>/<n>`. A roles change counts once `[roles] quorum` reviewers in
 /// force before it have signed it — its author by the commit, the others this way.
-pub fn cosign(reg: &Register, commit: &str, note: &mut dyn FnMut(String)) -> Result<String> {
-    let store = Store::open(&reg.root)?;
-    let lock = store.lock("roles cosign", note)?;
+pub fn cosign(reg: &Session, commit: &str, note: &mut dyn FnMut(String)) -> Result<String> {
+    let store = reg.store();
+    let lock = reg.hold("roles cosign", note)?;
     let id = store.rev_id(commit).ok_or_else(|| Error::Revision {
         id: "roles".into(),
         spec: commit.to_string(),
@@ -386,8 +383,8 @@ fn set_quorum(text: &str, quorum: u32) -> Result<String> {
 
 /// git's `allowed_signers`: every key any reviewer held in the register's history (a commit
 /// signed before a rotation still verifies), one `email namespaces="git" key` line each.
-pub fn allowed_signers(reg: &Register) -> Result<String> {
-    let store = Store::open(&reg.root)?;
+pub fn allowed_signers(reg: &Session) -> Result<String> {
+    let store = reg.store();
     let index = store.path_index(false)?;
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut add = |roles: &Roles| {

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::register::Register;
 use crate::render::job::{checked_mark, record_at_in};
 use crate::render::{render_sharing, Format, RenderOptions, Templates};
+use crate::session::Session;
 use crate::status::{register_status, RecordStatus, Status};
 use crate::store::Store;
 
@@ -374,7 +375,7 @@ fn record_pages(
 
 /// Build the site into `out`, calling `progress(done, total)` as records are done.
 pub fn build(
-    reg: &Register,
+    reg: &Session,
     out: &Path,
     opts: &SiteOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -382,7 +383,7 @@ pub fn build(
     let templates = Templates::load(Some(&reg.root.join("templates")))?;
     let final_out = out;
     // The folder is replaced as a whole: only one that is new, empty or a site smout wrote.
-    let store = Store::open(&reg.root)?;
+    let store = reg.store();
     store.check_site_folder(final_out)?;
     let parent = final_out
         .parent()
@@ -415,7 +416,7 @@ pub fn build(
         .then_some(final_out);
     let result = build_into(
         reg,
-        (&store, &templates),
+        &templates,
         &Out {
             stage: out,
             last,
@@ -442,8 +443,8 @@ pub fn build(
 }
 
 fn build_into(
-    reg: &Register,
-    (main, templates): (&Store, &Templates),
+    reg: &Session,
+    templates: &Templates,
     out: &Out<'_>,
     opts: &SiteOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -482,16 +483,22 @@ fn build_into(
     let done = std::sync::atomic::AtomicUsize::new(0);
     // One history index for every page; a store per worker, given that index and every tag
     // read once (else each record's timeline lists its own tags, three listings a record).
+    let main = reg.store();
     let index = main.shared_index()?;
     // And every record as submitted and every file at HEAD, found in one replay of the index:
     // read by blob id, not through the 5,000-entry `records/` tree of each submission's commit.
-    let submitted = main.submitted_records().ok();
+    if let Ok(sub) = main.submitted_records() {
+        main.seed_submitted(sub);
+    }
+    let _ = main.all_submissions();
     let summaries = crate::timeline::Summaries::load(reg, main);
+    let side_workers = reg.workers();
     // The audit and the report need none of the record pages: they are made beside them (their
     // single-threaded stretches no longer leave a core idle at the end).
     use crate::report::ReportFormat;
     let (results, side) = std::thread::scope(|scope| {
         let side = scope.spawn(|| -> Result<_> {
+            let reg = &side_workers.session()?;
             let audit = crate::audit::audit(reg, false, None)?;
             let made = crate::report::report_of(
                 reg,
@@ -503,36 +510,21 @@ fn build_into(
             )?;
             Ok((audit, made))
         });
-        let results = crate::par::map(
-            &rows,
-            || {
-                Store::open(&reg.root).inspect(|s| {
-                    s.seed_index(index.clone());
-                    if let Some(sub) = &submitted {
-                        s.seed_submitted(sub.clone());
-                    }
-                    let _ = s.all_submissions();
-                })
-            },
-            |store, row| {
-                let r = match store {
-                    Ok(store) => record_pages(
-                        reg,
-                        templates,
-                        (store, &index, &summaries),
-                        row,
-                        out,
-                        opts,
-                        &ctx,
-                        old,
-                    ),
-                    Err(e) => Err(Error::Refused(format!("opening the repository: {e}"))),
-                };
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, rows.len());
-                r
-            },
-        );
+        let results = reg.par_map(&rows, |w, row| {
+            let r = record_pages(
+                w.reg,
+                templates,
+                (w.store, &index, &summaries),
+                row,
+                out,
+                opts,
+                &ctx,
+                old,
+            );
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, rows.len());
+            r
+        });
         (results, side.join())
     });
     let (audit, made) = side.map_err(|_| {

@@ -15,6 +15,7 @@ use crate::duration::Period;
 use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR};
+use crate::session::Session;
 use crate::store::cache::Stamp;
 use crate::store::history::{Ending, Submission, SubmittedParts, SubmittedRecords};
 use crate::store::Store;
@@ -394,13 +395,13 @@ const CACHE: &str = "status-v1";
 
 /// Compute the status of every record (or of `only`), reading tags once.
 pub fn register_status(
-    reg: &Register,
+    reg: &Session,
     only: &[String],
     today: NaiveDate,
     release: bool,
 ) -> Result<Vec<RecordStatus>> {
     // Statuses are history: without a repository every record would look like a draft.
-    let store = crate::store::Store::open(&reg.root)?;
+    let store = reg.store();
     let unfinished = store.unfinished();
     let subs = store.all_submissions()?;
     let endings = store.all_endings()?;
@@ -433,26 +434,18 @@ pub fn register_status(
             s
         }
     };
-    let results: Vec<Result<One>> = crate::par::map(
-        &ids,
-        // A store per thread: repository handles are not shared.
-        || crate::store::Store::open(&reg.root),
-        |thread_store, id| {
-            let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            let store = thread_store
-                .as_ref()
-                .map_err(|_| crate::Error::NotGit(reg.root.clone()))?;
-            let ended = endings.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            let inputs = Inputs {
-                submitted: &submitted,
-                subs,
-                endings: ended,
-                cache: &cache,
-                release,
-            };
-            one(reg, store, &inputs, id, today)
-        },
-    );
+    let results: Vec<Result<One>> = reg.par_map(&ids, |w, id| {
+        let subs = subs.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let ended = endings.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let inputs = Inputs {
+            submitted: &submitted,
+            subs,
+            endings: ended,
+            cache: &cache,
+            release,
+        };
+        one(w.reg, w.store, &inputs, id, today)
+    });
     let now = chrono::Utc::now().timestamp();
     let mut rows = Vec::with_capacity(results.len());
     let mut updates = Vec::new();
@@ -905,7 +898,7 @@ mod tests {
     const MINIMAL: &str = include_str!("../tests/fixtures/valid/minimal.toml");
 
     /// A committed register (identity in the repository's config) holding record `x`.
-    fn register() -> (tempfile::TempDir, Register) {
+    fn register() -> (tempfile::TempDir, Session) {
         let dir = tempfile::tempdir().unwrap();
         crate::store::git::create_repository(dir.path()).unwrap();
         let config = dir.path().join(".git/config");
@@ -934,7 +927,7 @@ mod tests {
             )
             .unwrap();
         drop(lock);
-        let reg = Register::open(dir.path()).unwrap();
+        let reg = Session::open(Register::open(dir.path()).unwrap()).unwrap();
         (dir, reg)
     }
 
@@ -942,7 +935,7 @@ mod tests {
         NaiveDate::from_ymd_opt(2024, 1, 10).unwrap()
     }
 
-    fn one_status(reg: &Register) -> RecordStatus {
+    fn one_status(reg: &Session) -> RecordStatus {
         let mut rows = register_status(reg, &[], today(), false).unwrap();
         assert_eq!(rows.len(), 1);
         rows.remove(0)

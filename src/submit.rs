@@ -8,6 +8,7 @@ use crate::check::{check_targets, lookup, lookup_value, CheckOptions, Ctx, Recor
 use crate::diag::{Finding, LineIndex, Severity};
 use crate::error::{Error, Result};
 use crate::register::{Register, RECORDS_DIR};
+use crate::session::Session;
 use crate::store::fs::{MAX_ATTACHMENT_BYTES, MAX_TEXT_BYTES};
 use crate::store::history::{date_of, Side, Submission};
 use crate::store::{tag_name, Change, FileChange, Oid, Store, TagKind};
@@ -104,20 +105,17 @@ pub enum Outcome {
 /// `commit` false only the date is written. `note` receives what the user should be told on
 /// the way (waiting for the lock, an interrupted change finished).
 pub fn submit(
-    reg: &Register,
+    reg: &Session,
     id: &str,
     today: NaiveDate,
     commit: bool,
     note: &mut dyn FnMut(String),
 ) -> Result<Outcome> {
-    let store = Store::open(&reg.root)?;
+    let store = reg.store();
     let rel = Register::record_rel(id);
-    let lock = if commit {
-        let lock = store.lock(&format!("submit {id}"), note)?;
-        store.ensure_ready()?;
-        Some(lock)
-    } else {
-        None
+    let tx = match commit {
+        true => Some(reg.start(&format!("submit {id}"), note)?),
+        false => None,
     };
     let report = check_targets(
         reg,
@@ -141,7 +139,7 @@ pub fn submit(
     };
     let n = subs.last().map(|s| s.n + 1).unwrap_or(1);
     let dated = date_submitted(
-        &store,
+        store,
         id,
         &text,
         form.index.submitted.as_deref(),
@@ -152,7 +150,7 @@ pub fn submit(
         Dated::Kept(findings) => (text.clone(), None, None, findings),
         Dated::Set { text: t, replaced } => (t, Some(today), replaced, Vec::new()),
     };
-    let Some(lock) = lock else {
+    let Some(tx) = tx else {
         if date_filled.is_some() {
             store.write(&rel, new_text.as_bytes())?;
         }
@@ -194,7 +192,7 @@ pub fn submit(
         if date_replaced.is_some() {
             written[0].bytes = Some(text.clone().into_bytes());
         }
-        if unchanged_since(&store, last, &written)? {
+        if unchanged_since(store, last, &written)? {
             return Err(Error::Unchanged {
                 id: id.to_string(),
                 n: last.n,
@@ -208,18 +206,15 @@ pub fn submit(
         _ => String::new(),
     };
     let message = format!("submit {id}: submission {n}\n\nsmout-submission: {id}/{n}\n{filled}");
-    let done = store.commit(
-        &lock,
-        Change {
-            what: format!("submit {id}"),
-            files,
-            message,
-            tag: Some((
-                tag_name(id, TagKind::Submission, n),
-                format!("submission {n} of {id}"),
-            )),
-        },
-    )?;
+    let done = tx.commit(Change {
+        what: format!("submit {id}"),
+        files,
+        message,
+        tag: Some((
+            tag_name(id, TagKind::Submission, n),
+            format!("submission {n} of {id}"),
+        )),
+    })?;
     Ok(Outcome::Submitted(Submitted {
         n,
         date_filled,

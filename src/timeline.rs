@@ -11,6 +11,7 @@ use crate::diff::RecordDiff;
 use crate::error::{Error, Result};
 use crate::markup;
 use crate::register::{Register, RECORDS_DIR, RECORD_FILE};
+use crate::session::Session;
 use crate::store::history::{date_of, short};
 use crate::store::{tag_name, Oid, Store, TagKind};
 
@@ -111,10 +112,10 @@ impl Summaries {
 
 /// The timeline of record `id`, newest first. A `release` timeline passes every string through
 /// the redaction step and withholds people's names and addresses under (b) (6).
-pub fn timeline(reg: &Register, id: &str, release: bool) -> Result<Vec<Event>> {
+pub fn timeline(reg: &Session, id: &str, release: bool) -> Result<Vec<Event>> {
     crate::register::validate_id(id)?;
-    let store = Store::open(&reg.root)?;
-    timeline_in(reg, &store, (None, None), id, release)
+    let store = reg.store();
+    timeline_in(reg, store, (None, None), id, release)
 }
 
 /// [`timeline`] with the store open and, when given, the history index loaded (the site writes

@@ -82,12 +82,12 @@ struct Entry {
 /// attachments are unchanged since the last run from the register's cache (outside a git
 /// repository, where there is none, everything is checked).
 pub fn check_targets_cached(
-    reg: &Register,
+    reg: &crate::session::Session,
     targets: &[Target],
     opts: &CheckOptions,
 ) -> CheckReport {
-    match Store::open(&reg.root) {
-        Ok(store) if store.has_repo() => with_cache(reg, &store, targets, opts),
+    match reg.store() {
+        store if store.has_repo() => with_cache(reg, store, targets, opts),
         _ => super::run::check_targets(reg, targets, opts),
     }
 }

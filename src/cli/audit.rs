@@ -38,7 +38,7 @@ pub struct AuditArgs {
 
 /// Run `smout audit`.
 pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let report = smout::audit::audit(&reg, args.rebuild_index, args.root.as_deref())?;
     match args.format {
         ReportFormat::Json => {

@@ -91,6 +91,7 @@ pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
         release: args.release,
     };
     // Records unchanged since the last check (in a register kept in git) are not read again.
+    let reg = smout::session::Session::open(reg)?;
     let report = check_targets_cached(&reg, &targets, &opts);
     match args.format {
         CheckFormat::Sarif => smout::forge::write_sarif(&report, out)?,

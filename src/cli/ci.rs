@@ -57,7 +57,7 @@ pub enum CiFormat {
 
 /// Run `smout ci`.
 pub fn run(env: &Env, args: CiArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let report = smout::ci::gate(&reg, &args.base, args.root.as_deref(), env.today)?;
     match args.format {
         CiFormat::Text => write!(out, "{}", smout::ci::render_text(&report))?,

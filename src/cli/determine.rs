@@ -273,7 +273,7 @@ fn run_kind(
     out: &mut dyn Write,
 ) -> CliResult {
     validate_id(id)?;
-    let reg = env.register()?;
+    let reg = env.session()?;
     if !reg.record_dir(id).exists() {
         return Err(reg.no_record(id).into());
     }

@@ -68,7 +68,7 @@ pub enum DiffFormat {
 
 /// Run `smout diff`.
 pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     // Markdown is for merge-request comments, read by more people than the record's drafters:
     // it is a release copy unless --internal says otherwise.
     let release = args.release || (args.format == DiffFormat::Md && !args.internal);

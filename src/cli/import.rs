@@ -55,7 +55,7 @@ pub struct ImportArgs {
 
 /// Run `smout import`.
 pub fn run(env: &Env, args: ImportArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let done = import(
         &reg,
         &args.file,
@@ -66,6 +66,7 @@ pub fn run(env: &Env, args: ImportArgs, out: &mut dyn Write) -> CliResult {
             force: args.force,
             today: env.today,
         },
+        &mut env.note(),
     )?;
     for t in &done.todos {
         writeln!(out, "{}: TODO {}: {}", t.loc, t.path, t.message)?;

@@ -37,7 +37,7 @@ pub struct LogArgs {
 
 /// Run `smout log`.
 pub fn run(env: &Env, args: LogArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let events = timeline(&reg, &args.id, args.release)?;
     match args.format {
         ReportFormat::Json => write_json(&events, out)?,

@@ -154,9 +154,22 @@ pub struct Env {
 }
 
 impl Env {
-    /// Open the register found from `-C` or the current directory.
+    /// The register found from `-C` or the current directory: settings and forms only (for
+    /// the commands that read no history).
     pub fn register(&self) -> Result<Register> {
         Register::discover(&self.start)
+    }
+
+    /// The register found from `-C` or the current directory, opened — its one repository
+    /// handle for this command.
+    pub fn session(&self) -> Result<smout::session::Session> {
+        smout::session::Session::discover(&self.start)
+    }
+
+    /// What the user should be told on the way (waiting for the lock, an interrupted change
+    /// finished), on stderr.
+    pub fn note(&self) -> impl FnMut(String) {
+        |m| eprintln!("{m}")
     }
 }
 

@@ -39,12 +39,19 @@ pub struct NewArgs {
 /// Run `smout new`.
 pub fn run(env: &Env, args: NewArgs, out: &mut dyn Write) -> CliResult {
     validate_id(&args.id)?;
-    let reg = env.register()?;
+    let reg = env.session()?;
     let form = reg.forms.get(&args.form).ok_or_else(|| Error::NoForm {
         id: args.form.clone(),
         known: reg.forms.ids().join(", "),
     })?;
-    let rel = smout::create::new_record(&reg, form, &args.id, &args.title, !args.no_commit)?;
+    let rel = smout::create::new_record(
+        &reg,
+        form,
+        &args.id,
+        &args.title,
+        !args.no_commit,
+        &mut env.note(),
+    )?;
     if !env.quiet {
         writeln!(out, "created {rel}")?;
         writeln!(out, "next: fill it in, then `smout check {}`", args.id)?;

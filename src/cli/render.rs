@@ -100,7 +100,7 @@ pub fn timestamp() -> i64 {
 
 /// Run `smout render`.
 pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let format = args.format.format();
     let templates = Templates::load_for(Some(&reg.root.join("templates")), format)?;
     let opts = RenderOptions {
@@ -164,7 +164,7 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     if target.as_os_str() == "-" {
         out.write_all(&bytes)?;
     } else {
-        smout::store::Store::open(&reg.root)?.write_output(&target, &bytes)?;
+        reg.store().write_output(&target, &bytes)?;
         if !env.quiet {
             eprintln!("wrote {} ({} bytes)", target.display(), bytes.len());
         }

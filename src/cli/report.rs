@@ -46,7 +46,7 @@ pub enum ReportKind {
 
 /// Run `smout report`.
 pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let format = match args.format {
         ReportKind::Md => ReportFormat::Md,
         ReportKind::Csv => ReportFormat::Csv,
@@ -59,7 +59,7 @@ pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
         .or_else(|| (args.format == ReportKind::Pdf).then(|| PathBuf::from("report.pdf")));
     match target {
         Some(p) if p.as_os_str() != "-" => {
-            smout::store::Store::open(&reg.root)?.write_output(&p, &bytes)?;
+            reg.store().write_output(&p, &bytes)?;
             if !env.quiet {
                 eprintln!("wrote {}", p.display());
             }

@@ -90,7 +90,7 @@ pub enum RolesAction {
 
 /// Run `smout roles`.
 pub fn run(env: &Env, args: RolesArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let ch = match args.action {
         RolesAction::List { format } => {
             let roles = in_force(&reg)?;
@@ -151,7 +151,7 @@ pub fn run(env: &Env, args: RolesArgs, out: &mut dyn Write) -> CliResult {
             let text = allowed_signers(&reg)?;
             match output {
                 Some(p) => {
-                    smout::store::Store::open(&reg.root)?.write_output(&p, text.as_bytes())?;
+                    reg.store().write_output(&p, text.as_bytes())?;
                     if !env.quiet {
                         eprintln!("wrote {}", p.display());
                     }

@@ -54,7 +54,7 @@ pub struct SiteArgs {
 
 /// Run `smout site`.
 pub fn run(env: &Env, args: SiteArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let output = if args.output.is_absolute() {
         args.output.clone()
     } else {

@@ -83,7 +83,7 @@ fn parse_status(s: &str) -> Result<Status, String> {
 
 /// Run `smout status`.
 pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     for id in &args.ids {
         validate_id(id)?;
         if !reg.record_dir(id).exists() {

@@ -37,7 +37,7 @@ pub struct SubmitArgs {
 /// Run `smout submit`.
 pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
     validate_id(&args.id)?;
-    let reg = env.register()?;
+    let reg = env.session()?;
     if !reg.record_dir(&args.id).exists() {
         return Err(reg.no_record(&args.id).into());
     }

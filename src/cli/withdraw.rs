@@ -38,7 +38,7 @@ pub fn run(env: &Env, args: WithdrawArgs, out: &mut dyn Write) -> CliResult {
 
 /// Withdraw or retire, and say what was done.
 pub(super) fn ended(env: &Env, id: &str, reason: &str, how: End, out: &mut dyn Write) -> CliResult {
-    let reg = env.register()?;
+    let reg = env.session()?;
     let done = end(&reg, id, how, reason, env.today, &mut |m| eprintln!("{m}"))?;
     if !env.quiet {
         writeln!(

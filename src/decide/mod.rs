@@ -3,6 +3,7 @@
 //! by a reviewer listed in `smout.toml`, and tagged `smout/<id>/determination/<n>`.
 
 use crate::digest::sha256_hex;
+use crate::session::Session;
 use crate::store::Oid;
 use chrono::NaiveDate;
 
@@ -11,7 +12,7 @@ use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, SETTINGS_FILE};
 use crate::store::history::{date_of, Side};
-use crate::store::{tag_name, Change, FileChange, Store};
+use crate::store::{tag_name, Change, FileChange};
 use std::path::Path;
 
 mod kind;
@@ -45,7 +46,7 @@ pub struct Recorded {
 
 /// Record a determination (or appeal) on record `id`.
 pub fn record(
-    reg: &Register,
+    reg: &Session,
     form: &Form,
     id: &str,
     kind: Kind,
@@ -54,13 +55,10 @@ pub fn record(
     note: &mut dyn FnMut(String),
 ) -> Result<Recorded> {
     let Mode { today, commit } = mode;
-    let store = Store::open(&reg.root)?;
-    let lock = if commit {
-        let lock = store.lock(&format!("{} {id}", kind.table()), note)?;
-        store.ensure_ready()?;
-        Some(lock)
-    } else {
-        None
+    let store = reg.store();
+    let tx = match commit {
+        true => Some(reg.start(&format!("{} {id}", kind.table()), note)?),
+        false => None,
     };
     let (name, email) = store.identity()?;
     // Who may decide comes from the committed smout.toml, never from an uncommitted edit.
@@ -274,7 +272,7 @@ pub fn record(
         Kind::Determination => existing.determinations.len() + 1,
         Kind::Appeal => existing.appeals.len() + 1,
     };
-    let Some(lock) = lock else {
+    let Some(tx) = tx else {
         store.write(&drel, new_text.as_bytes())?;
         return Ok(Recorded {
             entry,
@@ -293,21 +291,18 @@ pub fn record(
         kind.table()
     );
     let tag_kind = kind.tag_kind();
-    let done = store.commit(
-        &lock,
-        Change {
-            what: format!("{} {id}", kind.table()),
-            files: vec![FileChange {
-                rel: drel,
-                bytes: Some(new_text.into_bytes()),
-            }],
-            message,
-            tag: Some((
-                tag_name(id, tag_kind, k),
-                format!("{} {k} of {id}", kind.table()),
-            )),
-        },
-    )?;
+    let done = tx.commit(Change {
+        what: format!("{} {id}", kind.table()),
+        files: vec![FileChange {
+            rel: drel,
+            bytes: Some(new_text.into_bytes()),
+        }],
+        message,
+        tag: Some((
+            tag_name(id, tag_kind, k),
+            format!("{} {k} of {id}", kind.table()),
+        )),
+    })?;
     let oid = done.commit;
     Ok(Recorded {
         entry,

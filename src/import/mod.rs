@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::form::{FieldType, Form};
 use crate::register::Register;
 use crate::render::{printed_items, ItemView};
-use crate::store::Store;
+use crate::session::Session;
 use marks::{prose, with_marks};
 use reader::{clip, wording, Reader};
 use source::Unit;
@@ -146,7 +146,13 @@ pub struct ImportOptions {
 }
 /// Import the document at `path` into the register as a new record (not committed: the
 /// drafter fixes the TODOs and runs `smout submit`).
-pub fn import(reg: &Register, path: &Path, opts: &ImportOptions) -> Result<Imported> {
+/// `note` hears what the user should be told on the way (waiting for the lock).
+pub fn import(
+    reg: &Session,
+    path: &Path,
+    opts: &ImportOptions,
+    note: &mut dyn FnMut(String),
+) -> Result<Imported> {
     let form = reg.forms.get(&opts.form).ok_or_else(|| Error::NoForm {
         id: opts.form.clone(),
         known: reg.forms.ids().join(", "),
@@ -179,8 +185,8 @@ pub fn import(reg: &Register, path: &Path, opts: &ImportOptions) -> Result<Impor
         .clone()
         .or_else(|| draft.title.clone())
         .unwrap_or(stem);
-    let store = Store::open(&reg.root)?;
-    let _lock = store.lock(&format!("import {id}"), &mut |m| eprintln!("{m}"))?;
+    let store = reg.store();
+    let _lock = reg.hold(&format!("import {id}"), note)?;
     if reg.record_dir(&id).exists() && !opts.force {
         return Err(Error::RecordExists(id));
     }

@@ -8,7 +8,7 @@ use crate::check::{check_text, CheckOptions};
 use crate::diag::Severity;
 use crate::error::{Error, Result};
 use crate::register::Register;
-use crate::store::Store;
+use crate::session::Session;
 
 pub use crate::revision::{record_at, record_at_in, RecordAt};
 
@@ -104,7 +104,7 @@ pub fn render_context(
 /// Render every record into `dir` on all cores, calling `progress(done, total)` as records are
 /// done. Returns the records that failed, with why.
 pub fn render_all(
-    reg: &Register,
+    reg: &Session,
     templates: &Templates,
     opts: &RenderOptions,
     format: Format,
@@ -114,7 +114,7 @@ pub fn render_all(
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let ids = reg.record_ids()?;
     // Every file is one smout may write (nothing it did not write is replaced), before any is.
-    let store = Store::open(&reg.root)?;
+    let store = reg.store();
     let suffix = if opts.release { "-release" } else { "" };
     let targets = ids
         .iter()
@@ -122,26 +122,26 @@ pub fn render_all(
         .collect::<Result<Vec<_>>>()?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let jobs: Vec<(&String, &std::path::PathBuf)> = ids.iter().zip(&targets).collect();
-    let results = crate::par::map(
-        &jobs,
-        || (),
-        |_, (id, path)| {
-            let r = record_at(reg, id, None)
-                .and_then(|rec| render_record(reg, templates, &rec, format, opts))
-                .and_then(|(bytes, _)| {
-                    crate::store::fs::write_atomic(path, &bytes)
-                        .map(|()| crate::store::output::sha256(&bytes))
-                        .map_err(|e| Error::io(path, e))
-                });
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, ids.len());
-            match r {
-                Ok(h) => (Some(((*path).clone(), h)), None),
-                Err(e) => (None, Some(((*id).clone(), e))),
-            }
-        },
-    );
-    let (written, failed): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+    let results = reg.par_map(&jobs, |w, (id, path)| {
+        let r = record_at_in(w.reg, w.store, id, None)
+            .and_then(|rec| render_record(w.reg, templates, &rec, format, opts))
+            .and_then(|(bytes, _)| {
+                crate::store::fs::write_atomic(path, &bytes)
+                    .map(|()| crate::store::output::sha256(&bytes))
+                    .map_err(|e| Error::io(path, e))
+            });
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(n, ids.len());
+        Ok(match r {
+            Ok(h) => (Some(((*path).clone(), h)), None),
+            Err(e) => (None, Some(((*id).clone(), e))),
+        })
+    });
+    let (written, failed): (Vec<_>, Vec<_>) = results
+        .into_iter()
+        .zip(&ids)
+        .map(|(r, id)| r.unwrap_or_else(|e| (None, Some((id.clone(), e)))))
+        .unzip();
     store.remember_outputs(&written.into_iter().flatten().collect::<Vec<_>>());
     Ok((ids.len(), failed.into_iter().flatten().collect()))
 }

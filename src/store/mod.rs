@@ -35,6 +35,7 @@ pub use commit::{CommitInfo, SignedCommit};
 pub use fs::read_text_file;
 pub use git2::Oid;
 pub use names::{cosign_tag, tag_name, trailer_tag, TagKind, COSIGN_TAGS, RENDERS_DIR};
+pub use read::Seed;
 pub use ready::NotReady;
 pub use repo::Store;
 

@@ -75,6 +75,32 @@ impl Store {
         Ok(i)
     }
 
+    /// What this store has read of history that another handle on the same repository can
+    /// use as it is (a worker's: [`Store::open_seeded`]).
+    pub fn seed(&self) -> Seed {
+        Seed {
+            index: self.index.borrow().clone(),
+            submitted: self.submitted.borrow().clone(),
+            tags: self.tags.borrow().clone(),
+        }
+    }
+
+    /// Open another handle on the repository at `root` (for a worker thread), seeded with
+    /// what `seed` holds.
+    pub fn open_seeded(root: &std::path::Path, seed: &Seed) -> Result<Store> {
+        let store = Store::open(root)?;
+        if let Some(i) = &seed.index {
+            store.seed_index(i.clone());
+        }
+        if let Some(s) = &seed.submitted {
+            store.seed_submitted(s.clone());
+        }
+        if let Some(t) = &seed.tags {
+            store.tags.replace(Some(t.clone()));
+        }
+        Ok(store)
+    }
+
     /// Use `index` (already loaded and current) instead of loading it again.
     pub fn seed_index(&self, index: std::sync::Arc<PathIndex>) {
         self.index.replace(Some(index));
@@ -143,12 +169,12 @@ impl Store {
     }
 
     /// The record tags, kind → record id → entries, read once per store.
-    fn tags(&self) -> Result<std::rc::Rc<history::Tags>> {
+    fn tags(&self) -> Result<std::sync::Arc<history::Tags>> {
         if let Some(t) = self.tags.borrow().as_ref() {
             return Ok(t.clone());
         }
         let repo = self.repo()?;
-        let t = std::rc::Rc::new(self.with_tag_facts(|known| history::all_tags(repo, known))?);
+        let t = std::sync::Arc::new(self.with_tag_facts(|known| history::all_tags(repo, known))?);
         self.tags.replace(Some(t.clone()));
         Ok(t)
     }
@@ -676,4 +702,14 @@ fn record_text(store: &Store, id: &str, side: &Side) -> Result<String> {
             })
         }
     }
+}
+
+/// What one store has read of history, shared with another handle on the same repository:
+/// immutable, and `Sync` ([`Store::seed`]).
+#[derive(Clone, Default)]
+pub struct Seed {
+    index: Option<std::sync::Arc<PathIndex>>,
+    submitted: Option<std::sync::Arc<SubmittedRecords>>,
+    /// The record tags, as read when the seed was taken (a worker only reads).
+    tags: Option<std::sync::Arc<history::Tags>>,
 }

@@ -26,7 +26,7 @@ pub struct Store {
     pub(super) prefix: String,
     /// The record tags, read once per store (kind → record id → entries).
     /// Dropped by every change the store makes.
-    pub(super) tags: std::cell::RefCell<Option<std::rc::Rc<history::Tags>>>,
+    pub(super) tags: std::cell::RefCell<Option<std::sync::Arc<history::Tags>>>,
     /// The changed-path index, once loaded (or given: the site shares one among its workers).
     /// Dropped by every change the store makes.
     pub(super) index: std::cell::RefCell<Option<std::sync::Arc<pathindex::PathIndex>>>,
