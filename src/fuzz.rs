@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use crate::check::{check_text, CheckOptions};
 use crate::determination::Determinations;
 use crate::register::Register;
-use crate::render::job::{render_record, RecordAt};
 use crate::render::{build_view, Format, RenderOptions, Source, Templates};
+use crate::rendering::{render_record, RecordAt};
 
 /// Words a leak is looked for by: exempt text in the corpora is made of such tokens.
 pub const SECRET_PREFIX: &str = "ZQX";

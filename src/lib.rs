@@ -21,6 +21,7 @@ pub mod diff;
 pub mod digest;
 pub mod duration;
 pub mod error;
+pub mod fonts;
 pub mod forge;
 pub mod form;
 #[doc(hidden)]
@@ -34,6 +35,7 @@ pub mod print;
 pub mod register;
 pub mod release;
 pub mod render;
+pub mod rendering;
 pub mod report;
 pub mod revision;
 pub mod roles;

@@ -182,7 +182,7 @@ impl<'a, 'r> Checker<'a, 'r> {
             };
             for (path, ex) in map.iter() {
                 let p: &str = path.get_ref();
-                let on_page = crate::render::DETERMINATION_FIELDS.contains(&p);
+                let on_page = crate::release::DETERMINATION_FIELDS.contains(&p);
                 if !on_page
                     && form.field(p).is_none()
                     && form.field(&p.replace('.', "[].")).is_none()

@@ -343,7 +343,7 @@ impl<'a, 'r> Checker<'a, 'r> {
             return;
         }
         if !trimmed.is_ascii() {
-            let missing = crate::render::pdf::metrics::unprintable(trimmed);
+            let missing = crate::fonts::unprintable(trimmed);
             if !missing.is_empty() {
                 let shown: Vec<String> = missing.iter().take(8).map(|c| format!("{c}")).collect();
                 let more = match missing.len() {

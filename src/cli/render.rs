@@ -9,8 +9,8 @@ use clap::{Args, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use smout::error::Error;
-use smout::render::job::{record_at, render_all, render_record};
 use smout::render::{Format, RenderOptions, Templates};
+use smout::rendering::{record_at, render_all, render_record};
 
 use super::{CliResult, Env};
 
@@ -141,7 +141,7 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let id = args.id.clone().unwrap_or_default();
     let rec = record_at(&reg, &id, args.rev.as_deref())?;
     if args.context {
-        let view = smout::render::job::render_context(&reg, &rec, &opts)?;
+        let view = smout::rendering::render_context(&reg, &rec, &opts)?;
         serde_json::to_writer_pretty(&mut *out, &view).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);

@@ -28,17 +28,7 @@ pub const CHECKED: char = '☒';
 /// An empty box.
 pub const UNCHECKED: char = '☐';
 
-/// The tag smout's Word output gives a content control around text a release copy withholds:
-/// `smout:withhold b6 b7C`.
-pub const WITHHOLD_TAG: &str = "smout:withhold";
-
-/// The name, before the exemptions, of the character style smout's Word output sets on text a
-/// release copy withholds: `smout withhold b6 b7C`.
-pub const WITHHOLD_STYLE: &str = "smout withhold";
-
-/// The name, before a number, of the bookmark around each withheld span of smout's Word output
-/// (hidden in Word's bookmark list by its leading `_`).
-pub const WITHHELD_BOOKMARK: &str = "_smout_withheld_";
+pub use crate::render::marks::{WITHHELD_BOOKMARK, WITHHOLD_STYLE, WITHHOLD_TAG};
 
 /// Opens text smout's Word copy withheld that reached the import without its marks.
 pub const LOST_OPEN: char = '\u{E020}';

@@ -67,7 +67,7 @@ fn withhold_style_id(codes: &str) -> String {
 
 /// The name of that style: `smout withhold b6 b7C`.
 fn withhold_style_name(codes: &str) -> String {
-    format!("{} {codes}", crate::import::source::WITHHOLD_STYLE)
+    format!("{} {codes}", super::marks::WITHHOLD_STYLE)
 }
 
 /// The exemption lists of the withheld spans in block text, each once, in order.
@@ -192,9 +192,9 @@ fn content_controls(xml: &str) -> String {
                     bookmark += 1;
                     format!(
                         "<w:bookmarkStart w:id=\"{bookmark}\" w:name=\"{}{bookmark}\" /><w:sdt><w:sdtPr><w:alias w:val=\"Withheld in a release copy: {}\" /><w:tag w:val=\"{} {}\" /></w:sdtPr><w:sdtContent>",
-                        crate::import::source::WITHHELD_BOOKMARK,
+                        super::marks::WITHHELD_BOOKMARK,
                         xml_escape(&label),
-                        crate::import::source::WITHHOLD_TAG,
+                        super::marks::WITHHOLD_TAG,
                         xml_escape(arg)
                     )
                 }

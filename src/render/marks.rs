@@ -21,6 +21,18 @@ pub const ITALIC_OPEN: char = '\u{E020}';
 /// Closes [`ITALIC_OPEN`].
 pub const ITALIC_CLOSE: char = '\u{E021}';
 
+/// The tag smout's Word output gives a content control around text a release copy withholds:
+/// `smout:withhold b6 b7C`.
+pub const WITHHOLD_TAG: &str = "smout:withhold";
+
+/// The name, before the exemptions, of the character style smout's Word output sets on text a
+/// release copy withholds: `smout withhold b6 b7C`.
+pub const WITHHOLD_STYLE: &str = "smout withhold";
+
+/// The name, before a number, of the bookmark around each withheld span of smout's Word output
+/// (hidden in Word's bookmark list by its leading `_`).
+pub const WITHHELD_BOOKMARK: &str = "_smout_withheld_";
+
 /// `s` escaped for HTML and XML text and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

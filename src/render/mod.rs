@@ -8,7 +8,7 @@
 
 mod build;
 pub mod docx;
-pub mod job;
+
 pub mod marks;
 mod model;
 pub mod pdf;

@@ -7,15 +7,7 @@ use serde::Serialize;
 
 use crate::determination::Determinations;
 
-/// The determination page's fields a record may withhold with `[release] redact` (recorded
-/// determinations are never edited, so this is how a release withholds a reviewer's name).
-pub const DETERMINATION_FIELDS: &[&str] = &[
-    "determination.reviewer",
-    "determination.comments",
-    "determination.rules_do_not_comply",
-    "determination.conditions",
-    "determination.ids",
-];
+pub use crate::release::DETERMINATION_FIELDS;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -44,7 +44,7 @@ use units::*;
 use write::*;
 
 pub(crate) use blocks::{Block, Doc};
-pub use metrics::unprintable;
+
 pub(crate) use write::plain_meta;
 
 /// Parse the block language (for the other writers of the same template, Word's).

@@ -12,7 +12,7 @@ use crate::session::Session;
 
 pub use crate::revision::{record_at, record_at_in, RecordAt};
 
-use super::{render, Format, RenderOptions, Source, Templates};
+use crate::render::{render, Format, RenderOptions, Source, Templates};
 
 /// Render `rec` in `format`; returns the bytes and the mark printed on every page (empty when
 /// the rendering is exactly a submission). A release copy of a record with check errors is
