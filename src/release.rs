@@ -290,6 +290,16 @@ fn release_value(v: &Value, path: &str, w: &Withholding) -> Value {
     }
 }
 
+/// The determination page's fields a record may withhold with `[release] redact` (recorded
+/// determinations are never edited, so this is how a release withholds a reviewer's name).
+pub const DETERMINATION_FIELDS: &[&str] = &[
+    "determination.reviewer",
+    "determination.comments",
+    "determination.rules_do_not_comply",
+    "determination.conditions",
+    "determination.ids",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,13 +331,3 @@ launched = 2024-03-15
         assert!(s.contains("title = \"Call [(b) (6)]\""), "{s}");
     }
 }
-
-/// The determination page's fields a record may withhold with `[release] redact` (recorded
-/// determinations are never edited, so this is how a release withholds a reviewer's name).
-pub const DETERMINATION_FIELDS: &[&str] = &[
-    "determination.reviewer",
-    "determination.comments",
-    "determination.rules_do_not_comply",
-    "determination.conditions",
-    "determination.ids",
-];
