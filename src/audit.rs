@@ -325,7 +325,7 @@ pub fn audit(reg: &Session, rebuild_index: bool, root: Option<&str>) -> Result<A
                     )
                     .hint(format!(
                         "it points at {}; a submission tag is never moved — {put_back}",
-                        &s.commit[..10]
+                        crate::digest::short(&s.commit)
                     ))
                     .in_file(&Register::record_rel(id)),
                 );

@@ -264,9 +264,7 @@ pub fn compare(
     release: bool,
 ) -> crate::Result<RecordDiff> {
     crate::register::validate_id(id)?;
-    if !reg.record_dir(id).exists() {
-        return Err(reg.no_record(id));
-    }
+    reg.require_record(id)?;
     compare_in(reg, reg.store(), id, from, to, release)
 }
 

@@ -28,3 +28,8 @@ pub fn hex(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// How smout prints a commit or object id: its first 10 hex digits (the whole id when shorter).
+pub fn short(id: &str) -> &str {
+    id.get(..10).unwrap_or(id)
+}

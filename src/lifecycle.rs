@@ -95,9 +95,7 @@ pub fn end(
     note: &mut dyn FnMut(String),
 ) -> Result<Ended> {
     crate::register::validate_id(id)?;
-    if !reg.record_dir(id).exists() {
-        return Err(reg.no_record(id));
-    }
+    reg.require_record(id)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Refusal::NoReason.into());

@@ -1,10 +1,26 @@
-//! Printers of the tables a user reads — status rows and the report's uses — as aligned text or
-//! CSV, to any `io::Write` (ripgrep's way: compute a report, then print it). One CSV writer
-//! serves every table.
+//! The printers: everything a command prints for people or programs, in one place and with one
+//! signature — `(out, how, what)`: where to, how ([`Printer`]: colour, quiet, clipping) and the
+//! value a library function computed (ripgrep's way: compute a report, then print it). JSON is
+//! one printer for every command; one CSV writer serves every table.
 
 use std::io::{self, Write};
 
+use crate::audit::AuditReport;
+use crate::check::CheckReport;
+use crate::roles::Listing;
 use crate::status::{RecordStatus, Status};
+use crate::timeline::Event;
+
+/// How to print: what the command line decided once for the whole output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Printer {
+    /// Styles on (`--color`, `NO_COLOR`, a terminal).
+    pub color: bool,
+    /// `-q`: no summary lines.
+    pub quiet: bool,
+    /// Stdout is a terminal: wide columns may be clipped to fit (never in a pipe or a file).
+    pub clip: bool,
+}
 
 /// Quote a CSV field (RFC 4180).
 pub fn csv_field(s: &str) -> String {
@@ -31,13 +47,19 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// `value` as pretty JSON and a newline: every command's `--format json`.
+pub fn json(out: &mut dyn Write, _: &Printer, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
 /// A date as the tables print it (empty when there is none).
 pub fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// Status rows as CSV.
-pub fn status_csv(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<()> {
+pub fn status_csv(out: &mut dyn Write, _: &Printer, rows: &[RecordStatus]) -> io::Result<()> {
     csv_line(
         out,
         &[
@@ -80,14 +102,13 @@ pub fn status_csv(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<()> 
 /// (for a terminal), which cuts them at 26 and 24 characters with an ellipsis. Unless `quiet`, a
 /// last line counts the statuses. No rows print nothing, not even the header: the caller says
 /// why there are none.
-pub fn status_text(
-    rows: &[RecordStatus],
-    color: bool,
-    clip_columns: bool,
-    quiet: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn status_text(out: &mut dyn Write, p: &Printer, rows: &[RecordStatus]) -> io::Result<()> {
     use crate::style;
+    let Printer {
+        color,
+        quiet,
+        clip: clip_columns,
+    } = *p;
     if rows.is_empty() {
         return Ok(());
     }
@@ -157,7 +178,7 @@ pub fn status_text(
 /// What the decision that stands on each row asks of the drafter (its comments, Rules of
 /// Behavior analysis, findings, conditions), under a line naming the decision; rows whose
 /// decision says nothing beyond its outcome print nothing.
-pub fn decisions_text(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<()> {
+pub fn decisions_text(out: &mut dyn Write, _: &Printer, rows: &[RecordStatus]) -> io::Result<()> {
     for r in rows {
         let Some(d) = r.decision.as_ref().filter(|d| !d.notes.is_empty()) else {
             continue;
@@ -170,4 +191,137 @@ pub fn decisions_text(rows: &[RecordStatus], out: &mut dyn Write) -> io::Result<
         d.notes.write_text("    ", out)?;
     }
     Ok(())
+}
+
+/// Print a timeline for people: date, kind, commit and author in aligned columns, the summary
+/// indented below.
+pub fn timeline_text(out: &mut dyn Write, _: &Printer, events: &[Event]) -> io::Result<()> {
+    for e in events {
+        let c = e.commit.as_deref().unwrap_or("");
+        let who = e.author.as_deref().unwrap_or("");
+        let line = format!("{}  {:<13} {:<10}  {who}", e.date, e.kind, c);
+        writeln!(out, "{}\n    {}", line.trim_end(), e.summary)?;
+        if let Some(notes) = &e.notes {
+            notes.write_text("    ", out)?;
+        }
+    }
+    Ok(())
+}
+
+/// `check`'s findings for people, each with its caret and hint, then (unless quiet) the count.
+pub fn check_text(out: &mut dyn Write, p: &Printer, report: &CheckReport) -> io::Result<()> {
+    for rec in &report.records {
+        for f in &rec.findings {
+            writeln!(out, "{}", f.render_text(p.color))?;
+        }
+    }
+    if !p.quiet {
+        let n = report.records.len();
+        let plural = |k: usize, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
+        writeln!(
+            out,
+            "checked {}: {}, {}",
+            plural(n, "record"),
+            plural(report.errors, "error"),
+            plural(report.warnings, "warning")
+        )?;
+    }
+    Ok(())
+}
+
+/// Who decides, for people: whether signatures are required, then each reviewer and the
+/// fingerprints of their keys.
+pub fn roles_text(out: &mut dyn Write, _: &Printer, roles: &Listing) -> io::Result<()> {
+    writeln!(
+        out,
+        "signatures: {}",
+        if roles.require_signatures {
+            "required"
+        } else {
+            "not required"
+        }
+    )?;
+    if roles.reviewers.is_empty() {
+        writeln!(out, "no reviewers yet: `smout roles add <email> --key …`")?;
+    }
+    for r in &roles.reviewers {
+        writeln!(out, "{}  {}", r.email, r.name)?;
+        for k in &r.keys {
+            writeln!(out, "    {k}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The audit for people: its findings, decisions recorded for another reviewer, the root of
+/// trust and how to pin it, and (unless quiet) what was audited.
+pub fn audit_text(out: &mut dyn Write, p: &Printer, report: &AuditReport) -> io::Result<()> {
+    for f in &report.findings {
+        writeln!(out, "{}", f.render_text(p.color))?;
+    }
+    if p.quiet {
+        return Ok(());
+    }
+    if !report.on_behalf.is_empty() {
+        writeln!(
+            out,
+            "recorded for another reviewer (the entry names them; its signer recorded it):"
+        )?;
+        for b in &report.on_behalf {
+            writeln!(
+                out,
+                "  {} {}: recorded and signed by {} ({}), commit {}",
+                b.record, b.entry, b.recorded_by, b.recorded_by_name, b.commit
+            )?;
+        }
+    }
+    match &report.root {
+        Some(r) => {
+            writeln!(out, "root of trust: commit {}", r.commit)?;
+            for (email, fps) in &r.reviewers {
+                let keys = if fps.is_empty() {
+                    "no keys".to_string()
+                } else {
+                    fps.join(", ")
+                };
+                writeln!(out, "  {email}: {keys}")?;
+            }
+            match &report.pinned {
+                Some(p) if !report.findings.iter().any(|f| f.code == "AU012") => {
+                    writeln!(out, "  pinned: it is {p}, as the pin says")?
+                }
+                // A pin is copied into git config: longer than a short id, so it stays unique.
+                _ => writeln!(
+                    out,
+                    "  pin it outside the history: git config audit.root {}",
+                    r.commit.get(..12).unwrap_or(&r.commit)
+                )?,
+            }
+        }
+        None => writeln!(
+            out,
+            "root of trust: none yet (no reviewers were ever named)"
+        )?,
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(
+        out,
+        "audited {}, {}, {}, {}: {}",
+        plural(report.commits, "commit", "commits"),
+        match report.imported {
+            0 => plural(report.determinations, "determination", "determinations"),
+            n => format!(
+                "{} ({n} imported, decided outside smout)",
+                plural(report.determinations, "determination", "determinations")
+            ),
+        },
+        plural(report.submissions, "submission", "submissions"),
+        plural(
+            report.signatures,
+            "signature verified",
+            "signatures verified"
+        ),
+        plural(report.findings.len(), "finding", "findings")
+    )
 }

@@ -384,6 +384,15 @@ impl Register {
         })
     }
 
+    /// Record `id` is there (a valid id, and its folder), or the refusal naming the closest id.
+    pub fn require_record(&self, id: &str) -> Result<()> {
+        validate_id(id)?;
+        match self.record_dir(id).exists() {
+            true => Ok(()),
+            false => Err(self.no_record(id)),
+        }
+    }
+
     /// "No record `id`", with the closest id of the register when there is one.
     pub fn no_record(&self, id: &str) -> Error {
         let ids = self.record_ids().unwrap_or_default();

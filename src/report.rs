@@ -77,8 +77,12 @@ fn write_report(
     timestamp: i64,
 ) -> Result<Vec<u8>> {
     Ok(match format {
-        ReportFormat::Json => serde_json::to_vec_pretty(report)
-            .map_err(|e| Error::io(&reg.root, std::io::Error::from(e)))?,
+        ReportFormat::Json => {
+            let mut v = Vec::new();
+            crate::print::json(&mut v, &crate::print::Printer::default(), report)
+                .map_err(|e| Error::io(&reg.root, e))?;
+            v
+        }
         ReportFormat::Md => templates.render_named("report.md", report)?.into_bytes(),
         ReportFormat::Csv => {
             let mut v = Vec::new();

@@ -127,9 +127,7 @@ pub fn record_at_in(
     let rel = Register::record_rel(id);
     let drel = Register::determinations_rel(id);
     let Some(rev) = rev else {
-        if !reg.record_dir(id).exists() {
-            return Err(reg.no_record(id));
-        }
+        reg.require_record(id)?;
         let text = store
             .read_text(&rel, crate::store::fs::MAX_TEXT_BYTES)?
             .ok_or_else(|| reg.no_record(id))?;

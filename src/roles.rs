@@ -45,6 +45,54 @@ pub enum RolesChange {
     Quorum(u32),
 }
 
+/// Who decides, as `roles list` shows it (fields in the order the JSON prints them).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listing {
+    /// How many reviewers in force must sign a roles change.
+    pub quorum: u32,
+    /// Whether every commit must be signed.
+    pub require_signatures: bool,
+    /// The reviewers.
+    pub reviewers: Vec<Listed>,
+}
+
+/// One reviewer of a [`Listing`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listed {
+    /// Their e-mail (git's author e-mail).
+    pub email: String,
+    /// Their keys' fingerprints (or why a key does not read).
+    pub keys: Vec<String>,
+    /// Their name.
+    pub name: String,
+}
+
+/// The reviewers in force (the committed `[roles]`), with their keys' fingerprints.
+pub fn listing(reg: &Session) -> Result<Listing> {
+    let roles = in_force(reg)?;
+    let reviewers = roles
+        .list()
+        .into_iter()
+        .map(|r| Listed {
+            keys: r
+                .keys
+                .iter()
+                .map(|k| match sign::parse_public(k) {
+                    Ok(p) => p.fingerprint,
+                    Err(e) => format!("invalid: {e}"),
+                })
+                .collect(),
+            email: r.email,
+            name: r.name,
+        })
+        .collect();
+    Ok(Listing {
+        quorum: roles.quorum,
+        require_signatures: roles.require_signatures,
+        reviewers,
+    })
+}
+
 /// The roles in force: the committed `smout.toml`'s.
 pub fn in_force(reg: &Session) -> Result<Roles> {
     let store = reg.store();

@@ -2,8 +2,6 @@
 //! submissions, determinations and appeals, newest first — computed here, printed by the
 //! printers below (text or JSON) to any `io::Write`.
 
-use std::io::Write;
-
 use serde::Serialize;
 
 use crate::determination::Notes;
@@ -222,7 +220,7 @@ pub fn timeline_in(
                 date: r.time.date_naive().to_string(),
                 time: r.time.timestamp(),
                 kind: "revision",
-                commit: Some(r.commit[..10].to_string()),
+                commit: Some(crate::digest::short(&r.commit).to_string()),
                 author: Some(person(format!("{} <{}>", r.author, r.email))),
                 summary: format!("{}: {}{moved}", text(&r.message), text(&summary)),
                 notes: None,
@@ -238,7 +236,7 @@ pub fn timeline_in(
                 date: date_of(s.time).to_string(),
                 time: s.time,
                 kind: "submission",
-                commit: Some(s.commit[..10].to_string()),
+                commit: Some(crate::digest::short(&s.commit).to_string()),
                 author: None,
                 summary: format!(
                     "submission {} (tag {})",
@@ -400,25 +398,4 @@ fn newest_first(store: &Store, mut events: Vec<Placed>) -> Vec<Event> {
             .then(a.rank.cmp(&b.rank))
     });
     events.into_iter().map(|p| p.event).collect()
-}
-
-/// Print a timeline for people: date, kind, commit and author in aligned columns, the summary
-/// indented below.
-pub fn write_text(events: &[Event], out: &mut dyn Write) -> std::io::Result<()> {
-    for e in events {
-        let c = e.commit.as_deref().unwrap_or("");
-        let who = e.author.as_deref().unwrap_or("");
-        let line = format!("{}  {:<13} {:<10}  {who}", e.date, e.kind, c);
-        writeln!(out, "{}\n    {}", line.trim_end(), e.summary)?;
-        if let Some(notes) = &e.notes {
-            notes.write_text("    ", out)?;
-        }
-    }
-    Ok(())
-}
-
-/// Print a timeline as JSON.
-pub fn write_json(events: &[Event], out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, events).map_err(std::io::Error::from)?;
-    writeln!(out)
 }

@@ -18,7 +18,13 @@ use common::{example_history, have};
 fn probes(reg: &Path, home: &Path, args: &[&str]) -> Vec<(u32, usize)> {
     let log = home.join("strace.log");
     let o = Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=newfstatat,stat,statx,access,openat", "-o"])
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=newfstatat,stat,statx,access,openat",
+            "-o",
+        ])
         .arg(&log)
         .arg(env!("CARGO_BIN_EXE_smout"))
         .args(args)
@@ -61,7 +67,10 @@ fn each_command_opens_the_repository_once_and_each_worker_at_most_once() {
     let pdfs = out.join("pdfs");
     let commands: [(&str, Vec<&str>); 5] = [
         ("site", vec!["site", "-o", site.to_str().unwrap()]),
-        ("render --all", vec!["render", "--all", "-o", pdfs.to_str().unwrap()]),
+        (
+            "render --all",
+            vec!["render", "--all", "-o", pdfs.to_str().unwrap()],
+        ),
         ("ci", vec!["ci", "--base", "HEAD~3"]),
         ("report", vec!["report"]),
         ("status", vec!["status"]),
@@ -71,7 +80,8 @@ fn each_command_opens_the_repository_once_and_each_worker_at_most_once() {
         let threads = probes(&reg, tmp.path(), &args);
         let (main, main_probes) = threads[0];
         assert_eq!(
-            main_probes, 2,
+            main_probes,
+            2,
             "{what}: the command's own thread ({main}) opened the repository {} times: {threads:?}",
             main_probes as f64 / 2.0
         );

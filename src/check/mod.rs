@@ -11,6 +11,7 @@ mod model;
 mod read;
 mod release;
 mod run;
+mod targets;
 mod walk;
 
 pub use cache::check_targets_cached;
@@ -18,6 +19,7 @@ pub use conditions::{lookup, lookup_value, question_ref};
 pub use model::{CheckOptions, CheckReport, Ctx, RecordCheck, Target, CODES, MAX_RECORD_BYTES};
 pub use read::read_record;
 pub use run::{check_file, check_targets, check_text};
+pub use targets::targets;
 
 #[cfg(test)]
 mod tests {

@@ -41,79 +41,8 @@ pub fn run(env: &Env, args: AuditArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.session()?;
     let report = smout::audit::audit(&reg, args.rebuild_index, args.root.as_deref())?;
     match args.format {
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        ReportFormat::Text => {
-            for f in &report.findings {
-                writeln!(out, "{}", f.render_text(env.color))?;
-            }
-            if !env.quiet && !report.on_behalf.is_empty() {
-                writeln!(
-                    out,
-                    "recorded for another reviewer (the entry names them; its signer recorded it):"
-                )?;
-                for b in &report.on_behalf {
-                    writeln!(
-                        out,
-                        "  {} {}: recorded and signed by {} ({}), commit {}",
-                        b.record, b.entry, b.recorded_by, b.recorded_by_name, b.commit
-                    )?;
-                }
-            }
-            if !env.quiet {
-                match &report.root {
-                    Some(r) => {
-                        writeln!(out, "root of trust: commit {}", r.commit)?;
-                        for (email, fps) in &r.reviewers {
-                            let keys = if fps.is_empty() {
-                                "no keys".to_string()
-                            } else {
-                                fps.join(", ")
-                            };
-                            writeln!(out, "  {email}: {keys}")?;
-                        }
-                        match &report.pinned {
-                            Some(p) if !report.findings.iter().any(|f| f.code == "AU012") => {
-                                writeln!(out, "  pinned: it is {p}, as the pin says")?
-                            }
-                            _ => writeln!(
-                                out,
-                                "  pin it outside the history: git config audit.root {}",
-                                &r.commit[..12]
-                            )?,
-                        }
-                    }
-                    None => writeln!(
-                        out,
-                        "root of trust: none yet (no reviewers were ever named)"
-                    )?,
-                }
-                let plural = |n: usize, one: &str, many: &str| {
-                    format!("{n} {}", if n == 1 { one } else { many })
-                };
-                writeln!(
-                    out,
-                    "audited {}, {}, {}, {}: {}",
-                    plural(report.commits, "commit", "commits"),
-                    match report.imported {
-                        0 => plural(report.determinations, "determination", "determinations"),
-                        n => format!(
-                            "{} ({n} imported, decided outside smout)",
-                            plural(report.determinations, "determination", "determinations")
-                        ),
-                    },
-                    plural(report.submissions, "submission", "submissions"),
-                    plural(
-                        report.signatures,
-                        "signature verified",
-                        "signatures verified"
-                    ),
-                    plural(report.findings.len(), "finding", "findings")
-                )?;
-            }
-        }
+        ReportFormat::Json => smout::print::json(out, &env.printer(), &report)?,
+        ReportFormat::Text => smout::print::audit_text(out, &env.printer(), &report)?,
     }
     Ok(if report.findings.is_empty() {
         ExitCode::SUCCESS

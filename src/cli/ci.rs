@@ -63,8 +63,7 @@ pub fn run(env: &Env, args: CiArgs, out: &mut dyn Write) -> CliResult {
         CiFormat::Text => write!(out, "{}", smout::ci::render_text(&report))?,
         CiFormat::Md => write!(out, "{}", smout::ci::render_md(&report))?,
         CiFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            smout::print::json(out, &env.printer(), &report)?;
         }
     }
     Ok(if report.passed() {

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
+use smout::decide::input::{DocFlags, Flags};
 use smout::decide::{record, Kind};
-use smout::determination::{DeterminationInput, DocFinding};
+use smout::determination::DeterminationInput;
 use smout::error::Error;
 use smout::register::validate_id;
 
@@ -149,118 +150,40 @@ pub struct DecisionFields {
 }
 
 impl DecisionFields {
+    /// The determination these flags (and `--from`) describe.
     fn input(&self) -> Result<DeterminationInput, Error> {
-        let mut i = match &self.from {
-            Some(p) => {
-                let text = smout::store::read_text_file(p, smout::store::fs::MAX_TEXT_BYTES)?
-                    .ok_or_else(|| {
-                        Error::io(p, std::io::Error::from(std::io::ErrorKind::NotFound))
-                    })?;
-                toml::from_str(&text).map_err(|e| Error::Determinations {
-                    path: p.clone(),
-                    message: e.to_string().trim_end().to_string(),
-                })?
-            }
+        let base = match &self.from {
+            Some(p) => DeterminationInput::from_file(p)?,
             None => DeterminationInput::default(),
         };
-        if let Some(o) = &self.outcome {
-            i.outcome = o.clone();
+        Flags {
+            outcome: self.outcome.clone(),
+            submission: self.submission,
+            rules_do_not_comply: self.rules_do_not_comply.clone(),
+            training_required: self.training_required,
+            findings: self.finding.clone(),
+            pia: DocFlags {
+                required: self.pia_required,
+                covered: self.pia_covered.clone(),
+                action: self.pia_action.clone(),
+                update: self.pia_update.clone(),
+            },
+            sorn: DocFlags {
+                required: self.sorn_required,
+                covered: self.sorn_covered.clone(),
+                action: self.sorn_action.clone(),
+                update: self.sorn_update.clone(),
+            },
+            conditions: self.conditions.clone(),
+            comments: self.comments.clone(),
+            reviewer: self.reviewer.clone(),
+            reviewed: self.reviewed,
+            review_by: self.review_by,
+            corrects: self.corrects,
+            correction: self.correction.clone(),
+            review_by_reason: self.review_by_reason.clone(),
         }
-        i.submission = self.submission.or(i.submission);
-        if let Some(t) = &self.rules_do_not_comply {
-            i.rules_do_not_comply = t.clone();
-        }
-        i.training_required |= self.training_required;
-        for f in &self.finding {
-            let (key, value) = match f.split_once('=') {
-                None => (f.as_str(), toml::Value::Boolean(true)),
-                Some((k, "true" | "yes")) => (k, toml::Value::Boolean(true)),
-                Some((k, "false" | "no")) => (k, toml::Value::Boolean(false)),
-                Some((k, v)) => (k, toml::Value::String(v.to_string())),
-            };
-            i.findings.insert(key.trim().to_string(), value);
-        }
-        for (what, required, covered) in [
-            ("PIA", self.pia_required, &self.pia_covered),
-            ("SORN", self.sorn_required, &self.sorn_covered),
-        ] {
-            if required && !covered.is_empty() {
-                return Err(Error::Refused(format!(
-                    "a {what} cannot be found both required and covered: choose --{}-required or --{}-covered",
-                    what.to_lowercase(),
-                    what.to_lowercase()
-                )));
-            }
-        }
-        for (key, required, covered, action, update) in [
-            (
-                "pia",
-                self.pia_required,
-                &self.pia_covered,
-                &self.pia_action,
-                &self.pia_update,
-            ),
-            (
-                "sorn",
-                self.sorn_required,
-                &self.sorn_covered,
-                &self.sorn_action,
-                &self.sorn_update,
-            ),
-        ] {
-            doc(&mut i.documentation, key, required, covered, action);
-            if !update.is_empty() {
-                let d = i.documentation.entry(key.to_string()).or_default();
-                d.finding = "required".into();
-                d.action = "update".into();
-                d.ids = update.clone();
-            }
-        }
-        if let Some(c) = &self.conditions {
-            i.conditions = c.clone();
-        }
-        if let Some(c) = &self.comments {
-            i.comments = c.clone();
-        }
-        if self.reviewer.is_some() {
-            i.reviewer = self.reviewer.clone();
-        }
-        i.reviewed = self.reviewed.or(i.reviewed);
-        i.review_by = self.review_by.or(i.review_by);
-        i.corrects = self.corrects.or(i.corrects);
-        if let Some(c) = &self.correction {
-            i.correction = c.clone();
-        }
-        if let Some(r) = &self.review_by_reason {
-            i.review_by_reason = r.clone();
-        }
-        Ok(i)
-    }
-}
-
-fn doc(
-    docs: &mut std::collections::BTreeMap<String, DocFinding>,
-    key: &str,
-    required: bool,
-    covered: &[String],
-    action: &Option<String>,
-) {
-    if !required && covered.is_empty() && action.is_none() {
-        return;
-    }
-    let d = docs.entry(key.to_string()).or_insert_with(|| DocFinding {
-        action: "none".into(),
-        ..Default::default()
-    });
-    if required {
-        d.finding = "required".into();
-    }
-    if !covered.is_empty() {
-        d.finding = "covered".into();
-        d.ids = covered.to_vec();
-    }
-    if let Some(a) = action {
-        d.action = a.clone();
+        .over(base)
     }
 }
 
@@ -274,9 +197,7 @@ fn run_kind(
 ) -> CliResult {
     validate_id(id)?;
     let reg = env.session()?;
-    if !reg.record_dir(id).exists() {
-        return Err(reg.no_record(id).into());
-    }
+    reg.require_record(id)?;
     let form = reg.form_of(id)?;
     if kind == Kind::Appeal && input.decided_by.is_empty() && input.outcome != "pending" {
         input.decided_by = form.determination.appeal_to.clone().unwrap_or_default();
@@ -313,7 +234,7 @@ fn run_kind(
             writeln!(
                 out,
                 "commit {} tagged {}",
-                &c.to_string()[..10],
+                smout::digest::short(&c.to_string()),
                 smout::store::tag_name(id, kind.tag_kind(), r.n)
             )?;
         }

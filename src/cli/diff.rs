@@ -81,8 +81,7 @@ pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
     )?;
     match args.format {
         DiffFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &d).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            smout::print::json(out, &env.printer(), &d)?;
         }
         DiffFormat::Text => write!(out, "{}", render_text(&d, env.color, false))?,
         DiffFormat::Md => write!(out, "{}", render_text(&d, false, true))?,

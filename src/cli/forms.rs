@@ -58,8 +58,7 @@ pub fn run(env: &Env, args: FormsArgs, out: &mut dyn Write) -> CliResult {
         .collect();
     match args.format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            smout::print::json(out, &env.printer(), &rows)?;
         }
         ReportFormat::Text => {
             for r in rows {

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
-use smout::timeline::{timeline, write_json, write_text};
+use smout::print::{json, timeline_text};
+use smout::timeline::timeline;
 
 use super::{CliResult, Env, ReportFormat};
 
@@ -40,8 +41,8 @@ pub fn run(env: &Env, args: LogArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.session()?;
     let events = timeline(&reg, &args.id, args.release)?;
     match args.format {
-        ReportFormat::Json => write_json(&events, out)?,
-        ReportFormat::Text => write_text(&events, out)?,
+        ReportFormat::Json => json(out, &env.printer(), &events)?,
+        ReportFormat::Text => timeline_text(out, &env.printer(), &events)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -166,6 +166,15 @@ impl Env {
         smout::session::Session::discover(&self.start)
     }
 
+    /// How this command prints.
+    pub fn printer(&self) -> smout::print::Printer {
+        smout::print::Printer {
+            color: self.color,
+            quiet: self.quiet,
+            clip: self.terminal,
+        }
+    }
+
     /// What the user should be told on the way (waiting for the lock, an interrupted change
     /// finished), on stderr.
     pub fn note(&self) -> impl FnMut(String) {

@@ -142,8 +142,7 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let rec = record_at(&reg, &id, args.rev.as_deref())?;
     if args.context {
         let view = smout::rendering::render_context(&reg, &rec, &opts)?;
-        serde_json::to_writer_pretty(&mut *out, &view).map_err(std::io::Error::from)?;
-        writeln!(out)?;
+        smout::print::json(out, &env.printer(), &view)?;
         return Ok(ExitCode::SUCCESS);
     }
     let (bytes, mark) = render_record(&reg, &templates, &rec, format, &opts)?;

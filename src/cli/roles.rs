@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use smout::roles::{allowed_signers, change, in_force, RolesChange};
+use smout::roles::{allowed_signers, change, RolesChange};
 
 use super::{CliResult, Env, ReportFormat};
 
@@ -93,57 +93,10 @@ pub fn run(env: &Env, args: RolesArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.session()?;
     let ch = match args.action {
         RolesAction::List { format } => {
-            let roles = in_force(&reg)?;
-            let rows: Vec<serde_json::Value> = roles
-                .list()
-                .into_iter()
-                .map(|r| {
-                    let fps: Vec<String> = r
-                        .keys
-                        .iter()
-                        .map(|k| match smout::store::sign::parse_public(k) {
-                            Ok(p) => p.fingerprint,
-                            Err(e) => format!("invalid: {e}"),
-                        })
-                        .collect();
-                    serde_json::json!({ "email": r.email, "name": r.name, "keys": fps })
-                })
-                .collect();
+            let listing = smout::roles::listing(&reg)?;
             match format {
-                ReportFormat::Json => {
-                    let v = serde_json::json!({
-                        "require_signatures": roles.require_signatures,
-                        "quorum": roles.quorum,
-                        "reviewers": rows,
-                    });
-                    serde_json::to_writer_pretty(&mut *out, &v).map_err(std::io::Error::from)?;
-                    writeln!(out)?;
-                }
-                ReportFormat::Text => {
-                    writeln!(
-                        out,
-                        "signatures: {}",
-                        if roles.require_signatures {
-                            "required"
-                        } else {
-                            "not required"
-                        }
-                    )?;
-                    if rows.is_empty() {
-                        writeln!(out, "no reviewers yet: `smout roles add <email> --key …`")?;
-                    }
-                    for r in &rows {
-                        writeln!(
-                            out,
-                            "{}  {}",
-                            r["email"].as_str().unwrap_or(""),
-                            r["name"].as_str().unwrap_or("")
-                        )?;
-                        for k in r["keys"].as_array().into_iter().flatten() {
-                            writeln!(out, "    {}", k.as_str().unwrap_or(""))?;
-                        }
-                    }
-                }
+                ReportFormat::Json => smout::print::json(out, &env.printer(), &listing)?,
+                ReportFormat::Text => smout::print::roles_text(out, &env.printer(), &listing)?,
             }
             return Ok(ExitCode::SUCCESS);
         }

@@ -39,7 +39,6 @@ pub fn run(env: &Env, args: SchemaArgs, out: &mut dyn Write) -> CliResult {
         known: forms.ids().join(", "),
     })?;
     let schema = smout::schema::json_schema(form);
-    serde_json::to_writer_pretty(&mut *out, &schema).map_err(std::io::Error::from)?;
-    writeln!(out)?;
+    smout::print::json(out, &env.printer(), &schema)?;
     Ok(ExitCode::SUCCESS)
 }

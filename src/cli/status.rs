@@ -86,9 +86,7 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.session()?;
     for id in &args.ids {
         validate_id(id)?;
-        if !reg.record_dir(id).exists() {
-            return Err(reg.no_record(id).into());
-        }
+        reg.require_record(id)?;
     }
     let mut rows: Vec<RecordStatus> = register_status(&reg, &args.ids, env.today, args.release)?;
     for w in rows.iter().flat_map(|r| &r.warnings) {
@@ -108,10 +106,9 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     }
     match args.format {
         TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            smout::print::json(out, &env.printer(), &rows)?;
         }
-        TableFormat::Csv => smout::print::status_csv(&rows, out)?,
+        TableFormat::Csv => smout::print::status_csv(out, &env.printer(), &rows)?,
         TableFormat::Text if rows.is_empty() => {
             // No table, not even its header: say why on stderr, so that a pipe gets no lines.
             if !env.quiet {
@@ -119,10 +116,10 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
             }
         }
         TableFormat::Text => {
-            smout::print::status_text(&rows, env.color, env.terminal, env.quiet, out)?;
+            smout::print::status_text(out, &env.printer(), &rows)?;
             // Records asked for by name: what their decisions ask of the drafter.
             if !args.ids.is_empty() {
-                smout::print::decisions_text(&rows, out)?;
+                smout::print::decisions_text(out, &env.printer(), &rows)?;
             }
         }
     }

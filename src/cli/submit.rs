@@ -38,9 +38,7 @@ pub struct SubmitArgs {
 pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
     validate_id(&args.id)?;
     let reg = env.session()?;
-    if !reg.record_dir(&args.id).exists() {
-        return Err(reg.no_record(&args.id).into());
-    }
+    reg.require_record(&args.id)?;
     let outcome = smout::submit::submit(&reg, &args.id, env.today, !args.no_commit, &mut |m| {
         eprintln!("{m}")
     })?;
@@ -77,7 +75,7 @@ pub fn run(env: &Env, args: SubmitArgs, out: &mut dyn Write) -> CliResult {
                 "submitted {} as submission {} (commit {}, tag {})",
                 args.id,
                 s.n,
-                &c.to_string()[..10],
+                smout::digest::short(&c.to_string()),
                 smout::store::tag_name(&args.id, smout::store::TagKind::Submission, s.n)
             )?,
             None => writeln!(out, "not committed (--no-commit): nothing was tagged")?,

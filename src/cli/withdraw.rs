@@ -48,7 +48,7 @@ pub(super) fn ended(env: &Env, id: &str, reason: &str, how: End, out: &mut dyn W
                 End::Withdraw => "withdrawn",
                 End::Retire => "retired",
             },
-            &done.commit.to_string()[..10],
+            smout::digest::short(&done.commit.to_string()),
             done.tag
         )?;
     }

@@ -15,6 +15,7 @@ use crate::store::history::{date_of, Side};
 use crate::store::{tag_name, Change, FileChange};
 use std::path::Path;
 
+pub mod input;
 mod kind;
 mod refusal;
 mod validate;

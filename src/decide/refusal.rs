@@ -197,6 +197,9 @@ pub enum Refusal {
         /// `=<choice>` for a finding with choices.
         value: String,
     },
+    /// A PIA or SORN found both required and covered.
+    #[error("a {0} cannot be found both required and covered: choose --{pia}-required or --{pia}-covered", pia = .0.to_lowercase())]
+    RequiredAndCovered(&'static str),
     /// A correction that names no recorded determination, or says not why.
     #[error("{0}")]
     BadCorrection(String),

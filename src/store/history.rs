@@ -275,7 +275,7 @@ pub(super) fn former_path(
 
 /// The short form of a commit id.
 pub fn short(oid: Oid) -> String {
-    oid.to_string()[..10].to_string()
+    crate::digest::short(&oid.to_string()).to_string()
 }
 
 /// A revision that changed a record.

@@ -152,7 +152,7 @@ pub fn verify(
                 "AU012",
                 format!(
                     "the root of trust is {}, not the pinned {p}",
-                    found.as_deref().map(|c| &c[..10]).unwrap_or("missing")
+                    found.as_deref().map(crate::digest::short).unwrap_or("missing")
                 ),
                 "the history below the pinned root was rewritten (or the pin is wrong): compare with a mirror before trusting anything this audit says".into(),
             ));
