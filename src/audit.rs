@@ -62,27 +62,34 @@ pub struct OnBehalf {
     pub commit: String,
 }
 
+/// Why the audit cannot run (nothing was judged).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// `--root ""`.
+    #[error("--root is empty: give the root-of-trust commit `smout audit` prints (in a pipeline, set the CI variable SMOUT_ROOT to it)")]
+    EmptyRoot,
+    /// A thread of the audit stopped (a panic).
+    #[error("the audit's record checks stopped unexpectedly; run `smout audit` again")]
+    Stopped,
+}
+
+crate::error::refusal!(Refusal);
+
 /// Audit the register's whole history. `root` pins the root of trust (else git config
 /// `audit.root`, which lives outside the history).
 pub fn audit(reg: &Session, rebuild_index: bool, root: Option<&str>) -> Result<AuditReport> {
     if root.is_some_and(|r| r.trim().is_empty()) {
-        return Err(crate::error::Error::Refused(
-            "--root is empty: give the root-of-trust commit `smout audit` prints (in a pipeline, set the CI variable SMOUT_ROOT to it)".into(),
-        ));
+        return Err(Refusal::EmptyRoot.into());
     }
     let store = reg.store();
     if rebuild_index {
         store.ignore_caches();
     }
     if store.is_shallow()? {
-        return Err(crate::error::Error::Refused(
-            "this is a shallow clone: an audit must see the whole history, or it would blame commits whose parents it cannot read. Run `git fetch --unshallow`, then audit again".into(),
-        ));
+        return Err(crate::trust::Refusal::Shallow("an audit must see the whole history, or it would blame commits whose parents it cannot read. Run `git fetch --unshallow`, then audit again").into());
     }
     if let Some(first) = store.history_rewriters()?.first() {
-        return Err(crate::error::Error::Refused(format!(
-            "{first} is there: it makes git show another history than the commits' own, so an audit would vouch for what the objects do not say. Audit reads the graph as it is: remove it (git replace -d <commit> for a replace ref; delete .git/info/grafts), then audit again"
-        )));
+        return Err(crate::trust::Refusal::Rewritten(first.clone()).into());
     }
     let head = store.head_commit();
     let mut findings = Vec::new();
@@ -264,11 +271,7 @@ pub fn audit(reg: &Session, rebuild_index: bool, root: Option<&str>) -> Result<A
         let trust = crate::trust::verify(store, &index, pinned.as_deref());
         (per_record.join(), trust)
     });
-    let per_record = per_record.map_err(|_| {
-        crate::error::Error::Refused(
-            "the audit's record checks stopped unexpectedly; run `smout audit` again".into(),
-        )
-    })?;
+    let per_record = per_record.map_err(|_| crate::error::Error::from(Refusal::Stopped))?;
     let per_record = per_record
         .into_iter()
         .collect::<Result<Vec<RecordAudit>, _>>()?;

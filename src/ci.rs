@@ -11,7 +11,7 @@ use crate::check::{check_targets, CheckOptions, Target};
 use crate::determination::Determinations;
 use crate::diag::{Finding, Severity};
 use crate::diff::{compare, RecordDiff};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
 use crate::session::Session;
 use crate::status::{register_status, Status};
@@ -90,28 +90,33 @@ impl CiReport {
     }
 }
 
+/// Why the gate cannot run (nothing was judged).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// No commit to judge.
+    #[error("the repository has no commit yet")]
+    NoCommit,
+    /// `--base` names no commit here.
+    #[error("`{0}` names no commit here; fetch it first (e.g. `git fetch origin main`) and pass --base origin/main")]
+    UnknownBase(String),
+}
+
+crate::error::refusal!(Refusal);
+
 /// Check what HEAD changes relative to `base` (a git revision; the merge base of the two is
 /// what HEAD is compared with).
 pub fn gate(reg: &Session, base: &str, root: Option<&str>, today: NaiveDate) -> Result<CiReport> {
     let store = reg.store();
     if store.is_shallow()? {
-        return Err(Error::Refused(
-            "this is a shallow clone: the gate audits the whole history. Clone with the full history (GitLab: GIT_DEPTH: 0; GitHub: actions/checkout with fetch-depth: 0), or run `git fetch --unshallow`".into(),
-        ));
+        return Err(crate::trust::Refusal::Shallow("the gate audits the whole history. Clone with the full history (GitLab: GIT_DEPTH: 0; GitHub: actions/checkout with fetch-depth: 0), or run `git fetch --unshallow`").into());
     }
     if let Some(first) = store.history_rewriters()?.first() {
-        return Err(Error::Refused(format!(
-            "{first} is there: it makes git show another history than the commits' own, so an audit would vouch for what the objects do not say. Audit reads the graph as it is: remove it (git replace -d <commit> for a replace ref; delete .git/info/grafts), then audit again"
-        )));
+        return Err(crate::trust::Refusal::Rewritten(first.clone()).into());
     }
-    let head = store
-        .head_commit()
-        .ok_or_else(|| Error::Refused("the repository has no commit yet".into()))?;
-    let base_id = store.rev_id(base).ok_or_else(|| {
-        Error::Refused(format!(
-            "`{base}` names no commit here; fetch it first (e.g. `git fetch origin main`) and pass --base origin/main"
-        ))
-    })?;
+    let head = store.head_commit().ok_or(Refusal::NoCommit)?;
+    let base_id = store
+        .rev_id(base)
+        .ok_or_else(|| Refusal::UnknownBase(base.to_string()))?;
     let mut rewritten = Vec::new();
     let from = match store.is_ancestor(base_id, head)? {
         // The register's history is its first-parent chain: the base must be on HEAD's, or

@@ -59,10 +59,7 @@ pub fn init(
     signed: bool,
 ) -> Result<Initialized> {
     if dir.join(SETTINGS_FILE).exists() {
-        return Err(Error::Refused(format!(
-            "{} exists already: this is a register",
-            dir.join(SETTINGS_FILE).display()
-        )));
+        return Err(Refusal::IsARegister(dir.join(SETTINGS_FILE)).into());
     }
     if !force {
         if let Ok(entries) = crate::store::fs::list_dir(dir) {
@@ -73,12 +70,11 @@ pub fn init(
                 .collect();
             others.sort();
             if !others.is_empty() {
-                return Err(Error::Refused(format!(
-                    "{} is not empty ({}{}); smout makes a register in a new or empty folder. Pass --force to make this folder a register anyway",
-                    dir.display(),
-                    others.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
-                    if others.len() > 3 { ", …" } else { "" }
-                )));
+                return Err(Refusal::NotEmpty {
+                    dir: dir.to_path_buf(),
+                    holds: others,
+                }
+                .into());
             }
         }
     }
@@ -98,6 +94,24 @@ pub fn init(
 
 /// What `init` created, so that a failed `init` leaves the folder as it found it ("smout
 /// changed nothing" is then true): the folder itself when it was new, else the repository and
+/// Why `init` makes no register here (nothing was made).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The folder holds a register's settings already.
+    #[error("{} exists already: this is a register", .0.display())]
+    IsARegister(PathBuf),
+    /// The folder holds files (their names; `.git` aside).
+    #[error("{} is not empty ({}{}); smout makes a register in a new or empty folder. Pass --force to make this folder a register anyway", .dir.display(), .holds.iter().take(3).cloned().collect::<Vec<_>>().join(", "), if .holds.len() > 3 { ", …" } else { "" })]
+    NotEmpty {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        holds: Vec<String>,
+    },
+}
+
+crate::error::refusal!(Refusal);
+
 /// `records/` it made in it.
 struct Made<'a> {
     dir: &'a Path,

@@ -424,8 +424,10 @@ pub fn append(existing: &str, table: &str, entry: &Determination) -> Result<Stri
             appeal: None,
         }
     };
-    let text = toml::to_string(&one)
-        .map_err(|e| Error::Refused(format!("cannot write the determination: {e}")))?;
+    let text = toml::to_string(&one).map_err(|e| Error::Write {
+        what: "the determination",
+        source: Box::new(e),
+    })?;
     let mut out = existing.to_string();
     if out.is_empty() {
         out.push_str("# Determinations of the Privacy Office, appended by `smout determine`; never edit past entries.\n");

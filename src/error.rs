@@ -147,6 +147,14 @@ pub enum Error {
     /// The command cannot go ahead; the message says why.
     #[error("{0}")]
     Refused(String),
+    /// A file smout makes (a PDF, a Word file, a determinations file) could not be written.
+    #[error("writing {what} failed: {source}")]
+    Write {
+        /// What was being written.
+        what: &'static str,
+        /// Why.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A template failed to render.
     #[error("template {name}: {message}")]
     Template {
@@ -215,6 +223,19 @@ impl Error {
         }
     }
 }
+
+/// `impl From<$t> for Error`: a module's typed refusal, kept whole as the cause (without a hint:
+/// its message says what to do).
+macro_rules! refusal {
+    ($t:ty) => {
+        impl From<$t> for $crate::error::Error {
+            fn from(r: $t) -> Self {
+                $crate::error::Error::refusal(r, None)
+            }
+        }
+    };
+}
+pub(crate) use refusal;
 
 /// Result with smout's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

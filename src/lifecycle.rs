@@ -69,11 +69,7 @@ pub enum Refusal {
     },
 }
 
-impl From<Refusal> for crate::error::Error {
-    fn from(r: Refusal) -> Self {
-        crate::error::Error::refusal(r, None)
-    }
-}
+crate::error::refusal!(Refusal);
 
 /// What was done.
 #[derive(Debug, Clone)]

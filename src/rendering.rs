@@ -14,6 +14,25 @@ pub use crate::revision::{record_at, record_at_in, RecordAt};
 
 use crate::render::{render, Format, RenderOptions, Source, Templates};
 
+/// Why a rendering is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// A release copy of a record that fails `check`.
+    #[error("{origin} has {errors} check error(s) (first: {first}); a release copy is made only of a record that passes `smout check {id}`")]
+    ReleaseOfInvalid {
+        /// Where the record was read.
+        origin: String,
+        /// How many errors.
+        errors: usize,
+        /// The first: its code and message.
+        first: String,
+        /// The record.
+        id: String,
+    },
+}
+
+crate::error::refusal!(Refusal);
+
 /// Render `rec` in `format`; returns the bytes and the mark printed on every page (empty when
 /// the rendering is exactly a submission). A release copy of a record with check errors is
 /// refused: a value of the wrong type or malformed markup could otherwise reach the page; an
@@ -62,14 +81,13 @@ pub fn checked_mark(reg: &Register, rec: &RecordAt, opts: &RenderOptions) -> Res
     }
     if opts.release {
         if let Some(first) = errors.first() {
-            return Err(Error::Refused(format!(
-                "{} has {} check error(s) (first: {} {}); a release copy is made only of a record that passes `smout check {}`",
-                rec.origin,
-                errors.len(),
-                first.code,
-                first.message,
-                rec.id
-            )));
+            return Err(Refusal::ReleaseOfInvalid {
+                origin: rec.origin.clone(),
+                errors: errors.len(),
+                first: format!("{} {}", first.code, first.message),
+                id: rec.id.clone(),
+            }
+            .into());
         }
     }
     Ok(mark)

@@ -13,6 +13,21 @@ use crate::render::Templates;
 use crate::session::Session;
 use crate::status::{RecordStatus, Status};
 
+/// Why the report cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// An approved record's approved submission does not parse (it would go uncounted).
+    #[error("{id}: the approved submission does not parse: {message}")]
+    ApprovedUnreadable {
+        /// The record.
+        id: String,
+        /// What the TOML parser said.
+        message: String,
+    },
+}
+
+crate::error::refusal!(Refusal);
+
 /// The formats of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -221,11 +236,11 @@ fn deviations(reg: &Session, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
         let (side, _) = crate::revision::resolve(w.reg, w.store, &row.id, "approved")?;
         let text = w.store.record_text(&row.id, &side)?;
         toml::from_str::<toml::Table>(&text).map(Some).map_err(|e| {
-            Error::Refused(format!(
-                "{}: the approved submission does not parse: {}",
-                row.id,
-                e.message()
-            ))
+            Refusal::ApprovedUnreadable {
+                id: row.id.clone(),
+                message: e.message().to_string(),
+            }
+            .into()
         })
     });
     let approved = approved.into_iter().collect::<Result<Vec<_>>>()?;

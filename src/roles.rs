@@ -162,11 +162,7 @@ pub enum Refusal {
     RolesNotATable,
 }
 
-impl From<Refusal> for crate::error::Error {
-    fn from(r: Refusal) -> Self {
-        crate::error::Error::refusal(r, None)
-    }
-}
+crate::error::refusal!(Refusal);
 
 /// Make a roles change as the current git identity. Returns the commit's one-line message.
 pub fn change(reg: &Session, ch: RolesChange, note: &mut dyn FnMut(String)) -> Result<String> {

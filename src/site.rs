@@ -254,10 +254,7 @@ fn swap_in(stage: &Path, out: &Path) -> Result<()> {
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false)
         {
-            return Err(Error::Refused(format!(
-                "{} is a symbolic link; smout does not write through links",
-                out.display()
-            )));
+            return Err(Refusal::Symlink(out.to_path_buf()).into());
         }
         std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
     }
@@ -372,6 +369,19 @@ fn record_pages(
         reused,
     })
 }
+
+/// Why the site cannot be written (nothing was replaced).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The site's folder is a symbolic link.
+    #[error("{} is a symbolic link; smout does not write through links", .0.display())]
+    Symlink(std::path::PathBuf),
+    /// The thread making the audit and report stopped (a panic).
+    #[error("the site's audit and report stopped unexpectedly; run it again")]
+    Stopped,
+}
+
+crate::error::refusal!(Refusal);
 
 /// Build the site into `out`, calling `progress(done, total)` as records are done.
 pub fn build(
@@ -527,9 +537,7 @@ fn build_into(
         });
         (results, side.join())
     });
-    let (audit, made) = side.map_err(|_| {
-        Error::Refused("the site's audit and report stopped unexpectedly; run it again".into())
-    })??;
+    let (audit, made) = side.map_err(|_| Error::from(Refusal::Stopped))??;
     summaries.save(reg, main);
     let mut pages = 0;
     let mut written = Vec::new();

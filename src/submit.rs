@@ -52,7 +52,7 @@ fn set_date(text: &str, path: &str, date: NaiveDate, overwrite: bool) -> Result<
     for t in tables {
         let table = item
             .as_table_like_mut()
-            .ok_or_else(|| Error::Refused(format!("`{t}` is not a table in the record")))?;
+            .ok_or_else(|| Refusal::NotATable(t.to_string()))?;
         if table.get(t).is_none() {
             table.insert(t, toml_edit::Item::Table(toml_edit::Table::new()));
         }
@@ -63,7 +63,7 @@ fn set_date(text: &str, path: &str, date: NaiveDate, overwrite: bool) -> Result<
     }
     let table = item
         .as_table_like_mut()
-        .ok_or_else(|| Error::Refused(format!("`{path}` does not sit in a table")))?;
+        .ok_or_else(|| Refusal::NotInATable(path.to_string()))?;
     let empty = match table.get(last) {
         None => true,
         Some(v) => v.as_str().is_some_and(|s| s.trim().is_empty()),
@@ -97,6 +97,19 @@ pub enum Outcome {
     /// Refused: the record has check errors (these findings).
     Refused(RecordCheck),
 }
+
+/// Why the submission date cannot be filled in (nothing was written).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// A table on the way to the date's field holds a value.
+    #[error("`{0}` is not a table in the record")]
+    NotATable(String),
+    /// The date's field does not sit in a table.
+    #[error("`{0}` does not sit in a table")]
+    NotInATable(String),
+}
+
+crate::error::refusal!(Refusal);
 
 /// Submit record `id`: under the register lock, check it, fill an empty submission date with
 /// `today` (and replace with it the date smout filled in for an earlier submission, which is

@@ -108,6 +108,21 @@ impl Summaries {
     }
 }
 
+/// Why a record's timeline cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// HEAD's determinations file does not read.
+    #[error("{rel} at HEAD: {source}")]
+    Determinations {
+        /// The file.
+        rel: String,
+        /// Why.
+        source: Box<Error>,
+    },
+}
+
+crate::error::refusal!(Refusal);
+
 /// The timeline of record `id`, newest first. A `release` timeline passes every string through
 /// the redaction step and withholds people's names and addresses under (b) (6).
 pub fn timeline(reg: &Session, id: &str, release: bool) -> Result<Vec<Event>> {
@@ -271,9 +286,11 @@ pub fn timeline_in(
     // Decisions come from history: the committed determinations, each placed at the commit
     // that appended it to the file (and so also tagged it).
     let dets = crate::determination::Determinations::committed(store, id).map_err(|e| match e {
-        Error::Determinations { .. } => {
-            Error::Refused(format!("{} at HEAD: {e}", Register::determinations_rel(id)))
+        Error::Determinations { .. } => Refusal::Determinations {
+            rel: Register::determinations_rel(id),
+            source: Box::new(e),
         }
+        .into(),
         e => e,
     })?;
     let appended = if dets.determinations.is_empty() && dets.appeals.is_empty() {

@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn flags_replace_the_files_answers_and_add_to_its_lists() {
         let base: DeterminationInput = toml::from_str(
-            "outcome = \"not-yet-met\"\ncomments = \"from the file\"\n[documentation.pia]\nfinding = \"covered\"\nids = [\"DHS/CBP/PIA-058\"]\naction = \"none\"\n",
+            "outcome = \"not-yet-met\"\ncomments = \"from the file\"\n[pia]\nfinding = \"covered\"\nids = [\"DHS/CBP/PIA-058\"]\naction = \"none\"\n",
         )
         .unwrap();
         let i = Flags {

@@ -213,8 +213,4 @@ pub enum Refusal {
     },
 }
 
-impl From<Refusal> for crate::error::Error {
-    fn from(r: Refusal) -> Self {
-        crate::error::Error::refusal(r, None)
-    }
-}
+crate::error::refusal!(Refusal);

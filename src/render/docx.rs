@@ -471,7 +471,9 @@ pub fn render(blocks: &str, timestamp: i64, properties: &[(&str, String)]) -> Re
         );
     xml.doc_props.core = core.into_bytes();
     let mut out = std::io::Cursor::new(Vec::new());
-    xml.pack(&mut out)
-        .map_err(|e| Error::Refused(format!("writing the Word file failed: {e}")))?;
+    xml.pack(&mut out).map_err(|e| Error::Write {
+        what: "the Word file",
+        source: Box::new(e),
+    })?;
     Ok(out.into_inner())
 }

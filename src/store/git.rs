@@ -34,17 +34,9 @@ pub fn prepare_init(dir: &Path, commit: bool, signed: bool) -> Result<bool> {
             }
             .and_then(crate::store::sign::signing_key_in);
             match key {
-                None => {
-                    return Err(Error::Refused(format!(
-                        "{}\n(or make a register without signatures: smout init --unsigned)",
-                        super::ready::NotReady::NoSigningKey
-                    )))
-                }
+                None => return Err(super::ready::NotReady::NoSigningKeyToInit.into()),
                 Some(crate::store::sign::SigningKey::File(p)) if !p.is_file() => {
-                    return Err(Error::Refused(format!(
-                        "git's user.signingkey names {}, which does not exist; make the key (`mkdir -p ~/.ssh && ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519`) or point user.signingkey at yours; smout changed nothing",
-                        p.display()
-                    )))
+                    return Err(super::ready::NotReady::SigningKeyMissing(p).into())
                 }
                 Some(_) => {}
             }
@@ -269,11 +261,7 @@ fn reftable_above(dir: &Path) -> Option<std::path::PathBuf> {
 /// references in a reftable: libgit2 would see no repository at all.
 pub fn refuse_reftable(dir: &Path) -> Result<()> {
     match reftable_above(dir) {
-        Some(git) => Err(Error::Refused(format!(
-            "{} keeps its references in a reftable (git init --ref-format=reftable), which smout's git library cannot read yet; convert it to files, which every git reads: git -C {} refs migrate --ref-format=files",
-            git.display(),
-            git.parent().unwrap_or(&git).display()
-        ))),
+        Some(git) => Err(super::ready::NotReady::Reftable(git).into()),
         None => Ok(()),
     }
 }

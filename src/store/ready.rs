@@ -55,13 +55,21 @@ pub enum NotReady {
     /// A signed register, and git has no signing key.
     #[error("this register requires signed commits ([roles] require_signatures = true), and git has no signing key. Set one as for git itself:\n  git config gpg.format ssh\n  git config user.signingkey ~/.ssh/id_ed25519.pub      # a key file\n  git config user.signingkey \"key::$(ssh-add -L | head -1)\"   # a key in ssh-agent (a PIV card)\nsmout changed nothing")]
     NoSigningKey,
+    /// A signed register is being made, and git has no signing key.
+    #[error(
+        "{}\n(or make a register without signatures: smout init --unsigned)",
+        NotReady::NoSigningKey
+    )]
+    NoSigningKeyToInit,
+    /// git's `user.signingkey` names a key file that is not there.
+    #[error("git's user.signingkey names {}, which does not exist; make the key (`mkdir -p ~/.ssh && ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519`) or point user.signingkey at yours; smout changed nothing", .0.display())]
+    SigningKeyMissing(PathBuf),
+    /// The repository keeps its references in a reftable (at this git folder).
+    #[error("{} keeps its references in a reftable (git init --ref-format=reftable), which smout's git library cannot read yet; convert it to files, which every git reads: git -C {} refs migrate --ref-format=files", .0.display(), .0.parent().unwrap_or(.0).display())]
+    Reftable(PathBuf),
     /// Signing failed.
     #[error("{0}; smout changed nothing")]
     SigningFailed(String),
 }
 
-impl From<NotReady> for crate::error::Error {
-    fn from(r: NotReady) -> Self {
-        crate::error::Error::refusal(r, None)
-    }
-}
+crate::error::refusal!(NotReady);

@@ -34,6 +34,19 @@ mod rules;
 pub(crate) use rules::SLACK;
 use rules::{finding, own_commit, submissions_of};
 
+/// Why the history cannot be audited as it is (nothing was judged).
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// A shallow clone: `for_what` (the audit, the gate) must see every commit.
+    #[error("this is a shallow clone: {0}")]
+    Shallow(&'static str),
+    /// A replace ref or grafts file makes git show another history than the objects'.
+    #[error("{0} is there: it makes git show another history than the commits' own, so an audit would vouch for what the objects do not say. Audit reads the graph as it is: remove it (git replace -d <commit> for a replace ref; delete .git/info/grafts), then audit again")]
+    Rewritten(String),
+}
+
+crate::error::refusal!(Refusal);
+
 /// The register's root of trust: the commit that first named reviewers, and their keys.
 #[derive(Debug, Clone, Serialize)]
 pub struct RootOfTrust {

@@ -164,8 +164,10 @@ pub fn render_with(
     embed(&mut lo, files);
     compress(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| Error::Refused(format!("writing the PDF failed: {e}")))?;
+    lo.save_to(&mut bytes).map_err(|e| Error::Write {
+        what: "the PDF",
+        source: Box::new(e),
+    })?;
     Ok(bytes)
 }
 
