@@ -103,6 +103,227 @@ impl fmt::Display for Status {
     }
 }
 
+/// What a decision's outcome means, in its form's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meaning {
+    /// It approves the use: a review period starts.
+    Approves,
+    /// It does not approve: the status its outcome's `status` word names.
+    Leaves(Status),
+}
+
+impl Meaning {
+    /// The meaning of a form's outcome (an outcome the form does not know: not yet met).
+    pub fn of(outcome: Option<&crate::form::Outcome>) -> Meaning {
+        match outcome {
+            Some(o) if o.approves => Meaning::Approves,
+            o => Meaning::Leaves(Status::from_outcome(
+                o.map(|o| o.status.as_str()).unwrap_or("not-yet-met"),
+            )),
+        }
+    }
+}
+
+/// Everything a record's status is decided from, as plain values: its history (submissions,
+/// decisions, endings), what its form says, and what the working tree holds.
+pub struct Case<'a> {
+    /// Record id (the next step names it).
+    pub id: &'a str,
+    /// The latest submission's number (none: never submitted).
+    pub submission: Option<u32>,
+    /// The committed determinations and appeals.
+    pub decisions: &'a Determinations,
+    /// Withdrawals and retirements, oldest first.
+    pub endings: &'a [Ending],
+    /// What an outcome means.
+    pub meaning: &'a dyn Fn(&str) -> Meaning,
+    /// The working tree differs materially from the submission the standing decision
+    /// approved (consulted only when it approves).
+    pub changed: bool,
+    /// Today.
+    pub today: NaiveDate,
+    /// How long before the review-by date the review is due.
+    pub warn: Period,
+    /// The form names who hears appeals.
+    pub appealable: bool,
+    /// What the record keeps until when (the form's retention).
+    pub retain_until: Option<NaiveDate>,
+    /// What the form says is kept (`retention_keeps`).
+    pub keeps: Option<&'a str>,
+}
+
+/// A record's status, as decided: the status and the columns that come with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    /// The status.
+    pub status: Status,
+    /// The decision that stands: outcome and date.
+    pub determination: Option<String>,
+    /// When it was reviewed.
+    pub reviewed: Option<NaiveDate>,
+    /// When the approval must be reviewed again.
+    pub review_by: Option<NaiveDate>,
+    /// Withdrawn or retired: when and why.
+    pub ended: Option<String>,
+    /// What to do next.
+    pub next: String,
+}
+
+/// Where a record stands before its decision's outcome is read.
+enum Stage<'a> {
+    Draft,
+    Submitted,
+    Appealed,
+    /// A decision of the latest submission stands: the determination, or the appeal's decision.
+    Ruled {
+        ruling: &'a Determination,
+        on_appeal: bool,
+    },
+}
+
+/// The last appeal, when it appeals the latest determination's submission.
+fn last_appeal(d: &Determinations) -> Option<&Determination> {
+    let latest = d.latest();
+    d.appeals
+        .last()
+        .filter(|a| latest.is_some_and(|d| d.submission == a.submission))
+}
+
+/// The decided appeal of the latest determination's submission, which overrides it.
+pub fn decided_appeal(d: &Determinations) -> Option<&Determination> {
+    last_appeal(d).filter(|a| a.outcome != "pending")
+}
+
+fn stage(submission: Option<u32>, d: &Determinations) -> Stage<'_> {
+    match (submission, d.latest()) {
+        (None, _) => Stage::Draft,
+        (Some(n), Some(latest))
+            if latest.submission == n || d.determinations.iter().any(|x| x.submission == n) =>
+        {
+            if last_appeal(d).is_some_and(|a| a.outcome == "pending") {
+                Stage::Appealed
+            } else {
+                // An appeal's decision overrides the determination it appealed, dates included.
+                let appeal = decided_appeal(d);
+                Stage::Ruled {
+                    ruling: appeal.unwrap_or(latest),
+                    on_appeal: appeal.is_some(),
+                }
+            }
+        }
+        (Some(_), _) => Stage::Submitted,
+    }
+}
+
+/// The decision whose outcome decides the status (none while a draft, submitted or appealed):
+/// what "changed since the approval" is measured against.
+pub fn ruling(submission: Option<u32>, d: &Determinations) -> Option<&Determination> {
+    match stage(submission, d) {
+        Stage::Ruled { ruling, .. } => Some(ruling),
+        _ => None,
+    }
+}
+
+/// A record's status, review-by date and next step, from its case alone.
+pub fn status_of(c: &Case<'_>) -> Decided {
+    let latest = c.decisions.latest();
+    let mut out = Decided {
+        status: Status::Draft,
+        determination: latest.map(|d| format!("{} ({})", d.outcome, d.reviewed)),
+        reviewed: latest.map(|d| d.reviewed),
+        review_by: latest.and_then(|d| d.review_by),
+        ended: None,
+        next: String::new(),
+    };
+    out.status = match stage(c.submission, c.decisions) {
+        Stage::Draft => Status::Draft,
+        Stage::Submitted => Status::Submitted,
+        Stage::Appealed => Status::Appealed,
+        Stage::Ruled { ruling, on_appeal } => {
+            if on_appeal {
+                out.determination = Some(format!(
+                    "{} ({}, on appeal)",
+                    ruling.outcome, ruling.reviewed
+                ));
+                out.reviewed = Some(ruling.reviewed);
+                out.review_by = ruling.review_by;
+            }
+            match (c.meaning)(&ruling.outcome) {
+                Meaning::Approves if c.changed => Status::Changed,
+                Meaning::Approves => match ruling.review_by {
+                    Some(r) if c.today > r => Status::Expired,
+                    Some(r) if c.warn.before(r) <= c.today => Status::Due,
+                    _ => Status::Approved,
+                },
+                Meaning::Leaves(s) => s,
+            }
+        }
+    };
+    // Withdrawn or retired: an ending of the latest submission (0: of the draft) stands until a
+    // new submission.
+    if let Some(e) = c
+        .endings
+        .iter()
+        .rev()
+        .find(|e| e.after == c.submission.unwrap_or(0))
+    {
+        out.status = match e.kind {
+            "retirement" => Status::Retired,
+            _ => Status::Withdrawn,
+        };
+        out.ended = Some(format!(
+            "{} on {}: {}",
+            e.kind,
+            crate::store::history::date_of(e.time),
+            e.message
+        ));
+    }
+    out.next = next_step(c, &out);
+    out
+}
+
+/// What to do next, in the form's words where it has them (who hears appeals, what is kept).
+fn next_step(c: &Case<'_>, s: &Decided) -> String {
+    let rb = s.review_by.map(|d| d.to_string()).unwrap_or_default();
+    let mut next = match s.status {
+        Status::Draft => format!(
+            "finish the record; `smout check {id}`, then `smout submit {id}`",
+            id = c.id
+        ),
+        Status::Submitted => "awaiting the Privacy Office's determination".into(),
+        Status::Approved if s.review_by.is_none() => "approved; no review date".into(),
+        Status::Approved => format!("none until the review by {rb}"),
+        Status::Due => format!("review due by {rb}: update the record and resubmit"),
+        Status::Expired => format!("approval lapsed on {rb}: resubmit for review"),
+        Status::Changed => format!(
+            "material change since approval: `smout diff {id}`, then `smout submit {id}`",
+            id = c.id
+        ),
+        Status::NotYetMet => "address the Privacy Office's comments and resubmit".into(),
+        Status::NotAuthorized if c.appealable => {
+            "not authorized: appeal (`smout appeal`) or withdraw".into()
+        }
+        Status::NotAuthorized => "not approved: revise and resubmit, or withdraw".into(),
+        Status::Appealed => "awaiting the decision on the appeal".into(),
+        Status::Withdrawn => format!(
+            "none ({}); `smout submit {}` reopens it",
+            s.ended.as_deref().unwrap_or("withdrawn"),
+            c.id
+        ),
+        Status::Retired => format!(
+            "none ({}); kept in the register's history",
+            s.ended.as_deref().unwrap_or("retired")
+        ),
+    };
+    if let Some(r) = c.retain_until {
+        if r >= c.today {
+            let what = c.keeps.unwrap_or("the record's documents");
+            next.push_str(&format!("; keep {what} until {r}"));
+        }
+    }
+    next
+}
+
 /// One line of `status`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordStatus {
@@ -610,49 +831,46 @@ fn one(
     let form = reg.forms.get(&facts.form);
     let latest_sub = subs.last().map(|s| s.n);
     let latest = dets.latest();
-    let warn = reg.settings.warn_window();
     let retain_until = form.and_then(|f| retention(f, &facts, latest));
+    let meaning = |word: &str| Meaning::of(form.and_then(|f| f.outcome(word)));
+    // Changed since the approval: read only when the decision that stands approves.
+    let mut verdict = cached.and_then(|c| c.verdict.clone());
+    let changed = match ruling(latest_sub, &dets) {
+        Some(r) if meaning(&r.outcome) == Meaning::Approves => {
+            let current = Current {
+                facts: &facts,
+                text: &mut text,
+                read: &read,
+                verdict: &mut verdict,
+            };
+            changed_since(store, inputs, form, current, r, id)
+        }
+        _ => false,
+    };
+    let decided = status_of(&Case {
+        id,
+        submission: latest_sub,
+        decisions: &dets,
+        endings,
+        meaning: &meaning,
+        changed,
+        today,
+        warn: reg.settings.warn_window(),
+        appealable: form.is_some_and(|f| f.determination.appeal_to.is_some()),
+        retain_until,
+        keeps: form.and_then(|f| f.index.retention_keeps.as_deref()),
+    });
     let column = |c: &str| -> Option<&'static str> {
         ["title", "component", "category", "stage", "references"]
             .into_iter()
             .find(|x| *x == c)
     };
-    let mut st = RecordStatus {
-        id: id.to_string(),
-        title: facts.title.clone(),
-        form: facts.form.clone(),
-        component: facts.component.clone(),
-        category: facts.category.clone(),
-        stage: facts.stage.clone(),
-        status: Status::Draft,
-        submission: latest_sub,
-        determination: latest.map(|d| format!("{} ({})", d.outcome, d.reviewed)),
-        reviewed: latest.map(|d| d.reviewed),
-        review_by: latest.and_then(|d| d.review_by),
-        retain_until,
-        references: facts.references.clone(),
-        next: String::new(),
-        ended: None,
-        warnings,
-        decision: None,
-        withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
-        marked: facts.marked.clone(),
-    };
-    let mut verdict = cached.and_then(|c| c.verdict.clone());
-    let pending_appeal = dets
-        .appeals
-        .last()
-        .filter(|a| a.outcome == "pending" && latest.is_some_and(|d| d.submission == a.submission));
-    let decided_appeal = dets
-        .appeals
-        .last()
-        .filter(|a| a.outcome != "pending" && latest.is_some_and(|d| d.submission == a.submission));
     // What the drafter is to address: the decision that stands.
-    let standing = match decided_appeal {
+    let standing = match decided_appeal(&dets) {
         Some(a) => Some(("appeal", dets.appeals.len(), a)),
         None => latest.map(|d| ("determination", dets.determinations.len(), d)),
     };
-    st.decision = standing.map(|(kind, n, d)| Decision {
+    let decision = standing.map(|(kind, n, d)| Decision {
         kind,
         n,
         submission: d.submission,
@@ -669,61 +887,27 @@ fn one(
             false => Notes::of(d, form, &|_, s| crate::markup::plain(s)),
         },
     });
-    st.status = match (latest_sub, latest) {
-        (None, _) => Status::Draft,
-        (Some(n), Some(d))
-            if d.submission == n || dets.determinations.iter().any(|x| x.submission == n) =>
-        {
-            if pending_appeal.is_some() {
-                Status::Appealed
-            } else {
-                // An appeal's decision overrides the determination it appealed, dates included.
-                let ruling = decided_appeal.unwrap_or(d);
-                if decided_appeal.is_some() {
-                    st.determination = Some(format!(
-                        "{} ({}, on appeal)",
-                        ruling.outcome, ruling.reviewed
-                    ));
-                    st.reviewed = Some(ruling.reviewed);
-                    st.review_by = ruling.review_by;
-                }
-                let outcome = form.and_then(|f| f.outcome(&ruling.outcome));
-                if outcome.is_some_and(|o| o.approves) {
-                    let current = Current {
-                        facts: &facts,
-                        text: &mut text,
-                        read: &read,
-                        verdict: &mut verdict,
-                    };
-                    approved_status(store, inputs, form, current, ruling, id, today, warn)
-                } else {
-                    Status::from_outcome(
-                        outcome.map(|o| o.status.as_str()).unwrap_or("not-yet-met"),
-                    )
-                }
-            }
-        }
-        (Some(_), _) => Status::Submitted,
+    let st = RecordStatus {
+        id: id.to_string(),
+        title: facts.title.clone(),
+        form: facts.form.clone(),
+        component: facts.component.clone(),
+        category: facts.category.clone(),
+        stage: facts.stage.clone(),
+        status: decided.status,
+        submission: latest_sub,
+        determination: decided.determination,
+        reviewed: decided.reviewed,
+        review_by: decided.review_by,
+        retain_until,
+        references: facts.references.clone(),
+        next: decided.next,
+        ended: decided.ended,
+        warnings,
+        decision,
+        withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
+        marked: facts.marked.clone(),
     };
-    // Withdrawn or retired: an ending of the latest submission (0: of the draft) stands until a
-    // new submission.
-    if let Some(e) = endings
-        .iter()
-        .rev()
-        .find(|e| e.after == latest_sub.unwrap_or(0))
-    {
-        st.status = match e.kind {
-            "retirement" => Status::Retired,
-            _ => Status::Withdrawn,
-        };
-        st.ended = Some(format!(
-            "{} on {}: {}",
-            e.kind,
-            crate::store::history::date_of(e.time),
-            e.message
-        ));
-    }
-    st.next = next_step(&st, today, form);
     let entry = stamp.map(|stamp| Cached {
         stamp,
         facts,
@@ -746,54 +930,44 @@ struct Current<'a> {
     verdict: &'a mut Option<(String, bool)>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn approved_status(
+/// Whether the working tree differs materially from the submission `d` approved. A record
+/// whose bytes still hash to what was judged is unchanged without reading anything else; a
+/// verdict already reached against the same submitted blob is not reached again.
+fn changed_since(
     store: &Store,
     inputs: &Inputs<'_>,
     form: Option<&Form>,
     current: Current<'_>,
     d: &Determination,
     id: &str,
-    today: NaiveDate,
-    warn: Period,
-) -> Status {
-    // Changed: the working tree differs materially from the approved submission. A record
-    // whose bytes still hash to what was judged is unchanged without reading anything else;
-    // a verdict already reached against the same submitted blob is not reached again.
+) -> bool {
     let unchanged = current.facts.sha256 == d.record_sha256;
-    if let (false, Some(form), Some(sub)) = (
+    let (false, Some(form), Some(sub)) = (
         unchanged,
         form,
         inputs.subs.iter().find(|s| s.n == d.submission),
-    ) {
-        let blob = store
-            .submitted_blob(inputs.submitted, id, sub)
-            .map(|b| b.to_string());
-        let known = match (&*current.verdict, &blob) {
-            (Some((b, changed)), Some(blob)) if b == blob => Some(*changed),
-            _ => None,
-        };
-        let changed = known.unwrap_or_else(|| {
-            let approved = store
-                .submitted_text(inputs.submitted, id, sub)
-                .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
-            let text = current.text.get_or_insert_with(current.read);
-            let now: toml::Table = toml::from_str(text).unwrap_or_default();
-            let changed = approved.is_some_and(|old| material_change(form, &old, &now));
-            if let Some(b) = blob {
-                *current.verdict = Some((b, changed));
-            }
-            changed
-        });
-        if changed {
-            return Status::Changed;
+    ) else {
+        return false;
+    };
+    let blob = store
+        .submitted_blob(inputs.submitted, id, sub)
+        .map(|b| b.to_string());
+    let known = match (&*current.verdict, &blob) {
+        (Some((b, changed)), Some(blob)) if b == blob => Some(*changed),
+        _ => None,
+    };
+    known.unwrap_or_else(|| {
+        let approved = store
+            .submitted_text(inputs.submitted, id, sub)
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+        let text = current.text.get_or_insert_with(current.read);
+        let now: toml::Table = toml::from_str(text).unwrap_or_default();
+        let changed = approved.is_some_and(|old| material_change(form, &old, &now));
+        if let Some(b) = blob {
+            *current.verdict = Some((b, changed));
         }
-    }
-    match d.review_by {
-        Some(r) if today > r => Status::Expired,
-        Some(r) if warn.before(r) <= today => Status::Due,
-        _ => Status::Approved,
-    }
+        changed
+    })
 }
 
 /// Retention: the form's index says how long records of an approved filing are kept (e.g.
@@ -843,51 +1017,6 @@ fn list_values(record: &toml::de::DeTable<'_>, path: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// What to do next, in the form's words where it has them (who hears appeals, what is kept).
-fn next_step(s: &RecordStatus, today: NaiveDate, form: Option<&Form>) -> String {
-    let appealable = form.is_some_and(|f| f.determination.appeal_to.is_some());
-    let rb = s.review_by.map(|d| d.to_string()).unwrap_or_default();
-    let mut next = match s.status {
-        Status::Draft => format!(
-            "finish the record; `smout check {id}`, then `smout submit {id}`",
-            id = s.id
-        ),
-        Status::Submitted => "awaiting the Privacy Office's determination".into(),
-        Status::Approved if s.review_by.is_none() => "approved; no review date".into(),
-        Status::Approved => format!("none until the review by {rb}"),
-        Status::Due => format!("review due by {rb}: update the record and resubmit"),
-        Status::Expired => format!("approval lapsed on {rb}: resubmit for review"),
-        Status::Changed => format!(
-            "material change since approval: `smout diff {id}`, then `smout submit {id}`",
-            id = s.id
-        ),
-        Status::NotYetMet => "address the Privacy Office's comments and resubmit".into(),
-        Status::NotAuthorized if appealable => {
-            "not authorized: appeal (`smout appeal`) or withdraw".into()
-        }
-        Status::NotAuthorized => "not approved: revise and resubmit, or withdraw".into(),
-        Status::Appealed => "awaiting the decision on the appeal".into(),
-        Status::Withdrawn => format!(
-            "none ({}); `smout submit {}` reopens it",
-            s.ended.as_deref().unwrap_or("withdrawn"),
-            s.id
-        ),
-        Status::Retired => format!(
-            "none ({}); kept in the register's history",
-            s.ended.as_deref().unwrap_or("retired")
-        ),
-    };
-    if let Some(r) = s.retain_until {
-        if r >= today {
-            let what = form
-                .and_then(|f| f.index.retention_keeps.as_deref())
-                .unwrap_or("the record's documents");
-            next.push_str(&format!("; keep {what} until {r}"));
-        }
-    }
-    next
 }
 
 #[cfg(test)]
