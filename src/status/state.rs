@@ -1,6 +1,6 @@
 //! A record's status, decided from plain values — no store, no git, no files: the state
 //! machine from draft through submission, determination, appeal and ending, and the next step
-//! it leaves the drafter.
+//! it leaves the drafter. Its tests read each status and move between them without git.
 
 use std::fmt;
 
@@ -312,4 +312,389 @@ fn next_step(c: &Case<'_>, s: &Decided) -> String {
         }
     }
     next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The determinations file holding `text`.
+    fn decisions(text: &str) -> Determinations {
+        Determinations::parse(text, std::path::Path::new("determinations.toml")).unwrap()
+    }
+
+    /// A `[[determination]]` (or `[[appeal]]`) entry.
+    fn entry(kind: &str, submission: u32, outcome: &str, reviewed: &str, by: &str) -> String {
+        let by = match by {
+            "" => String::new(),
+            d => format!("review_by = {d}\n"),
+        };
+        format!(
+            "[[{kind}]]\nsubmission = {submission}\nrecord_sha256 = \"00\"\nreviewed = {reviewed}\nreviewer = \"M. Officer\"\noutcome = \"{outcome}\"\n{by}\n"
+        )
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The outcomes of a form like the built-in ones.
+    fn meaning(word: &str) -> Meaning {
+        match word {
+            "approved" => Meaning::Approves,
+            "not-authorized" => Meaning::Leaves(Status::NotAuthorized),
+            _ => Meaning::Leaves(Status::NotYetMet),
+        }
+    }
+
+    /// The ending of kind `kind` after submission `after`, on 2024-02-01.
+    fn ending(kind: &'static str, after: u32, message: &str) -> Ending {
+        Ending {
+            kind,
+            after,
+            time: 1_706_745_600,
+            message: message.into(),
+            commit: "c0ffee".into(),
+        }
+    }
+
+    /// Record `x` on 2024-06-01, warned 90 days ahead, unchanged, not appealable.
+    fn case<'a>(submission: Option<u32>, d: &'a Determinations, endings: &'a [Ending]) -> Case<'a> {
+        Case {
+            id: "x",
+            submission,
+            decisions: d,
+            endings,
+            meaning: &meaning,
+            changed: false,
+            today: date("2024-06-01"),
+            warn: Period::Days(90),
+            appealable: false,
+            retain_until: None,
+            keeps: None,
+        }
+    }
+
+    fn approved_until(by: &str) -> Determinations {
+        decisions(&entry("determination", 1, "approved", "2024-01-10", by))
+    }
+
+    #[test]
+    fn a_record_never_submitted_is_a_draft() {
+        let none = Determinations::default();
+        let s = status_of(&case(None, &none, &[]));
+        assert_eq!(
+            (s.status, s.review_by, s.determination),
+            (Status::Draft, None, None)
+        );
+        assert_eq!(
+            s.next,
+            "finish the record; `smout check x`, then `smout submit x`"
+        );
+    }
+
+    #[test]
+    fn a_submission_awaits_the_determination() {
+        let none = Determinations::default();
+        let s = status_of(&case(Some(1), &none, &[]));
+        assert_eq!((s.status, s.review_by), (Status::Submitted, None));
+        assert_eq!(s.next, "awaiting the Privacy Office's determination");
+    }
+
+    #[test]
+    fn an_approval_within_its_period_is_approved_until_the_review() {
+        let d = approved_until("2025-01-10");
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!(s.status, Status::Approved);
+        assert_eq!(s.review_by, Some(date("2025-01-10")));
+        assert_eq!(s.reviewed, Some(date("2024-01-10")));
+        assert_eq!(s.determination.as_deref(), Some("approved (2024-01-10)"));
+        assert_eq!(s.next, "none until the review by 2025-01-10");
+    }
+
+    #[test]
+    fn an_approval_without_a_review_date_never_falls_due() {
+        let d = approved_until("");
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!((s.status, s.review_by), (Status::Approved, None));
+        assert_eq!(s.next, "approved; no review date");
+    }
+
+    #[test]
+    fn an_approval_within_the_warning_window_is_due() {
+        let d = approved_until("2024-08-01");
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!(
+            (s.status, s.review_by),
+            (Status::Due, Some(date("2024-08-01")))
+        );
+        assert_eq!(
+            s.next,
+            "review due by 2024-08-01: update the record and resubmit"
+        );
+    }
+
+    #[test]
+    fn the_warning_window_opens_on_its_first_day_and_not_before() {
+        // 90 days before 2024-08-30 is 2024-06-01, today.
+        let d = approved_until("2024-08-30");
+        assert_eq!(status_of(&case(Some(1), &d, &[])).status, Status::Due);
+        let d = approved_until("2024-08-31");
+        assert_eq!(status_of(&case(Some(1), &d, &[])).status, Status::Approved);
+    }
+
+    #[test]
+    fn an_approval_past_its_review_date_has_expired() {
+        let d = approved_until("2024-05-31");
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!(
+            (s.status, s.review_by),
+            (Status::Expired, Some(date("2024-05-31")))
+        );
+        assert_eq!(s.next, "approval lapsed on 2024-05-31: resubmit for review");
+        // On the review date itself it is due, not yet lapsed.
+        let d = approved_until("2024-06-01");
+        assert_eq!(status_of(&case(Some(1), &d, &[])).status, Status::Due);
+    }
+
+    #[test]
+    fn a_material_change_since_the_approval_is_changed_whatever_the_date() {
+        for by in ["2025-01-10", "2024-08-01", "2024-05-31"] {
+            let d = approved_until(by);
+            let s = status_of(&Case {
+                changed: true,
+                ..case(Some(1), &d, &[])
+            });
+            assert_eq!((s.status, s.review_by), (Status::Changed, Some(date(by))));
+            assert_eq!(
+                s.next,
+                "material change since approval: `smout diff x`, then `smout submit x`"
+            );
+        }
+    }
+
+    #[test]
+    fn a_change_counts_only_against_an_approval() {
+        let d = decisions(&entry("determination", 1, "not-yet-met", "2024-01-10", ""));
+        let s = status_of(&Case {
+            changed: true,
+            ..case(Some(1), &d, &[])
+        });
+        assert_eq!(s.status, Status::NotYetMet);
+    }
+
+    #[test]
+    fn requirements_not_met_ask_the_drafter_to_resubmit() {
+        let d = decisions(&entry("determination", 1, "not-yet-met", "2024-01-10", ""));
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!((s.status, s.review_by), (Status::NotYetMet, None));
+        assert_eq!(s.determination.as_deref(), Some("not-yet-met (2024-01-10)"));
+        assert_eq!(s.next, "address the Privacy Office's comments and resubmit");
+    }
+
+    #[test]
+    fn a_use_not_authorized_may_be_appealed_where_the_form_names_who_hears_appeals() {
+        let d = decisions(&entry(
+            "determination",
+            1,
+            "not-authorized",
+            "2024-01-10",
+            "",
+        ));
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!((s.status, s.review_by), (Status::NotAuthorized, None));
+        assert_eq!(s.next, "not approved: revise and resubmit, or withdraw");
+        let s = status_of(&Case {
+            appealable: true,
+            ..case(Some(1), &d, &[])
+        });
+        assert_eq!(s.status, Status::NotAuthorized);
+        assert_eq!(
+            s.next,
+            "not authorized: appeal (`smout appeal`) or withdraw"
+        );
+    }
+
+    #[test]
+    fn a_pending_appeal_is_appealed_and_the_determination_still_shows() {
+        let d = decisions(&format!(
+            "{}{}",
+            entry("determination", 1, "not-authorized", "2024-01-10", ""),
+            entry("appeal", 1, "pending", "2024-02-01", "")
+        ));
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!((s.status, s.review_by), (Status::Appealed, None));
+        assert_eq!(
+            s.determination.as_deref(),
+            Some("not-authorized (2024-01-10)")
+        );
+        assert_eq!(s.next, "awaiting the decision on the appeal");
+        assert!(ruling(Some(1), &d).is_none());
+        assert!(decided_appeal(&d).is_none());
+    }
+
+    #[test]
+    fn an_appeal_decided_overrides_the_determination_dates_included() {
+        let d = decisions(&format!(
+            "{}{}",
+            entry("determination", 1, "not-authorized", "2024-01-10", ""),
+            entry("appeal", 1, "approved", "2024-03-01", "2025-03-01")
+        ));
+        let s = status_of(&case(Some(1), &d, &[]));
+        assert_eq!(s.status, Status::Approved);
+        assert_eq!(
+            s.determination.as_deref(),
+            Some("approved (2024-03-01, on appeal)")
+        );
+        assert_eq!(s.reviewed, Some(date("2024-03-01")));
+        assert_eq!(s.review_by, Some(date("2025-03-01")));
+        assert_eq!(s.next, "none until the review by 2025-03-01");
+        // What "changed" is measured against is the appeal's decision.
+        assert_eq!(
+            ruling(Some(1), &d).map(|r| r.reviewed),
+            Some(date("2024-03-01"))
+        );
+        assert_eq!(
+            decided_appeal(&d).map(|a| a.outcome.as_str()),
+            Some("approved")
+        );
+    }
+
+    #[test]
+    fn an_appeal_upheld_leaves_the_use_not_authorized_on_appeal() {
+        let d = decisions(&format!(
+            "{}{}",
+            entry("determination", 1, "not-authorized", "2024-01-10", ""),
+            entry("appeal", 1, "not-authorized", "2024-03-01", "")
+        ));
+        let s = status_of(&Case {
+            appealable: true,
+            ..case(Some(1), &d, &[])
+        });
+        assert_eq!(s.status, Status::NotAuthorized);
+        assert_eq!(
+            s.determination.as_deref(),
+            Some("not-authorized (2024-03-01, on appeal)")
+        );
+        assert_eq!(s.reviewed, Some(date("2024-03-01")));
+    }
+
+    #[test]
+    fn an_appeal_of_an_earlier_submission_no_longer_counts() {
+        let d = decisions(&format!(
+            "{}{}{}",
+            entry("determination", 1, "not-authorized", "2024-01-10", ""),
+            entry("appeal", 1, "pending", "2024-02-01", ""),
+            entry("determination", 2, "not-yet-met", "2024-04-01", "")
+        ));
+        let s = status_of(&case(Some(2), &d, &[]));
+        assert_eq!(s.status, Status::NotYetMet);
+        assert_eq!(s.determination.as_deref(), Some("not-yet-met (2024-04-01)"));
+    }
+
+    #[test]
+    fn a_new_submission_after_a_determination_awaits_its_own() {
+        let d = approved_until("2025-01-10");
+        let s = status_of(&case(Some(2), &d, &[]));
+        assert_eq!(s.status, Status::Submitted);
+        // The last decision and its review date still show until the next is recorded.
+        assert_eq!(s.determination.as_deref(), Some("approved (2024-01-10)"));
+        assert_eq!(s.review_by, Some(date("2025-01-10")));
+        assert_eq!(s.next, "awaiting the Privacy Office's determination");
+        assert!(ruling(Some(2), &d).is_none());
+    }
+
+    #[test]
+    fn a_withdrawal_stands_until_a_new_submission() {
+        let d = decisions(&entry("determination", 1, "not-yet-met", "2024-01-10", ""));
+        let ended = [ending("withdrawal", 1, "no longer needed (D. Rafter)")];
+        let s = status_of(&case(Some(1), &d, &ended));
+        assert_eq!(s.status, Status::Withdrawn);
+        assert_eq!(
+            s.ended.as_deref(),
+            Some("withdrawal on 2024-02-01: no longer needed (D. Rafter)")
+        );
+        assert_eq!(
+            s.next,
+            "none (withdrawal on 2024-02-01: no longer needed (D. Rafter)); `smout submit x` reopens it"
+        );
+        // Submitting again reopens it.
+        let s = status_of(&case(Some(2), &d, &ended));
+        assert_eq!((s.status, s.ended), (Status::Submitted, None));
+        // A draft may be withdrawn too (an ending after submission 0).
+        let none = Determinations::default();
+        let ended = [ending("withdrawal", 0, "abandoned")];
+        assert_eq!(
+            status_of(&case(None, &none, &ended)).status,
+            Status::Withdrawn
+        );
+    }
+
+    #[test]
+    fn a_retired_use_stays_in_history_whatever_its_review_date() {
+        let d = approved_until("2024-05-31");
+        let ended = [ending("retirement", 1, "system decommissioned")];
+        let s = status_of(&Case {
+            changed: true,
+            ..case(Some(1), &d, &ended)
+        });
+        assert_eq!(s.status, Status::Retired);
+        assert_eq!(s.review_by, Some(date("2024-05-31")));
+        assert_eq!(
+            s.next,
+            "none (retirement on 2024-02-01: system decommissioned); kept in the register's history"
+        );
+        // The latest ending of the submission decides.
+        let ended = [ending("withdrawal", 1, "first"), ended[0].clone()];
+        assert_eq!(
+            status_of(&case(Some(1), &d, &ended)).status,
+            Status::Retired
+        );
+    }
+
+    #[test]
+    fn what_is_kept_is_named_until_its_date_passes() {
+        let d = approved_until("2025-01-10");
+        let s = status_of(&Case {
+            retain_until: Some(date("2029-01-10")),
+            keeps: Some("consent copies"),
+            ..case(Some(1), &d, &[])
+        });
+        assert_eq!(
+            s.next,
+            "none until the review by 2025-01-10; keep consent copies until 2029-01-10"
+        );
+        let s = status_of(&Case {
+            retain_until: Some(date("2024-06-01")),
+            ..case(Some(1), &d, &[])
+        });
+        assert_eq!(
+            s.next,
+            "none until the review by 2025-01-10; keep the record's documents until 2024-06-01"
+        );
+        let s = status_of(&Case {
+            retain_until: Some(date("2024-05-31")),
+            ..case(Some(1), &d, &[])
+        });
+        assert_eq!(s.next, "none until the review by 2025-01-10");
+    }
+
+    #[test]
+    fn an_outcome_means_what_its_form_says() {
+        let outcome = |text: &str| toml::from_str::<crate::form::Outcome>(text).unwrap();
+        let approves =
+            outcome("value = \"ok\"\ntext = \"OK\"\nstatus = \"approved\"\napproves = true\n");
+        assert_eq!(Meaning::of(Some(&approves)), Meaning::Approves);
+        let refuses = outcome("value = \"no\"\ntext = \"No\"\nstatus = \"not-authorized\"\n");
+        assert_eq!(
+            Meaning::of(Some(&refuses)),
+            Meaning::Leaves(Status::NotAuthorized)
+        );
+        let other = outcome("value = \"hm\"\ntext = \"Hm\"\nstatus = \"anything\"\n");
+        assert_eq!(
+            Meaning::of(Some(&other)),
+            Meaning::Leaves(Status::NotYetMet)
+        );
+        assert_eq!(Meaning::of(None), Meaning::Leaves(Status::NotYetMet));
+    }
 }
