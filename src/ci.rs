@@ -13,6 +13,7 @@ use crate::diag::{Finding, Severity};
 use crate::diff::{compare, RecordDiff};
 use crate::error::Result;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR, SETTINGS_FILE};
+use crate::release::Audience;
 use crate::session::Session;
 use crate::status::{register_status, Status};
 use crate::store::history::short;
@@ -147,7 +148,7 @@ pub fn gate(reg: &Session, base: &str, root: Option<&str>, today: NaiveDate) -> 
     ids.sort();
     ids.dedup();
 
-    let statuses = register_status(reg, &ids, today, false)?;
+    let statuses = register_status(reg, &ids, today, Audience::Internal)?;
     let present: Vec<&String> = ids
         .iter()
         .filter(|id| {
@@ -162,7 +163,7 @@ pub fn gate(reg: &Session, base: &str, root: Option<&str>, today: NaiveDate) -> 
         &targets,
         &CheckOptions {
             today,
-            release: false,
+            warn_pii: false,
         },
     );
     let mut records = Vec::new();
@@ -202,7 +203,9 @@ pub fn gate(reg: &Session, base: &str, root: Option<&str>, today: NaiveDate) -> 
             ));
         }
         let diff = match change {
-            Change::Modified => compare(reg, id, Some(&short(from)), Some("HEAD"), true).ok(),
+            Change::Modified => {
+                compare(reg, id, Some(&short(from)), Some("HEAD"), Audience::Release).ok()
+            }
             _ => None,
         };
         records.push(CiRecord {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use toml::{Table, Value};
 
 use crate::form::{item_path, Field, FieldType, Form};
+use crate::release::Audience;
 use crate::session::Session;
 
 /// What happened to a field or list item.
@@ -261,11 +262,11 @@ pub fn compare(
     id: &str,
     from: Option<&str>,
     to: Option<&str>,
-    release: bool,
+    audience: Audience,
 ) -> crate::Result<RecordDiff> {
     crate::register::validate_id(id)?;
     reg.require_record(id)?;
-    compare_in(reg, reg.store(), id, from, to, release)
+    compare_in(reg, reg.store(), id, from, to, audience)
 }
 
 /// [`compare`] through an open store (the site compares thousands of records through one per
@@ -276,8 +277,9 @@ pub fn compare_in(
     id: &str,
     from: Option<&str>,
     to: Option<&str>,
-    release: bool,
+    audience: Audience,
 ) -> crate::Result<RecordDiff> {
+    let release = audience.is_release();
     use crate::error::Error;
     use crate::store::history::Side;
     let (from, from_name) = match from {

@@ -41,7 +41,10 @@ pub fn exercise(
             text,
             "records/x/record.toml",
             None,
-            &CheckOptions { today, release },
+            &CheckOptions {
+                today,
+                warn_pii: release,
+            },
         );
     }
     let Ok(table) = toml::from_str::<toml::Table>(text) else {
@@ -56,7 +59,7 @@ pub fn exercise(
         }
     };
     let opts = RenderOptions {
-        release: true,
+        audience: crate::release::Audience::Release,
         timestamp: 0,
         today,
     };

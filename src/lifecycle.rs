@@ -97,10 +97,15 @@ pub fn end(
         return Err(Refusal::NoReason.into());
     }
     let tx = reg.start(&format!("{} {id}", how.verb()), note)?;
-    let st = register_status(reg, &[id.to_string()], today, false)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| reg.no_record(id))?;
+    let st = register_status(
+        reg,
+        &[id.to_string()],
+        today,
+        crate::release::Audience::Internal,
+    )?
+    .into_iter()
+    .next()
+    .ok_or_else(|| reg.no_record(id))?;
     let refusal = match (how, st.status) {
         (_, s @ (Status::Withdrawn | Status::Retired)) => Some(Refusal::AlreadyEnded {
             id: id.into(),

@@ -300,6 +300,32 @@ pub const DETERMINATION_FIELDS: &[&str] = &[
     "determination.ids",
 ];
 
+/// Who an output is for: the office itself, or the public (a FOIA release copy, every string
+/// through the one redaction step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Audience {
+    /// The register's own people: everything, withheld text marked.
+    #[default]
+    Internal,
+    /// A release copy: exempt text replaced by its FOIA label.
+    Release,
+}
+
+impl Audience {
+    /// `--release` given or not.
+    pub fn of_flag(release: bool) -> Audience {
+        match release {
+            true => Audience::Release,
+            false => Audience::Internal,
+        }
+    }
+
+    /// A release copy.
+    pub fn is_release(self) -> bool {
+        self == Audience::Release
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,7 +59,7 @@ pub fn checked_mark(reg: &Register, rec: &RecordAt, opts: &RenderOptions) -> Res
         None,
         &CheckOptions {
             today: opts.today,
-            release: false,
+            warn_pii: false,
         },
     );
     let errors: Vec<_> = findings
@@ -79,7 +79,7 @@ pub fn checked_mark(reg: &Register, rec: &RecordAt, opts: &RenderOptions) -> Res
             format!("{mark} — {invalid}")
         };
     }
-    if opts.release {
+    if opts.audience.is_release() {
         if let Some(first) = errors.first() {
             return Err(Refusal::ReleaseOfInvalid {
                 origin: rec.origin.clone(),
@@ -133,7 +133,11 @@ pub fn render_all(
     let ids = reg.record_ids()?;
     // Every file is one smout may write (nothing it did not write is replaced), before any is.
     let store = reg.store();
-    let suffix = if opts.release { "-release" } else { "" };
+    let suffix = if opts.audience.is_release() {
+        "-release"
+    } else {
+        ""
+    };
     let targets = ids
         .iter()
         .map(|id| store.check_output_file(&dir.join(format!("{id}{suffix}.{}", format.ext()))))

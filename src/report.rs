@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::print::{csv_line, date};
 use crate::register::Register;
+use crate::release::Audience;
 use crate::render::Templates;
 use crate::session::Session;
 use crate::status::{RecordStatus, Status};
@@ -46,12 +47,12 @@ pub enum ReportFormat {
 pub fn report(
     reg: &Session,
     today: chrono::NaiveDate,
-    release: bool,
+    audience: Audience,
     format: ReportFormat,
     timestamp: i64,
 ) -> Result<Vec<u8>> {
-    let rows = crate::status::register_status(reg, &[], today, release)?;
-    report_of(reg, rows, today, release, &[format], timestamp).map(|mut v| v.remove(0))
+    let rows = crate::status::register_status(reg, &[], today, audience)?;
+    report_of(reg, rows, today, audience, &[format], timestamp).map(|mut v| v.remove(0))
 }
 
 /// The report in each of `formats`, from statuses already computed (`rows`, as
@@ -60,10 +61,11 @@ pub fn report_of(
     reg: &Session,
     rows: Vec<crate::status::RecordStatus>,
     today: chrono::NaiveDate,
-    release: bool,
+    audience: Audience,
     formats: &[ReportFormat],
     timestamp: i64,
 ) -> Result<Vec<Vec<u8>>> {
+    let release = audience.is_release();
     let markings = &reg.settings.markings;
     let banner = match release {
         true => markings.release_banner.clone(),

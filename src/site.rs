@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::diff::{compare_in, ChangeKind, RecordDiff};
 use crate::error::{Error, Result};
 use crate::register::Register;
+use crate::release::Audience;
 use crate::render::{render_sharing, Format, RenderOptions, Templates};
 use crate::rendering::{checked_mark, record_at_in};
 use crate::session::Session;
@@ -22,8 +23,8 @@ use crate::store::Store;
 /// How to build the site.
 #[derive(Debug, Clone)]
 pub struct SiteOptions {
-    /// The public reading room: release copies only.
-    pub release: bool,
+    /// The public reading room (`Release`): release copies only.
+    pub audience: Audience,
     /// Today, for statuses.
     pub today: NaiveDate,
     /// Seconds since the epoch stamped in the PDFs.
@@ -291,13 +292,13 @@ fn record_pages(
 ) -> Result<Written> {
     let id = &row.id;
     let render_opts = RenderOptions {
-        release: opts.release,
+        audience: opts.audience,
         timestamp: opts.timestamp,
         today: opts.today,
     };
     // The reading room shows what the Privacy Office received; the internal site, the register
     // as it stands.
-    let rev = opts.release.then_some("submitted");
+    let rev = opts.audience.is_release().then_some("submitted");
     let rec = record_at_in(reg, store, id, rev)?;
     let dir = PathBuf::from("records").join(id);
     // Checked once for both renderings.
@@ -334,8 +335,13 @@ fn record_pages(
         true => Some(rendering(Format::Pdf, last.and_then(|k| k.pdf.as_ref()))?),
         false => None,
     };
-    let events =
-        crate::timeline::timeline_in(reg, store, (Some(index), Some(summaries)), id, opts.release)?;
+    let events = crate::timeline::timeline_in(
+        reg,
+        store,
+        (Some(index), Some(summaries)),
+        id,
+        opts.audience,
+    )?;
     let subs = store.submissions(id)?;
     let diffs: Vec<DiffView> = subs
         .windows(2)
@@ -347,7 +353,7 @@ fn record_pages(
                 id,
                 Some(&format!("submission/{a}")),
                 Some(&format!("submission/{b}")),
-                opts.release,
+                opts.audience,
             )
             .ok()
             .map(|d| diff_view(a, b, &d))
@@ -460,11 +466,11 @@ fn build_into(
     progress: &(dyn Fn(usize, usize) + Sync),
     old: &Manifest,
 ) -> Result<(SiteSummary, Manifest)> {
-    let mut rows = register_status(reg, &[], opts.today, opts.release)?;
+    let mut rows = register_status(reg, &[], opts.today, opts.audience)?;
     // The report covers every record (drafts too); the reading room's pages, submitted ones.
     let all_rows = rows.clone();
     let mut left_out = Vec::new();
-    if opts.release {
+    if opts.audience.is_release() {
         rows.retain(|r| {
             let keep = r.status != Status::Draft;
             if !keep {
@@ -482,9 +488,9 @@ fn build_into(
     };
     let ctx = serde_json::json!({
         "register": name,
-        "release": opts.release,
+        "release": opts.audience.is_release(),
         "date": opts.today.to_string(),
-        "banner": match opts.release {
+        "banner": match opts.audience.is_release() {
             true => reg.settings.markings.release_banner.clone(),
             false => reg.settings.markings.banner.clone(),
         }.unwrap_or_default(),
@@ -514,7 +520,7 @@ fn build_into(
                 reg,
                 all_rows,
                 opts.today,
-                opts.release,
+                opts.audience,
                 &[ReportFormat::Pdf, ReportFormat::Csv, ReportFormat::Json],
                 opts.timestamp,
             )?;
@@ -587,7 +593,7 @@ fn build_into(
         "determinations": audit.determinations,
         "submissions": audit.submissions,
         "count": audit.findings.len(),
-        "findings": if opts.release { serde_json::Value::Array(Vec::new()) } else { serde_json::to_value(&audit.findings).unwrap_or_default() },
+        "findings": if opts.audience.is_release() { serde_json::Value::Array(Vec::new()) } else { serde_json::to_value(&audit.findings).unwrap_or_default() },
     });
     let text = templates.render_named("site/audit.html", &page)?;
     out.put(Path::new("audit.html"), text.as_bytes())?;

@@ -135,7 +135,7 @@ pub fn submit(
         &[Target::record(reg, id)],
         &CheckOptions {
             today,
-            release: false,
+            warn_pii: false,
         },
     );
     let rec = report.records.into_iter().next().expect("one record");

@@ -9,6 +9,7 @@ use crate::diff::RecordDiff;
 use crate::error::{Error, Result};
 use crate::markup;
 use crate::register::{Register, RECORDS_DIR, RECORD_FILE};
+use crate::release::Audience;
 use crate::session::Session;
 use crate::store::history::{date_of, short};
 use crate::store::{tag_name, Oid, Store, TagKind};
@@ -125,10 +126,10 @@ crate::error::refusal!(Refusal);
 
 /// The timeline of record `id`, newest first. A `release` timeline passes every string through
 /// the redaction step and withholds people's names and addresses under (b) (6).
-pub fn timeline(reg: &Session, id: &str, release: bool) -> Result<Vec<Event>> {
+pub fn timeline(reg: &Session, id: &str, audience: Audience) -> Result<Vec<Event>> {
     crate::register::validate_id(id)?;
     let store = reg.store();
-    timeline_in(reg, store, (None, None), id, release)
+    timeline_in(reg, store, (None, None), id, audience)
 }
 
 /// [`timeline`] with the store open and, when given, the history index loaded (the site writes
@@ -141,8 +142,9 @@ pub fn timeline_in(
         Option<&Summaries>,
     ),
     id: &str,
-    release: bool,
+    audience: Audience,
 ) -> Result<Vec<Event>> {
+    let release = audience.is_release();
     let revs = store.record_history(index, id)?;
     if revs.is_empty() && !reg.record_dir(id).exists() {
         return Err(reg.no_record(id));

@@ -11,7 +11,7 @@ use smout::register::Register;
 fn opts() -> CheckOptions {
     CheckOptions {
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-        release: false,
+        warn_pii: false,
     }
 }
 

@@ -24,7 +24,7 @@ fn codes(text: &str) -> Vec<String> {
     let reg = Register::open(reg.path()).unwrap();
     let opts = CheckOptions {
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-        release: false,
+        warn_pii: false,
     };
     let report = check_targets(&reg, &[Target::record(&reg, "req")], &opts);
     let mut c: Vec<String> = report.records[0]

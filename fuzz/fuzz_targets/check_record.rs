@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
             None,
             &smout::check::CheckOptions {
                 today: common::today(),
-                release: true,
+                warn_pii: true,
             },
         );
     }

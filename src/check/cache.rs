@@ -104,7 +104,7 @@ fn with_cache(
         reg.forms.fingerprint(),
         reg.catalog.as_ref().map_or("none", |c| c.digest()),
         opts.today,
-        opts.release
+        opts.warn_pii
     );
     let cache: BTreeMap<String, Entry> = store.load_cache(CACHE, &key).unwrap_or_default();
     let now = chrono::Utc::now().timestamp();

@@ -39,7 +39,7 @@ mod tests {
         let reg = Register::open(dir.path()).unwrap();
         let opts = CheckOptions {
             today: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            release: false,
+            warn_pii: false,
         };
         check_text(&reg, text, "records/x/record.toml", None, &opts)
             .into_iter()

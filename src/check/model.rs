@@ -63,7 +63,7 @@ pub struct CheckOptions {
     /// Today's date, for "not in the future" rules.
     pub today: NaiveDate,
     /// Also warn about PII a release would show unmarked.
-    pub release: bool,
+    pub warn_pii: bool,
 }
 
 /// The findings for one record.

@@ -129,7 +129,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         self.check_table(self.root, 0..0, "", &Ctx::default());
         self.check_rules();
         self.check_citations();
-        if self.opts.release {
+        if self.opts.warn_pii {
             self.check_pii();
         }
     }

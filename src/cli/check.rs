@@ -62,7 +62,7 @@ pub fn run(env: &Env, args: CheckArgs, out: &mut dyn Write) -> CliResult {
     let (reg, targets) = smout::check::targets(&env.start, &args.targets)?;
     let opts = CheckOptions {
         today: env.today,
-        release: args.release,
+        warn_pii: args.release,
     };
     // Records unchanged since the last check (in a register kept in git) are not read again.
     let reg = smout::session::Session::open(reg)?;

@@ -77,7 +77,7 @@ pub fn run(env: &Env, args: DiffArgs, out: &mut dyn Write) -> CliResult {
         &args.id,
         args.from.as_deref(),
         args.to.as_deref(),
-        release,
+        smout::release::Audience::of_flag(release),
     )?;
     match args.format {
         DiffFormat::Json => {

@@ -39,7 +39,11 @@ pub struct LogArgs {
 /// Run `smout log`.
 pub fn run(env: &Env, args: LogArgs, out: &mut dyn Write) -> CliResult {
     let reg = env.session()?;
-    let events = timeline(&reg, &args.id, args.release)?;
+    let events = timeline(
+        &reg,
+        &args.id,
+        smout::release::Audience::of_flag(args.release),
+    )?;
     match args.format {
         ReportFormat::Json => json(out, &env.printer(), &events)?,
         ReportFormat::Text => timeline_text(out, &env.printer(), &events)?,

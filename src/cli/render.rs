@@ -104,7 +104,7 @@ pub fn run(env: &Env, args: RenderArgs, out: &mut dyn Write) -> CliResult {
     let format = args.format.format();
     let templates = Templates::load_for(Some(&reg.root.join("templates")), format)?;
     let opts = RenderOptions {
-        release: args.release,
+        audience: smout::release::Audience::of_flag(args.release),
         timestamp: timestamp(),
         today: env.today,
     };

@@ -53,7 +53,13 @@ pub fn run(env: &Env, args: ReportArgs, out: &mut dyn Write) -> CliResult {
         ReportKind::Json => ReportFormat::Json,
         ReportKind::Pdf => ReportFormat::Pdf,
     };
-    let bytes = report(&reg, env.today, args.release, format, timestamp())?;
+    let bytes = report(
+        &reg,
+        env.today,
+        smout::release::Audience::of_flag(args.release),
+        format,
+        timestamp(),
+    )?;
     let target = args
         .output
         .or_else(|| (args.format == ReportKind::Pdf).then(|| PathBuf::from("report.pdf")));

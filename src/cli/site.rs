@@ -74,7 +74,7 @@ pub fn run(env: &Env, args: SiteArgs, out: &mut dyn Write) -> CliResult {
         &reg,
         &output,
         &smout::site::SiteOptions {
-            release: args.release,
+            audience: smout::release::Audience::of_flag(args.release),
             today: env.today,
             timestamp: super::render::timestamp(),
             pdf: !args.no_pdf,

@@ -88,7 +88,12 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
         validate_id(id)?;
         reg.require_record(id)?;
     }
-    let mut rows: Vec<RecordStatus> = register_status(&reg, &args.ids, env.today, args.release)?;
+    let mut rows: Vec<RecordStatus> = register_status(
+        &reg,
+        &args.ids,
+        env.today,
+        smout::release::Audience::of_flag(args.release),
+    )?;
     for w in rows.iter().flat_map(|r| &r.warnings) {
         eprintln!("warning: {w}");
     }

@@ -207,7 +207,7 @@ pub fn import(
         &[Target::record(reg, &id)],
         &CheckOptions {
             today: opts.today,
-            release: false,
+            warn_pii: false,
         },
     );
     let check = report

@@ -607,7 +607,7 @@ pub(super) fn view_of(
     })?;
     // A release withholds a text the record marks wherever the record prints it (a name
     // marked in the title, unmarked in a description or a determination's comments).
-    let mut withholding = match opts.release {
+    let mut withholding = match opts.audience.is_release() {
         true => crate::release::Withholding::of([&root]),
         false => crate::release::Withholding::fields_of(&root),
     };
@@ -616,8 +616,8 @@ pub(super) fn view_of(
     }
     let mut b = ViewBuilder {
         form,
-        release: opts.release,
-        marks: marks && !opts.release,
+        release: opts.audience.is_release(),
+        marks: marks && !opts.audience.is_release(),
         withholding,
         used: Default::default(),
         provenance: crate::form::provenance(&root),
@@ -637,7 +637,7 @@ pub(super) fn view_of(
     };
     let determination = b.determination(src.determinations.latest(), &root);
     let settings = &reg.settings;
-    let banner = if opts.release {
+    let banner = if opts.audience.is_release() {
         settings.markings.release_banner.clone()
     } else {
         settings.markings.banner.clone()
@@ -654,7 +654,7 @@ pub(super) fn view_of(
         id: src.id.to_string(),
         title,
         component,
-        release: opts.release,
+        release: opts.audience.is_release(),
         banner: banner.unwrap_or_default(),
         register: settings.name.clone(),
         sections,

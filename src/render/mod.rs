@@ -47,7 +47,7 @@ pub fn rendering_key(
         [0; 8]
     };
     // What a release withholds beyond the text's own marks and `[release] redact`.
-    let also = match (opts.release, src.also) {
+    let also = match (opts.audience.is_release(), src.also) {
         (true, Some(w)) => w.fingerprint(),
         _ => String::new(),
     };
@@ -56,7 +56,7 @@ pub fn rendering_key(
         reg.forms.fingerprint().as_bytes(),
         templates.fingerprint().as_bytes(),
         settings.as_bytes(),
-        &[u8::from(opts.release)],
+        &[u8::from(opts.audience.is_release())],
         &timestamp,
         src.id.as_bytes(),
         src.text.as_bytes(),
@@ -108,7 +108,7 @@ pub fn render_sharing(
     let text = templates.render(view, format)?;
     match format {
         Format::Pdf => {
-            let files = if opts.release {
+            let files = if opts.audience.is_release() {
                 &[][..]
             } else {
                 src.attachments
@@ -123,7 +123,7 @@ pub fn render_sharing(
                 ("Component", view.component.clone()),
                 ("Form", view.form.id.clone()),
                 ("FormVersion", view.form.version.clone()),
-                ("ReleaseCopy", opts.release.to_string()),
+                ("ReleaseCopy", opts.audience.is_release().to_string()),
             ],
         ),
         _ => Ok(text.into_bytes()),

@@ -45,8 +45,8 @@ impl Format {
 /// What to render.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// Make the FOIA release copy.
-    pub release: bool,
+    /// Whom the copy is for: `Release` makes the FOIA release copy.
+    pub audience: crate::release::Audience,
     /// Seconds since the epoch stamped in the PDF (SOURCE_DATE_EPOCH).
     pub timestamp: i64,
     /// Today, for the check a release copy must pass.

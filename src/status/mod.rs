@@ -19,6 +19,7 @@ use crate::diff::material_change;
 use crate::error::Result;
 use crate::form::Form;
 use crate::register::{Register, DETERMINATIONS_FILE, RECORDS_DIR};
+use crate::release::Audience;
 use crate::session::Session;
 use crate::store::cache::Stamp;
 use crate::store::history::{Ending, Submission, SubmittedRecords};
@@ -35,8 +36,9 @@ pub fn register_status(
     reg: &Session,
     only: &[String],
     today: NaiveDate,
-    release: bool,
+    audience: Audience,
 ) -> Result<Vec<RecordStatus>> {
+    let release = audience.is_release();
     // Statuses are history: without a repository every record would look like a draft.
     let store = reg.store();
     let unfinished = store.unfinished();
@@ -421,7 +423,7 @@ mod tests {
     }
 
     fn one_status(reg: &Session) -> RecordStatus {
-        let mut rows = register_status(reg, &[], today(), false).unwrap();
+        let mut rows = register_status(reg, &[], today(), Audience::Internal).unwrap();
         assert_eq!(rows.len(), 1);
         rows.remove(0)
     }
