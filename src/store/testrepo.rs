@@ -18,6 +18,16 @@ impl Repo {
     }
 
     pub(crate) fn commit(&self, message: &str, files: &[(&str, Option<&str>)]) -> Oid {
+        self.merge(message, None, files)
+    }
+
+    /// A commit onto HEAD, merging `other` when given (its second parent).
+    pub(crate) fn merge(
+        &self,
+        message: &str,
+        other: Option<Oid>,
+        files: &[(&str, Option<&str>)],
+    ) -> Oid {
         let mut index = self.repo.index().unwrap();
         for (path, text) in files {
             let p = self.dir.path().join(path);
@@ -42,9 +52,22 @@ impl Repo {
         )
         .unwrap();
         let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let other = other.map(|o| self.repo.find_commit(o).unwrap());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().chain(other.iter()).collect();
         self.repo
             .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
             .unwrap()
+    }
+
+    /// Check out `at` (a commit: HEAD detached there; a reference name: that branch), work
+    /// tree and index alike.
+    pub(crate) fn checkout(&self, at: &str) {
+        match Oid::from_str(at) {
+            Ok(c) => self.repo.set_head_detached(c).unwrap(),
+            Err(_) => self.repo.set_head(at).unwrap(),
+        }
+        self.repo
+            .checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+            .unwrap();
     }
 }

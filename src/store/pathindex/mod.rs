@@ -20,3 +20,6 @@ pub use build::on_progress;
 pub use model::{Entry, FileChange, PathChange, PathHistory, PathIndex};
 pub use postings::PathPostings;
 pub use side::side_edges;
+
+#[cfg(test)]
+mod tests;
