@@ -40,6 +40,9 @@ pub use ready::NotReady;
 pub use repo::Store;
 
 #[cfg(test)]
+mod testrepo;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

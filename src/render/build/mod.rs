@@ -686,3 +686,6 @@ fn printed_number(n: &str) -> String {
         format!("{n}.")
     }
 }
+
+#[cfg(test)]
+mod tests;
