@@ -144,9 +144,6 @@ pub enum Error {
         /// What the user can do about it, when the refusal says.
         hint: Option<String>,
     },
-    /// The command cannot go ahead; the message says why.
-    #[error("{0}")]
-    Refused(String),
     /// A file smout makes (a PDF, a Word file, a determinations file) could not be written.
     #[error("writing {what} failed: {source}")]
     Write {

@@ -67,3 +67,13 @@ pub struct RecordDiff {
 /// The key under which a release copy's list items carry their identity's fingerprint (a key
 /// no TOML file can hold, and no form field has).
 pub(super) const MATCH_KEY: &str = "\u{0}match";
+
+/// Why records are not compared.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// No revision named, and none submitted to compare against.
+    #[error("{0} was never submitted, so there is nothing to compare against by default; name a revision: smout diff {0} HEAD")]
+    NeverSubmitted(String),
+}
+
+crate::error::refusal!(Refusal);

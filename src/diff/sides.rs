@@ -85,11 +85,8 @@ pub fn compare_in(
         Some(r) => crate::revision::resolve(reg, store, id, r)?,
         None => match crate::revision::resolve(reg, store, id, "approved") {
             Ok(side) => side,
-            Err(_) => crate::revision::resolve(reg, store, id, "submitted").map_err(|_| {
-                Error::Refused(format!(
-                    "{id} was never submitted, so there is nothing to compare against by default; name a revision: smout diff {id} HEAD"
-                ))
-            })?,
+            Err(_) => crate::revision::resolve(reg, store, id, "submitted")
+                .map_err(|_| Error::from(super::model::Refusal::NeverSubmitted(id.to_string())))?,
         },
     };
     let (to, to_name) = match to {

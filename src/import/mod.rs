@@ -37,10 +37,12 @@ mod marks;
 mod matching;
 mod model;
 mod reader;
+mod refusal;
 mod values;
 mod write;
 
 pub use model::{Draft, Todo, DETERMINATION_FILE, PLACEHOLDER};
+pub use refusal::Refusal;
 pub use write::{id_from_name, record_text};
 
 /// Read `units` against `form`.
@@ -164,9 +166,7 @@ pub fn import(
         .unwrap_or_default();
     let sha = sha256_hex(&bytes);
     if units.is_empty() {
-        return Err(Error::Refused(format!(
-            "{name} holds no text smout can read (a scanned PDF needs OCR first)"
-        )));
+        return Err(Refusal::NoText(name.to_string()).into());
     }
     let draft = read_document(form, &units, &name, &sha);
     refuse_lost_marks(&units, &draft, &name)?;

@@ -54,8 +54,10 @@ pub fn record_text(
             root.insert(k.clone(), v.clone());
         }
     }
-    let mut body = toml::to_string(&root)
-        .map_err(|e| Error::Refused(format!("cannot write the imported record: {e}")))?;
+    let mut body = toml::to_string(&root).map_err(|e| Error::Write {
+        what: "the imported record",
+        source: Box::new(e),
+    })?;
     // `[provenance]` last, one line an answer, as drafters write it:
     // `"rules_of_behavior.accounts" = { withheld-in-source = ["b7E"] }`.
     if let Some(p) = draft.record.get("provenance").and_then(Value::as_table) {
@@ -104,8 +106,10 @@ fn inline(v: &Value) -> String {
 
 /// The determination file's text.
 pub(super) fn determination_text(id: &str, det: &Table, todos: &[Todo]) -> Result<String> {
-    let body = toml::to_string(det)
-        .map_err(|e| Error::Refused(format!("cannot write the imported determination: {e}")))?;
+    let body = toml::to_string(det).map_err(|e| Error::Write {
+        what: "the imported determination",
+        source: Box::new(e),
+    })?;
     Ok(format!(
         "# The Privacy Office's determination as the imported document shows it, decided outside smout.\n# Record it once the record is submitted: smout submit {id}, then\n#   smout determine {id} --from records/{id}/{DETERMINATION_FILE}\n# (`[imported]` marks it as imported in the log, on the decision page and in `audit`).\n{}\n{body}",
         todo_comments(todos, true)
@@ -161,9 +165,11 @@ pub(super) fn refuse_lost_marks(units: &[Unit], draft: &Draft, name: &str) -> Re
     } else {
         (fields.len(), format!("the answers {}", fields.join(", ")))
     };
-    Err(Error::Refused(format!(
-        "{name}: text smout's Word copy marked as withheld has lost its marks or the exemptions they name ({n} place(s); an editor dropped or renamed them when it saved the file): {what}. Imported as it is, that text would be plain text a release copy prints, so nothing was imported. In the Word file, select each shaded passage and apply a character style named \"{} <exemptions>\" (e.g. \"{} b6 b7C\"), or take the gray shading off text that is not withheld, and import it again; or make the change in the record and render a new Word copy (`smout render <id> --format docx`).",
-        source::WITHHOLD_STYLE,
-        source::WITHHOLD_STYLE,
-    )))
+    Err(super::refusal::Refusal::LostMarks {
+        name: name.to_string(),
+        n,
+        what,
+        style: source::WITHHOLD_STYLE,
+    }
+    .into())
 }

@@ -1,13 +1,5 @@
 //! The register store: the one door to a register's files and git objects. It opens the
-//! repository once per command, spells every tag name, reads files without following links and
-//! with capped reads ([`fs`]), and makes every change the same way: under the register lock
-//! ([`lock`]), objects first, then — recorded in a journal — the branch and the tag, then the
-//! work tree and the index. A change interrupted at any point is either invisible (the branch
-//! never moved) or finished by the next smout that takes the lock (the journal says what is
-//! left), so the register is never left half-changed.
-
-//! The register store: the one door to a register's files and git objects. It opens the
-//! repository once per command, spells every tag name, reads files without following links and
+//! repository once per command (for [`crate::session::Session`]), spells every tag name, reads files without following links and
 //! with capped reads ([`fs`]), and makes every change the same way: under the register lock
 //! ([`lock`]), objects first, then — recorded in a journal — the branch and the tag, then the
 //! work tree and the index. A change interrupted at any point is either invisible (the branch

@@ -7,6 +7,7 @@ use quick_xml::Reader;
 
 use super::model::{Unit, LOST_CLOSE, LOST_OPEN};
 use crate::error::{Error, Result};
+use crate::import::refusal::Refusal;
 use crate::render::marks::{WITHHELD_BOOKMARK, WITHHOLD_STYLE, WITHHOLD_TAG};
 
 /// Largest `word/document.xml` inflated: a filing's text is a few hundred kilobytes, the
@@ -33,9 +34,10 @@ struct Parts {
 /// The parts of a .docx.
 fn docx_parts(bytes: &[u8], name: &str) -> Result<Parts> {
     let bad = |why: String| {
-        Error::Refused(format!(
-            "{name} is not a Word file smout can read ({why}); open it in Word and save it as .docx"
-        ))
+        Error::from(Refusal::NotWord {
+            name: name.to_string(),
+            why,
+        })
     };
     let mut zip =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
@@ -58,9 +60,10 @@ fn part_xml(
     name: &str,
 ) -> Result<Option<String>> {
     let bad = |why: String| {
-        Error::Refused(format!(
-            "{name} is not a Word file smout can read ({why}); open it in Word and save it as .docx"
-        ))
+        Error::from(Refusal::NotWord {
+            name: name.to_string(),
+            why,
+        })
     };
     let Ok(file) = zip.by_name(part) else {
         return Ok(None);
@@ -69,11 +72,12 @@ fn part_xml(
     // size it declares may lie, so the reading stops at the limit too.
     let limit = MAX_XML_BYTES.min(SMALL_XML_BYTES.max(file.compressed_size() * MAX_XML_RATIO));
     let bomb = || {
-        Error::Refused(format!(
-            "{name} would inflate its text ({part}, {} KB compressed) past {} MB: that is a zip bomb, not a filing; smout read no more of it",
-            file_kb(total as u64),
-            limit >> 20
-        ))
+        Error::from(Refusal::ZipBomb {
+            name: name.to_string(),
+            part: part.to_string(),
+            compressed_kb: file_kb(total as u64).to_string(),
+            limit_mb: limit >> 20,
+        })
     };
     if file.size() > limit {
         return Err(bomb());
@@ -311,10 +315,11 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
     };
     loop {
         let ev = r.read_event().map_err(|e| {
-            Error::Refused(format!(
-                "{name}: word/document.xml is not well-formed XML at byte {} ({e}); open it in Word and save it again",
-                r.buffer_position()
-            ))
+            Error::from(Refusal::BadXml {
+                name: name.to_string(),
+                at: r.buffer_position(),
+                why: e.to_string(),
+            })
         })?;
         match ev {
             Event::Eof => break,
@@ -398,9 +403,12 @@ pub fn docx_units(bytes: &[u8], name: &str) -> Result<Vec<Unit>> {
                 _ => {}
             },
             Event::Text(t) if w.in_t => {
-                let s = t
-                    .decode()
-                    .map_err(|e| Error::Refused(format!("{name}: {e}")))?;
+                let s = t.decode().map_err(|e| {
+                    Error::from(Refusal::BadText {
+                        name: name.to_string(),
+                        why: e.to_string(),
+                    })
+                })?;
                 w.text(&s.replace("[[", "\\[[").replace([LOST_OPEN, LOST_CLOSE], ""));
             }
             Event::GeneralRef(g) if w.in_t => {

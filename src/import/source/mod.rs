@@ -20,6 +20,7 @@ mod text;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::import::refusal::Refusal;
 
 pub use docx::docx_units;
 pub use model::{Unit, CHECKED, LOST_CLOSE, LOST_OPEN, UNCHECKED};
@@ -50,27 +51,20 @@ pub fn read(path: &Path) -> Result<(Vec<Unit>, Vec<u8>)> {
         "docx" => docx_units(&bytes, &name)?,
         "txt" | "text" | "md" => text_units(&String::from_utf8_lossy(&bytes), &name),
         "pdf" => text_units(&pdf_text(path)?, &name),
-        "doc" => {
-            return Err(Error::Refused(format!(
-                "{name} is a Word 97–2003 file (.doc), which smout does not read; open it in Word and save it as .docx (or run `libreoffice --headless --convert-to docx {name}`), then import the .docx"
-            )))
-        }
-        _ => {
-            return Err(Error::Refused(format!(
-                "{name}: smout imports .docx, .txt (the text of a PDF, e.g. `pdftotext -layout file.pdf`) and .pdf; rename or convert the file"
-            )))
-        }
+        "doc" => return Err(Refusal::OldWord(name).into()),
+        _ => return Err(Refusal::UnknownKind(name).into()),
     };
     // A filing's longest answer is a few pages. A paragraph of megabytes is another kind of
     // file, and reading its wording would take memory many times its size: refused, where.
     for u in &units {
         if let Unit::Para { text, loc, .. } = u {
             if text.len() > MAX_PARAGRAPH_BYTES {
-                return Err(Error::Refused(format!(
-                    "{loc}: a paragraph of {} KB — a SMOUT filing's longest answer is a few pages (smout reads paragraphs up to {} KB). Is this the filing? If it is, break the text into its paragraphs (a blank line between them) and import it again",
-                    text.len() / 1024,
-                    MAX_PARAGRAPH_BYTES / 1024
-                )));
+                return Err(Refusal::ParagraphTooLong {
+                    loc: loc.to_string(),
+                    kb: text.len() / 1024,
+                    max_kb: MAX_PARAGRAPH_BYTES / 1024,
+                }
+                .into());
             }
         }
     }

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::model::{Unit, LOST_CLOSE, LOST_OPEN};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::import::refusal::Refusal;
 
 /// The text of a PDF through poppler's `pdftotext`.
 pub(super) fn pdf_text(path: &Path) -> Result<String> {
@@ -16,18 +17,13 @@ pub(super) fn pdf_text(path: &Path) -> Result<String> {
         .arg(path)
         .arg("-")
         .output()
-        .map_err(|_| {
-            Error::Refused(format!(
-                "reading {} needs poppler's `pdftotext`, which is not installed: install poppler-utils, or convert the PDF yourself (`pdftotext file.pdf file.txt`) and import the .txt",
-                path.display()
-            ))
-        })?;
+        .map_err(|_| Refusal::NoPdftotext(path.to_path_buf()))?;
     if !out.status.success() {
-        return Err(Error::Refused(format!(
-            "pdftotext could not read {}: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        return Err(Refusal::PdftotextFailed {
+            path: path.to_path_buf(),
+            why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
+        .into());
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
