@@ -325,3 +325,123 @@ pub fn audit_text(out: &mut dyn Write, p: &Printer, report: &AuditReport) -> io:
         plural(report.findings.len(), "finding", "findings")
     )
 }
+
+/// A calendar of a register's reviews and retention dates (`status --format ics`, the site's
+/// `reviews.ics`), for Outlook or any calendar to subscribe to.
+#[derive(Debug, Clone, Copy)]
+pub struct Calendar<'a> {
+    /// The register's name (the calendar's, and part of every event's UID).
+    pub register: &'a str,
+    /// The day the calendar is made (every event's DTSTAMP: the same input, the same file).
+    pub stamp: chrono::NaiveDate,
+    /// The records.
+    pub rows: &'a [RecordStatus],
+}
+
+/// `cal` as an RFC 5545 calendar: an all-day event for each review-by date (of a use not ended)
+/// and each retention date. A record's event keeps its UID (`<id>.review.<register>@smout`)
+/// when its date moves, so a subscribed calendar moves the event instead of adding one.
+pub fn status_ics(out: &mut dyn Write, _: &Printer, cal: &Calendar<'_>) -> io::Result<()> {
+    let slug: String = cal
+        .register
+        .chars()
+        .map(|c| match c.is_ascii_alphanumeric() {
+            true => c.to_ascii_lowercase(),
+            false => '-',
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() {
+        "register".into()
+    } else {
+        slug
+    };
+    let stamp = format!("{}T000000Z", cal.stamp.format("%Y%m%d"));
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        format!("PRODID:-//smout//smout {}//EN", env!("CARGO_PKG_VERSION")),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!(
+            "X-WR-CALNAME:{}",
+            ics_text(&format!("{}: reviews", cal.register))
+        ),
+    ];
+    for r in cal.rows {
+        let ended = matches!(r.status, Status::Withdrawn | Status::Retired);
+        let review = r.review_by.filter(|_| !ended).map(|d| {
+            (
+                "review",
+                d,
+                format!("Review due: {} ({})", r.title, r.id),
+                format!("{} is {}: {}", r.id, r.status, r.next),
+            )
+        });
+        let retention = r.retain_until.map(|d| {
+            (
+                "retention",
+                d,
+                format!("Retention ends: {} ({})", r.title, r.id),
+                format!(
+                    "{}: records kept for this use may be disposed of after this date",
+                    r.id
+                ),
+            )
+        });
+        for (kind, date, summary, description) in review.into_iter().chain(retention) {
+            let next = date.succ_opt().unwrap_or(date);
+            lines.extend([
+                "BEGIN:VEVENT".to_string(),
+                format!("UID:{}.{kind}.{slug}@smout", r.id),
+                format!("DTSTAMP:{stamp}"),
+                format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")),
+                format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")),
+                format!("SUMMARY:{}", ics_text(&summary)),
+                format!("DESCRIPTION:{}", ics_text(&description)),
+                "TRANSP:TRANSPARENT".into(),
+                "END:VEVENT".into(),
+            ]);
+        }
+    }
+    lines.push("END:VCALENDAR".into());
+    for l in lines {
+        out.write_all(ics_fold(&l).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Text as an iCalendar TEXT value: backslash, semicolon, comma and line ends escaped.
+fn ics_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A content line folded at 75 octets (never inside a character), ending in CRLF.
+fn ics_fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut len = 0;
+    for c in line.chars() {
+        if len + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            len = 1;
+        }
+        out.push(c);
+        len += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}

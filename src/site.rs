@@ -612,6 +612,16 @@ fn build_into(
             out.put(Path::new(file), &bytes)?;
         }
     }
+    // The review-by and retention dates as a calendar a Privacy Office subscribes to.
+    let mut ics = Vec::new();
+    let cal = crate::print::Calendar {
+        register: &name,
+        stamp: opts.today,
+        rows: &rows,
+    };
+    crate::print::status_ics(&mut ics, &crate::print::Printer::default(), &cal)
+        .map_err(|e| Error::io(Path::new("reviews.ics"), e))?;
+    out.put(Path::new("reviews.ics"), &ics)?;
     for (name, text) in crate::form::BUILTIN_TEMPLATES
         .iter()
         .filter(|(n, _)| n.starts_with("site/") && !n.ends_with(".html"))

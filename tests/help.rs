@@ -159,7 +159,7 @@ fn completions_offer_fixed_values() {
         (&["render", "cbp-fld"], &["pdf", "html", "md", "docx"]),
         (&["report"], &["md", "csv", "json", "pdf"]),
         (&["roles", "list"], &["text", "json"]),
-        (&["status"], &["text", "json", "csv"]),
+        (&["status"], &["text", "json", "csv", "ics"]),
     ] {
         let words = [&["smout"][..], cmd, &["--format", ""]].concat();
         assert_eq!(complete(&reg, &words), formats, "smout {}", cmd.join(" "));

@@ -8,7 +8,7 @@ use clap_complete::engine::ArgValueCompleter;
 
 use smout::duration::Period;
 use smout::register::validate_id;
-use smout::status::{register_status, RecordStatus, Status};
+use smout::status::{register_status, Filter, RecordStatus, Status};
 
 use super::{CliResult, Env};
 
@@ -25,6 +25,8 @@ use super::{CliResult, Env};
 ///   smout status --due-within 90d          # reviews (and retention dates) in the next 90 days, or past
 ///   smout status --status changed --status expired --format csv
 ///   smout status --component "Customs and Border"
+///   smout status --cites DHS/ICE-009       # every record citing a SORN that changed
+///   smout status --format ics > reviews.ics  # reviews as calendar events
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct StatusArgs {
@@ -48,6 +50,10 @@ pub struct StatusArgs {
     /// Only records whose component contains this text
     #[arg(long, value_name = "TEXT")]
     pub component: Option<String>,
+    /// Only records citing this PIA or SORN (repeatable): every record a changed or retired
+    /// document touches
+    #[arg(long, value_name = "ID")]
+    pub cites: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = TableFormat::Text)]
     pub format: TableFormat,
@@ -65,6 +71,8 @@ pub enum TableFormat {
     Json,
     /// CSV
     Csv,
+    /// iCalendar (RFC 5545): an all-day event for each review-by and retention date
+    Ics,
 }
 
 /// Parse a period for clap.
@@ -97,19 +105,21 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     for w in rows.iter().flat_map(|r| &r.warnings) {
         eprintln!("warning: {w}");
     }
-    if let Some(p) = args.due_within {
-        let limit = p.after(env.today);
-        rows.retain(|r| r.attention_date().is_some_and(|d| d <= limit));
-        rows.sort_by_key(|r| r.attention_date());
-    }
-    if !args.statuses.is_empty() {
-        rows.retain(|r| args.statuses.contains(&r.status));
-    }
-    if let Some(c) = &args.component {
-        let c = c.to_lowercase();
-        rows.retain(|r| r.component.to_lowercase().contains(&c));
-    }
+    let filter = filter_of(&args);
+    rows = filter.apply(rows, env.today);
     match args.format {
+        TableFormat::Ics => {
+            let name = match reg.settings.name.is_empty() {
+                true => "smout register",
+                false => reg.settings.name.as_str(),
+            };
+            let cal = smout::print::Calendar {
+                register: name,
+                stamp: env.today,
+                rows: &rows,
+            };
+            smout::print::status_ics(out, &env.printer(), &cal)?;
+        }
         TableFormat::Json => {
             smout::print::json(out, &env.printer(), &rows)?;
         }
@@ -131,19 +141,23 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The filters the arguments give.
+fn filter_of(args: &StatusArgs) -> Filter {
+    Filter {
+        due_within: args.due_within,
+        statuses: args.statuses.clone(),
+        component: args.component.clone(),
+        cites: args.cites.clone(),
+    }
+}
+
 /// Why a text listing has no rows: the filters the user gave, or an empty register.
 fn nothing_to_show(args: &StatusArgs, env: &Env) -> String {
     let mut filters = Vec::new();
     if !args.ids.is_empty() {
         filters.push(args.ids.join(" "));
     }
-    if !args.statuses.is_empty() {
-        let words: Vec<&str> = args.statuses.iter().map(|s| s.word()).collect();
-        filters.push(format!("--status {}", words.join(",")));
-    }
-    if let Some(c) = &args.component {
-        filters.push(format!("--component {c:?}"));
-    }
+    filters.extend(filter_of(args).describe());
     match (args.due_within, filters.is_empty()) {
         (Some(p), true) => format!(
             "no record is due within {p}: no review-by or retention date on or before {}",

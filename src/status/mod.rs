@@ -9,6 +9,7 @@
 
 mod cache;
 mod facts;
+mod filter;
 mod row;
 mod state;
 
@@ -27,6 +28,7 @@ use crate::store::Store;
 
 use cache::{Cache, Cached, CACHE};
 use facts::{retention, Facts};
+pub use filter::Filter;
 pub use row::{Decision, RecordStatus};
 pub use state::Status;
 use state::{decided_appeal, ruling, status_of, Case, Meaning};
