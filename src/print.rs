@@ -193,6 +193,36 @@ pub fn decisions_text(out: &mut dyn Write, _: &Printer, rows: &[RecordStatus]) -
     Ok(())
 }
 
+/// What each record waits on, for people (`status --open`): whom, since when, how many days,
+/// and what the decision that stands asks.
+pub fn open_text(out: &mut dyn Write, _: &Printer, rows: &[RecordStatus]) -> io::Result<()> {
+    for r in rows {
+        let Some(w) = &r.waiting else { continue };
+        let whom = match w.on {
+            "program" => "the program",
+            _ => "the Privacy Office",
+        };
+        writeln!(
+            out,
+            "\n{}: {}, waiting on {whom} since {} ({} day{})",
+            r.id,
+            r.status,
+            w.since,
+            w.days,
+            if w.days == 1 { "" } else { "s" }
+        )?;
+        if let Some(d) = r.decision.as_ref().filter(|d| !d.notes.is_empty()) {
+            writeln!(
+                out,
+                "  {} {} on submission {}: {} ({})",
+                d.kind, d.n, d.submission, d.outcome, d.reviewed
+            )?;
+            d.notes.write_text("    ", out)?;
+        }
+    }
+    Ok(())
+}
+
 /// Print a timeline for people: date, kind, commit and author in aligned columns, the summary
 /// indented below.
 pub fn timeline_text(out: &mut dyn Write, _: &Printer, events: &[Event]) -> io::Result<()> {

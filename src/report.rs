@@ -130,6 +130,51 @@ pub struct Report {
     pub count: usize,
     /// Per Yes/No question, the approved uses that answer No (per component).
     pub deviations: Vec<Deviation>,
+    /// Per component with a determination, how long determinations took; last, the whole
+    /// register's.
+    pub turnaround: Vec<Turnaround>,
+}
+
+/// How long the Privacy Office took: days from a submission to the determination made on it
+/// (corrections not counted).
+#[derive(Debug, Clone, Serialize)]
+pub struct Turnaround {
+    /// The component (`All components` for the register).
+    pub name: String,
+    /// Determinations counted.
+    pub determinations: usize,
+    /// The median, in days.
+    pub median_days: f64,
+    /// The median as the report prints it (`104`, `5.5`).
+    pub median: String,
+    /// The 90th percentile (nearest rank), in days.
+    pub p90_days: i64,
+}
+
+impl Turnaround {
+    /// The turnaround of `days` (none when there are none).
+    fn of(name: &str, mut days: Vec<i64>) -> Option<Turnaround> {
+        if days.is_empty() {
+            return None;
+        }
+        days.sort_unstable();
+        let n = days.len();
+        let median_days = match n % 2 {
+            1 => days[n / 2] as f64,
+            _ => (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0,
+        };
+        let p90_days = days[(n * 9).div_ceil(10).max(1) - 1];
+        Some(Turnaround {
+            name: name.to_string(),
+            determinations: n,
+            median_days,
+            median: match median_days.fract() == 0.0 {
+                true => format!("{median_days:.0}"),
+                false => format!("{median_days:.1}"),
+            },
+            p90_days,
+        })
+    }
 }
 
 /// How many approved uses answer No to one Yes/No question of their form (a rule of behavior
@@ -200,17 +245,35 @@ pub fn build(
         };
         by.entry(key).or_default().push(r);
     }
+    let components: Vec<ComponentReport> = by
+        .into_iter()
+        .map(|(name, uses)| ComponentReport { name, uses })
+        .collect();
+    let days = |c: &ComponentReport| -> Vec<i64> {
+        c.uses
+            .iter()
+            .flat_map(|u| u.turnaround.iter().copied())
+            .collect()
+    };
+    let mut turnaround: Vec<Turnaround> = components
+        .iter()
+        .filter_map(|c| Turnaround::of(&c.name, days(c)))
+        .collect();
+    if turnaround.len() > 1 {
+        turnaround.extend(Turnaround::of(
+            "All components",
+            components.iter().flat_map(days).collect(),
+        ));
+    }
     Report {
         register: register.to_string(),
         date: date.to_string(),
         banner: banner.to_string(),
-        components: by
-            .into_iter()
-            .map(|(name, uses)| ComponentReport { name, uses })
-            .collect(),
+        components,
         totals,
         count,
         deviations: Vec::new(),
+        turnaround,
     }
 }
 
@@ -343,4 +406,20 @@ pub fn report_csv(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod turnaround_tests {
+    use super::Turnaround;
+
+    #[test]
+    fn the_median_and_the_90th_percentile_by_nearest_rank() {
+        let t = Turnaround::of("C", vec![10, 1, 4, 7]).unwrap();
+        assert_eq!((t.determinations, t.median_days, t.p90_days), (4, 5.5, 10));
+        let t = Turnaround::of("C", (1..=10).collect()).unwrap();
+        assert_eq!((t.median_days, t.p90_days), (5.5, 9));
+        let t = Turnaround::of("C", vec![3]).unwrap();
+        assert_eq!((t.median_days, t.p90_days), (3.0, 3));
+        assert!(Turnaround::of("C", Vec::new()).is_none());
+    }
 }

@@ -171,6 +171,7 @@ fn every_release_output_of_every_command_is_free_of_exempt_text() {
         &["status", "--release"],
         &["status", "--release", "--format", "json"],
         &["status", "--release", "--format", "csv"],
+        &["status", "--release", "--open"],
         &["report", "--release"],
         &["report", "--release", "--format", "csv"],
         &["report", "--release", "--format", "json"],

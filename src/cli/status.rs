@@ -27,6 +27,7 @@ use super::{CliResult, Env};
 ///   smout status --component "Customs and Border"
 ///   smout status --cites DHS/ICE-009       # every record citing a SORN that changed
 ///   smout status --format ics > reviews.ics  # reviews as calendar events
+///   smout status --open                     # what waits on whom, since when
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct StatusArgs {
@@ -54,6 +55,10 @@ pub struct StatusArgs {
     /// document touches
     #[arg(long, value_name = "ID")]
     pub cites: Vec<String>,
+    /// Only records waiting on someone — submitted or appealed (the Privacy Office), not yet met
+    /// or not authorized (the program) — longest waiting first, with what the decision asks
+    #[arg(long)]
+    pub open: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = TableFormat::Text)]
     pub format: TableFormat,
@@ -132,8 +137,11 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
         }
         TableFormat::Text => {
             smout::print::status_text(out, &env.printer(), &rows)?;
-            // Records asked for by name: what their decisions ask of the drafter.
-            if !args.ids.is_empty() {
+            // Open records: whom each waits on and what the decision asks.
+            if args.open {
+                smout::print::open_text(out, &env.printer(), &rows)?;
+            } else if !args.ids.is_empty() {
+                // Records asked for by name: what their decisions ask of the drafter.
                 smout::print::decisions_text(out, &env.printer(), &rows)?;
             }
         }
@@ -148,6 +156,7 @@ fn filter_of(args: &StatusArgs) -> Filter {
         statuses: args.statuses.clone(),
         component: args.component.clone(),
         cites: args.cites.clone(),
+        open: args.open,
     }
 }
 

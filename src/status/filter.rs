@@ -19,6 +19,9 @@ pub struct Filter {
     /// Only rows citing one of these PIAs or SORNs (`DHS/ICE/PIA-055`, any case or spacing):
     /// every record a changed or retired document touches.
     pub cites: Vec<String>,
+    /// Only records waiting on someone (submitted or appealed: the Privacy Office; not yet met
+    /// or not authorized: the program), longest waiting first.
+    pub open: bool,
 }
 
 /// A document's id as citations are compared: upper case, without spaces.
@@ -44,6 +47,10 @@ impl Filter {
             let c = c.to_lowercase();
             rows.retain(|r| r.component.to_lowercase().contains(&c));
         }
+        if self.open {
+            rows.retain(|r| r.waiting.is_some());
+            rows.sort_by_key(|r| std::cmp::Reverse(r.waiting.as_ref().map(|w| w.days)));
+        }
         if !self.cites.is_empty() {
             let wanted: Vec<String> = self.cites.iter().map(|c| cited(c)).collect();
             rows.retain(|r| r.references.iter().any(|x| wanted.contains(&cited(x))));
@@ -60,6 +67,9 @@ impl Filter {
         }
         if let Some(c) = &self.component {
             out.push(format!("--component {c:?}"));
+        }
+        if self.open {
+            out.push("--open".into());
         }
         for c in &self.cites {
             out.push(format!("--cites {c}"));

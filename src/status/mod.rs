@@ -29,7 +29,7 @@ use crate::store::Store;
 use cache::{Cache, Cached, CACHE};
 use facts::{retention, Facts};
 pub use filter::Filter;
-pub use row::{Decision, RecordStatus};
+pub use row::{Decision, RecordStatus, Waiting};
 pub use state::Status;
 use state::{decided_appeal, ruling, status_of, Case, Meaning};
 
@@ -296,6 +296,32 @@ fn one(
             false => Notes::of(d, form, &|_, s| crate::markup::plain(s)),
         },
     });
+    // Whom it waits on: the Privacy Office since the submission (or appeal), the program since
+    // the determination that asks it to act.
+    let submitted_on = |n: u32| {
+        subs.iter()
+            .find(|s| s.n == n)
+            .map(|s| crate::store::history::date_of(s.time))
+    };
+    let since = match decided.status {
+        Status::Submitted => latest_sub
+            .and_then(submitted_on)
+            .map(|d| ("privacy-office", d)),
+        Status::Appealed => dets.appeals.last().map(|a| ("privacy-office", a.reviewed)),
+        Status::NotYetMet | Status::NotAuthorized => decided.reviewed.map(|d| ("program", d)),
+        _ => None,
+    };
+    let waiting = since.map(|(on, since)| Waiting {
+        on,
+        since,
+        days: (today - since).num_days().max(0),
+    });
+    let turnaround = dets
+        .determinations
+        .iter()
+        .filter(|d| d.corrects.is_none())
+        .filter_map(|d| Some((d.reviewed - submitted_on(d.submission)?).num_days().max(0)))
+        .collect();
     let st = RecordStatus {
         id: id.to_string(),
         title: facts.title.clone(),
@@ -313,6 +339,8 @@ fn one(
         next: decided.next,
         ended: decided.ended,
         warnings,
+        waiting,
+        turnaround,
         decision,
         withheld: facts.withheld.iter().filter_map(|c| column(c)).collect(),
         marked: facts.marked.clone(),

@@ -45,6 +45,14 @@ pub struct RecordStatus {
     /// determinations.toml, which is not believed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Whom the record waits on, since when: the Privacy Office (submitted or appealed, since
+    /// the submission or appeal) or the program (not yet met or not authorized, since that
+    /// determination). `None` when it waits on nobody.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<Waiting>,
+    /// Days from each submission to the determination made on it (the report's turnaround).
+    #[serde(skip)]
+    pub turnaround: Vec<i64>,
     /// The decision that stands (an appeal's decision, else the latest determination) and what
     /// it asks of the drafter — in a release, through the redaction step and the record's
     /// `[release] redact` of `determination.*`.
@@ -57,6 +65,17 @@ pub struct RecordStatus {
     /// wherever the row prints it (a withdrawal's reason naming a person the record marks).
     #[serde(skip)]
     pub marked: Vec<String>,
+}
+
+/// Whom a record waits on, since when, and for how many days (as of the listing's today).
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    /// `privacy-office` or `program`.
+    pub on: &'static str,
+    /// Since when.
+    pub since: NaiveDate,
+    /// Days since then.
+    pub days: i64,
 }
 
 /// A recorded decision, and what it says beyond its outcome.
