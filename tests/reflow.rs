@@ -121,8 +121,10 @@ fn a_hard_wrapped_answer_is_one_html_paragraph_and_one_markdown_paragraph_per_pa
 
 /// The text of each `w:p` of a Word document.xml, with whether it holds a line break.
 fn word_paragraphs(xml: &str) -> Vec<(String, bool)> {
-    xml.split("<w:p ")
+    // `<w:p>` or `<w:p …>`, not `<w:pPr>` or `<w:pStyle …>`.
+    xml.split("<w:p")
         .skip(1)
+        .filter(|p| p.starts_with(['>', ' ']))
         .map(|p| {
             let p = p.split("</w:p>").next().unwrap_or("");
             let mut text = String::new();

@@ -222,3 +222,137 @@ fn pandoc_reads_the_word_copy() {
         assert!(text.contains(expect), "{expect} not in:\n{text}");
     }
 }
+
+/// The checker of Word packages the tests use: openxml-audit (PyPI, a port of the Open XML
+/// SDK's validator), pinned in `.ci/run`.
+const OPENXML_AUDIT: &str = "pip3 install --break-system-packages openxml-audit==0.8.0";
+
+/// The page of a Word copy's `word/document.xml`: US Letter upright, one-inch margins, and
+/// every table's grid within the text width (6.5 inches).
+fn assert_letter_with_one_inch_margins(name: &str, doc: &str) {
+    let sect = doc
+        .rsplit_once("<w:sectPr>")
+        .and_then(|(_, s)| s.split_once("</w:sectPr>"))
+        .map(|(s, _)| s)
+        .unwrap_or_else(|| panic!("{name}: no section properties"));
+    assert!(
+        sect.contains("<w:pgSz w:w=\"12240\" w:h=\"15840\" />"),
+        "{name}: not Letter: {sect}"
+    );
+    assert!(
+        sect.contains(
+            "<w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" "
+        ),
+        "{name}: not one-inch margins: {sect}"
+    );
+    let col = regex::Regex::new(r#"<w:gridCol w:w="(\d+)" />"#).unwrap();
+    let width = regex::Regex::new(r#"<w:tblW w:w="(\d+)" w:type="dxa" />"#).unwrap();
+    let mut tables = 0;
+    for table in doc.split("<w:tbl>").skip(1) {
+        let grid = table.split("</w:tblGrid>").next().unwrap();
+        let sum: usize = col
+            .captures_iter(grid)
+            .map(|c| c[1].parse::<usize>().unwrap())
+            .sum();
+        assert!(
+            sum > 0 && sum <= 9360,
+            "{name}: a table's grid is {sum} twips wide"
+        );
+        let w: usize = width.captures(table).unwrap()[1].parse().unwrap();
+        assert!(w <= 9360, "{name}: a table is {w} twips wide");
+        tables += 1;
+    }
+    assert!(tables >= 1, "{name}: no table");
+}
+
+/// Every example record's Word copy, internal and release, is a package an independent checker
+/// finds no error in — openxml-audit with its strictest profile (Microsoft 365, strict policy,
+/// security checks) — on Letter paper with one-inch margins, its tables inside them.
+#[test]
+fn every_word_copy_validates_on_letter_with_one_inch_margins() {
+    if !common::have("unzip", "apt-get install unzip")
+        || !common::have("openxml-audit", OPENXML_AUDIT)
+    {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = common::example_history(tmp.path());
+    let dir = tmp.path().join("word");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut ids: Vec<String> = std::fs::read_dir(reg.join("records"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    let mut files = Vec::new();
+    for id in &ids {
+        let name = format!("{id}.docx");
+        let p = docx(&reg, &dir.join(&name), &[id]);
+        assert_letter_with_one_inch_margins(&name, part(&p, "word/document.xml"));
+        files.push(name);
+        // A release copy is made only of a record that passes `check` (the draft does not).
+        let name = format!("{id}-release.docx");
+        let out = dir.join(&name);
+        let o = smout(
+            &reg,
+            &[
+                "-q",
+                "render",
+                id,
+                "--release",
+                "--format",
+                "docx",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        if id == "uscis-fraud-draft" {
+            assert!(!o.status.success(), "{id}: a release copy of a draft");
+            continue;
+        }
+        assert!(o.status.success(), "{id} --release: {}", stderr(&o));
+        assert_letter_with_one_inch_margins(&name, part(&parts(&out), "word/document.xml"));
+        files.push(name);
+    }
+    assert_eq!(files.len(), 2 * ids.len() - 1);
+    let o = Command::new("openxml-audit")
+        .args([
+            "--format",
+            "microsoft365",
+            "--policy",
+            "strict",
+            "--ooxml-security",
+            "--max-errors",
+            "0",
+            "--recursive",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("openxml-audit runs");
+    let report = String::from_utf8_lossy(&o.stdout);
+    // Its report: `File: <path>`, a verdict, the errors found, `Errors: <n>`, for each file.
+    let mut counted = Vec::new();
+    let mut file = None;
+    for line in report.lines() {
+        if let Some(f) = line.strip_prefix("File: ") {
+            file = Path::new(f.trim())
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+        } else if let Some(n) = line.strip_prefix("Errors: ") {
+            counted.push((
+                file.take().expect("a file before its count"),
+                n.trim().to_string(),
+            ));
+        }
+    }
+    counted.sort();
+    let mut want: Vec<(String, String)> = files.iter().map(|f| (f.clone(), "0".into())).collect();
+    want.sort();
+    assert_eq!(
+        counted,
+        want,
+        "{report}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{report}");
+}
