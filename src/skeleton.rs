@@ -126,10 +126,15 @@ fn describe(f: &Field, out: &mut String) {
         }
     }
     if let (Some(yes), Some(no)) = (&f.yes, &f.no) {
+        // A compound's Yes is its `complies`; a Yes/No the form words is the field's own key.
+        let key = match f.kind {
+            FieldType::Bool => f.key.as_str(),
+            _ => "complies",
+        };
         comment(
             out,
             "",
-            &format!("complies = true: {yes}  complies = false: {no}"),
+            &format!("{key} = true: {yes}  {key} = false: {no}"),
         );
     }
 }

@@ -534,3 +534,133 @@ fn prohibitions_print_as_affirmations() {
         "no lone box: {part}"
     );
 }
+
+/// What `pdftotext` reads in the PDF of `req` (the release copy with `--release`), its lines
+/// joined: a sentence the page wraps reads as one.
+fn pdf_text(reg: &Path, extra: &[&str]) -> Option<String> {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return None;
+    }
+    let out = reg.join("req.pdf");
+    let _ = std::fs::remove_file(&out);
+    let mut args = vec!["render", "req"];
+    args.extend_from_slice(extra);
+    let out = common::write_out(reg, out, &args);
+    let o = Command::new("pdftotext")
+        .args([out.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    let mut text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A sentence a page break cuts reads across it: the page's footnotes and footer, which
+    // `pdftotext` reads between the two halves, are set aside (each footnote is held whole).
+    for note in DIRECTIVE.iter().filter(|s| s.starts_with(is_superscript)) {
+        assert!(text.contains(note), "the PDF lacks {note:?}:\n{text}");
+        text = text.replacen(&format!("{note} "), "", 1);
+    }
+    let footer = regex::Regex::new(
+        r"CBP Directive No\. 1450-027, February 1, 2024 · submission \d+ Page \d+ of \d+ ",
+    )
+    .unwrap();
+    Some(footer.replace_all(&text, "").into_owned())
+}
+
+fn is_superscript(c: char) -> bool {
+    "¹²³⁴⁵⁶⁷⁸⁹⁰".contains(c)
+}
+
+/// CBP Directive 1450-027's own wording, with its paragraph numbers, as a request prints it
+/// (issue 32, items 6–8): the questions of 7.2.2.1–7.2.2.3 and 7.2.4, the sentences and
+/// footnotes the form once left out, §9 and §11.
+const DIRECTIVE: &[&str] = &[
+    // 7.2.2.1–7.2.2.3 and 7.2.4, the questions of each individual's answers.
+    "7.2.2.1 Name, age, country of citizenship, nationality, and photograph;",
+    "7.2.2.2 The circumstances immediately surrounding an encounter or arrest, including the time and place, resistance, pursuit, possession and use of weapons, a description of any items seized, as well as the resolution of the encounter; and",
+    "7.2.2.3 Criminal history, specifically any felony crimes that the individual has either been convicted of or has an active warrant for.",
+    "7.2.4 Information containing PII may be released to the media or social media if an individual has provided written consent authorizing the release, so long as the individual has the capacity to consent (i.e., is not a minor) and is not in custody at the time of the waiver. Questions regarding the validity or scope of an individual's consent waiver should be directed to the CBP Privacy Office and the Office of Chief Counsel. Copies of consents and waivers must be maintained by OPA (if executed by a Public Affairs Specialist) or the respective CBP component or office (if executed by a Public Affairs Liaison) for five years in accordance with the accounting for disclosure requirements explained in this Directive.",
+    // 7.1.3's last sentence, 7.1.4's second.
+    "(related to Temporary Protected Status application information). Consult with CBP Office of Chief Counsel and the CBP Privacy Office if the response to a media inquiry or agency-generated release may involve protected class data.",
+    "as part of a news release or social media posting is prohibited. Consult with CBP Office of Intelligence, CBP National Targeting Center, CBP Office of Chief Counsel, and the CBP Privacy Office to ensure a response to a media inquiry or agency-generated posting does not involve the release of such information.",
+    // Footnote 1 (the scope exclusion), and §1 that it notes.
+    "government-wide policies.¹",
+    "¹ This Directive does not apply to the disclosure of information associated with CBP personnel through media releases or postings related to misconduct, internal investigations, or arrests as a result of actions outside the agency.",
+    // 5.6 and footnote 4, 5.10 and footnote 6.
+    "5.6 Personally Identifiable Information (PII): Any information that permits the identity of an individual to be directly or indirectly inferred, including other information that is linked or linkable to an individual, regardless of whether the individual is a U.S. citizen, lawful permanent resident, or a visitor to the United States.⁴",
+    "⁴ For example, when linked or linkable to an individual, such information includes a name, Alien Registration Number, Social Security number, date and place of birth, mother's maiden name, account number, license number, vehicle identifier number, license plate number, device identifier or serial number, internet protocol address, biometric identifier (e.g., photograph, fingerprint, iris scan, voice print), educational information, financial information, medical information, criminal or employment information, and information created specifically to identify or authenticate an individual (e.g., a random generated number).",
+    "5.10 Sensitive Personally Identifiable Information (SPII): Personally Identifiable Information, which if lost, compromised, or disclosed without authorization, could result in substantial harm, embarrassment, inconvenience, or unfair treatment of an individual.⁶",
+    "⁶ Examples include Alien Registration Number, Social Security number, financial account numbers, license number, passport number, or biometric identifiers.",
+    // 8.4 with its footnotes 9 and 10 (the news-media routine use it rests on).
+    "In accordance with established DHS and CBP System of Records Notices, any release containing information covered by the Privacy Act or Departmental policy extension⁹ must be approved by the DHS Chief Privacy Officer, in consultation with the Office of General Counsel.¹⁰",
+    "⁹ 5 U.S.C. § 552a. As a matter of policy, DHS Privacy Policy 262-16 extended administrative Privacy Act certain rights and protections to all individuals, regardless of their citizenship. Additionally, covered persons are granted certain Privacy Act rights and protections under the Judicial Redress Act of 2015, Pub. L. 114-126 (JRA).",
+    "¹⁰ DHS and CBP System of Records Notices (SORNs) contain the following Routine Use: \"To the news media and the public, with the approval of the Chief Privacy Officer in consultation with counsel, when there exists a legitimate public interest in the disclosure of the information or when disclosure is necessary to preserve confidence in the integrity of DHS or is necessary to demonstrate the accountability of DHS's officers, employees, or individuals covered by the system, except to the extent it is determined that release of the specific information in the context of a particular case would constitute an unwarranted invasion of personal privacy.\"",
+    // 6.2.3, 6.3.1, 6.5.1 (Chief Counsel, ongoing litigation).
+    "6.2.3 Coordinating with the CBP Privacy Office, and Office of Chief Counsel (OCC) as appropriate, prior to the public disclosure of PII via a public release, social media posting, or in response to a request from a representative of the media;",
+    "6.3.1 Providing appropriate supervisory oversight of news releases and postings containing CBP information to agency-owned social media accounts to ensure compliance with applicable laws and policies, including this Directive.",
+    "6.5.1 Providing CBP personnel with legal guidance related to any proposed disclosures, as needed, particularly those involving ongoing litigation.",
+    // §9: the Joint Intake Center, the incidents mailbox, the SOC line.
+    "9. PRIVACY INCIDENT HANDLING AND RESPONSE",
+    "9.1 Any unauthorized disclosure of CBP information containing PII, including images, is considered a Privacy Incident and must be promptly reported to the Joint Intake Center.",
+    "9.2 In accordance with DHS Privacy Incident Handling Guidance (DHS Instruction 047-01-008), all Privacy Incidents are to be immediately reported, as appropriate, to the CBP Privacy Office (privacyincidents@cbp.dhs.gov) or DHS Security Operations Center (SOC) at (703) 921-6507 for review, investigation, and remediation, as necessary.",
+    "9.3 Unauthorized disclosure of CBP information containing PII may be grounds for disciplinary action, consistent with applicable law and CBP policy, and may be subject to criminal sanctions.",
+    // §11.
+    "11. TRAINING REQUIREMENTS",
+    "11.1 All CBP personnel assigned to Public Affairs Specialists or Public Affairs Liaison roles must complete training as designated by OPA annually to include OPA social media training if managing social media accounts on behalf of CBP;",
+    "11.2 All CBP personnel must complete “Privacy at DHS: Protecting Personal Information” in the DHS Learning Management System or successor training course annually; and",
+    "11.3 All CBP personnel must complete remedial or refresher training as required in response to a Privacy Incident.",
+];
+
+/// Issue 32, items 6–8: the PDF of a request prints the Directive's wording with its numbers;
+/// each answer of 7.2.2.1 — name, age, citizenship, nationality, photograph — is its own, the
+/// nationality beside the citizenship; 7.2.3 and 8.4 are the requester's assertions, not rules
+/// with a tick; and the release copy prints the same wording while it withholds the name.
+#[test]
+fn the_pdf_prints_the_directive_as_written() {
+    let text = with(
+        "citizenship = \"Mexico\"",
+        "citizenship = \"Mexico\"\nnationality = \"Mexican\"",
+    )
+    .replace("release_photograph = false", "release_photograph = true");
+    let reg = submitted_request(&text);
+    let Some(pdf) = pdf_text(reg.path(), &[]) else {
+        return;
+    };
+    for s in DIRECTIVE.iter().filter(|s| !s.starts_with(is_superscript)) {
+        assert!(pdf.contains(s), "the PDF lacks {s:?}:\n{pdf}");
+    }
+    for s in [
+        "Country of citizenship Mexico Nationality Mexican",
+        "7.2.2.1 Release name Yes 7.2.2.1 Release age Yes 7.2.2.1 Release country of citizenship Yes 7.2.2.1 Release nationality No 7.2.2.1 Release photograph Yes 7.2.2.2 Release circumstances Yes 7.2.2.3 Felony history Active felony warrant",
+        "7.2.4 Written consent No consent",
+        "7.2.3 Deconfliction. Prior to a proposed release, the office generating the disclosure should make reasonable efforts to deconflict the proposed release, ensuring that the disclosure will not negatively impact or undermine ongoing operations or law enforcement activities. ☒ The requester affirms that reasonable efforts were made to deconflict the proposed release. ☐ The proposed release has not been deconflicted.",
+        "☒ The release contains information covered by the Privacy Act or Departmental policy extension. ☐ The requester affirms that the release contains no information covered by the Privacy Act or Departmental policy extension.",
+    ] {
+        assert!(pdf.contains(s), "the PDF lacks {s:?}:\n{pdf}");
+    }
+    // A rule is no assertion: no tick stands before the Directive's own wording.
+    for rule in [
+        "☒ Prior to a proposed release",
+        "☒ In accordance with established",
+    ] {
+        assert!(!pdf.contains(rule), "{rule:?} printed as a ticked box");
+    }
+    // 7.2.2.1 is asked once, above the individuals, not once per answer.
+    assert_eq!(
+        pdf.matches("Name, age, country of citizenship, nationality, and photograph;")
+            .count(),
+        1
+    );
+    assert!(pdf.contains("Marco Ibáñez-Ruiz"));
+
+    let release = pdf_text(reg.path(), &["--release"]).unwrap();
+    for s in DIRECTIVE.iter().filter(|s| !s.starts_with(is_superscript)) {
+        assert!(
+            release.contains(s),
+            "the release copy lacks {s:?}:\n{release}"
+        );
+    }
+    assert!(
+        !release.contains("Ibáñez"),
+        "the release copy withholds the name"
+    );
+}

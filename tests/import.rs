@@ -149,7 +149,22 @@ fn not_in_a_word_copy(path: &str) -> bool {
     path.starts_with("rules_of_behavior.document")
         || path.contains("waiver_copy")
         || path.contains("].file")
-        || path.starts_with("provenance.summary.counsel[].")
+        // A list item's answers print in its table's cells, with no note of where they come
+        // from: the provenance of a list's column (SMOUT's counsel, a request's individuals)
+        // is not in a Word copy.
+        || path.starts_with("provenance.") && path.contains("[]")
+}
+
+/// `record` without what a Word copy cannot carry at all: the `[provenance]` entries of a
+/// list's columns (and the table, when they were all it held).
+fn printable(mut record: Table) -> Table {
+    if let Some(Value::Table(p)) = record.get_mut("provenance") {
+        p.retain(|k, _| !not_in_a_word_copy(&format!("provenance.{k}")));
+        if p.is_empty() {
+            record.remove("provenance");
+        }
+    }
+    record
 }
 
 #[test]
@@ -283,7 +298,7 @@ fn every_example_record_imports_back(resave: Option<fn(&[PathBuf], &Path)>) {
     let mut checked = 0;
     let mut marked = 0;
     for (id, docx) in ids.iter().zip(&docs) {
-        let original = load(&examples.join("records").join(id).join("record.toml"));
+        let original = printable(load(&examples.join("records").join(id).join("record.toml")));
         let form = original["form"].as_str().unwrap().to_string();
         let o = import(reg.path(), docx, &["--form", &form]);
         let out = stdout(&o);

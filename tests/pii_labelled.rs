@@ -128,7 +128,20 @@ fn free_text_pii_is_caught_with_two_known_misses_and_no_false_positives_on_the_l
 fn the_forms_own_wording_names_nobody() {
     let wording = form_wording();
     assert!(wording.len() > 250, "{}", wording.len());
-    let cases: Vec<(String, Vec<String>)> = wording.into_iter().map(|w| (w, vec![])).collect();
+    // One number is the Directive's own: 9.2 gives the line of the DHS Security Operations
+    // Center. It is a telephone number, rightly found, and an office's, naming nobody: the
+    // form prints it as the Directive does.
+    const SOC: &str = "(703) 921-6507";
+    let cases: Vec<(String, Vec<String>)> = wording
+        .into_iter()
+        .map(|w| {
+            let office_line = w.contains("Security Operations Center (SOC) at (703) 921-6507");
+            (
+                w,
+                office_line.then(|| SOC.to_string()).into_iter().collect(),
+            )
+        })
+        .collect();
     // The kinds a form's wording could be taken for: its category words ("criminal history")
     // are the Directive's own examples of what a record must not show.
     let s = score(

@@ -242,9 +242,13 @@ impl Reader<'_> {
     fn list(&mut self, it: &ItemView, f: &Field, region: &Region) {
         let form = self.form;
         let cols: Vec<&Field> = form.children(&item_path(f)).filter(|c| c.print).collect();
+        // A column prints its label, or its number and label when the form numbers it
+        // ("7.2.2.1 Release name").
         let by_label = |l: &str| {
             let n = norm_str(l);
-            cols.iter().copied().find(|c| norm_str(&c.label) == n)
+            cols.iter()
+                .copied()
+                .find(|c| norm_str(&c.label) == n || norm_str(&c.display_label()) == n)
         };
         let mut items: Vec<Table> = Vec::new();
         for (rows, loc) in &region.tables {

@@ -265,7 +265,27 @@ impl ViewBuilder<'_> {
             FieldType::List => {
                 item.kind = "table";
                 let cols: Vec<&Field> = form.children(&item_path(f)).filter(|c| c.print).collect();
-                item.columns = cols.iter().map(|c| c.label.clone()).collect();
+                // A numbered question the form words for a column (7.2.2.1 "Name, age, …")
+                // prints before the list, once, as the form's own wording; its cells are
+                // labelled with the number, so each answer names the paragraph it answers.
+                let mut asked: Vec<&str> = Vec::new();
+                for c in &cols {
+                    if let (Some(n), Some(q)) = (&c.number, &c.question) {
+                        if !asked.contains(&q.as_str()) {
+                            asked.push(q);
+                            out.push(ItemView {
+                                path: format!("{path}[].{}", c.key),
+                                depth,
+                                kind: "group",
+                                number: printed_number(n),
+                                label: c.label.clone(),
+                                question: q.clone(),
+                                ..Default::default()
+                            });
+                        }
+                    }
+                }
+                item.columns = cols.iter().map(|c| c.display_label()).collect();
                 let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
                 for (i, row) in items.iter().enumerate() {
                     let t = row.as_table();

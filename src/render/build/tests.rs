@@ -267,3 +267,27 @@ fn printed_items_are_the_forms_items_as_an_empty_record_shows_them() {
     assert_eq!(table.columns, ["Name", "Role"]);
     assert!(table.rows.is_empty());
 }
+
+/// A numbered question the form words for a list's column prints once, before the list, and
+/// the column is labelled with its number: the answers name the paragraph they answer.
+#[test]
+fn a_lists_numbered_column_question_prints_before_the_list() {
+    let asked = FORM.replace(
+        "path = \"people[].role\"\ntype = \"string\"\nlabel = \"Role\"",
+        "path = \"people[].role\"\ntype = \"string\"\nnumber = \"4.1\"\nlabel = \"Role\"\nquestion = \"The role each person played;\"",
+    );
+    assert_ne!(asked, FORM);
+    let form = crate::form::Form::parse(&asked, "test").unwrap();
+    let sections = printed_items(&form);
+    let what = &sections[1];
+    assert_eq!(
+        items(what),
+        [
+            ("yesno", "3.", "Affirmation", "", true),
+            ("group", "4.1", "Role", "", false),
+            ("table", "4.", "People", "", true),
+        ]
+    );
+    assert_eq!(what.items[1].question, "The role each person played;");
+    assert_eq!(what.items[2].columns, ["Name", "4.1 Role"]);
+}

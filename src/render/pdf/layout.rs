@@ -227,11 +227,16 @@ impl Layout {
             Block::P(t) => self.para(("P", 0), vec![(t, Face::Regular)], BODY, 6.0),
             Block::Note(t) => self.para(("P", 0), vec![(t, Face::Regular)], 8.0, 3.0),
             Block::Footnote(t) => {
-                let marker = t.chars().next().filter(|c| SUPERSCRIPTS.contains(*c));
+                // The marker is the run of superscript digits it starts with (`⁹`, `¹⁰`).
+                let marker: String = t
+                    .chars()
+                    .take_while(|c| SUPERSCRIPTS.contains(*c))
+                    .collect();
+                let marker = (!marker.is_empty()).then_some(marker);
                 let start = self.units.len();
                 self.para(("Note", 0), vec![(t, Face::Regular)], 8.0, 3.0);
                 for u in &mut self.units[start..] {
-                    u.footnote = marker;
+                    u.footnote = marker.clone();
                 }
             }
             Block::Answer(t) => {

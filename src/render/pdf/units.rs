@@ -49,9 +49,9 @@ pub(super) struct Unit {
     pub(super) outline: Option<String>,
     /// For table rows: the header to repeat when the table continues on a new page.
     pub(super) repeat: Option<Box<Unit>>,
-    /// A footnote (its marker, `²`): printed at the foot of the page where the marker first
-    /// appears; where no marker appears, here in the flow.
-    pub(super) footnote: Option<char>,
+    /// A footnote (its marker, `²` or `¹⁰`): printed at the foot of the page where the marker
+    /// first appears; where no marker appears, here in the flow.
+    pub(super) footnote: Option<String>,
 }
 
 #[derive(Debug, Clone)]
