@@ -34,6 +34,38 @@ pub struct Settings {
     /// Banners printed on renderings.
     #[serde(default)]
     pub markings: Markings,
+    /// The components whose filings the register holds (`[[components]]`): when any are
+    /// listed, `check` refuses a component that is not one of them (a typo would make a new
+    /// component in the report).
+    #[serde(default)]
+    pub components: Vec<Component>,
+}
+
+/// One `[[components]]` entry of `smout.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// Its name, as records give it ("U.S. Customs and Border Protection").
+    pub name: String,
+    /// Its abbreviation ("CBP"), also accepted.
+    #[serde(default)]
+    pub abbreviation: Option<String>,
+    /// Its Component Privacy Officer (an e-mail).
+    #[serde(default)]
+    pub privacy_officer: Option<String>,
+}
+
+impl Settings {
+    /// The listed component `name` is (by name or abbreviation, any case), if any.
+    pub fn component(&self, name: &str) -> Option<&Component> {
+        let n = name.trim();
+        self.components.iter().find(|c| {
+            c.name.eq_ignore_ascii_case(n)
+                || c.abbreviation
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(n))
+        })
+    }
 }
 
 /// `[review]` of `smout.toml`: the Privacy Office's review policy. Bounded (see

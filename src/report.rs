@@ -76,6 +76,14 @@ pub fn report_of(
         true => "smout register".to_string(),
         false => reg.settings.name.clone(),
     };
+    // A component the register lists, however a record spells it (by name or abbreviation),
+    // is one component of the report.
+    let mut rows = rows;
+    for r in &mut rows {
+        if let Some(c) = reg.settings.component(&r.component) {
+            r.component = c.name.clone();
+        }
+    }
     let deviations = deviations(reg, &rows)?;
     let mut report = build(&name, &banner, today, rows);
     report.deviations = deviations;

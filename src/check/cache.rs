@@ -98,8 +98,15 @@ fn with_cache(
     targets: &[Target],
     opts: &CheckOptions,
 ) -> CheckReport {
+    // The settings a finding depends on: the components the register lists (SM025).
+    let components = crate::digest::sha256_of_parts(reg.settings.components.iter().flat_map(|c| {
+        [
+            c.name.as_bytes(),
+            c.abbreviation.as_deref().unwrap_or("").as_bytes(),
+        ]
+    }));
     let key = format!(
-        "smout check cache {} forms={} catalog={} today={} release={}",
+        "smout check cache {} forms={} catalog={} components={components} today={} release={}",
         crate::BUILD,
         reg.forms.fingerprint(),
         reg.catalog.as_ref().map_or("none", |c| c.digest()),

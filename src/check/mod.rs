@@ -6,6 +6,7 @@
 //! rules apply — all of it comes from the [`Form`].
 
 mod cache;
+mod component;
 mod conditions;
 mod model;
 mod read;

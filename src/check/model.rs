@@ -43,6 +43,10 @@ pub const CODES: &[(&str, &str)] = &[
         "SM024",
         "characters the PDF cannot print (no glyph in its font)",
     ),
+    (
+        "SM025",
+        "component not one of the register's [[components]]",
+    ),
     ("SM050", "unmarked PII in a release (check --release)"),
     (
         "SM051",

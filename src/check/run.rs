@@ -129,6 +129,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         self.check_table(self.root, 0..0, "", &Ctx::default());
         self.check_rules();
         self.check_citations();
+        self.check_component();
         if self.opts.warn_pii {
             self.check_pii();
         }
