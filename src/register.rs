@@ -260,6 +260,9 @@ pub struct CatalogEntry {
     /// Where it was published (`77 FR 33753`), when the catalog knows.
     #[serde(default)]
     pub citation: Option<String>,
+    /// The document that replaced it, when it was superseded (`superseded_by = "DHS/ICE-009(a)"`).
+    #[serde(default)]
+    pub superseded_by: Option<String>,
 }
 
 /// The register's catalog: for each kind (`pia`, `sorn`), the known identifiers.
@@ -301,6 +304,17 @@ impl Catalog {
     /// The entry of this kind and id.
     pub fn get(&self, kind: &str, id: &str) -> Option<&CatalogEntry> {
         self.kinds.get(kind)?.get(id)
+    }
+
+    /// Why a use citing `id` must be reviewed as of `today`: the document was retired, or
+    /// another superseded it (`None`: it stands, or the catalog does not know it).
+    pub fn stale(&self, id: &str, today: NaiveDate) -> Option<String> {
+        let e = self.kinds.values().find_map(|k| k.get(id.trim()))?;
+        match (&e.superseded_by, e.retired) {
+            (Some(by), _) => Some(format!("{} is superseded by {by}", e.id)),
+            (None, Some(d)) if d <= today => Some(format!("{} was retired on {d}", e.id)),
+            _ => None,
+        }
     }
 
     /// All ids of a kind, sorted (so "did you mean" hints are the same on every run).

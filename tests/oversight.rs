@@ -96,3 +96,66 @@ fn the_report_says_how_long_determinations_take_per_component() {
     );
     assert!(md.contains("| All components |"), "{md}");
 }
+
+#[test]
+fn a_superseded_document_flags_every_use_in_force_that_cites_it_for_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = example_history(tmp.path());
+    let catalog = reg.join("catalog.toml");
+    let text = std::fs::read_to_string(&catalog).unwrap();
+    let old = "id = \"DHS/CBP/PIA-010(a)\"\n";
+    assert!(text.contains(old));
+    std::fs::write(
+        &catalog,
+        text.replacen(
+            old,
+            &format!("{old}superseded_by = \"DHS/CBP/PIA-010(b)\"\n"),
+            1,
+        ),
+    )
+    .unwrap();
+    let citing = json(
+        &reg,
+        &[
+            "status",
+            "--cites",
+            "DHS/CBP/PIA-010(a)",
+            "--format",
+            "json",
+        ],
+    );
+    let citing = citing.as_array().unwrap();
+    assert!(!citing.is_empty());
+    for r in citing {
+        let in_force = matches!(
+            r["status"].as_str(),
+            Some("approved" | "due" | "changed" | "submitted")
+        );
+        let stale = r["stale_citations"].as_array().cloned().unwrap_or_default();
+        assert_eq!(
+            stale,
+            [serde_json::json!(
+                "DHS/CBP/PIA-010(a) is superseded by DHS/CBP/PIA-010(b)"
+            )],
+            "{r:#}"
+        );
+        if in_force {
+            assert!(
+                r["next"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("review: DHS/CBP/PIA-010(a) is superseded"),
+                "{r:#}"
+            );
+        }
+    }
+    // Records that cite it not are left as they were.
+    let all = json(&reg, &["status", "--format", "json"]);
+    let untouched = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("stale_citations").is_none())
+        .count();
+    assert_eq!(untouched, all.as_array().unwrap().len() - citing.len());
+}

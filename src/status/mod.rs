@@ -322,6 +322,29 @@ fn one(
         .filter(|d| d.corrects.is_none())
         .filter_map(|d| Some((d.reviewed - submitted_on(d.submission)?).num_days().max(0)))
         .collect();
+    // A document it cites, retired or superseded since: a use in force is to be reviewed.
+    let stale_citations: Vec<String> = reg
+        .catalog
+        .as_ref()
+        .map(|cat| {
+            facts
+                .references
+                .iter()
+                .filter_map(|r| cat.stale(&crate::markup::plain(r), today))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut next = decided.next;
+    let in_force = matches!(
+        decided.status,
+        Status::Approved | Status::Due | Status::Changed | Status::Submitted
+    );
+    if in_force && !stale_citations.is_empty() {
+        next = format!(
+            "review: {}; cite its successor and resubmit (`smout submit {id}`)",
+            stale_citations.join("; ")
+        );
+    }
     let st = RecordStatus {
         id: id.to_string(),
         title: facts.title.clone(),
@@ -336,7 +359,8 @@ fn one(
         review_by: decided.review_by,
         retain_until,
         references: facts.references.clone(),
-        next: decided.next,
+        next,
+        stale_citations,
         ended: decided.ended,
         warnings,
         waiting,

@@ -45,6 +45,10 @@ pub struct RecordStatus {
     /// determinations.toml, which is not believed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The documents it cites that were retired or superseded since (the catalog's word): a
+    /// use in force citing one is to be reviewed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_citations: Vec<String>,
     /// Whom the record waits on, since when: the Privacy Office (submitted or appealed, since
     /// the submission or appeal) or the program (not yet met or not authorized, since that
     /// determination). `None` when it waits on nobody.
@@ -127,6 +131,23 @@ impl RecordStatus {
             };
         };
         let w = std::mem::take(&mut self.withheld);
+        // The documents it cites, where a release withholds them, leave every string that
+        // names them (the review a retired one asks for).
+        if w.contains(&"references") {
+            for r in &self.references {
+                let r = crate::markup::plain(r);
+                if r.trim().is_empty() {
+                    continue;
+                }
+                self.next = self.next.replace(&r, "[withheld]");
+                for c in &mut self.stale_citations {
+                    *c = c.replace(&r, "[withheld]");
+                }
+            }
+        }
+        for c in &mut self.stale_citations {
+            *c = marked.plain(c);
+        }
         hide("title", &mut self.title, &w);
         hide("component", &mut self.component, &w);
         hide("category", &mut self.category, &w);
