@@ -409,7 +409,10 @@ fn no_engine_code_names_either_form() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.file_name().is_some_and(|n| n == "tests.rs" || n == "testrepo.rs") {
+            } else if p
+                .file_name()
+                .is_some_and(|n| n == "tests.rs" || n == "testrepo.rs")
+            {
                 // A module's unit tests in a file of their own.
                 continue;
             } else {

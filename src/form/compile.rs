@@ -68,6 +68,8 @@ struct RawField {
     boxed: bool,
     #[serde(default)]
     as_text: bool,
+    #[serde(default)]
+    unlabelled: bool,
     /// A Yes/No answer's own wording of each side (a prohibition the requester affirms).
     #[serde(default)]
     yes: Option<String>,
@@ -449,6 +451,7 @@ fn make_field(
         not_after_hint: rf.not_after_hint.clone(),
         boxed: rf.boxed,
         as_text: rf.as_text,
+        unlabelled: rf.unlabelled,
         attached: rf.attached.clone(),
         min_items: rf.min_items,
         catalog: rf.catalog.clone(),

@@ -212,6 +212,8 @@ impl Reader<'_> {
             if !rest.is_empty() {
                 parts.push(rest);
             }
+            // smout's own page follows the form's: it is not the reviewer's comments.
+            let mut kept = false;
             for (t, _) in &lines[i + 1..] {
                 if let Some(c) = review.captures(t) {
                     if let Some(dt) = parse_date(&c[1], form) {
@@ -219,7 +221,10 @@ impl Reader<'_> {
                     }
                     continue;
                 }
-                parts.push(t.clone());
+                kept |= norm_str(t).starts_with(&norm_str(crate::render::KEPT_HEADING));
+                if !kept {
+                    parts.push(t.clone());
+                }
             }
             let (v, _) = with_marks(&parts.join("\n\n"));
             if !v.is_empty() {

@@ -90,7 +90,29 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
             if !r.has(&it.path) {
                 let (v, _) = with_marks(&text);
                 r.set(&it.path, Value::String(prose(v)));
+                in_form_order(form, &mut r.draft.record, &it.path);
             }
+        }
+    }
+    // smout's own page lists the answers the transcriber inferred, by number and label.
+    use matching::norm_str;
+    let heading = norm_str(crate::render::INFERRED_HEADING);
+    if let Some(at) = r.pieces.iter().position(|p| norm_str(p.text()) == heading) {
+        let mut inferred = Vec::new();
+        'lines: for p in &r.pieces[at + 1..] {
+            for line in p.text().lines().filter(|l| !l.trim().is_empty()) {
+                let n = norm_str(line);
+                match items
+                    .iter()
+                    .find(|i| norm_str(&crate::render::kept_name(i)) == n)
+                {
+                    Some(i) => inferred.push(i.path.clone()),
+                    None => break 'lines,
+                }
+            }
+        }
+        for path in inferred {
+            r.provenance(&path, "inferred", &[]);
         }
     }
     let matched: std::collections::BTreeSet<usize> = anchors.iter().map(|a| a.item).collect();
@@ -113,6 +135,24 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
         r.determination(stop, source_name, sha256);
     }
     r.draft
+}
+
+/// The answers beside `path` in the form's order: one read late (a description under question
+/// 1, read with it) is not written after the questions that follow it.
+fn in_form_order(form: &Form, root: &mut toml::Table, path: &str) {
+    let Some((parent, _)) = path.rsplit_once('.') else {
+        return;
+    };
+    let Some(t) = parent
+        .split('.')
+        .try_fold(root, |t, k| t.get_mut(k)?.as_table_mut())
+    else {
+        return;
+    };
+    let order: Vec<String> = form.children(parent).map(|c| c.key.clone()).collect();
+    let mut entries: Vec<(String, Value)> = std::mem::take(t).into_iter().collect();
+    entries.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    t.extend(entries);
 }
 
 /// What `import` did.
