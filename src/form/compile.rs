@@ -70,6 +70,8 @@ struct RawField {
     as_text: bool,
     #[serde(default)]
     unlabelled: bool,
+    #[serde(default)]
+    kept: bool,
     /// A Yes/No answer's own wording of each side (a prohibition the requester affirms).
     #[serde(default)]
     yes: Option<String>,
@@ -452,6 +454,7 @@ fn make_field(
         boxed: rf.boxed,
         as_text: rf.as_text,
         unlabelled: rf.unlabelled,
+        kept: rf.kept,
         attached: rf.attached.clone(),
         min_items: rf.min_items,
         catalog: rf.catalog.clone(),

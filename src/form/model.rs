@@ -249,6 +249,9 @@ pub struct Field {
     /// A choice printed as its chosen wording, as the answer to a free-text question, instead of
     /// a list of boxes (the template asks the category of use in prose).
     pub as_text: bool,
+    /// A column of a list the template does not print (footnote 2 asks counsel to certify; it
+    /// has no box for it): smout prints the answers on its own page, not as a column.
+    pub kept: bool,
     /// A text answer printed without its label, under the question before it, as the template
     /// prints the description that follows question 1.
     pub unlabelled: bool,

@@ -206,7 +206,8 @@ impl Reader<'_> {
             }
         }
         // Comments: everything after their heading, but the review-by note.
-        let review = Regex::new(r"^Review by ([^ (]+)").expect("valid");
+        let review =
+            Regex::new(r"(?:^|\s)Review by ([^ (]+) \(determination on submission").expect("valid");
         if let Some((i, _, _, rest)) = find_line(&d.comments_heading) {
             let mut parts = Vec::new();
             if !rest.is_empty() {

@@ -115,6 +115,7 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
             r.provenance(&path, "inferred", &[]);
         }
     }
+    kept_answers(form, &mut r);
     let matched: std::collections::BTreeSet<usize> = anchors.iter().map(|a| a.item).collect();
     for (k, it) in items.iter().enumerate() {
         if matched.contains(&k) || matches!(it.kind, "group" | "withheld-rule") {
@@ -135,6 +136,57 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
         r.determination(stop, source_name, sha256);
     }
     r.draft
+}
+
+/// The answers smout's own page prints for `kept` columns ("Counsel Contact Information 1:
+/// Certifies authority: Yes"), into the items the list's table gave.
+fn kept_answers(form: &Form, r: &mut Reader<'_>) {
+    use matching::norm_str;
+    let lines: Vec<String> = r
+        .pieces
+        .iter()
+        .flat_map(|p| p.text().lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    for list in form.fields.iter().filter(|f| f.kind == FieldType::List) {
+        for c in form
+            .children(&crate::form::item_path(list))
+            .filter(|c| c.kept)
+        {
+            let Some(items) = r
+                .draft
+                .record
+                .get_mut(list.path.split('.').next().unwrap_or_default())
+                .and_then(|v| {
+                    list.path
+                        .split('.')
+                        .skip(1)
+                        .try_fold(v, |v, k| v.get_mut(k))
+                })
+                .and_then(Value::as_array_mut)
+            else {
+                continue;
+            };
+            for (i, item) in items.iter_mut().enumerate() {
+                let label = norm_str(&format!(
+                    "{}:",
+                    crate::render::kept_label(&list.label, i + 1, &c.label)
+                ));
+                let Some(rest) = lines.iter().find_map(|l| {
+                    let n = norm_str(l);
+                    n.strip_prefix(label.as_str()).map(|r| r.trim().to_string())
+                }) else {
+                    continue;
+                };
+                let value = match c.kind {
+                    FieldType::Bool => values::yes_no(&rest).map(Value::Boolean),
+                    _ => None,
+                };
+                if let (Some(v), Some(t)) = (value, item.as_table_mut()) {
+                    t.entry(c.key.clone()).or_insert(v);
+                }
+            }
+        }
+    }
 }
 
 /// The answers beside `path` in the form's order: one read late (a description under question

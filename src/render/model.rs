@@ -272,6 +272,21 @@ pub struct View {
 /// The heading of the page smout adds after the form's own: what it keeps of the record.
 pub const KEPT_HEADING: &str = "Kept by smout — not part of the form";
 
+/// An answer printed on smout's page only.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeptAnswer {
+    /// Its list, item number and column: [`kept_label`].
+    pub label: String,
+    /// The answer as text.
+    pub value: String,
+}
+
+/// How smout's page names a `kept` column's answer: "Counsel Contact Information 1: Certifies
+/// authority".
+pub fn kept_label(list: &str, n: usize, column: &str) -> String {
+    format!("{list} {n}: {column}")
+}
+
 /// The line over the answers the transcriber inferred, on smout's page.
 pub const INFERRED_HEADING: &str =
     "Inferred by the transcriber: the source filing does not show these answers.";
@@ -286,6 +301,9 @@ pub struct KeptView {
     pub intro: String,
     /// [`INFERRED_HEADING`].
     pub inferred_heading: String,
+    /// Answers the form's pages do not print (`kept` columns): "Counsel Contact Information 1:
+    /// Certifies authority" → "Yes".
+    pub answers: Vec<KeptAnswer>,
     /// The answers the transcriber inferred (the source filing does not show them): each
     /// question's number and label.
     pub inferred: Vec<String>,

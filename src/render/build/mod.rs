@@ -25,6 +25,8 @@ struct ViewBuilder<'a> {
     /// `[provenance]`: field path → transcribed, inferred or withheld-in-source (with the
     /// exemptions the source printed).
     provenance: Vec<crate::form::Provenance>,
+    /// Answers of `kept` columns, for smout's page.
+    kept: Vec<KeptAnswer>,
 }
 
 impl ViewBuilder<'_> {
@@ -268,11 +270,28 @@ impl ViewBuilder<'_> {
             }
             FieldType::List => {
                 item.kind = "table";
-                let cols: Vec<&Field> = form.children(&item_path(f)).filter(|c| c.print).collect();
+                let cols: Vec<&Field> = form
+                    .children(&item_path(f))
+                    .filter(|c| c.print && !c.kept)
+                    .collect();
+                let kept: Vec<&Field> = form
+                    .children(&item_path(f))
+                    .filter(|c| c.print && c.kept)
+                    .collect();
                 item.columns = cols.iter().map(|c| c.label.clone()).collect();
                 let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
                 for (i, row) in items.iter().enumerate() {
                     let t = row.as_table();
+                    for c in &kept {
+                        let p = format!("{path}[{i}].{}", c.key);
+                        let value = self.value_text(c, &p, t.and_then(|t| t.get(&c.key)));
+                        if !value.trim().is_empty() {
+                            self.kept.push(KeptAnswer {
+                                label: kept_label(&f.label, i + 1, &c.label),
+                                value,
+                            });
+                        }
+                    }
                     let cells: Vec<String> = cols
                         .iter()
                         .map(|c| {
@@ -624,6 +643,7 @@ pub fn printed_items(form: &Form) -> Vec<SectionView> {
         withholding: Default::default(),
         used: Default::default(),
         provenance: Vec::new(),
+        kept: Vec::new(),
     };
     b.sections(&root)
 }
@@ -665,6 +685,7 @@ pub(super) fn view_of(
         withholding,
         used: Default::default(),
         provenance: crate::form::provenance(&root),
+        kept: Vec::new(),
     };
     let sections = b.sections(&root);
     let title_raw = root.get("title").and_then(Value::as_str).unwrap_or("");
@@ -700,6 +721,7 @@ pub(super) fn view_of(
         ),
         inferred_heading: INFERRED_HEADING.to_string(),
         inferred,
+        answers: std::mem::take(&mut b.kept),
     };
     Ok(View {
         kept,
