@@ -452,13 +452,22 @@ fn provenance_marks_inferred_and_withheld_answers() {
                 out.contains("Withheld in the source filing."),
                 "{format} {release}"
             );
+            // Inferred answers are listed once, on smout's own page after the form's.
+            let kept = out
+                .split("Kept by smout — not part of the form")
+                .nth(1)
+                .unwrap_or_default();
             assert_eq!(
                 out.matches(
-                    "Inferred by the transcriber: the source filing does not show this answer."
+                    "Inferred by the transcriber: the source filing does not show these answers."
                 )
                 .count(),
                 1,
                 "{format} {release}: {out}"
+            );
+            assert!(
+                kept.contains("Inferred by the transcriber") && kept.contains("Category of use"),
+                "{format} {release}: {kept}"
             );
         }
     }

@@ -73,7 +73,7 @@ fn an_item_with_nothing_answered_is_no_row_and_a_document_no_dangling_comma() {
     );
     assert!(
         html.contains(
-            "DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012</li>"
+            "DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012\n<ul class=\"checks\">"
         ),
         "{html}"
     );
@@ -118,7 +118,7 @@ fn the_pdf_prints_no_row_of_empty_cells_and_no_dangling_comma() {
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         words.contains(
-            "☒ Covered by existing SORN. DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012 DHS PRIVACY OFFICE COMMENTS"
+            "☒ Covered by existing SORN. DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012 ☐ New. ☐ Updated."
         ),
         "{text}"
     );

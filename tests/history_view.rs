@@ -331,7 +331,7 @@ fn a_resubmission_carries_its_own_date_not_the_first_ones() {
     ));
     let md = std::fs::read_to_string(md).unwrap();
     assert!(
-        md.contains("**Date submitted for review:** 3/1/24\n"),
+        md.contains("**Date submitted for review:** 3/1/2024\n"),
         "{md}"
     );
     // Resubmitting with no change of the drafter's is still refused, new date or not.

@@ -142,7 +142,7 @@ fn pdf_reads_like_the_template_with_the_records_answers() {
         "Name of Component: Customs and Border Protection",
         "DHS/CBP/PIA-010(a)",
         "19 CFR § 12.42",
-        "9/24/18",
+        "9/24/2018",
         "Alicia Moreno",
     ] {
         assert!(text.contains(answer), "PDF lacks the answer {answer:?}");
@@ -747,7 +747,7 @@ fn the_pdf_attaches_the_rules_of_behavior_and_prints_every_option() {
     // The submission carries the determination recorded on it (committed later, at HEAD).
     let page = text.split("DHS SOCIAL MEDIA DOCUMENTATION").nth(1).unwrap();
     assert!(
-        page.contains("9/24/18") && page.contains("Nathaniel Brooks"),
+        page.contains("9/24/2018") && page.contains("Nathaniel Brooks"),
         "{page}"
     );
     assert!(page.contains("☒ Program has met requirements"), "{page}");

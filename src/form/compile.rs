@@ -68,6 +68,10 @@ struct RawField {
     boxed: bool,
     #[serde(default)]
     as_text: bool,
+    #[serde(default)]
+    unlabelled: bool,
+    #[serde(default)]
+    kept: bool,
     /// A Yes/No answer's own wording of each side (a prohibition the requester affirms).
     #[serde(default)]
     yes: Option<String>,
@@ -311,6 +315,38 @@ fn compile(raw: RawForm, source: &str) -> Result<Form, Error> {
         }
     }
 
+    // A choice's `with_answer` names a field beside it; `printed_under`, an outcome.
+    for f in &fields {
+        for c in &f.choices {
+            if let Some(k) = &c.with_answer {
+                let (parent, _) = split_path(&f.path);
+                let sibling = if parent.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{parent}.{k}")
+                };
+                if !known(&sibling) {
+                    return Err(err(format!(
+                        "field `{}`: choice `{}` prints the answer of `{sibling}`, which is not a field",
+                        f.path, c.value
+                    )));
+                }
+            }
+        }
+    }
+    let d = &raw.determination;
+    for (key, under) in [
+        ("options_under", &d.options_under),
+        ("printed_under", &d.printed_under),
+    ] {
+        if let Some(u) = under {
+            if !d.outcomes.iter().any(|o| &o.value == u) {
+                return Err(err(format!(
+                    "[determination] {key} = \"{u}\" is not one of its outcomes"
+                )));
+            }
+        }
+    }
     for f in &raw.determination.findings {
         if let Some(p) = &f.choices_from {
             let choice = fields
@@ -449,6 +485,8 @@ fn make_field(
         not_after_hint: rf.not_after_hint.clone(),
         boxed: rf.boxed,
         as_text: rf.as_text,
+        unlabelled: rf.unlabelled,
+        kept: rf.kept,
         attached: rf.attached.clone(),
         min_items: rf.min_items,
         catalog: rf.catalog.clone(),

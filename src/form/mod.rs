@@ -332,6 +332,26 @@ mod tests {
     }
 
     #[test]
+    fn a_choice_line_and_the_determinations_nesting_name_what_the_form_defines() {
+        let fields = "[[field]]\npath = \"u\"\nsection = \"s\"\ntype = \"table\"\nlabel = \"U\"\n[[field]]\npath = \"u.stage\"\ntype = \"choice\"\nlabel = \"Stage\"\nchoices = [{ value = \"on\", label = \"On. Since:\", with_answer = \"since\" }]\n";
+        assert_eq!(
+            error(fields),
+            "form definition test: field `u.stage`: choice `on` prints the answer of `u.since`, which is not a field"
+        );
+        let since = "[[field]]\npath = \"u.since\"\ntype = \"date\"\nlabel = \"Since\"\n";
+        assert!(form(&format!("{fields}{since}")).is_ok());
+        let head = HEAD.replace(
+            "[determination]\n",
+            "[determination]\nprinted_under = \"nope\"\n",
+        );
+        let e = Form::parse(&format!("{head}{fields}{since}"), "test").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "form definition test: [determination] printed_under = \"nope\" is not one of its outcomes"
+        );
+    }
+
+    #[test]
     fn a_bad_date_format_is_refused_when_the_form_loads() {
         let field = "[[field]]\npath = \"a\"\nsection = \"s\"\ntype = \"string\"\nlabel = \"A\"\n";
         let e = Form::parse(&format!("date_format = \"%Q\"\n{HEAD}{field}"), "test").unwrap_err();

@@ -82,6 +82,10 @@ pub struct Choice {
     /// Set when this value means the use needs no filing at all; says why.
     #[serde(default)]
     pub exempt: Option<String>,
+    /// The key of a sibling field whose answer the template asks on this choice's line
+    /// ("Operational. Date first launched:"): printed after the wording, not on a line of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_answer: Option<String>,
     /// On the form's category field: the exemptions a person's name in a record of this
     /// category is withheld under, when they are not the form's `person_exemptions` (a record
     /// compiled for law enforcement purposes adds (b)(7)(C)).
@@ -106,6 +110,10 @@ pub struct Section {
     /// The bold sentence under the heading.
     #[serde(default)]
     pub lead: Option<String>,
+    /// The lead and text print above the heading, under the page's running heading, as a
+    /// template that opens its page with an instruction prints them.
+    #[serde(default)]
+    pub text_above_heading: bool,
     /// Printed paragraphs that are not questions.
     #[serde(default)]
     pub text: Vec<String>,
@@ -241,6 +249,12 @@ pub struct Field {
     /// A choice printed as its chosen wording, as the answer to a free-text question, instead of
     /// a list of boxes (the template asks the category of use in prose).
     pub as_text: bool,
+    /// A column of a list the template does not print (footnote 2 asks counsel to certify; it
+    /// has no box for it): smout prints the answers on its own page, not as a column.
+    pub kept: bool,
+    /// A text answer printed without its label, under the question before it, as the template
+    /// prints the description that follows question 1.
+    pub unlabelled: bool,
     /// For an attachment: what the form prints in place of the file name ("See attached Rules of
     /// Behavior (RoB)"); the file itself is attached to the PDF.
     pub attached: Option<String>,

@@ -99,10 +99,14 @@ pub struct DeterminationDef {
     /// Wording of "rules do not comply", when the form has it.
     #[serde(default)]
     pub rules_do_not_comply: Option<String>,
-    /// The outcome "rules do not comply" and "training required" qualify (printed under it,
-    /// refused with any other).
+    /// The outcome "rules do not comply" and "training required" qualify (refused with any
+    /// other; printed under it unless `printed_under` says otherwise).
     #[serde(default)]
     pub options_under: Option<String>,
+    /// The outcome the template prints "rules do not comply" and "training required" under,
+    /// when that is not the one they qualify (the SMOUT indents them under its last outcome).
+    #[serde(default)]
+    pub printed_under: Option<String>,
     /// Wording of "training required", when the form has it.
     #[serde(default)]
     pub training_required: Option<String>,

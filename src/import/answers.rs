@@ -7,7 +7,7 @@ use super::marks::{foia_pieces, placeholder, prose, with_marks};
 use super::matching::{after_anchor, boxed, find, norm, norm_str};
 use super::reader::{choice_values, clip, marks_codes, set_path, wording, Anchor, Reader, Region};
 use super::values::{choice_by_label, month_date, parse_date, search_pattern, toml_date, yes_no};
-use crate::form::{item_path, Field, FieldType};
+use crate::form::{item_path, Field, FieldType, Form};
 use crate::render::ItemView;
 
 impl Reader<'_> {
@@ -36,10 +36,20 @@ impl Reader<'_> {
                     .find_map(|t| {
                         f.choices
                             .iter()
-                            .find(|c| find(t, 0, &norm(&c.label).chars).is_some())
+                            .find(|c| {
+                                find(t, 0, &norm(&own_wording(self.form, f, c)).chars).is_some()
+                            })
                             .map(|c| c.value.clone())
                     })
                     .or_else(|| choice_by_label(f, &region.text()));
+                // "☒ Operational. Date first launched: 4/15/2019": the answer the choice asks
+                // on its line.
+                if let Some(c) = value
+                    .as_deref()
+                    .and_then(|v| f.choices.iter().find(|c| c.value == v))
+                {
+                    self.answer_on_choice_line(f, c, &ticked, &loc);
+                }
                 match value {
                     Some(v) => self.set(&it.path, Value::String(v)),
                     None => self.todo(
@@ -93,6 +103,46 @@ impl Reader<'_> {
         }
     }
 
+    /// The answer a chosen choice asks on its line (`with_answer`), read off that line.
+    fn answer_on_choice_line(
+        &mut self,
+        f: &Field,
+        c: &crate::form::Choice,
+        ticked: &[&str],
+        loc: &str,
+    ) {
+        let Some(key) = c.with_answer.as_deref() else {
+            return;
+        };
+        let path = match f.path.rsplit_once('.') {
+            Some((parent, _)) => format!("{parent}.{key}"),
+            None => key.to_string(),
+        };
+        let Some(sibling) = self.form.field(&path) else {
+            return;
+        };
+        let label = norm(&c.label).chars;
+        let Some(v) = ticked.iter().find_map(|t| {
+            find(t, 0, &label).map(|(_, e)| after_anchor(&t[e..]).trim().to_string())
+        }) else {
+            return;
+        };
+        if v.is_empty() || self.has(&path) {
+            return;
+        }
+        let item = ItemView {
+            kind: "field",
+            path: path.clone(),
+            ..Default::default()
+        };
+        let region = Region {
+            loc: loc.to_string(),
+            texts: vec![(v, loc.to_string())],
+            ..Default::default()
+        };
+        self.field(&item, sibling, &region);
+    }
+
     fn field(&mut self, it: &ItemView, f: &Field, region: &Region) -> Option<String> {
         let loc = region.loc.clone();
         let text = region.text();
@@ -121,14 +171,26 @@ impl Reader<'_> {
             },
             FieldType::Choice => {
                 let first = region.texts.first().map(|(t, _)| t.as_str()).unwrap_or("");
-                match choice_by_label(f, first) {
+                // The chosen wording may run on into the prose an unlabelled answer prints
+                // under it ("Criminal investigations CBP is submitting …").
+                let (chosen, more) = choice_by_label(f, first)
+                    .map(|v| (Some(v), ""))
+                    .unwrap_or_else(|| {
+                        f.choices
+                            .iter()
+                            .find_map(|c| {
+                                let rest = first.strip_prefix(c.label.as_str())?;
+                                rest.starts_with(char::is_whitespace)
+                                    .then(|| (Some(c.value.clone()), rest.trim()))
+                            })
+                            .unwrap_or((None, ""))
+                    });
+                match chosen {
                     Some(v) => {
                         self.set(&it.path, Value::String(v));
-                        let rest: Vec<&str> = region
-                            .texts
-                            .iter()
-                            .skip(1)
-                            .map(|(t, _)| t.as_str())
+                        let rest: Vec<&str> = std::iter::once(more)
+                            .filter(|m| !m.is_empty())
+                            .chain(region.texts.iter().skip(1).map(|(t, _)| t.as_str()))
                             .collect();
                         if !rest.is_empty() {
                             return Some(rest.join("\n\n"));
@@ -476,5 +538,29 @@ impl Reader<'_> {
             }
         }
         t
+    }
+}
+
+/// A choice's wording without the question it asks on its line ("Operational." of
+/// "Operational. Date first launched:"): the sibling's answer may stand between them, and the
+/// sibling's own anchor is that question.
+fn own_wording(form: &Form, f: &Field, c: &crate::form::Choice) -> String {
+    let asked = c.with_answer.as_deref().and_then(|k| {
+        let parent = f.path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+        let path = if parent.is_empty() {
+            k.to_string()
+        } else {
+            format!("{parent}.{k}")
+        };
+        form.field(&path).and_then(|s| s.question.clone())
+    });
+    match asked {
+        Some(q) => c
+            .label
+            .strip_suffix(q.as_str())
+            .map(|l| l.trim_end().to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| c.label.clone()),
+        None => c.label.clone(),
     }
 }

@@ -206,12 +206,15 @@ impl Reader<'_> {
             }
         }
         // Comments: everything after their heading, but the review-by note.
-        let review = Regex::new(r"^Review by ([^ (]+)").expect("valid");
+        let review =
+            Regex::new(r"(?:^|\s)Review by ([^ (]+) \(determination on submission").expect("valid");
         if let Some((i, _, _, rest)) = find_line(&d.comments_heading) {
             let mut parts = Vec::new();
             if !rest.is_empty() {
                 parts.push(rest);
             }
+            // smout's own page follows the form's: it is not the reviewer's comments.
+            let mut kept = false;
             for (t, _) in &lines[i + 1..] {
                 if let Some(c) = review.captures(t) {
                     if let Some(dt) = parse_date(&c[1], form) {
@@ -219,7 +222,10 @@ impl Reader<'_> {
                     }
                     continue;
                 }
-                parts.push(t.clone());
+                kept |= norm_str(t).starts_with(&norm_str(crate::render::KEPT_HEADING));
+                if !kept {
+                    parts.push(t.clone());
+                }
             }
             let (v, _) = with_marks(&parts.join("\n\n"));
             if !v.is_empty() {

@@ -90,9 +90,32 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
             if !r.has(&it.path) {
                 let (v, _) = with_marks(&text);
                 r.set(&it.path, Value::String(prose(v)));
+                in_form_order(form, &mut r.draft.record, &it.path);
             }
         }
     }
+    // smout's own page lists the answers the transcriber inferred, by number and label.
+    use matching::norm_str;
+    let heading = norm_str(crate::render::INFERRED_HEADING);
+    if let Some(at) = r.pieces.iter().position(|p| norm_str(p.text()) == heading) {
+        let mut inferred = Vec::new();
+        'lines: for p in &r.pieces[at + 1..] {
+            for line in p.text().lines().filter(|l| !l.trim().is_empty()) {
+                let n = norm_str(line);
+                match items
+                    .iter()
+                    .find(|i| norm_str(&crate::render::kept_name(i)) == n)
+                {
+                    Some(i) => inferred.push(i.path.clone()),
+                    None => break 'lines,
+                }
+            }
+        }
+        for path in inferred {
+            r.provenance(&path, "inferred", &[]);
+        }
+    }
+    kept_answers(form, &mut r);
     let matched: std::collections::BTreeSet<usize> = anchors.iter().map(|a| a.item).collect();
     for (k, it) in items.iter().enumerate() {
         if matched.contains(&k) || matches!(it.kind, "group" | "withheld-rule") {
@@ -113,6 +136,75 @@ pub fn read_document(form: &Form, units: &[Unit], source_name: &str, sha256: &st
         r.determination(stop, source_name, sha256);
     }
     r.draft
+}
+
+/// The answers smout's own page prints for `kept` columns ("Counsel Contact Information 1:
+/// Certifies authority: Yes"), into the items the list's table gave.
+fn kept_answers(form: &Form, r: &mut Reader<'_>) {
+    use matching::norm_str;
+    let lines: Vec<String> = r
+        .pieces
+        .iter()
+        .flat_map(|p| p.text().lines().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    for list in form.fields.iter().filter(|f| f.kind == FieldType::List) {
+        for c in form
+            .children(&crate::form::item_path(list))
+            .filter(|c| c.kept)
+        {
+            let Some(items) = r
+                .draft
+                .record
+                .get_mut(list.path.split('.').next().unwrap_or_default())
+                .and_then(|v| {
+                    list.path
+                        .split('.')
+                        .skip(1)
+                        .try_fold(v, |v, k| v.get_mut(k))
+                })
+                .and_then(Value::as_array_mut)
+            else {
+                continue;
+            };
+            for (i, item) in items.iter_mut().enumerate() {
+                let label = norm_str(&format!(
+                    "{}:",
+                    crate::render::kept_label(&list.label, i + 1, &c.label)
+                ));
+                let Some(rest) = lines.iter().find_map(|l| {
+                    let n = norm_str(l);
+                    n.strip_prefix(label.as_str()).map(|r| r.trim().to_string())
+                }) else {
+                    continue;
+                };
+                let value = match c.kind {
+                    FieldType::Bool => values::yes_no(&rest).map(Value::Boolean),
+                    _ => None,
+                };
+                if let (Some(v), Some(t)) = (value, item.as_table_mut()) {
+                    t.entry(c.key.clone()).or_insert(v);
+                }
+            }
+        }
+    }
+}
+
+/// The answers beside `path` in the form's order: one read late (a description under question
+/// 1, read with it) is not written after the questions that follow it.
+fn in_form_order(form: &Form, root: &mut toml::Table, path: &str) {
+    let Some((parent, _)) = path.rsplit_once('.') else {
+        return;
+    };
+    let Some(t) = parent
+        .split('.')
+        .try_fold(root, |t, k| t.get_mut(k)?.as_table_mut())
+    else {
+        return;
+    };
+    let order: Vec<String> = form.children(parent).map(|c| c.key.clone()).collect();
+    let mut entries: Vec<(String, Value)> = std::mem::take(t).into_iter().collect();
+    entries.sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    t.extend(entries);
 }
 
 /// What `import` did.

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use toml::Value;
 
@@ -21,9 +21,12 @@ pub(super) fn parse_date(s: &str, form: &Form) -> Option<NaiveDate> {
         "%b %d, %Y",
         "%d %B %Y",
     ];
+    // A four-digit year read from two digits ("6/12/18" as %Y) is the year 18: not a filing's.
     formats
         .iter()
-        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+        .filter_map(|f| NaiveDate::parse_from_str(t, f).ok().map(|d| (f, d)))
+        .find(|(f, d)| !f.contains("%Y") || d.year() >= 1000)
+        .map(|(_, d)| d)
 }
 
 pub(super) fn toml_date(d: NaiveDate) -> Value {

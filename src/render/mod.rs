@@ -19,6 +19,7 @@ pub mod text;
 use crate::error::Result;
 use crate::register::Register;
 
+pub(crate) use build::kept_name;
 pub use build::{build_view, printed_items};
 pub use marks::{REDACTION_CLOSE, REDACTION_OPEN, WITHHELD_CLOSE, WITHHELD_OPEN, WITHHELD_SEP};
 pub use model::*;

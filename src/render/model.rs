@@ -125,6 +125,12 @@ pub struct ItemView {
     pub columns: Vec<String>,
     /// Rows of cells, for `table`.
     pub rows: Vec<Vec<String>>,
+    /// Printed without its label, under the question before it (the description after
+    /// question 1).
+    pub unlabelled: bool,
+    /// Printed on the line of the choice that asks it ("Operational. Date first launched:
+    /// 4/15/2019"), not on a line of its own.
+    pub on_choice_line: bool,
     /// Where the answer comes from when it is not simply transcribed: `inferred` (the source
     /// does not show it) or `withheld-in-source`.
     pub provenance: String,
@@ -143,6 +149,8 @@ pub struct SectionView {
     pub new_page: bool,
     /// Bold lead sentence.
     pub lead: String,
+    /// The lead and text print above the heading.
+    pub text_above_heading: bool,
     /// Printed paragraphs.
     pub text: Vec<String>,
     /// Footnotes.
@@ -257,6 +265,48 @@ pub struct View {
     pub mark: String,
     /// Which revision it shows.
     pub revision: String,
+    /// What smout keeps with the record, printed apart from the form's pages.
+    pub kept: KeptView,
+}
+
+/// The heading of the page smout adds after the form's own: what it keeps of the record.
+pub const KEPT_HEADING: &str = "Kept by smout — not part of the form";
+
+/// An answer printed on smout's page only.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeptAnswer {
+    /// Its list, item number and column: [`kept_label`].
+    pub label: String,
+    /// The answer as text.
+    pub value: String,
+}
+
+/// How smout's page names a `kept` column's answer: "Counsel Contact Information 1: Certifies
+/// authority".
+pub fn kept_label(list: &str, n: usize, column: &str) -> String {
+    format!("{list} {n}: {column}")
+}
+
+/// The line over the answers the transcriber inferred, on smout's page.
+pub const INFERRED_HEADING: &str =
+    "Inferred by the transcriber: the source filing does not show these answers.";
+
+/// What smout adds to the form's pages: printed on a page of its own, after them, so that the
+/// form's pages carry the form's wording and the record's answers only.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeptView {
+    /// [`KEPT_HEADING`].
+    pub heading: String,
+    /// What the page is.
+    pub intro: String,
+    /// [`INFERRED_HEADING`].
+    pub inferred_heading: String,
+    /// Answers the form's pages do not print (`kept` columns): "Counsel Contact Information 1:
+    /// Certifies authority" → "Yes".
+    pub answers: Vec<KeptAnswer>,
+    /// The answers the transcriber inferred (the source filing does not show them): each
+    /// question's number and label.
+    pub inferred: Vec<String>,
 }
 
 /// Form facts for templates.

@@ -25,6 +25,8 @@ struct ViewBuilder<'a> {
     /// `[provenance]`: field path → transcribed, inferred or withheld-in-source (with the
     /// exemptions the source printed).
     provenance: Vec<crate::form::Provenance>,
+    /// Answers of `kept` columns, for smout's page.
+    kept: Vec<KeptAnswer>,
 }
 
 impl ViewBuilder<'_> {
@@ -146,6 +148,7 @@ impl ViewBuilder<'_> {
                 page_heading: s.page_heading.clone().unwrap_or_default(),
                 new_page: s.new_page,
                 lead: s.lead.clone().unwrap_or_default(),
+                text_above_heading: s.text_above_heading,
                 text: s.text.clone(),
                 footnotes: s.footnotes.clone(),
                 items: self.items(root, &s.id),
@@ -183,6 +186,7 @@ impl ViewBuilder<'_> {
             separator: f.label_separator.clone(),
             question: f.question.clone().unwrap_or_default(),
             conditional: !f.required && f.required_when.is_some(),
+            unlabelled: f.unlabelled,
             ..Default::default()
         };
         // What the record says of its source: an answer the source withheld prints as such; an
@@ -248,7 +252,8 @@ impl ViewBuilder<'_> {
                     .and_then(|k| children.iter().position(|c| c.key == k))
                     .unwrap_or(0);
                 let mut group = (!item.question.is_empty()).then_some(item);
-                for (k, c) in children.into_iter().enumerate() {
+                let first = out.len();
+                for (k, c) in children.iter().enumerate() {
                     if k == at {
                         if let Some(g) = group.take() {
                             out.push(g);
@@ -261,10 +266,18 @@ impl ViewBuilder<'_> {
                 if let Some(g) = group {
                     out.push(g);
                 }
+                answers_on_choice_lines(&children, &mut out[first..]);
             }
             FieldType::List => {
                 item.kind = "table";
-                let cols: Vec<&Field> = form.children(&item_path(f)).filter(|c| c.print).collect();
+                let cols: Vec<&Field> = form
+                    .children(&item_path(f))
+                    .filter(|c| c.print && !c.kept)
+                    .collect();
+                let kept: Vec<&Field> = form
+                    .children(&item_path(f))
+                    .filter(|c| c.print && c.kept)
+                    .collect();
                 // A numbered question the form words for a column (7.2.2.1 "Name, age, …")
                 // prints before the list, once, as the form's own wording; its cells are
                 // labelled with the number, so each answer names the paragraph it answers.
@@ -289,6 +302,16 @@ impl ViewBuilder<'_> {
                 let items = v.and_then(Value::as_array).cloned().unwrap_or_default();
                 for (i, row) in items.iter().enumerate() {
                     let t = row.as_table();
+                    for c in &kept {
+                        let p = format!("{path}[{i}].{}", c.key);
+                        let value = self.value_text(c, &p, t.and_then(|t| t.get(&c.key)));
+                        if !value.trim().is_empty() {
+                            self.kept.push(KeptAnswer {
+                                label: kept_label(&f.label, i + 1, &c.label),
+                                value,
+                            });
+                        }
+                    }
                     let cells: Vec<String> = cols
                         .iter()
                         .map(|c| {
@@ -494,9 +517,11 @@ impl ViewBuilder<'_> {
                 .iter()
                 .map(|o| tick(&o.text, o.value == outcome))
                 .collect(),
+            // Printed where the template prints them; the outcome they qualify is the rule's.
             options_under: def
-                .options_under
+                .printed_under
                 .as_deref()
+                .or(def.options_under.as_deref())
                 .and_then(|u| def.outcomes.iter().position(|o| o.value == u))
                 .unwrap_or(def.outcomes.len().saturating_sub(1)),
             rules_do_not_comply: def.rules_do_not_comply.as_ref().map(|t| {
@@ -565,6 +590,44 @@ impl ViewBuilder<'_> {
     }
 }
 
+/// How smout's page names an answer: its number and label ("5(a) Equipment").
+pub(crate) fn kept_name(i: &ItemView) -> String {
+    format!("{} {}", i.number, i.label).trim().to_string()
+}
+
+/// A choice that asks a sibling's answer on its own line ("Operational. Date first launched:")
+/// prints it there, and the sibling is not printed again on a line of its own.
+fn answers_on_choice_lines(children: &[&Field], items: &mut [ItemView]) {
+    for c in children {
+        let Some(ci) = items
+            .iter()
+            .position(|i| i.kind == "choice" && i.path.ends_with(&format!(".{}", c.key)))
+        else {
+            continue;
+        };
+        let parent = items[ci].path[..items[ci].path.len() - c.key.len() - 1].to_string();
+        for choice in c.choices.iter().filter(|o| o.with_answer.is_some()) {
+            let key = choice.with_answer.as_deref().unwrap_or_default();
+            let at = format!("{parent}.{key}");
+            let Some(si) = items.iter().position(|i| i.path == at) else {
+                continue;
+            };
+            items[si].on_choice_line = true;
+            let value = items[si].value.clone();
+            if value.trim().is_empty() {
+                continue;
+            }
+            if let Some(o) = items[ci]
+                .options
+                .iter_mut()
+                .find(|o| o.label == choice.label)
+            {
+                o.label = format!("{} {value}", o.label);
+            }
+        }
+    }
+}
+
 fn filter_keep(v: &[String], keep: &[bool]) -> Vec<String> {
     v.iter()
         .zip(keep)
@@ -600,6 +663,7 @@ pub fn printed_items(form: &Form) -> Vec<SectionView> {
         withholding: Default::default(),
         used: Default::default(),
         provenance: Vec::new(),
+        kept: Vec::new(),
     };
     b.sections(&root)
 }
@@ -641,6 +705,7 @@ pub(super) fn view_of(
         withholding,
         used: Default::default(),
         provenance: crate::form::provenance(&root),
+        kept: Vec::new(),
     };
     let sections = b.sections(&root);
     let title_raw = root.get("title").and_then(Value::as_str).unwrap_or("");
@@ -662,7 +727,24 @@ pub(super) fn view_of(
     } else {
         settings.markings.banner.clone()
     };
+    let inferred = sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter(|i| i.provenance == "inferred")
+        .map(kept_name)
+        .collect();
+    let kept = KeptView {
+        heading: KEPT_HEADING.to_string(),
+        intro: format!(
+            "smout adds this page to the {} form: the pages before it print the form's own wording and the record's answers; what smout records of this copy is here.",
+            form.title
+        ),
+        inferred_heading: INFERRED_HEADING.to_string(),
+        inferred,
+        answers: std::mem::take(&mut b.kept),
+    };
     Ok(View {
+        kept,
         form: FormView {
             id: form.id.clone(),
             title: form.title.clone(),

@@ -89,7 +89,15 @@ fn begin_marked(
             let mcid = marks.len() as u32;
             marks.push(e);
             if let Some(el) = tree.elems.get_mut(e as usize) {
-                el.kids.push(Kid::Content { page, mcid });
+                // Content is drawn after the layout opened the element's children: the one
+                // element with both, an option's LBody, reads its words before the list nested
+                // in it ("Covered by existing PIA." before its "New." and "Updated.").
+                let at = el
+                    .kids
+                    .iter()
+                    .position(|k| matches!(k, Kid::Elem(_)))
+                    .unwrap_or(el.kids.len());
+                el.kids.insert(at, Kid::Content { page, mcid });
             }
             out.push(b'/');
             out.extend_from_slice(tree.role(e).as_bytes());
