@@ -872,7 +872,12 @@ fn a_rendering_that_is_not_exactly_a_submission_says_so_on_every_page() {
     ok(run(reg.path(), DRAFTER_ID, "2024-01-10", &["submit", "x"]));
     let o = md(&[]);
     assert!(!stdout(&o).contains("DRAFT"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("· submission 1"), "{}", stdout(&o));
+    // Which revision it is, on smout's own page (not in the template's footer).
+    assert!(
+        stdout(&o).contains("Revision shown: submission 1"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     edit(
         reg.path(),
@@ -886,7 +891,11 @@ fn a_rendering_that_is_not_exactly_a_submission_says_so_on_every_page() {
         "{}",
         stdout(&o)
     );
-    assert!(stdout(&o).contains("· working tree"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Revision shown: working tree"),
+        "{}",
+        stdout(&o)
+    );
     let o = md(&["--rev", "submission/1"]);
     assert!(!stdout(&o).contains("CHANGED"), "{}", stdout(&o));
     edit(
@@ -1192,9 +1201,12 @@ fn the_determination_page_refuses_impossible_combinations_and_names_documents() 
         .nth(1)
         .unwrap();
     for line in [
-        "- ☒ Program has not yet met requirements to utilize social media for operational purposes.\n  - ☐ Rules of Behavior do not comply.",
-        "  - ☒ Training required.\n- ☐ Program authorities do not authorize",
-        "- ☒ A PIA is required.\n  - ☐ New.\n  - ☒ Updated. DHS/CBP/PIA-010(a) Analytical Framework for Intelligence\n- ☐ Covered by existing PIA.",
+        // As the template prints them: the two findings under "do not authorize", New and
+        // Updated under "Covered by existing PIA" (whatever outcome they go with).
+        "- ☒ Program has not yet met requirements to utilize social media for operational purposes.\n- ☐ Program authorities do not authorize",
+        "  - ☐ Rules of Behavior do not comply. \\<Please explain analysis.\\>\n  - ☒ Training required.",
+        "- ☒ A PIA is required.\n- ☐ Covered by existing PIA.",
+        "  - ☐ New.\n  - ☒ Updated. DHS/CBP/PIA-010(a) Analytical Framework for Intelligence",
         "- ☒ Covered by existing SORN. DHS/CBP-017 Analytical Framework for Intelligence System, June 7, 2012, 77 FR 13813",
     ] {
         assert!(page.contains(line), "{line:?} not in:\n{page}");

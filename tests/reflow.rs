@@ -89,12 +89,20 @@ fn a_hard_wrapped_answer_prints_in_the_pdf_as_if_written_on_one_line() {
     let text = pdftotext(&wrapped.path().join("x.pdf"));
     insta::assert_snapshot!(
         "pdf",
-        lines_between(&text, "Description of the use", "investigation is open")
+        lines_between(
+            &text,
+            "The Forced Labor Division researches",
+            "investigation is open"
+        )
     );
     let text = pdftotext(&wrapped.path().join("x-release.pdf"));
     insta::assert_snapshot!(
         "pdf_release",
-        lines_between(&text, "Description of the use", "investigation is open")
+        lines_between(
+            &text,
+            "The Forced Labor Division researches",
+            "investigation is open"
+        )
     );
 }
 
@@ -113,7 +121,11 @@ fn a_hard_wrapped_answer_is_one_html_paragraph_and_one_markdown_paragraph_per_pa
             assert_eq!(got, want, "{args:?}");
             insta::assert_snapshot!(
                 format!("{format}_release_{release}"),
-                lines_between(&got, "Description of the use", "investigation is open")
+                lines_between(
+                    &got,
+                    "The Forced Labor Division researches",
+                    "investigation is open"
+                )
             );
         }
     }
@@ -122,11 +134,16 @@ fn a_hard_wrapped_answer_is_one_html_paragraph_and_one_markdown_paragraph_per_pa
 /// The text of each `w:p` of a Word document.xml, with whether it holds a line break.
 fn word_paragraphs(xml: &str) -> Vec<(String, bool)> {
     // `<w:p>` or `<w:p …>`, not `<w:pPr>` or `<w:pStyle …>`.
-    xml.split("<w:p")
-        .skip(1)
-        .filter(|p| p.starts_with(['>', ' ']))
-        .map(|p| {
-            let p = p.split("</w:p>").next().unwrap_or("");
+    // Each paragraph from its start tag to its end tag (its `w:pPr` inside it).
+    let starts: Vec<usize> = xml
+        .match_indices("<w:p")
+        .filter(|(i, _)| xml[i + 4..].starts_with(['>', ' ']))
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .into_iter()
+        .map(|i| {
+            let p = xml[i..].split("</w:p>").next().unwrap_or("");
             let mut text = String::new();
             // `<w:t>` or `<w:t xml:space=…>`, not `<w:tag …>`.
             for piece in p.split("<w:t").skip(1) {
@@ -170,7 +187,7 @@ fn a_hard_wrapped_answer_is_one_word_paragraph_per_paragraph() {
             paragraphs,
             [
                 (
-                    format!("Description of the use: The Forced Labor Division researches open sources (trade data, company websites and the public posts of {first}) for evidence that goods were mined, produced or manufactured with forced labor."),
+                    format!("The Forced Labor Division researches open sources (trade data, company websites and the public posts of {first}) for evidence that goods were mined, produced or manufactured with forced labor."),
                     false
                 ),
                 (
