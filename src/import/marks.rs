@@ -34,8 +34,9 @@ pub(super) fn mark_codes(mark: &str) -> String {
     codes.join(" ")
 }
 
-/// Pieces of a text: Err(codes) for a FOIA mark (adjacent marks, separated only by white space,
-/// are one withheld span), Ok(text) between them.
+/// Pieces of a text: Err(codes) for a FOIA mark (adjacent marks, separated only by white space
+/// within a paragraph, are one withheld span; marks in paragraphs of their own are a span each,
+/// as a release prints them), Ok(text) between them.
 pub(super) fn foia_pieces(s: &str, merge: bool) -> Vec<std::result::Result<String, String>> {
     let mut out: Vec<std::result::Result<String, String>> = Vec::new();
     let mut last = 0;
@@ -43,7 +44,7 @@ pub(super) fn foia_pieces(s: &str, merge: bool) -> Vec<std::result::Result<Strin
         let between = &s[last..m.start()];
         let codes = mark_codes(m.as_str());
         match out.last_mut() {
-            Some(Err(prev)) if merge && between.trim().is_empty() => {
+            Some(Err(prev)) if merge && between.trim().is_empty() && !paragraph_break(between) => {
                 for c in codes.split(' ') {
                     if !prev.split(' ').any(|p| p == c) {
                         prev.push(' ');
@@ -64,6 +65,11 @@ pub(super) fn foia_pieces(s: &str, merge: bool) -> Vec<std::result::Result<Strin
         out.push(Ok(s[last..].to_string()));
     }
     out
+}
+
+/// Whether white space holds a blank line (a paragraph break).
+fn paragraph_break(space: &str) -> bool {
+    space.split('\n').skip(1).count() >= 2
 }
 
 /// The markup of a placeholder for withheld text.
@@ -132,9 +138,15 @@ mod tests {
             "Office [[b6 b7C: withheld in the source]] and [[b6 b7C: withheld in the source]] x"
         );
         assert!(!whole);
+        // Marks in paragraphs of their own are a span each, as the release prints them.
         let (s, whole) = with_marks("(b) (7)(E)\n\n(b) (7)(E)");
-        assert_eq!(s, "[[b7E: withheld in the source]]");
+        assert_eq!(
+            s,
+            "[[b7E: withheld in the source]]\n\n[[b7E: withheld in the source]]"
+        );
         assert!(whole);
+        let (s, _) = with_marks("(b) (6) (b) (7)(C)\n(b) (6)");
+        assert_eq!(s, "[[b6 b7C: withheld in the source]]");
         // smout's release copies print a mark in brackets: they are the mark's.
         let (s, whole) = with_marks("including [(b) (7)(E)] capabilities; [(b) (6), (b) (7)(C)]");
         assert_eq!(
