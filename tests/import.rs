@@ -1099,3 +1099,28 @@ fn smouts_own_pdf_imports_back_without_its_running_lines() {
         assert!(!answers.contains(running), "{running:?} in\n{text}");
     }
 }
+
+/// A PDF's two-column tables: "Name | Role" is a header row, "Name | Ana Beatriz Lopes" and the
+/// rows under it one item's labels and values — not an item per label.
+#[test]
+fn a_pdfs_label_value_table_is_one_item() {
+    if !common::have("pdftotext", "apt-get install poppler-utils") {
+        return;
+    }
+    let reg = git_register("x");
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pdf/opa-media-vawa.pdf");
+    import(
+        reg.path(),
+        &pdf,
+        &["--form", "cbp-pii-disclosure", "--id", "vawa"],
+    );
+    let got = load(&reg.path().join("records/vawa/record.toml"));
+    let requester = got["request"]["requester"].as_array().unwrap();
+    assert_eq!(requester.len(), 1);
+    assert_eq!(requester[0]["name"].as_str(), Some("Victor Chen"));
+    let people = got["individuals"].as_array().unwrap();
+    assert_eq!(people.len(), 1, "{people:?}");
+    assert_eq!(people[0]["name"].as_str(), Some("Ana Beatriz Lopes"));
+    assert_eq!(people[0]["age"].as_integer(), Some(29));
+    assert_eq!(people[0]["release_nationality"].as_bool(), Some(false));
+}

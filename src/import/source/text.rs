@@ -302,7 +302,14 @@ fn chunks(l: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The table whose header row is line `i` — three or more columns, the next line's text in the
+/// Two pieces of a line set far apart: "Name" and "Ana Beatriz Lopes", not "1." and a question.
+fn wide_pair(head: &[(usize, String)]) -> bool {
+    let (c0, t0) = &head[0];
+    let (c1, _) = &head[1];
+    *c1 >= 16 && *c1 >= c0 + t0.chars().count() + 6
+}
+
+/// The table whose header row is line `i` — three or more columns (or two, see [`wide_pair`]), the next line's text in the
 /// same columns — with the line after its last: rows start where the first column has text and
 /// every column the row's first line filled is filled again; other lines continue the row.
 fn table_at(
@@ -314,7 +321,10 @@ fn table_at(
         return None;
     }
     let head = chunks(&lines[i].1);
-    if head.len() < 3 {
+    // Two columns only as a label | value (or two-heading) table: its second column well to
+    // the right.
+    let pair = head.len() == 2;
+    if head.len() < 2 || pair && !wide_pair(&head) {
         return None;
     }
     let cols: Vec<usize> = head.iter().map(|(c, _)| *c).collect();
