@@ -316,7 +316,14 @@ impl Reader<'_> {
         for (rows, loc) in &region.tables {
             let Some(head) = rows.first() else { continue };
             let mapped: Vec<Option<&Field>> = head.iter().map(|h| by_label(h)).collect();
-            if mapped.iter().filter(|m| m.is_some()).count() >= 1 && mapped[0].is_some() {
+            // Rows whose first cell is a column's label are label/value rows, unless the header
+            // row's second cell is a label too ("Name | Role").
+            let labelled = rows
+                .iter()
+                .filter(|r| r.first().is_some_and(|l| by_label(l).is_some()));
+            let by_rows = labelled.count() >= 2 && mapped.get(1).is_some_and(Option::is_none);
+            if !by_rows && mapped.iter().filter(|m| m.is_some()).count() >= 1 && mapped[0].is_some()
+            {
                 for row in &rows[1..] {
                     let mut t = Table::new();
                     for (cell, c) in row.iter().zip(&mapped) {

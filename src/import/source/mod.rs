@@ -24,8 +24,8 @@ use crate::import::refusal::Refusal;
 
 pub use docx::docx_units;
 pub use model::{Unit, CHECKED, LOST_CLOSE, LOST_OPEN, UNCHECKED};
-use text::pdf_text;
 pub use text::text_units;
+use text::{pdf_text, pdf_units};
 
 pub use crate::render::marks::{WITHHELD_BOOKMARK, WITHHOLD_STYLE, WITHHOLD_TAG};
 
@@ -50,7 +50,7 @@ pub fn read(path: &Path) -> Result<(Vec<Unit>, Vec<u8>)> {
     let units = match ext.as_str() {
         "docx" => docx_units(&bytes, &name)?,
         "txt" | "text" | "md" => text_units(&String::from_utf8_lossy(&bytes), &name),
-        "pdf" => text_units(&pdf_text(path)?, &name),
+        "pdf" => pdf_units(&pdf_text(path)?, &name),
         "doc" => return Err(Refusal::OldWord(name).into()),
         _ => return Err(Refusal::UnknownKind(name).into()),
     };
