@@ -311,7 +311,8 @@ fn wide_pair(head: &[(usize, String)]) -> bool {
 
 /// The table whose header row is line `i` — three or more columns (or two, see [`wide_pair`]), the next line's text in the
 /// same columns — with the line after its last: rows start where the first column has text and
-/// every column the row's first line filled is filled again; other lines continue the row.
+/// every column the row's first line filled is filled again, or all columns but one; other
+/// lines continue the row.
 fn table_at(
     lines: &[(usize, String)],
     keep: &[bool],
@@ -347,9 +348,13 @@ fn table_at(
             }
         }
         let filled: Vec<bool> = cells.iter().map(Option::is_some).collect();
+        // A wrapped cell's next line fills a column or two; a row of its own fills all but at
+        // most one (a contact with no e-mail), and its first column.
+        let count = filled.iter().filter(|f| **f).count();
+        let all_again = first_filled.iter().zip(&filled).all(|(a, b)| !a || *b);
+        let nearly_all = cols.len() >= 3 && count + 1 >= cols.len();
         let new_row =
-            j > i + 1 && filled[0] && first_filled.iter().zip(&filled).all(|(a, b)| !a || *b)
-                || j == i + 1 && filled[0];
+            j > i + 1 && filled[0] && (all_again || nearly_all) || j == i + 1 && filled[0];
         if new_row {
             first_filled = filled;
             rows.push(cells.into_iter().map(Option::unwrap_or_default).collect());
