@@ -252,41 +252,35 @@ fn marks(v: &Value, path: &str, out: &mut Vec<Marks>) {
     }
 }
 
-/// Each example record rendered to Word — `resave`d by another program when given — and
-/// imported back is the record, its decision page the determination it prints.
-fn every_example_record_imports_back(resave: Option<fn(&[PathBuf], &Path)>) {
-    let tmp = tempfile::tempdir().unwrap();
-    let examples = common::example_register();
-    let reg = git_register("x");
-    let mut ids = Vec::new();
-    for entry in std::fs::read_dir(examples.join("records")).unwrap() {
-        let id = entry.unwrap().file_name().to_string_lossy().into_owned();
-        // The broken draft is broken on purpose (a misspelt key, two categories): a rendering
-        // cannot print what the form does not know.
-        if id != "uscis-fraud-draft" {
-            ids.push(id);
-        }
-    }
+/// Every example record but the broken draft (broken on purpose: a misspelt key, two
+/// categories — a rendering cannot print what the form does not know), sorted, and its Word
+/// copy (a `release` copy when asked) in `dir` — `resave`d by another program when given.
+fn word_copies(
+    examples: &Path,
+    dir: &Path,
+    release: bool,
+    resave: Option<fn(&[PathBuf], &Path)>,
+) -> (Vec<String>, Vec<PathBuf>) {
+    let mut ids: Vec<String> = std::fs::read_dir(examples.join("records"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|id| id != "uscis-fraud-draft")
+        .collect();
     ids.sort();
     let mut docs = Vec::new();
     for id in &ids {
-        let docx = tmp.path().join(format!("{id}.docx"));
-        ok(smout(
-            &examples,
-            &[
-                "-q",
-                "render",
-                id,
-                "--format",
-                "docx",
-                "-o",
-                docx.to_str().unwrap(),
-            ],
-        ));
+        let suffix = if release { "-release" } else { "" };
+        let docx = dir.join(format!("{id}{suffix}.docx"));
+        let mut args = vec!["-q", "render", id.as_str(), "--format", "docx"];
+        if release {
+            args.push("--release");
+        }
+        args.extend(["-o", docx.to_str().unwrap()]);
+        ok(smout(examples, &args));
         docs.push(docx);
     }
     if let Some(resave) = resave {
-        let out = tmp.path().join("resaved");
+        let out = dir.join("resaved");
         std::fs::create_dir_all(&out).unwrap();
         resave(&docs, &out);
         docs = docs
@@ -294,6 +288,16 @@ fn every_example_record_imports_back(resave: Option<fn(&[PathBuf], &Path)>) {
             .map(|d| out.join(d.file_name().unwrap()))
             .collect();
     }
+    (ids, docs)
+}
+
+/// Each example record rendered to Word — `resave`d by another program when given — and
+/// imported back is the record, its decision page the determination it prints.
+fn every_example_record_imports_back(resave: Option<fn(&[PathBuf], &Path)>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let examples = common::example_register();
+    let reg = git_register("x");
+    let (ids, docs) = word_copies(&examples, tmp.path(), false, resave);
     let schema = regex::Regex::new(r"\[\d+\]").unwrap();
     let mut checked = 0;
     let mut marked = 0;
@@ -874,39 +878,7 @@ fn every_example_release_copy_imports_back(resave: Option<fn(&[PathBuf], &Path)>
     .unwrap();
     let schema = regex::Regex::new(r"\[\d+\]").unwrap();
     let mut placeholders = 0;
-    let mut ids: Vec<String> = std::fs::read_dir(examples.join("records"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|id| id != "uscis-fraud-draft")
-        .collect();
-    ids.sort();
-    let mut docs = Vec::new();
-    for id in &ids {
-        let docx = tmp.path().join(format!("{id}-release.docx"));
-        ok(smout(
-            &examples,
-            &[
-                "-q",
-                "render",
-                id,
-                "--release",
-                "--format",
-                "docx",
-                "-o",
-                docx.to_str().unwrap(),
-            ],
-        ));
-        docs.push(docx);
-    }
-    if let Some(resave) = resave {
-        let out = tmp.path().join("resaved");
-        std::fs::create_dir_all(&out).unwrap();
-        resave(&docs, &out);
-        docs = docs
-            .iter()
-            .map(|d| out.join(d.file_name().unwrap()))
-            .collect();
-    }
+    let (ids, docs) = word_copies(&examples, tmp.path(), true, resave);
     for (id, docx) in ids.iter().zip(&docs) {
         let original = load(&examples.join("records").join(id).join("record.toml"));
         let form = original["form"].as_str().unwrap().to_string();
