@@ -47,16 +47,15 @@ type Origins = HashMap<(String, &'static str), Vec<(Determination, String, Oid)>
 /// Reads of the history, each made once.
 struct Reader<'s> {
     store: &'s Store,
-    roles: HashMap<Oid, Roles>,
-    review: HashMap<Oid, Option<ReviewSettings>>,
+    settings: HashMap<Oid, Option<Settings>>,
     dets: HashMap<(Oid, String), Determinations>,
 }
 
 impl Reader<'_> {
-    /// The roles `smout.toml` sets at `commit`.
-    fn roles_at(&mut self, commit: Oid) -> Roles {
+    /// The settings `smout.toml` holds at `commit` (None: none that parse), read once.
+    fn settings_at(&mut self, commit: Oid) -> Option<&Settings> {
         let store = self.store;
-        self.roles
+        self.settings
             .entry(commit)
             .or_insert_with(|| {
                 store
@@ -64,26 +63,20 @@ impl Reader<'_> {
                     .ok()
                     .flatten()
                     .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
-                    .map(|s| s.roles)
-                    .unwrap_or_default()
             })
-            .clone()
+            .as_ref()
+    }
+
+    /// The roles `smout.toml` sets at `commit`.
+    fn roles_at(&mut self, commit: Oid) -> Roles {
+        self.settings_at(commit)
+            .map(|s| s.roles.clone())
+            .unwrap_or_default()
     }
 
     /// The review policy `smout.toml` sets at `commit` (None: no settings that parse).
     fn review_at(&mut self, commit: Oid) -> Option<ReviewSettings> {
-        let store = self.store;
-        self.review
-            .entry(commit)
-            .or_insert_with(|| {
-                store
-                    .read_at(commit, SETTINGS_FILE)
-                    .ok()
-                    .flatten()
-                    .and_then(|t| Settings::parse(&t, std::path::Path::new(SETTINGS_FILE)).ok())
-                    .map(|s| s.review)
-            })
-            .clone()
+        self.settings_at(commit).map(|s| s.review.clone())
     }
 
     /// Record `id`'s decisions at `commit`.
@@ -136,8 +129,7 @@ pub(crate) fn verify(
     let mut out = SideReport::default();
     let mut read = Reader {
         store,
-        roles: HashMap::new(),
-        review: HashMap::new(),
+        settings: HashMap::new(),
         dets: HashMap::new(),
     };
     // Who recorded each decision of the chain (a merge's are found below).
