@@ -294,11 +294,7 @@ fn deviations(reg: &Session, rows: &[RecordStatus]) -> Result<Vec<Deviation>> {
     // the history index, is read by blob id (else through the `records/` tree of each commit).
     // Every tag is read once and handed to each worker (else each record lists its own: a
     // packed-refs scan).
-    let store = reg.store();
-    if let Ok(sub) = store.submitted_records() {
-        store.seed_submitted(sub);
-    }
-    let _ = store.all_submissions();
+    reg.store().share_history();
     let approved = reg.par_map(rows, |w, row| -> Result<Option<toml::Table>> {
         if !matches!(
             row.status,

@@ -503,10 +503,7 @@ fn build_into(
     let index = main.shared_index()?;
     // And every record as submitted and every file at HEAD, found in one replay of the index:
     // read by blob id, not through the 5,000-entry `records/` tree of each submission's commit.
-    if let Ok(sub) = main.submitted_records() {
-        main.seed_submitted(sub);
-    }
-    let _ = main.all_submissions();
+    main.share_history();
     let summaries = crate::timeline::Summaries::load(reg, main);
     let side_workers = reg.workers();
     // The audit and the report need none of the record pages: they are made beside them (their

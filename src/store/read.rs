@@ -118,6 +118,23 @@ impl Store {
         )))
     }
 
+    /// Ready this store's history for many readers and for the workers seeded from it: every
+    /// tag read once, and every submission's record found in one replay of the index — unless
+    /// the store holds one for HEAD already (a store seeded from another). Best effort: a
+    /// store that cannot reads each record through the trees instead.
+    pub fn share_history(&self) {
+        let _ = self.all_submissions();
+        let seeded = self
+            .head_commit()
+            .and_then(|h| self.seeded_for(h))
+            .is_some();
+        if !seeded {
+            if let Ok(sub) = self.submitted_records() {
+                self.seed_submitted(sub);
+            }
+        }
+    }
+
     /// Read records as submitted and determinations at HEAD through `submitted` (from
     /// [`Store::submitted_records`] of this repository), while HEAD is the commit it was made
     /// for.
