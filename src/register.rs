@@ -56,6 +56,14 @@ pub struct Component {
 }
 
 impl Settings {
+    /// The register's name as outputs title it (`smout register` when it has none).
+    pub fn display_name(&self) -> &str {
+        match self.name.is_empty() {
+            true => "smout register",
+            false => &self.name,
+        }
+    }
+
     /// The listed component `name` is (by name or abbreviation, any case), if any.
     pub fn component(&self, name: &str) -> Option<&Component> {
         let n = name.trim();

@@ -72,10 +72,7 @@ pub fn report_of(
         false => markings.banner.clone(),
     }
     .unwrap_or_default();
-    let name = match reg.settings.name.is_empty() {
-        true => "smout register".to_string(),
-        false => reg.settings.name.clone(),
-    };
+    let name = reg.settings.display_name().to_string();
     // A component the register lists, however a record spells it (by name or abbreviation),
     // is one component of the report.
     let mut rows = rows;

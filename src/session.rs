@@ -176,18 +176,8 @@ pub struct Transaction<'a> {
 }
 
 impl Transaction<'_> {
-    /// The store, read under the lock.
-    pub fn store(&self) -> &Store {
-        &self.session.store
-    }
-
     /// Commit `change` (files, message, tag) and release the lock.
     pub fn commit(self, change: Change) -> Result<Committed> {
-        self.session.store.commit(&self.lock, change)
-    }
-
-    /// Commit `change` and keep the lock for another (a roles change and its co-signature).
-    pub fn commit_one(&self, change: Change) -> Result<Committed> {
         self.session.store.commit(&self.lock, change)
     }
 }

@@ -482,10 +482,7 @@ fn build_into(
     rows.sort_by(|a, b| {
         (urgency(a.status), a.review_by, &a.id).cmp(&(urgency(b.status), b.review_by, &b.id))
     });
-    let name = match reg.settings.name.is_empty() {
-        true => "smout register".to_string(),
-        false => reg.settings.name.clone(),
-    };
+    let name = reg.settings.display_name().to_string();
     let ctx = serde_json::json!({
         "register": name,
         "release": opts.audience.is_release(),

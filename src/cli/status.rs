@@ -114,12 +114,8 @@ pub fn run(env: &Env, args: StatusArgs, out: &mut dyn Write) -> CliResult {
     rows = filter.apply(rows, env.today);
     match args.format {
         TableFormat::Ics => {
-            let name = match reg.settings.name.is_empty() {
-                true => "smout register",
-                false => reg.settings.name.as_str(),
-            };
             let cal = smout::print::Calendar {
-                register: name,
+                register: reg.settings.display_name(),
                 stamp: env.today,
                 rows: &rows,
             };
